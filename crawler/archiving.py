@@ -1,0 +1,117 @@
+"""Downloader middleware that archives every HTTP exchange before anything else touches it.
+
+It sits above HttpCompression and HttpCache (see settings), so it sees the body still
+compressed and a real 304 as a 304.  Each response becomes a WARC record (a `revisit` when
+the same bytes at the same URL are already archived) plus a `Capture` row; the capture id
+travels on in `request.meta["gongkai_capture_id"]` so spiders and pipelines can cite it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from scrapy import signals
+
+from storage import crud
+from storage.archive import Exchange, WarcArchive
+from storage.config import resolve
+from storage.db import init_db, make_engine, session_scope
+from storage.models import Capture
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request, Response
+    from sqlalchemy.engine import Engine
+
+SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
+
+
+def _header_pairs(headers) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    pairs = []
+    for name, values in headers.items():
+        for value in values:
+            pairs.append((name.decode("latin-1"), value.decode("latin-1")))
+    return pairs
+
+
+class WarcArchiveMiddleware:
+    """Write each response (and its request) to the WARC archive and index it."""
+
+    def __init__(self, archive: WarcArchive, engine: Engine, run_id: int | None,
+                 site_id: str | None) -> None:
+        self.archive = archive
+        self.engine = engine
+        self.run_id = run_id
+        self.site_id = site_id
+        self.bytes_archived = 0
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
+        paths = resolve(crawler.settings.get("GONGKAI_DATA") or os.environ.get("GONGKAI_DATA"))
+        run = os.environ.get("GONGKAI_RUN_ID")
+        run_id = int(run) if run else None
+        engine = make_engine(paths.db_url)
+        init_db(engine)
+        archive = WarcArchive(paths.warc_dir, run_id=run_id,
+                              max_file_bytes=crawler.settings.getint(
+                                  "WARC_MAX_FILE_BYTES", 256 * 1024 * 1024))
+        mw = cls(archive, engine, run_id, os.environ.get("GONGKAI_SITE_ID"))
+        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
+        return mw
+
+    def spider_closed(self) -> None:
+        self.archive.close()
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        now = datetime.now(UTC)
+        body = response.body
+        sha = hashlib.sha256(body).hexdigest()
+        site_id = request.meta.get("gongkai_site_id", self.site_id)
+        ex = Exchange(url=response.url, method=request.method,
+                      request_headers=_header_pairs(request.headers), status=response.status,
+                      reason=_reason(response.status), response_headers=_header_pairs(
+                          response.headers), body=body, fetched_at=now)
+        with session_scope(self.engine) as session:
+            original = None
+            if response.status == 200:
+                original = crud.latest_capture_by_payload(session=session, url=response.url,
+                                                          sha256=sha)
+            elif response.status == 304:
+                original = request.meta.get("gongkai_revalidates")  # set by incremental crawling
+                original = session.get(Capture, original) if original else None
+            if original is not None:
+                profile = SERVER_NOT_MODIFIED if response.status == 304 else None
+                ref = self.archive.write_exchange(
+                    ex, revisit_of=(original.url, original.fetched_at.replace(tzinfo=UTC)),
+                    revisit_profile=profile)
+                record_type, revisit_of = "revisit", original.id
+                sha = original.sha256 if response.status == 304 else sha
+            else:
+                ref = self.archive.write_exchange(ex)
+                record_type, revisit_of = "response", None
+                self.bytes_archived += len(body)
+            media = response.headers.get("Content-Type")
+            capture = Capture(
+                run_id=self.run_id, site_id=site_id, url=response.url, method=request.method,
+                fetched_at=now.replace(tzinfo=None), status=response.status,
+                headers=[list(p) for p in ex.response_headers], sha256=sha, size=len(body),
+                media_type=media.decode("latin-1").split(";")[0].strip() if media else None,
+                record_type=record_type, revisit_of=revisit_of, warc_file=ref.warc_file,
+                warc_offset=ref.offset, warc_length=ref.length, warc_record_id=ref.record_id)
+            session.add(capture)
+            session.flush()
+            request.meta["gongkai_capture_id"] = capture.id
+            request.meta["gongkai_capture_revisit_of"] = revisit_of
+        return response
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""

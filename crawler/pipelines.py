@@ -1,0 +1,52 @@
+"""Item pipelines: each small class does one job."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from scrapy.exceptions import DropItem
+
+from crawler.items import ReportDocument
+from storage import crud
+from storage.config import resolve
+from storage.db import init_db, make_engine, session_scope
+from storage.models import Capture
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from sqlalchemy.engine import Engine
+
+
+class ReportDocumentPipeline:
+    """Link each found report to its archived capture as a Document version."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.seen: list[int] = []
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ReportDocumentPipeline:
+        paths = resolve(crawler.settings.get("GONGKAI_DATA") or os.environ.get("GONGKAI_DATA"))
+        engine = make_engine(paths.db_url)
+        init_db(engine)
+        return cls(engine)
+
+    def process_item(self, item: ReportDocument) -> ReportDocument:
+        if not isinstance(item, ReportDocument):
+            return item
+        if item.capture_id is None:
+            raise DropItem(f"report {item.url} has no archived capture")
+        with session_scope(self.engine) as session:
+            capture = session.get(Capture, item.capture_id)
+            if capture is None:
+                raise DropItem(f"capture {item.capture_id} of {item.url} is missing")
+            if capture.record_type == "revisit" and capture.revisit_of:
+                capture = session.get(Capture, capture.revisit_of) or capture
+            doc = crud.record_document(
+                session=session, site_id=item.site_id, url=item.url, title=item.title,
+                year=item.year, capture=capture, found_on=item.found_on,
+                listed_date=item.listed_date, seen_at=datetime.now(UTC).replace(tzinfo=None))
+            self.seen.append(doc.id or 0)
+        return item

@@ -1,0 +1,111 @@
+"""Keyword-only functions that read and write the database; no business logic elsewhere."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, select
+
+from storage.models import (
+    Capture,
+    CheckResult,
+    CrawlRun,
+    Document,
+    Extraction,
+    MetricValue,
+    Site,
+    utcnow,
+)
+
+
+def upsert_site(*, session: Session, entry: dict[str, Any]) -> Site:
+    """Insert or refresh a site from its registry entry."""
+    site = session.get(Site, entry["id"])
+    if site is None:
+        site = Site(id=entry["id"], name=entry["name"], region_code=str(entry["region_code"]),
+                    platform=entry.get("platform", "auto"), config=dict(entry))
+    else:
+        site.name, site.region_code = entry["name"], str(entry["region_code"])
+        site.platform, site.config = entry.get("platform", "auto"), dict(entry)
+    session.add(site)
+    return site
+
+
+def start_run(*, session: Session, site_ids: list[str]) -> CrawlRun:
+    run = CrawlRun(sites=list(site_ids))
+    session.add(run)
+    session.flush()
+    return run
+
+
+def finish_run(*, session: Session, run_id: int, status: str, report: dict[str, Any]) -> CrawlRun:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        raise LookupError(f"no crawl run {run_id}")
+    run.status, run.report, run.finished_at = status, report, utcnow()
+    session.add(run)
+    return run
+
+
+def latest_capture_by_payload(*, session: Session, url: str, sha256: str) -> Capture | None:
+    """The first full (non-revisit) capture of these bytes at this URL, if any."""
+    stmt = (select(Capture).where(Capture.url == url, Capture.sha256 == sha256,
+                                  Capture.record_type == "response").order_by(Capture.id))
+    return session.exec(stmt).first()
+
+
+def record_document(*, session: Session, site_id: str, url: str, title: str, year: int | None,
+                    capture: Capture, found_on: str | None, listed_date: str | None,
+                    seen_at: datetime) -> Document:
+    """Upsert the version (url, sha256); a new sha256 at a known URL supersedes the old one."""
+    existing = session.exec(
+        select(Document).where(Document.url == url, Document.sha256 == capture.sha256)).first()
+    if existing is not None:
+        existing.last_seen = seen_at
+        existing.status = "current"
+        existing.withdrawn_at = None
+        session.add(existing)
+        return existing
+    for older in session.exec(select(Document).where(Document.url == url,
+                                                     Document.status == "current")):
+        older.status = "superseded"
+        session.add(older)
+    doc = Document(site_id=site_id, url=url, title=title, year=year, listed_date=listed_date,
+                   found_on=found_on, sha256=capture.sha256, media_type=capture.media_type,
+                   capture_id=capture.id or 0, first_seen=seen_at, last_seen=seen_at)
+    session.add(doc)
+    session.flush()
+    return doc
+
+
+def save_extraction(*, session: Session, result: dict[str, Any]) -> Extraction:
+    """Store an extractor result (the `gongkai extract --json` contract), replacing a rerun."""
+    old = session.exec(select(Extraction).where(
+        Extraction.sha256 == result["sha256"],
+        Extraction.extractor_version == result["extractor_version"])).first()
+    if old is not None:
+        for model in (MetricValue, CheckResult):
+            for row in session.exec(select(model).where(model.extraction_id == old.id)):
+                session.delete(row)
+        session.delete(old)
+        session.flush()
+    ex = Extraction(
+        sha256=result["sha256"], extractor_version=result["extractor_version"],
+        status=result.get("status") or "error", format=result.get("format"),
+        template=result.get("template"), agency=result.get("agency"), year=result.get("year"),
+        title=result.get("title"), published=result.get("published"),
+        region=result.get("region"), error=result.get("error"),
+        warnings=list(result.get("warnings") or []))
+    session.add(ex)
+    session.flush()
+    for m in result.get("metrics") or []:
+        value = m.get("value")
+        session.add(MetricValue(extraction_id=ex.id, key=m["key"],
+                                value=None if value is None else float(value), raw=m.get("raw"),
+                                table_name=m.get("table"), location=m.get("location") or {}))
+    for c in result.get("checks") or []:
+        session.add(CheckResult(extraction_id=ex.id, rule=c["rule"], status=c["status"],
+                                keys=list(c.get("keys") or []), numbers=c.get("numbers") or {},
+                                culprit=c.get("culprit"), message=c.get("message")))
+    return ex
