@@ -16,6 +16,7 @@ class Paths:
     """The resolved locations of one gongkai data folder."""
 
     data: Path
+    db_url: str
 
     @property
     def archive(self) -> Path:
@@ -33,12 +34,9 @@ class Paths:
     def export(self) -> Path:
         return self.data / "export"
 
-    @property
-    def db_url(self) -> str:
-        return os.environ.get("GONGKAI_DB_URL") or f"sqlite:///{self.data / 'gongkai.sqlite'}"
-
 
 def resolve(data: str | os.PathLike[str] | None = None) -> Paths:
     """Paths for an explicit folder, else $GONGKAI_DATA, else ./data."""
-    chosen = data or os.environ.get("GONGKAI_DATA") or "data"
-    return Paths(Path(chosen).absolute())
+    folder = Path(data or os.environ.get("GONGKAI_DATA") or "data").absolute()
+    db_url = os.environ.get("GONGKAI_DB_URL") or f"sqlite:///{folder / 'gongkai.sqlite'}"
+    return Paths(folder, db_url)
