@@ -1,0 +1,401 @@
+"""PDF reader (pdfplumber): ruled tables with page and bbox per cell, text with a fallback.
+
+Why the extra work over ``page.extract_tables()``:
+
+* pdfplumber reports a merged cell once and ``None`` where it extends; the reader turns cell
+  bboxes into row/column spans so labels spanning rows repeat and values never duplicate;
+* 表三 usually breaks across pages: a table that starts at the top of a page with the same
+  columns as the table ending the previous page is its continuation — joined, its repeated
+  header rows dropped, and the row labels cut by the page break carried over;
+* fake-bold text is printed twice (``dedupe_chars``); fonts without a ToUnicode map print
+  ``(cid:N)`` or U+FFFD, in which case another text source is tried and recorded;
+* a PDF with no text layer is a scan: ``needs_ocr``, never guessed numbers.
+
+Each page is parsed once; tables and text come from the same (deduplicated) page object.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from extract.cells import ParsedDocument, Row
+from extract.readers.grid import Placed, Span, clean_text, grid_rows, is_valueish
+
+_CID_RE = re.compile(r"\(cid:\d+\)")
+_RADICALS_RE = re.compile("[\u2e80-\u2ef3\u2f00-\u2fd5]")
+_PAGE_NUMBER_RE = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]?\s*$")
+GARBAGE_RATIO = 0.05  # share of (cid:N)/U+FFFD characters above which text is unusable
+MIN_TEXT_CHARS_PER_PAGE = 10  # below this on every page the PDF is treated as a scan
+COL_TOLERANCE = 4.0  # points: columns of a continued table line up within this
+SNAP = 1.5  # points: cell edges closer than this are the same grid line
+
+
+class PdfError(Exception):
+    """A PDF that cannot be read; ``reason`` is the contract's error message."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass
+class _Table:
+    """One ruled table found on one page, before joining across pages."""
+
+    page: int
+    bbox: tuple[float, float, float, float]
+    page_height: float
+    xs: list[float]  # column left edges
+    grid: list[list[Placed | None]]
+    first_on_page: bool = False
+    last_on_page: bool = False
+
+
+def fix_radicals(text: str) -> str:
+    """Map Kangxi/CJK radical code points (⼀ U+2F00…) to the ideographs they render as."""
+    return _RADICALS_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group(0)), text)
+
+
+def pdf_string(value: object) -> str | None:
+    """Decode a raw PDF info string: UTF-16 with BOM (WPS), else UTF-8, else GB18030."""
+    if isinstance(value, str):
+        return value.strip() or None
+    if not isinstance(value, bytes) or not value:
+        return None
+    if value[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        text = value.decode("utf-16", "replace")
+    else:
+        for codec in ("utf-8", "gb18030", "latin-1"):
+            try:
+                text = value.decode(codec)
+                break
+            except UnicodeDecodeError:
+                continue
+    return text.replace("\x00", "").strip() or None
+
+
+def _info_title(pdf: Any) -> str | None:
+    try:
+        infos = pdf.doc.info or []
+    except Exception:
+        return None
+    for info in infos:
+        raw = info.get("Title") if isinstance(info, dict) else None
+        if hasattr(raw, "resolve"):
+            raw = raw.resolve()
+        title = pdf_string(raw)
+        if title:
+            return title
+    return None
+
+
+def garbage_ratio(text: str) -> float:
+    """Share of the text that is undecodable glyphs: (cid:N) sequences and U+FFFD."""
+    if not text:
+        return 0.0
+    cid = sum(len(m) for m in _CID_RE.findall(text))
+    bad = cid + text.count("\ufffd")
+    return bad / max(1, len(text))
+
+
+def read_pdf(data: bytes) -> ParsedDocument:
+    """Read a PDF's text and tables; raise PdfError for encrypted/corrupt files."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+        raise PdfError("encrypted PDF") from exc
+    except PDFSyntaxError as exc:
+        raise PdfError(f"unreadable PDF: {exc}") from exc
+    except Exception as exc:  # pdfminer raises many types for broken files
+        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
+            raise PdfError("encrypted PDF") from exc
+        raise PdfError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+    with pdf:
+        return _read_open_pdf(pdf, data)
+
+
+def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
+    page_texts: list[str] = []
+    tables: list[_Table] = []
+    char_counts: list[int] = []
+    images = 0
+    for number, raw_page in enumerate(pdf.pages, start=1):
+        page = raw_page.dedupe_chars()
+        chars = page.chars
+        char_counts.append(len(chars))
+        images += len(raw_page.images)
+        page_texts.append(fix_radicals(page.extract_text() or "") if chars else "")
+        if chars and (page.rects or page.lines or page.edges):
+            tables.extend(_page_tables(page, number))
+        raw_page.flush_cache()
+    meta: dict[str, Any] = {"pages": len(page_texts), "text_source": "pdfplumber"}
+    title = _info_title(pdf)
+    if title:
+        meta["title"] = title
+    if not any(count >= MIN_TEXT_CHARS_PER_PAGE for count in char_counts):
+        meta.update(needs_ocr=True, text_source="none", images=images)
+        return ParsedDocument(format="pdf", text="", rows=[], meta=meta)
+    empty_pages = [i + 1 for i, n in enumerate(char_counts) if n < MIN_TEXT_CHARS_PER_PAGE]
+    if empty_pages:
+        meta["pages_without_text"] = empty_pages
+    text = "\n".join(page_texts)
+    warnings: list[dict[str, Any]] = []
+    ratio = garbage_ratio(text)
+    if ratio > GARBAGE_RATIO:
+        text, source, ratio = _fallback_text(data, text, ratio)
+        meta["text_source"] = source
+        meta["garbage_ratio"] = round(ratio, 3)
+        warnings.append(
+            {
+                "message": f"PDF text layer is garbled ((cid:N)/U+FFFD); text taken from {source}",
+                "keys": [],
+            }
+        )
+    rows = _join_tables(tables)
+    return ParsedDocument(format="pdf", text=text, rows=rows, meta=meta, warnings=warnings)
+
+
+# ---------------------------------------------------------------- text fallbacks
+
+
+def _fallback_text(data: bytes, text: str, ratio: float) -> tuple[str, str, float]:
+    """Try other extractors on a garbled text layer; keep the least garbled result."""
+    best = (text, "pdfplumber", ratio)
+    for name, extractor in (("pypdfium2", _pdfium_text), ("pdftotext", _pdftotext)):
+        try:
+            candidate = extractor(data)
+        except Exception:  # a fallback that fails is simply not used
+            continue
+        if not candidate or not candidate.strip():
+            continue
+        candidate = fix_radicals(candidate)
+        r = garbage_ratio(candidate)
+        if r < best[2]:
+            best = (candidate, name, r)
+        if r <= GARBAGE_RATIO:
+            break
+    return best
+
+
+def _pdfium_text(data: bytes) -> str:
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        parts = []
+        for page in doc:
+            textpage = page.get_textpage()
+            parts.append(textpage.get_text_range().replace("\r\n", "\n"))
+            textpage.close()
+            page.close()
+        return "\n".join(parts)
+    finally:
+        doc.close()
+
+
+def _pdftotext(data: bytes) -> str:
+    exe = shutil.which("pdftotext")
+    if not exe:
+        return ""
+    done = subprocess.run(
+        [exe, "-layout", "-enc", "UTF-8", "-", "-"],
+        input=data,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    return done.stdout.decode("utf-8", "replace") if done.returncode == 0 else ""
+
+
+# ---------------------------------------------------------------- tables on one page
+
+
+def _snap(values: list[float]) -> list[float]:
+    out: list[float] = []
+    for v in sorted(values):
+        if not out or v - out[-1] > SNAP:
+            out.append(v)
+    return out
+
+
+def _index_range(edges: list[float], lo: float, hi: float) -> range:
+    """Grid lines (by index) a cell from lo to hi covers: those with lo <= line < hi."""
+    first = next((i for i, e in enumerate(edges) if e >= lo - SNAP), len(edges))
+    last = first
+    while last < len(edges) and edges[last] < hi - SNAP:
+        last += 1
+    return range(first, max(last, first + 1))
+
+
+def _page_tables(page: Any, number: int) -> list[_Table]:
+    found = page.find_tables()
+    out: list[_Table] = []
+    for table in found:
+        texts = table.extract()
+        xs = _snap([c[0] for c in table.cells])
+        tops = _snap([c[1] for c in table.cells])
+        if len(xs) < 2:
+            continue  # a one-column box: a page frame or text box, never a template table
+        grid: list[list[Placed | None]] = [[None] * len(xs) for _ in tops]
+        for row_obj, row_texts in zip(table.rows, texts, strict=False):
+            for bbox, raw in zip(row_obj.cells, row_texts, strict=False):
+                if bbox is None:
+                    continue
+                x0, top, x1, bottom = bbox
+                cols = _index_range(xs, x0, x1)
+                rws = _index_range(tops, top, bottom)
+                span = Span(
+                    text=fix_radicals(clean_text(raw or "")),
+                    rowspan=len(rws),
+                    colspan=len(cols),
+                    extra={"page": number, "bbox": tuple(round(v, 2) for v in bbox)},
+                )
+                placed = Placed(span, rws.start, cols.start)
+                for r in rws:
+                    for c in cols:
+                        if r < len(grid) and c < len(xs) and grid[r][c] is None:
+                            grid[r][c] = placed
+        grid = [line for line in grid if not _blank_or_paragraph(line)]
+        if not grid:
+            continue
+        out.append(
+            _Table(
+                page=number,
+                bbox=tuple(table.bbox),
+                page_height=float(page.height),
+                xs=xs,
+                grid=grid,
+            )
+        )
+    out.sort(key=lambda t: (t.bbox[1], t.bbox[0]))
+    if out:
+        out[0].first_on_page = True
+        out[-1].last_on_page = True
+    return out
+
+
+def _blank_or_paragraph(line: list[Placed | None]) -> bool:
+    """Rows that are not table rows: all empty, or one full-width cell of running prose.
+
+    WPS often draws a frame around the page body, and pdfplumber then reports the body's
+    paragraphs as rows of the table the frame encloses.
+    """
+    placed = {id(p): p for p in line if p is not None}
+    if not placed or all(not p.span.text for p in placed.values()):
+        return True
+    if len(placed) == 1 and all(p is not None for p in line):
+        text = next(iter(placed.values())).span.text
+        return len(text) >= 30 and bool(re.search(r"[，。；]", text))
+    return False
+
+
+# ---------------------------------------------------------------- joining across pages
+
+
+def _continues(prev: _Table, cur: _Table) -> bool:
+    """Is ``cur`` the rest of ``prev``, cut by a page break?"""
+    if cur.page != prev.page + 1 or not (prev.last_on_page and cur.first_on_page):
+        return False
+    if len(prev.xs) != len(cur.xs):
+        return False
+    return all(abs(a - b) <= COL_TOLERANCE for a, b in zip(prev.xs, cur.xs, strict=True))
+
+
+def _row_key(line: list[Placed | None]) -> tuple[str, ...]:
+    seen: list[str] = []
+    last: Placed | None = None
+    for placed in line:
+        if placed is not None and placed is not last:
+            seen.append(re.sub(r"\s+", "", placed.span.text))
+        last = placed
+    return tuple(seen)
+
+
+def _header_keys(grid: list[list[Placed | None]]) -> list[tuple[str, ...]]:
+    """Rows before the first row holding a number: the table's header."""
+    keys = []
+    for line in grid:
+        if any(
+            p is not None
+            and p.span.text
+            and is_valueish(p.span.text)
+            and re.search(r"\d", p.span.text)
+            for p in line
+        ):
+            break
+        keys.append(_row_key(line))
+    return keys
+
+
+def _carry_labels(prev_last: list[Placed | None], first: list[Placed | None]) -> None:
+    """Give empty label cells at the top of a continued table the label cut by the break.
+
+    Only a cell with a non-empty label to its right inherits: that is the shape of a
+    hierarchical label (三、本年度办理结果 › （四）无法提供 › 3.补正后…) split by the page.
+    """
+    for c, placed in enumerate(first):
+        if placed is None or placed.span.text or placed.col != c:
+            continue
+        right = [p for p in first[c + 1 :] if p is not None and p is not placed]
+        if not any(p.span.text and not is_valueish(p.span.text) for p in right):
+            continue
+        above = prev_last[c] if c < len(prev_last) else None
+        if above is not None and above.span.text and not is_valueish(above.span.text):
+            placed.span.text = above.span.text
+            placed.span.extra["carried_from_page"] = above.span.extra.get("page")
+
+
+def _join_tables(tables: list[_Table]) -> list[Row]:
+    rows: list[Row] = []
+    index = -1
+    offset = 0
+    header: list[tuple[str, ...]] = []
+    prev: _Table | None = None
+    for table in tables:
+        grid = table.grid
+        dropped = 0
+        if prev is not None and _continues(prev, table):
+            while grid and header and _row_key(grid[0]) in header:
+                grid = grid[1:]
+                dropped += 1
+            if grid:
+                _carry_labels(prev.grid[-1], grid[0])
+        else:
+            index += 1
+            offset = 0
+            header = _header_keys(grid)
+        rows.extend(grid_rows(_rebase(grid, dropped), index, first_row=offset))
+        offset += len(grid)
+        table.grid = grid
+        prev = table
+    return rows
+
+
+def _rebase(grid: list[list[Placed | None]], dropped: int) -> list[list[Placed | None]]:
+    """Re-index placed cells after ``dropped`` header rows were cut from the top of a grid."""
+    if not dropped:
+        return grid
+    cache: dict[int, Placed] = {}
+    out: list[list[Placed | None]] = []
+    for line in grid:
+        new_line: list[Placed | None] = []
+        for p in line:
+            if p is None:
+                new_line.append(None)
+                continue
+            q = cache.get(id(p))
+            if q is None:
+                q = cache[id(p)] = Placed(p.span, max(0, p.row - dropped), p.col)
+            new_line.append(q)
+        out.append(new_line)
+    return out
