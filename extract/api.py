@@ -1,0 +1,143 @@
+"""The extraction entry points: bytes (or a ParsedDocument) in, the JSON contract dict out.
+
+Why: one function that every caller (CLI, pipeline, tests) uses, so the contract is produced
+in exactly one place.  Output is deterministic: no timestamps, stable ordering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from extract.cells import ParsedDocument
+from extract.checks import narrative_checks, narrative_figures, table_checks
+from extract.mapping import map_document
+from extract.metadata import extract_metadata, looks_spam
+from extract.template import keys_for, label_norm, table_of
+
+_TEXT_FORMATS = ("text", "markdown")
+
+
+def _version() -> str:
+    from extract import EXTRACTOR_VERSION
+
+    return EXTRACTOR_VERSION
+
+
+def _detect(data: bytes) -> str:
+    try:
+        from extract.detect import detect_format
+    except ImportError:
+        return "text"
+    return detect_format(data)
+
+
+def _read(data: bytes, fmt: str) -> ParsedDocument:
+    if fmt in _TEXT_FORMATS:
+        from extract.readers.text import read_text
+
+        return read_text(data, fmt)
+    from extract.readers import read_document
+
+    return read_document(data, fmt)
+
+
+def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = None) -> dict:
+    """Detect the format, read, map and check one document."""
+    sha = hashlib.sha256(data).hexdigest()
+    fmt = "unknown"
+    try:
+        fmt = _detect(data)
+        doc = _read(data, fmt)
+    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a contract status
+        status = getattr(exc, "status", "error")
+        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        out = _empty(sha, fmt, "error" if status not in _STATUSES else status)
+        out["error"] = str(reason)[:300]
+        out["warnings"].append({"message": f"document not read: {reason}"[:300], "keys": []})
+        return out
+    if url and not doc.meta.get("url"):
+        doc.meta["url"] = url
+    result = extract_parsed(doc, sha256=sha)
+    result["format"] = fmt if fmt != "unknown" else doc.format
+    return result
+
+
+_STATUSES = ("ok", "partial", "no_tables", "not_a_report", "needs_ocr", "error")
+
+
+def _empty(sha: str, fmt: str, status: str) -> dict[str, Any]:
+    return {"sha256": sha, "format": fmt, "extractor_version": _version(), "status": status,
+            "template": None, "agency": None, "year": None, "title": None, "published": None,
+            "region": None, "metrics": [], "checks": [], "warnings": []}
+
+
+def _is_report(doc: ParsedDocument, title: str | None) -> bool:
+    text = label_norm((title or "") + doc.text[:20000])
+    if "信息公开" not in text and "政务公开" not in text:
+        return False
+    if title and any(w in label_norm(title) for w in ("决算", "预算")) \
+            and "信息公开" not in label_norm(title):
+        return False
+    return True
+
+
+def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
+    """Map an already parsed document to the contract dict."""
+    meta = extract_metadata(doc)
+    out = _empty(sha256, doc.format, "ok")
+    out.update(meta)
+    warnings: list[dict[str, Any]] = [dict(w) for w in doc.warnings]
+    if doc.meta.get("needs_ocr") or doc.format == "image":
+        out["status"] = "needs_ocr"
+        out["warnings"] = warnings + [{"message": "no text layer: needs OCR", "keys": []}]
+        return out
+    if not _is_report(doc, meta["title"]):
+        out["status"] = "not_a_report"
+        out["warnings"] = warnings + [{"message": "not a 政府信息公开工作年度报告", "keys": []}]
+        return out
+    figures = narrative_figures(doc.text)
+    m = map_document(doc, year=meta["year"], narrative=figures)
+    out["template"] = m.template
+    warnings += m.warnings
+    metrics = []
+    expected = keys_for(m.template, m.other_split) if m.template in ("2021", "2019") else []
+    for key in expected:
+        mo = m.metrics.get(key)
+        if mo is not None:
+            metrics.append({"key": key, "value": mo.value, "raw": mo.raw,
+                            "location": mo.loc, "table": table_of(key)})
+    out["metrics"] = metrics
+    values = {k: mo.value for k, mo in m.metrics.items()}
+    how = {k: mo.how for k, mo in m.metrics.items()}
+    checks = table_checks(values, how, m.other_split) + narrative_checks(figures, values, how)
+    out["checks"] = checks
+    missing = [k for k in expected if k not in m.metrics]
+    if m.tables_seen and missing:
+        warnings.append({"message": f"{len(missing)} template cells not found in the document",
+                         "keys": missing})
+    numbers = [x for x in metrics if x["value"] is not None]
+    if m.template == "legacy":
+        warnings.append({"message": "pre-2019 (legacy) format: no template numbers stored",
+                         "keys": []})
+    if looks_spam(meta["agency"]):
+        out["status"] = "not_a_report"
+        warnings.append({"message": f"agency {meta['agency']!r} is not a government body "
+                                    "(spam mirror?)", "keys": [x["key"] for x in metrics]})
+    elif not m.tables_seen:
+        out["status"] = "no_tables"
+    elif not numbers and meta["year"] is None and meta["agency"] is None:
+        out["status"] = "not_a_report"
+        warnings.append({"message": "tables without a single number and no agency/year: "
+                                    "a blank template form", "keys": []})
+    elif not numbers:
+        out["status"] = "partial"
+        warnings.append({"message": "every table cell is empty", "keys": []})
+    else:
+        doubtful = {k for w in warnings for k in w.get("keys", [])}
+        failed = any(c["status"] == "fail" and c["culprit"] != "source" for c in checks)
+        out["status"] = "partial" if (missing or failed or
+                                      any(x["key"] in doubtful and x["value"] is None
+                                          for x in metrics)) else "ok"
+    out["warnings"] = warnings
+    return out

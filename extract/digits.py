@@ -1,0 +1,103 @@
+"""Split run-together digit strings into numbers.
+
+Why: text archives of HTML pages concatenate table cells (``640020470`` = 64,0,0,2,0,4,70).
+The split is only trusted when the template identities leave exactly one choice, so this module
+enumerates *every* well-formed split; callers filter with identities and keep a cell only when
+all surviving splits agree on it.  Whitespace inside a run is a real cell boundary.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+Number = int | float
+MAX_SPLITS = 200_000
+
+
+def _token_ok(tok: str) -> bool:
+    """A printed count never has a leading zero ("05"); decimals need digits on both sides."""
+    if tok.count(".") > 1 or tok.startswith(".") or tok.endswith("."):
+        return False
+    int_part = tok.split(".")[0]
+    return not (len(int_part) > 1 and int_part[0] == "0")
+
+
+def _as_number(tok: str) -> Number:
+    return float(tok) if "." in tok else int(tok)
+
+
+def _split_chunk(chunk: str, k: int) -> Iterator[list[str]]:
+    """All ways to cut one chunk into k well-formed tokens."""
+    if k == 1:
+        if _token_ok(chunk):
+            yield [chunk]
+        return
+    for i in range(1, len(chunk) - k + 2):
+        head = chunk[:i]
+        if not _token_ok(head):
+            if head[0] == "0" and len(head) > 1:
+                return  # longer heads only add digits after the leading zero
+            continue
+        for rest in _split_chunk(chunk[i:], k - 1):
+            yield [head, *rest]
+
+
+def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tuple[Number, str], ...]]:
+    """Every way to read ``chunks`` (whitespace-separated runs) as exactly ``n`` numbers.
+
+    Each result is a tuple of (number, raw token).  Stops at ``limit`` results (callers treat a
+    truncated enumeration as ambiguous).
+    """
+    chunks = [c for c in chunks if c]
+    out: list[tuple[tuple[Number, str], ...]] = []
+    if not chunks or n < len(chunks) or n > sum(len(c.replace(".", "")) for c in chunks):
+        return out
+
+    def rec(i: int, left: int, acc: list[str]) -> None:
+        if len(out) >= limit:
+            return
+        if i == len(chunks):
+            if left == 0:
+                out.append(tuple((_as_number(t), t) for t in acc))
+            return
+        remaining = len(chunks) - i - 1
+        max_here = min(len(chunks[i].replace(".", "")), left - remaining)
+        for k in range(1, max_here + 1):
+            for parts in _split_chunk(chunks[i], k):
+                rec(i + 1, left - k, acc + parts)
+
+    rec(0, n, [])
+    return out
+
+
+def agreed(cands: list[tuple[Number | None, ...]]) -> list[Number | None]:
+    """Per position: the value all candidates share, else None."""
+    if not cands:
+        return []
+    out: list[Number | None] = []
+    for pos in range(len(cands[0])):
+        vals = {c[pos] for c in cands}
+        out.append(next(iter(vals)) if len(vals) == 1 else None)
+    return out
+
+
+def row_sum_ok(values: tuple[Number | None, ...]) -> bool:
+    """表三 row identity: the six applicant columns add up to 总计."""
+    if any(v is None for v in values):
+        return True
+    return abs(sum(values[:6]) - values[6]) < 1e-9  # type: ignore[arg-type]
+
+
+def review_ok(values: tuple[Number | None, ...]) -> bool:
+    """表四: in each group of five, total == upheld + corrected + other + pending."""
+    for g in range(0, len(values), 5):
+        grp = values[g: g + 5]
+        if len(grp) == 5 and all(v is not None for v in grp):
+            if abs(sum(grp[:4]) - grp[4]) > 1e-9:  # type: ignore[arg-type]
+                return False
+    return True
+
+
+def filter_splits(cands: list[tuple[tuple[Number, str], ...]],
+                  ok: Callable[[tuple[Number | None, ...]], bool]) -> list[tuple[tuple[Number, str], ...]]:
+    return [c for c in cands if ok(tuple(v for v, _ in c))]

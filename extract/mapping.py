@@ -1,0 +1,394 @@
+"""ParsedDocument rows -> template metrics, with provenance and doubts.
+
+Why: every reader (HTML, PDF, DOCX, text) yields rows of cells; the template knowledge is
+applied once, here.  Principles:
+
+* a row's values are the trailing value cells after its last label cell (stray cells before a
+  label are ignored and reported);
+* labelled rows anchor the 表三 row sequence; unlabelled value rows fill the gaps between anchors
+  in template order only when their count matches the gap exactly;
+* run-together digits are split only where the identities leave one reading; otherwise the cell
+  is null and a warning names it.  Nothing is ever guessed silently.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract import digits
+from extract.cells import Cell, ParsedDocument, Row
+from extract.template import (
+    APP_CARRIED_FORWARD, APP_CARRIED_OVER, APP_NEW, APP_OTHER_SINGLE, APP_OTHER_SPLIT, APP_TOTAL,
+    REVIEW_KEYS, RowDef, active_rows, app_rows, label_norm, result_rows,
+)
+from extract.values import parse_value
+
+Number = int | float
+_RUN_CELL = re.compile(r"^\d[\d.]*$")
+_TRAILING_PAREN = re.compile(r"\([^()]*\)$")
+_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
+                 "政府集中采购", "第二十条第(九)项", "采购总金额")
+_2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
+MAX_COMBOS = 200_000
+
+
+@dataclass
+class MetricOut:
+    """One extracted number with its provenance; ``how`` says how it was obtained."""
+
+    key: str
+    value: Number | None
+    raw: str
+    loc: dict[str, Any]
+    how: str = "cell"  # cell | split | aligned
+
+
+@dataclass
+class Mapping:
+    template: str | None
+    other_split: bool
+    metrics: dict[str, MetricOut] = field(default_factory=dict)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
+    tables_seen: set[str] = field(default_factory=set)
+
+    def warn(self, message: str, keys: list[str] | None = None) -> None:
+        self.warnings.append({"message": message, "keys": sorted(set(keys or []))})
+
+
+@dataclass
+class _Obs:
+    """An observed row: its template row (or None), its value cells, its label text."""
+
+    idx: int
+    rowdef: RowDef | None
+    values: list[Cell]
+    label: str
+    stray: list[Cell]
+
+
+# ------------------------------------------------------------------ template recognition
+def detect_template(doc: ParsedDocument, year: int | None) -> str | None:
+    """2021 / 2019 from the 表二 headers; else by report year; 'legacy' before 2019."""
+    text = label_norm(doc.text + "".join(c.text for r in doc.rows for c in r.cells))
+    n2019 = sum(m in text for m in _2019_MARKERS)
+    n2021 = sum(m in text for m in _2021_MARKERS)
+    if n2019 >= 2 and n2019 > n2021:
+        return "2019"
+    if n2021 >= 2:
+        return "2021"
+    if year is not None:
+        if year >= 2021:
+            return "2021"
+        if year >= 2019:
+            return "2019"
+        return "legacy"
+    if "本年新收" in text or "上年结转" in text:
+        return "2021"
+    return None
+
+
+# ------------------------------------------------------------------ row classification
+def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
+    """(label cells, trailing value cells after the last label, stray value cells before it)."""
+    kinds = [parse_value(c.text).is_value_cell for c in row.cells]
+    last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
+    labels = [c for c, v in zip(row.cells, kinds) if not v]
+    values = row.cells[last_label + 1:]
+    stray = [c for c, v in zip(row.cells[:last_label], kinds[:last_label])
+             if v and c.text.strip()]
+    return labels, values, stray
+
+
+def _strip_parens(text: str) -> str:
+    prev = None
+    while prev != text:
+        prev, text = text, _TRAILING_PAREN.sub("", text)
+    return text
+
+
+def _match(labels: list[Cell], candidates: tuple[RowDef, ...]) -> RowDef | None:
+    if not labels:
+        return None
+    tries = [_strip_parens(label_norm(labels[-1].text)),
+             _strip_parens(label_norm("".join(c.text for c in labels)))]
+    for text in tries:
+        if not text:
+            continue
+        for rd in candidates:
+            if rd.matches(text):
+                return rd
+    return None
+
+
+_ALL_APP = (*app_rows(True), APP_OTHER_SINGLE)
+
+
+def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs], list[_Obs]]:
+    """Walk rows in order; sort them into 表二 / 表三 / 表四 observations."""
+    act, app, rev = [], [], []
+    seen_art20 = app_started = review_started = False
+    actives = active_rows(template)
+    for idx, row in enumerate(doc.rows):
+        labels, values, stray = _split_row(row)
+        label_text = label_norm("".join(c.text for c in labels))
+        if "第二十条" in label_text or "信息内容" in label_text:
+            seen_art20 = True
+        has_values = any(c.text.strip() for c in values) or (values and labels)
+        if app_started and ("复议" in label_text or "诉讼" in label_text):
+            review_started = True
+        if review_started:
+            if values and any(parse_value(c.text).kind == "number" for c in values):
+                rev.append(_Obs(idx, None, values, label_text, stray))
+            continue
+        rd = _match(labels, _ALL_APP)
+        if rd is not None and has_values:
+            app_started = True
+            app.append(_Obs(idx, rd, values, label_text, stray))
+            continue
+        if app_started and not labels and values:
+            app.append(_Obs(idx, None, values, "", stray))
+            continue
+        if seen_art20 and not app_started:
+            rd = _match(labels, actives)
+            if rd is not None and has_values:
+                act.append(_Obs(idx, rd, values, label_text, stray))
+    return act, app, rev
+
+
+# ------------------------------------------------------------------ value candidates
+Cand = tuple[tuple[Number | None, str, Cell], ...]
+
+
+def _candidates(values: list[Cell], n: int) -> tuple[list[Cand], str]:
+    """All readings of a row's value cells as n numbers; how = cell | split | bad."""
+    cells = list(values)
+    while len(cells) > n and not cells[-1].text.strip():
+        cells.pop()
+    if len(cells) == n:
+        cand = tuple((parse_value(c.text).value, c.text, c) for c in cells)
+        return [cand], "cell"
+    texts = [c.text.strip() for c in cells if c.text.strip()]
+    if len(cells) < n and texts and all(_RUN_CELL.match(t) for t in texts):
+        run_cells = [c for c in cells if c.text.strip()]
+        out: list[Cand] = []
+        for sp in digits.splits([c.text.strip() for c in run_cells], n):
+            out.append(tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp)))
+        return out, "split"
+    return [], "bad"
+
+
+def _cell_of(run_cells: list[Cell], sp: tuple, i: int) -> Cell:
+    """The chunk cell a split token came from (tokens consume chunks in order)."""
+    consumed = 0
+    for c in run_cells:
+        chunk = c.text.strip()
+        length = len(chunk)
+        used = 0
+        while used < length and consumed <= i:
+            if consumed == i:
+                return c
+            used += len(sp[consumed][1])
+            consumed += 1
+    return run_cells[-1]
+
+
+def _put(m: Mapping, keys: list[str], cands: list[Cand], how: str, label: str) -> None:
+    """Store the cells all candidates agree on; null + warning for the others."""
+    if not cands:
+        m.warn(f"row {label!r}: values not readable", keys)
+        return
+    doubtful: list[str] = []
+    for pos, key in enumerate(keys):
+        vals = {c[pos][0] for c in cands}
+        first = cands[0][pos]
+        if len(vals) == 1:
+            m.metrics[key] = MetricOut(key, first[0], first[1], first[2].loc.to_dict(), how)
+        else:
+            doubtful.append(key)
+            m.metrics[key] = MetricOut(key, None, first[2].text, first[2].loc.to_dict(), how)
+    if doubtful:
+        m.warn(f"row {label!r}: run-together digits {cands[0][0][2].text!r}… admit "
+               f"{len(cands)} readings; cells left null", doubtful)
+
+
+# ------------------------------------------------------------------ 表二
+def _map_active(m: Mapping, obs: list[_Obs]) -> None:
+    done: set[str] = set()
+    for o in obs:
+        rd = o.rowdef
+        assert rd is not None
+        if rd.key in done:
+            continue
+        cands, how = _candidates(o.values, len(rd.columns))
+        if how == "bad":
+            m.warn(f"表二 row {o.label!r}: {len(o.values)} value cells, expected "
+                   f"{len(rd.columns)}", rd.keys())
+            continue
+        done.add(rd.key)
+        m.tables_seen.add("表二")
+        _put(m, rd.keys(), cands, how, o.label)
+
+
+# ------------------------------------------------------------------ 表三
+def _other_split(obs: list[_Obs], template: str) -> bool:
+    if any(o.rowdef in APP_OTHER_SPLIT for o in obs):
+        return True
+    if any(o.rowdef is APP_OTHER_SINGLE for o in obs):
+        return False
+    return template == "2021"
+
+
+def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
+    if not obs:
+        return
+    m.tables_seen.add("表三")
+    seq = app_rows(m.other_split)
+    order = {rd.key: i for i, rd in enumerate(seq)}
+    rows: dict[str, tuple[list[Cand], str, str]] = {}
+    anchors: list[tuple[int, int]] = []  # (position in obs, template index)
+    last_t = -1
+    for pos, o in enumerate(obs):
+        if o.stray:
+            m.warn(f"stray cell(s) {[c.text for c in o.stray]} before row {o.label!r} ignored")
+        if o.rowdef is None:
+            continue
+        t = order.get(o.rowdef.key)
+        if t is None:
+            m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored")
+            continue
+        cands, how = _candidates(o.values, 7)
+        if how == "bad":
+            m.warn(f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
+                   "value cells, expected 7; row not used", o.rowdef.keys())
+            continue
+        if t <= last_t or o.rowdef.key in rows:
+            m.warn(f"表三 row {o.label!r} repeated or out of order; later copy ignored")
+            continue
+        rows[o.rowdef.key] = (cands, how, o.label)
+        anchors.append((pos, t))
+        last_t = t
+    # unlabelled value rows fill the gaps between anchors when the counts match exactly
+    bounds = [(-1, -1), *anchors, (len(obs), len(seq))]
+    for (p0, t0), (p1, t1) in itertools.pairwise(bounds):
+        fillers = [o for o in obs[p0 + 1:p1] if o.rowdef is None]
+        fillers = [o for o in fillers if any(c.text.strip() for c in o.values)]
+        gap = seq[t0 + 1:t1]
+        if not fillers:
+            continue
+        usable = [o for o in fillers if len(o.values) in (7, 8)]
+        if len(usable) == len(gap) and len(usable) == len(fillers):
+            for o, rd in zip(usable, gap):
+                cands, how = _candidates(o.values, 7)
+                if how == "bad":
+                    m.warn(f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
+                           rd.keys())
+                    continue
+                rows[rd.key] = (cands, "aligned", rd.label)
+        else:
+            keys = [k for rd in gap for k in rd.keys()]
+            m.warn(f"{len(fillers)} unlabelled 表三 value row(s) cannot be aligned to "
+                   f"{len(gap)} template row(s); left out", keys)
+    _solve_app(m, rows, narrative)
+
+
+def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
+               narrative: dict[str, Number]) -> None:
+    """Filter split readings by the row identity, then the column identities, then store."""
+    cand_rows: dict[str, list[Cand]] = {}
+    for key, (cands, how, label) in rows.items():
+        if how == "split":
+            ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
+            fact = narrative.get(key + ".total")
+            if fact is not None and len(ok) > 1:
+                ok = [c for c in ok if c[6][0] == fact] or ok
+            cands = ok or cands
+        cand_rows[key] = cands
+    ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
+    if ambiguous:
+        sizes = 1
+        for k in ambiguous:
+            sizes *= len(cand_rows[k])
+        if sizes <= MAX_COMBOS:
+            fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
+            keep: dict[str, list[Cand]] = {k: [] for k in ambiguous}
+            for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
+                trial = dict(fixed)
+                trial.update(zip(ambiguous, combo))
+                if _columns_ok(trial, m.other_split):
+                    for k, c in zip(ambiguous, combo):
+                        if c not in keep[k]:
+                            keep[k].append(c)
+            for k in ambiguous:
+                if keep[k]:
+                    cand_rows[k] = keep[k]
+    for key, cands in cand_rows.items():
+        how, label = rows[key][1], rows[key][2]
+        _put(m, [f"{key}.{c}" for c in _COLS], cands, how, label)
+
+
+_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
+         "other_org", "total")
+
+
+def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
+    res = [rd.key for rd in result_rows(other_split)]
+    for ci in range(7):
+        def v(k: str) -> Number | None:
+            c = trial.get(k)
+            return None if c is None else c[ci][0]
+        a, b, t, f = v(APP_NEW.key), v(APP_CARRIED_OVER.key), v(APP_TOTAL.key), \
+            v(APP_CARRIED_FORWARD.key)
+        if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
+            return False
+        parts = [v(k) for k in res]
+        if t is not None and None not in parts and abs(sum(parts) - t) > 1e-9:  # type: ignore
+            return False
+    return True
+
+
+# ------------------------------------------------------------------ 表四
+def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
+    if not obs:
+        return
+    cells: list[Cell] = []
+    for o in obs:
+        cells.extend(c for c in o.values)
+        filled = [c for c in cells if c.text.strip()]
+        if len(filled) >= 15 or (filled and all(_RUN_CELL.match(c.text.strip()) for c in filled)
+                                 and sum(len(c.text.strip()) for c in filled) >= 15):
+            break
+    cands, how = _candidates(cells, 15)
+    if how == "bad":
+        # whole-table rows may carry trailing blanks; retry on the non-empty cells
+        cands, how = _candidates([c for c in cells if c.text.strip()], 15)
+    keys = list(REVIEW_KEYS)
+    if how == "bad" or not cands:
+        m.warn(f"表四: {len(cells)} value cells found, expected 15; not mapped", keys)
+        return
+    m.tables_seen.add("表四")
+    if how == "split":
+        ok = [c for c in cands if digits.review_ok(tuple(v for v, _, _ in c))]
+        facts = [(i, narrative[k]) for i, k in enumerate(keys) if k in narrative]
+        if len(ok) > 1 and facts:
+            ok = [c for c in ok if all(c[i][0] == f for i, f in facts)] or ok
+        cands = ok or cands
+    _put(m, keys, cands, how, "表四")
+
+
+# ------------------------------------------------------------------ entry point
+def map_document(doc: ParsedDocument, *, year: int | None,
+                 narrative: dict[str, Number] | None = None) -> Mapping:
+    """Map a parsed document's rows to canonical metrics."""
+    narrative = narrative or {}
+    template = detect_template(doc, year)
+    if template in (None, "legacy"):
+        return Mapping(template, False)
+    act, app, rev = _classify(doc, template)
+    m = Mapping(template, _other_split(app, template))
+    _map_active(m, act)
+    _map_app(m, app, narrative)
+    _map_review(m, rev, narrative)
+    return m

@@ -1,0 +1,201 @@
+"""Plain-text and markdown reports -> ParsedDocument.
+
+Why: text copies of reports come in several shapes and the mapping should see one: rows of
+cells.  Handled here:
+
+* archive ``page.txt`` files with a ``标题: …`` metadata header and a ``==== 正文 ====`` marker;
+* one cell per line, tab-indented, rows separated by blank lines (DOCX flattened to text);
+* one cell per line or paragraph without row breaks (rows are cut where a label follows values);
+* ``|``-separated pipe / markdown tables, and ``label 1 2 3`` lines;
+* whole tables flattened into one long line with the cells run together
+  (``…申请数量640020470二、上年结转…``): cut into (label, digit run) pairs; the digit runs are
+  split later, under the template identities (extract.digits).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.cells import Cell, Location, ParsedDocument, Row
+from extract.values import parse_value
+
+_HEADER_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_number",
+                "发布机构": "publisher", "栏目": "column", "原文链接": "url"}
+_BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
+_PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
+_RUN = re.compile(r"\d[\d.\s]*")
+_FLAT_MIN_LEN = 300
+
+
+def decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacement."""
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("utf-8", errors="replace")
+
+
+def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
+    """Read a text or markdown document into rows of cells with line locations."""
+    text = decode(data).replace("\r\n", "\n").replace("\r", "\n")
+    lines = text.split("\n")
+    meta, start = _archive_header(lines)
+    body = lines[start:]
+    if _is_tab_blocks(body):
+        rows = _tab_block_rows(body, start)
+    else:
+        rows = _line_rows(body, start)
+    meta.setdefault("text_source", "text")
+    return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
+
+
+def _archive_header(lines: list[str]) -> tuple[dict, int]:
+    """Parse an archive page.txt header (key: value lines up to the 正文 marker)."""
+    meta: dict = {}
+    for i, line in enumerate(lines[:40]):
+        if _BODY_MARK.match(line):
+            for head in lines[:i]:
+                key, sep, value = head.partition(":")
+                if sep and key.strip() in _HEADER_KEYS and value.strip():
+                    meta[_HEADER_KEYS[key.strip()]] = value.strip()
+            return meta, i + 1
+    return meta, 0
+
+
+def _is_tab_blocks(lines: list[str]) -> bool:
+    nonblank = [ln for ln in lines if ln.strip()]
+    tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
+    return bool(nonblank) and tabbed >= 0.2 * len(nonblank)
+
+
+def _tab_block_rows(lines: list[str], offset: int) -> list[Row]:
+    """Blank line = row break; a tab starts a cell; an untabbed line continues the cell."""
+    rows: list[Row] = []
+    cells: list[Cell] = []
+    texts: list[str] = []
+    lines_of: list[int] = []
+
+    def flush_cell_list() -> None:
+        if cells or texts:
+            rows.append(Row([Cell(t, Location(line=n)) for t, n in zip(texts, lines_of)]))
+        texts.clear()
+        lines_of.clear()
+
+    for i, line in enumerate(lines):
+        lineno = offset + i + 1
+        if not line.strip() and not line.startswith("\t"):
+            flush_cell_list()
+            continue
+        if line.startswith("\t"):
+            texts.append(line.strip())
+            lines_of.append(lineno)
+        elif texts:
+            texts[-1] += line.strip()
+        else:
+            texts.append(line.strip())
+            lines_of.append(lineno)
+            flush_cell_list()
+    flush_cell_list()
+    return rows
+
+
+class _Stream:
+    """Cells without row breaks: a label cell that follows value cells starts a new row."""
+
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.cells: list[Cell] = []
+        self.has_values = False
+
+    def add(self, cell: Cell) -> None:
+        is_value = parse_value(cell.text).is_value_cell
+        if not is_value and self.has_values:
+            self.flush()
+        self.cells.append(cell)
+        self.has_values = self.has_values or is_value
+
+    def flush(self) -> None:
+        if self.cells:
+            self.rows.append(Row(self.cells))
+        self.cells = []
+        self.has_values = False
+
+
+def _line_rows(lines: list[str], offset: int) -> list[Row]:
+    rows: list[Row] = []
+    stream = _Stream(rows)
+    for i, line in enumerate(lines):
+        lineno = offset + i + 1
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped) >= _FLAT_MIN_LEN and len(_RUN.findall(stripped)) >= 8:
+            stream.flush()
+            rows.extend(_flattened_rows(line, lineno))
+            continue
+        if "|" in stripped:
+            if _PIPE_SEP.match(stripped):
+                continue
+            parts = stripped.split("|")
+            if stripped.startswith("|"):
+                parts = parts[1:]
+            if stripped.endswith("|"):
+                parts = parts[:-1]
+            cells = [Cell(p.strip(), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
+            if len(cells) >= 2 and any(c.text for c in cells):
+                stream.flush()
+                rows.append(Row(cells))
+            else:
+                for c in cells:
+                    if c.text or stream.cells:
+                        stream.add(c)
+            continue
+        m = _TRAILING_NUMS.match(stripped)
+        if m:
+            stream.flush()
+            parts = [m.group(1)] + m.group(2).split()
+            rows.append(Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)]))
+            continue
+        stream.add(Cell(stripped, Location(line=lineno)))
+    stream.flush()
+    return rows
+
+
+def _flattened_rows(line: str, lineno: int) -> list[Row]:
+    """Cut a line where table cells ran together into [label, digit chunk, …] rows.
+
+    A digit run that ends in ``<d>.`` or ``<d>、`` before a label (``…00000002.其他法律…``) gives
+    its last digit to the label: it is the sub-item number, not a value.
+    """
+    rows: list[Row] = []
+    label_start = 0
+    pending_prefix = ""
+    for m in _RUN.finditer(line):
+        run_start, run = m.start(), m.group(0)
+        nxt = line[m.end(): m.end() + 1]
+        prefix = ""
+        core = run.rstrip()
+        if re.search(r"[1-9][.、]$", core) and nxt and not nxt.isdigit():
+            prefix = core[-2:]
+            core = core[:-2].rstrip()
+        elif re.search(r"[1-9]$", core) and nxt in ("、", "．"):
+            prefix = core[-1]
+            core = core[:-1].rstrip()
+        label = pending_prefix + line[label_start:run_start]
+        cells = [Cell(label.strip(), Location(line=lineno, col=0))]
+        pos = run_start
+        for chunk in core.split():
+            pos = line.index(chunk, pos)
+            cells.append(Cell(chunk, Location(line=lineno, col=len(cells))))
+            pos += len(chunk)
+        if core or label.strip():
+            rows.append(Row(cells))
+        pending_prefix = prefix
+        label_start = m.end()
+    tail = pending_prefix + line[label_start:]
+    if tail.strip():
+        rows.append(Row([Cell(tail.strip(), Location(line=lineno, col=0))]))
+    return rows
