@@ -97,7 +97,7 @@ def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
     last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
     labels = [c for c, v in zip(row.cells, kinds) if not v]
     values = row.cells[last_label + 1:]
-    stray = [c for c, v in zip(row.cells[:last_label], kinds[:last_label])
+    stray = [c for c, v in zip(row.cells[:max(last_label, 0)], kinds[:max(last_label, 0)])
              if v and c.text.strip()]
     return labels, values, stray
 
@@ -109,13 +109,24 @@ def _strip_parens(text: str) -> str:
     return text
 
 
+_SENTENCE_END = re.compile(r"[。；;!?！？]")
+MAX_LABEL = 60
+
+
 def _match(labels: list[Cell], candidates: tuple[RowDef, ...]) -> RowDef | None:
+    """Match the last label cell, else all label cells joined; narrative sentences never match.
+
+    Only the text after the last sentence end counts, and it must be label-sized: a flattened
+    page glues the table header onto the first row label, but narrative text is made of
+    sentences.
+    """
     if not labels:
         return None
-    tries = [_strip_parens(label_norm(labels[-1].text)),
-             _strip_parens(label_norm("".join(c.text for c in labels)))]
+    tries = [_SENTENCE_END.split(label_norm(labels[-1].text))[-1],
+             _SENTENCE_END.split(label_norm("".join(c.text for c in labels)))[-1]]
     for text in tries:
-        if not text:
+        text = _strip_parens(text)
+        if not text or len(text) > MAX_LABEL * 2:
             continue
         for rd in candidates:
             if rd.matches(text):
@@ -167,6 +178,8 @@ def _candidates(values: list[Cell], n: int) -> tuple[list[Cand], str]:
     cells = list(values)
     while len(cells) > n and not cells[-1].text.strip():
         cells.pop()
+    while len(cells) > n and not cells[0].text.strip():
+        cells.pop(0)
     if len(cells) == n:
         cand = tuple((parse_value(c.text).value, c.text, c) for c in cells)
         return [cand], "cell"
@@ -176,7 +189,7 @@ def _candidates(values: list[Cell], n: int) -> tuple[list[Cand], str]:
         out: list[Cand] = []
         for sp in digits.splits([c.text.strip() for c in run_cells], n):
             out.append(tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp)))
-        return out, "split"
+        return out, ("split" if out else "bad")
     return [], "bad"
 
 

@@ -105,42 +105,42 @@ def _app(key: str, label: str, pattern: str) -> RowDef:
     return RowDef("app." + key, label, pattern, APP_COLUMNS)
 
 
-APP_NEW = _app("new", "一、本年新收政府信息公开申请数量", r"本年新收.*|新收.*申请(数量|数)?")
-APP_CARRIED_OVER = _app("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转.*")
+APP_NEW = _app("new", "一、本年新收政府信息公开申请数量", r"本年新收.{0,14}|新收.{0,12}申请(数量|数)?")
+APP_CARRIED_OVER = _app("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转.{0,14}")
 APP_RESULTS_HEAD: tuple[RowDef, ...] = (
     _app("result.disclosed", "三、本年度办理结果（一）予以公开", r"予以公开"),
     _app("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"部分公开"),
     _app("result.withheld.state_secret", "（三）不予公开 1.属于国家秘密", r"国家秘密"),
     _app("result.withheld.prohibited_by_law", "2.其他法律行政法规禁止公开",
          r"法律.{0,6}止公开|禁止公开"),
-    _app("result.withheld.security_stability", "3.危及“三安全一稳定”", r"三安全一稳定|危及.*"),
-    _app("result.withheld.third_party", "4.保护第三方合法权益", r"第三方.*"),
-    _app("result.withheld.internal_affairs", "5.属于三类内部事务信息", r"内部事务.*"),
-    _app("result.withheld.process_info", "6.属于四类过程性信息", r"过程性.*"),
+    _app("result.withheld.security_stability", "3.危及“三安全一稳定”", r"三安全一稳定|危及.{0,10}"),
+    _app("result.withheld.third_party", "4.保护第三方合法权益", r"第三方.{0,6}"),
+    _app("result.withheld.internal_affairs", "5.属于三类内部事务信息", r"内部事务.{0,3}"),
+    _app("result.withheld.process_info", "6.属于四类过程性信息", r"过程性.{0,3}"),
     _app("result.withheld.enforcement_file", "7.属于行政执法案卷", r"执法案卷"),
     _app("result.withheld.inquiry", "8.属于行政查询事项", r"查询事项"),
-    _app("result.unable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息", r"不掌握.*"),
-    _app("result.unable.needs_creation", "2.没有现成信息需要另行制作", r"另行制作|没有现成.*"),
-    _app("result.unable.unclear", "3.补正后申请内容仍不明确", r"不明确|补正后.*"),
-    _app("result.rejected.complaint", "（五）不予处理 1.信访举报投诉类申请", r"投诉类申请|信访.*"),
+    _app("result.unable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息", r"不掌握.{0,8}"),
+    _app("result.unable.needs_creation", "2.没有现成信息需要另行制作", r"另行制作|没有现成.{0,8}"),
+    _app("result.unable.unclear", "3.补正后申请内容仍不明确", r"不明确|补正后.{0,8}"),
+    _app("result.rejected.complaint", "（五）不予处理 1.信访举报投诉类申请", r"投诉类申请|信访.{0,8}"),
     _app("result.rejected.duplicate", "2.重复申请", r"重复申请"),
     _app("result.rejected.publication", "3.要求提供公开出版物", r"出版物"),
-    _app("result.rejected.excessive", "4.无正当理由大量反复申请", r"大量反复.*"),
+    _app("result.rejected.excessive", "4.无正当理由大量反复申请", r"大量反复.{0,3}"),
     _app("result.rejected.confirm_reissue", "5.要求行政机关确认或重新出具已获取信息",
-         r"重新出具.*|确认或.*"),
+         r"重新出具.{0,8}|确认或.{0,12}"),
 )
 APP_OTHER_SPLIT: tuple[RowDef, ...] = (
     _app("result.other.no_correction",
          "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-         r"逾期不补正.*"),
+         r"逾期不补正.{0,30}"),
     _app("result.other.no_fee",
          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-         r"(缴纳费用|收费通知).*"),
+         r"(缴纳费用|收费通知).{0,30}"),
     _app("result.other.other", "3.其他", r"(^|\(六\)其他处理|处理)3\.?其他"),
 )
 APP_OTHER_SINGLE = _app("result.other", "（六）其他处理", r"其他处理")
 APP_TOTAL = _app("result.total", "（七）总计", r"(\(七\)|^)总计")
-APP_CARRIED_FORWARD = _app("carried_forward", "四、结转下年度继续办理", r"结转下年.*")
+APP_CARRIED_FORWARD = _app("carried_forward", "四、结转下年度继续办理", r"结转下年.{0,6}")
 
 
 def app_rows(other_split: bool) -> tuple[RowDef, ...]:
