@@ -1,0 +1,96 @@
+"""`gongkai export`: the database as files an analyst opens in pandas, DuckDB or Excel."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from crawler.cli.context import App
+
+if TYPE_CHECKING:
+    from storage.models import Capture
+
+
+def narrative_text(app: App, capture: Capture | None) -> str | None:
+    """The report's prose, re-read from the archived original (cached per sha256).
+
+    Why re-read: the extraction stores numbers, not text; the archive is the source of truth.
+    """
+    if capture is None:
+        return None
+    cache = app.paths.data / "cache" / "narrative" / f"{capture.sha256}.txt"
+    if cache.exists():
+        return cache.read_text(encoding="utf-8")
+    try:
+        from crawler.pipeline_extract import archived_bytes
+        from extract.detect import detect_format
+        from extract.readers import read_document
+
+        data = archived_bytes(app, capture)
+        text = read_document(data, detect_format(data)).text or ""
+    except Exception:  # noqa: BLE001 (an unreadable original has no overlap, the export goes on)
+        return None
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(text, encoding="utf-8")
+    return text
+
+
+def _formats(value: str) -> list[str]:
+    from storage.export import FORMATS
+
+    chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
+    bad = [f for f in chosen if f not in FORMATS]
+    if bad or not chosen:
+        raise click.BadParameter(f"unknown format(s) {bad}; choose from {','.join(FORMATS)}")
+    return chosen
+
+
+@click.command("export")
+@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
+              help="Output folder (default <data>/export).")
+@click.option("--format", "fmt", default="csv", show_default=True,
+              help="Comma-separated: csv,parquet,xlsx,jsonl.")
+@click.option("--region", help="Region code prefix (310107, or 31 for a province).")
+@click.option("--year", type=int, help="Report year.")
+@click.option("--agency", help="Text contained in the agency name.")
+@click.option("--table", "tables", multiple=True,
+              help="Only these tables (repeatable): reports, metrics, metrics_wide, checks, "
+              "data_dictionary, coverage.")
+@click.option("--no-overlap", is_flag=True,
+              help="Skip the year-over-year text overlap (it re-reads archived originals).")
+@click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
+@click.pass_obj
+def export_command(app: App, out: Path | None, fmt: str, region: str | None, year: int | None,
+                   agency: str | None, tables: tuple[str, ...], no_overlap: bool,
+                   as_json: bool) -> None:
+    """Write reports, metrics, metrics_wide, checks, data_dictionary and coverage tables."""
+    from storage.export import TABLES, Filters, build_tables, write_tables
+
+    formats = _formats(fmt)
+    unknown = set(tables) - set(TABLES)
+    if unknown:
+        raise click.BadParameter(f"unknown table(s) {sorted(unknown)}", param_hint="--table")
+    target = out or app.paths.export
+    text_for = None if no_overlap else (lambda _sha, cap: narrative_text(app, cap))
+    built = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
+                         text_for=text_for, only=tables or None)
+    files = write_tables(built, target, formats)
+    summary = {"out": str(target), "formats": formats,
+               "rows": {name: len(t.rows) for name, t in built.items()},
+               "files": [{"path": str(p), "bytes": p.stat().st_size,
+                          "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in files]}
+    if as_json:
+        json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+        return
+    for name, n in summary["rows"].items():
+        click.echo(f"{name}: {n} rows")
+    click.echo(f"wrote {len(files)} file(s) to {target}")
+
+
+COMMANDS = [export_command]

@@ -1,0 +1,176 @@
+"""Derived measures an evaluator computes: timeliness, year-over-year text reuse, coverage.
+
+Each function is pure (data in, answer out) so that the known answers in tests/ops and
+tests/export pin the rules down; storage/export.py feeds them from the database.
+
+Rules (政府信息公开条例 2019 第四十九、五十条):
+- a department (局/委/办/中心…) publishes its report for year Y by 31 January of Y+1;
+- a government (人民政府, 管委会 of a development zone, 政府办公室/办公厅 publishing the
+  government's report) by 31 March of Y+1;
+- reports for years before 2019 (the 2008 regulations) were due by 31 March for everyone.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+# ------------------------------------------------------------------ agency kind
+
+# End-anchored: "XX区人民政府国有资产监督管理委员会" is a department, "XX区人民政府" is not.
+_GOVERNMENT_RE = re.compile(
+    r"(人民政府|政府|政府办公室|政府办公厅|政府办|"
+    r"(开发区|园区|新区|高新区|试验区|合作区|保税区|示范区|经济区|港区|片区|产业园|风景区|景区)"
+    r"(管理委员会|管委会))$"
+)
+_TRAILING_RE = re.compile(r"(\d{4}年度?|年度|政府信息公开.*|信息公开.*|工作年度报告.*)$")
+
+
+def agency_kind(agency: str | None) -> str:
+    """'government', 'department' or 'unknown' from the agency's name (suffix rules)."""
+    if not agency:
+        return "unknown"
+    name = unicodedata.normalize("NFKC", agency)
+    name = re.sub(r"\s+|[（(][^）)]*[）)]$", "", name)
+    name = _TRAILING_RE.sub("", name)
+    if not name:
+        return "unknown"
+    return "government" if _GOVERNMENT_RE.search(name) else "department"
+
+
+def deadline(year: int, kind: str) -> date:
+    """The last lawful publication day of the report for `year` by an agency of `kind`."""
+    if year >= 2019 and kind == "department":
+        return date(year + 1, 1, 31)
+    return date(year + 1, 3, 31)
+
+
+_DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
+
+
+def parse_date(text: str | date | datetime | None) -> date | None:
+    """The first Y-M-D date in a string ("2023-01-05", "2023年1月5日", "2023/1/5")."""
+    if text is None:
+        return None
+    if isinstance(text, datetime):
+        return text.date()
+    if isinstance(text, date):
+        return text
+    m = _DATE_RE.search(unicodedata.normalize("NFKC", str(text)))
+    if not m:
+        return None
+    try:
+        return date(int(m[1]), int(m[2]), int(m[3]))
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class Timeliness:
+    """Publication date against the deadline; `days_late` > 0 means late."""
+
+    kind: str
+    deadline: date | None
+    published: date | None
+    days_late: int | None
+    status: str  # on_time | late | unknown
+
+    @property
+    def late(self) -> bool | None:
+        return None if self.status == "unknown" else self.status == "late"
+
+
+def timeliness(*, year: int | None, agency: str | None,
+               published: str | date | None, kind: str | None = None) -> Timeliness:
+    """Whether a report for `year` published on `published` met its legal deadline."""
+    kind = kind or agency_kind(agency)
+    pub = parse_date(published)
+    if year is None:
+        return Timeliness(kind, None, pub, None, "unknown")
+    # An unknown kind gets the later (government) deadline: never call a report late by guess.
+    due = deadline(year, "government" if kind == "unknown" else kind)
+    if pub is None:
+        return Timeliness(kind, due, None, None, "unknown")
+    days = (pub - due).days
+    return Timeliness(kind, due, pub, days, "late" if days > 0 else "on_time")
+
+
+# ------------------------------------------------------------------ text overlap
+
+SHINGLE = 8  # characters per shingle: a short clause of Chinese text
+_DROP_RE = re.compile(r"[\s\W_]+", re.UNICODE)
+_DIGITS_RE = re.compile(r"\d+")
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, no whitespace or punctuation, every number replaced by '#'.
+
+    Why the '#': a paragraph copied from last year with this year's numbers typed in is
+    still a copied paragraph, which is what evaluators penalise.
+    """
+    text = _DROP_RE.sub("", unicodedata.normalize("NFKC", text or ""))
+    return _DIGITS_RE.sub("#", text)
+
+
+def shingles(text: str, k: int = SHINGLE) -> set[str]:
+    """The set of k-character substrings of the normalised text."""
+    norm = normalize_text(text)
+    if len(norm) < k:
+        return {norm} if norm else set()
+    return {norm[i:i + k] for i in range(len(norm) - k + 1)}
+
+
+def overlap(current: str, previous: str, k: int = SHINGLE) -> float | None:
+    """Share of the current text's shingles found in the previous text (0..1; None if empty).
+
+    Asymmetric on purpose: "how much of this year's report was already in last year's".
+    """
+    cur = shingles(current, k)
+    if not cur:
+        return None
+    prev = shingles(previous, k)
+    return len(cur & prev) / len(cur)
+
+
+OVERLAP_PENALTY = 0.5  # evaluators penalise a report that repeats more than half of last year's
+
+
+# ------------------------------------------------------------------ coverage
+
+@dataclass(frozen=True)
+class Found:
+    """A report that exists: on which site, by which agency, for which year."""
+
+    site_id: str
+    agency: str | None
+    year: int | None
+
+
+def coverage(sites: dict[str, str], found: Iterable[Found], years: Iterable[int],
+             expected: dict[str, list[str]] | None = None) -> list[dict[str, object]]:
+    """One row per (site, year) and per (site, agency, year): was a report found?
+
+    `sites` maps site id → site name.  The agencies expected on a site are those listed in
+    `expected[site_id]` plus every agency that published there in any year, so an agency that
+    skipped a year shows up as a gap.
+    """
+    years = sorted(set(years))
+    found = list(found)
+    rows: list[dict[str, object]] = []
+    for site_id in sorted(sites):
+        mine = [f for f in found if f.site_id == site_id]
+        agencies = sorted({*(expected or {}).get(site_id, []),
+                           *(f.agency for f in mine if f.agency)})
+        for year in years:
+            n = sum(f.year == year for f in mine)
+            rows.append({"site_id": site_id, "site_name": sites[site_id], "level": "site",
+                         "agency": None, "year": year, "found": n > 0, "reports": n})
+            for agency in agencies:
+                n = sum(f.year == year and f.agency == agency for f in mine)
+                rows.append({"site_id": site_id, "site_name": sites[site_id],
+                             "level": "agency", "agency": agency, "year": year,
+                             "found": n > 0, "reports": n})
+    return rows
