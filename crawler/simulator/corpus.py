@@ -134,3 +134,20 @@ def seed_title_lines(name: str = "seed-gongshu-zfj-2023.txt") -> str:
     """The seed's own two-line title joined (拱墅区综合行政执法局2023年政府信息公开工作年度报告)."""
     first, second = read_text(name).split("\n")[:2]
     return first.strip() + second.strip()
+
+
+def doc_title(name: str) -> str:
+    """A publication title for a corpus report (agency + year), falling back to its first line."""
+    meta = manifest()[name]
+    agency, year = meta.get("agency") or "", meta.get("year")
+    if name.endswith(".txt") and read_text(name).startswith("标题:"):
+        return read_text(name).split("\n", 1)[0].removeprefix("标题:").strip()
+    if year and agency and "(" not in agency and "（" not in agency:
+        return f"{agency}{year}年政府信息公开工作年度报告"
+    if name.endswith((".pdf", ".docx")):
+        return f"{year or ''}年政府信息公开工作年度报告"
+    for line in read_text(name).splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line and not line.startswith(("标题", "正文")):
+            return line[:60]
+    return name

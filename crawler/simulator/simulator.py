@@ -19,18 +19,15 @@ SiteFactory = Callable[[int], SiteApp]
 
 
 def _factories() -> dict[str, list[SiteFactory]]:
-    from . import hanweb
+    """Platform name -> site builders (one platform may bring several sites)."""
+    from . import hanweb, hanweb_variants, jpaas
 
-    table: dict[str, list[SiteFactory]] = {
+    return {
         "hanweb": [lambda seed: hanweb.HanwebSite(seed=seed)],
+        "hanweb-web": [lambda seed: hanweb_variants.JiangsuHanwebSite(seed=seed)],
+        "hanweb-jslib": [lambda seed: hanweb_variants.JslibHanwebSite(seed=seed)],
+        "jpaas": [lambda seed: jpaas.JpaasSite(seed=seed)],
     }
-    try:
-        from . import platforms_extra
-
-        table.update(platforms_extra.factories())
-    except ImportError:
-        pass
-    return table
 
 
 def available_platforms() -> list[str]:
