@@ -46,7 +46,7 @@ def read_document(data: bytes, fmt: str) -> ParsedDocument:
     if fmt in ("text", "markdown"):
         from extract.readers.text import read_text
 
-        return read_text(data)
+        return read_text(data, fmt)
     if fmt == "image":
         # A picture of a report: numbers only after OCR, never guessed.
         return ParsedDocument(format="image", meta={"needs_ocr": True})

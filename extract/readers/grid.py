@@ -14,7 +14,7 @@ values", so the expansion policy is chosen for that rule:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from extract.cells import Cell, Location, Row
@@ -95,9 +95,29 @@ def layout(rows: list[list[Span]]) -> list[list[Placed | None]]:
     return grid[: max(len(rows), 0)]
 
 
+def label_columns(grid: list[list[Placed | None]]) -> set[int]:
+    """Columns that hold row labels: their labels outnumber their numbers and blanks."""
+    labels: dict[int, int] = {}
+    others: dict[int, int] = {}
+    seen: set[int] = set()
+    for line in grid:
+        for c, placed in enumerate(line):
+            if placed is None or placed.col != c or id(placed) in seen:
+                continue
+            seen.add(id(placed))
+            bucket = others if is_valueish(placed.span.text) else labels
+            bucket[c] = bucket.get(c, 0) + 1
+    return {c for c, n in labels.items() if n > others.get(c, 0)}
+
+
 def grid_rows(grid: list[list[Placed | None]], table: int, *, first_row: int = 0) -> list[Row]:
-    """Emit one Row per grid row following the module's expansion policy."""
+    """Emit one Row per grid row following the module's expansion policy.
+
+    A blank cell in a label column right after a label (（六）其他处理 printed with an empty
+    sub-item cell) is folded into that label: it is part of the label area, not a value.
+    """
     out: list[Row] = []
+    label_cols = label_columns(grid)
     for r, line in enumerate(grid):
         cells: list[Cell] = []
         for c, placed in enumerate(line):
@@ -108,6 +128,16 @@ def grid_rows(grid: list[list[Placed | None]], table: int, *, first_row: int = 0
             text = span.text
             if repeated and is_valueish(text):
                 text = ""
+            if (
+                not text
+                and c in label_cols
+                and cells
+                and cells[-1].text
+                and not is_valueish(cells[-1].text)
+            ):
+                prev = cells[-1]
+                cells[-1] = replace(prev, colspan=prev.colspan + max(1, span.colspan))
+                continue
             loc = Location(
                 page=span.extra.get("page"),
                 table=table,

@@ -241,8 +241,8 @@ def _data_tables(body: Tag, *, strict: bool) -> Iterable[Tag]:
             continue  # a layout table around the real one
         if _hidden(table):
             continue
-        if strict and not TABLE_WORDS.search(table.get_text("")):
-            continue
+        if strict and len(set(TABLE_WORDS.findall(table.get_text("")))) < 2:
+            continue  # no headings found: read only tables that look like template tables
         yield table
 
 

@@ -107,21 +107,33 @@ def garbage_ratio(text: str) -> float:
 def read_pdf(data: bytes) -> ParsedDocument:
     """Read a PDF's text and tables; raise PdfError for encrypted/corrupt files."""
     import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise PdfError("encrypted PDF") from exc
-    except PDFSyntaxError as exc:
-        raise PdfError(f"unreadable PDF: {exc}") from exc
-    except Exception as exc:  # pdfminer raises many types for broken files
-        if "password" in str(exc).lower() or "encrypt" in type(exc).__name__.lower():
-            raise PdfError("encrypted PDF") from exc
-        raise PdfError(f"unreadable PDF: {type(exc).__name__}: {exc}") from exc
+    except Exception as exc:  # pdfplumber wraps pdfminer's errors in PdfminerException
+        raise _pdf_error(exc) from exc
     with pdf:
-        return _read_open_pdf(pdf, data)
+        try:
+            return _read_open_pdf(pdf, data)
+        except PdfError:
+            raise
+        except Exception as exc:
+            if isinstance(exc, MemoryError):
+                raise
+            raise _pdf_error(exc) from exc
+
+
+def _pdf_error(exc: BaseException) -> PdfError:
+    """Name the failure: encrypted (unknown password) or unreadable (corrupt/truncated)."""
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    inner = exc.args[0] if exc.args and isinstance(exc.args[0], BaseException) else exc
+    for err in (exc, inner, exc.__cause__, exc.__context__):
+        if isinstance(err, PDFPasswordIncorrect | PDFEncryptionError):
+            return PdfError("encrypted PDF")
+    if "password" in repr(inner).lower() or "encrypt" in type(inner).__name__.lower():
+        return PdfError("encrypted PDF")
+    return PdfError(f"unreadable PDF: {type(inner).__name__}: {inner}".rstrip(": "))
 
 
 def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
