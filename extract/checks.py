@@ -34,7 +34,7 @@ def _check(rule: str, keys: list[str], values: dict[str, Number | None], lhs: li
                 "culprit": "unknown", "message": message}
     derived = [k for k in keys if how.get(k, "cell") != "cell"]
     culprit = "unknown" if derived else "source"
-    note = f" (cells {derived} were reconstructed)" if derived else " (as printed)"
+    note = f" ({len(derived)} reconstructed cell(s))" if derived else " (as printed)"
     return {"rule": rule, "status": "fail", "keys": keys, "numbers": nums, "culprit": culprit,
             "message": f"{message}: {_fmt(left)} != {_fmt(right)}{note}"}
 

@@ -8,6 +8,7 @@ all surviving splits agree on it.  Whitespace inside a run is a real cell bounda
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 
 Number = int | float
@@ -16,7 +17,8 @@ MAX_SPLITS = 200_000
 
 def _token_ok(tok: str) -> bool:
     """A printed count never has a leading zero ("05"); decimals need digits on both sides."""
-    if tok.count(".") > 1 or tok.startswith(".") or tok.endswith("."):
+    tok = tok[1:] if tok.startswith("-") else tok
+    if not tok or tok.count(".") > 1 or tok.startswith(".") or tok.endswith("."):
         return False
     int_part = tok.split(".")[0]
     return not (len(int_part) > 1 and int_part[0] == "0")
@@ -26,16 +28,22 @@ def _as_number(tok: str) -> Number:
     return float(tok) if "." in tok else int(tok)
 
 
+def _pieces(chunk: str) -> list[str]:
+    """A minus sign is a boundary: ``35-15`` is 35 then -15 (本年增/减 may be negative)."""
+    return [p for p in re.split(r"(?=-\d)", chunk) if p]
+
+
 def _split_chunk(chunk: str, k: int) -> Iterator[list[str]]:
     """All ways to cut one chunk into k well-formed tokens."""
     if k == 1:
         if _token_ok(chunk):
             yield [chunk]
         return
-    for i in range(1, len(chunk) - k + 2):
+    start = 2 if chunk.startswith("-") else 1
+    for i in range(start, len(chunk) - k + 2):
         head = chunk[:i]
         if not _token_ok(head):
-            if head[0] == "0" and len(head) > 1:
+            if head.lstrip("-")[:1] == "0" and len(head.lstrip("-")) > 1:
                 return  # longer heads only add digits after the leading zero
             continue
         for rest in _split_chunk(chunk[i:], k - 1):
@@ -48,7 +56,7 @@ def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tup
     Each result is a tuple of (number, raw token).  Stops at ``limit`` results (callers treat a
     truncated enumeration as ambiguous).
     """
-    chunks = [c for c in chunks if c]
+    chunks = [p for c in chunks if c for p in _pieces(c)]
     out: list[tuple[tuple[Number, str], ...]] = []
     if not chunks or n < len(chunks) or n > sum(len(c.replace(".", "")) for c in chunks):
         return out
@@ -61,7 +69,7 @@ def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tup
                 out.append(tuple((_as_number(t), t) for t in acc))
             return
         remaining = len(chunks) - i - 1
-        max_here = min(len(chunks[i].replace(".", "")), left - remaining)
+        max_here = min(len(chunks[i].replace(".", "").lstrip("-")), left - remaining)
         for k in range(1, max_here + 1):
             for parts in _split_chunk(chunks[i], k):
                 rec(i + 1, left - k, acc + parts)

@@ -27,7 +27,7 @@ from extract.template import (
 from extract.values import parse_value
 
 Number = int | float
-_RUN_CELL = re.compile(r"^\d[\d.]*$")
+_RUN_CELL = re.compile(r"^-?\d[\d.]*(?:-\d[\d.]*)*$")
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
 _2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
                  "政府集中采购", "第二十条第(九)项", "采购总金额")

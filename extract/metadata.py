@@ -34,14 +34,18 @@ def find_title(doc: ParsedDocument) -> str | None:
         return str(doc.meta["title"]).strip()
     lines = _lines(doc)[:15]
     for i, line in enumerate(lines):
-        if len(line) > 80:
-            continue
-        joined = line + (lines[i + 1] if i + 1 < len(lines) and len(lines[i + 1]) <= 20 else "")
-        if "信息公开" in label_norm(line) or "信息公开" in label_norm(joined):
-            for cand in (line, joined):
-                if _TITLE_HINT.search(label_norm(cand)) and "根据" not in cand[:4]:
-                    return re.sub(r"\s+", " ", cand).strip()
+        if len(line) <= 80 and _is_title(line):
+            return re.sub(r"\s+", " ", line).strip()
+    for i, line in enumerate(lines[:-1]):
+        joined = line + lines[i + 1]
+        if len(line) <= 80 and len(lines[i + 1]) <= 20 and _is_title(joined):
+            return re.sub(r"\s+", " ", joined).strip()
     return None
+
+
+def _is_title(text: str) -> bool:
+    norm = label_norm(text)
+    return "信息公开" in norm and bool(_TITLE_HINT.search(norm)) and not norm.startswith("根据")
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -63,7 +67,7 @@ def find_agency(title: str | None) -> str | None:
     if not title:
         return None
     t = re.sub(r"\s+", "", title)
-    head = _AGENCY_TAIL.sub("", t)
+    head = _AGENCY_TAIL.sub("", t) if _YEAR_IN_TITLE.search(t) else ""
     if not head:
         m = re.match(r"(?:19|20)\d{2}年度?(.+?)(?:政府信息公开|政务公开)", t)
         head = m.group(1) if m else ""

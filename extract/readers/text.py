@@ -24,7 +24,7 @@ _HEADER_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_n
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
-_RUN = re.compile(r"\d[\d.\s]*")
+_RUN = re.compile(r"\d[\d.\s]*(?:-\d[\d.\s]*)*")
 _FLAT_MIN_LEN = 300
 
 
