@@ -20,13 +20,14 @@ SiteFactory = Callable[[int], SiteApp]
 
 def _factories() -> dict[str, list[SiteFactory]]:
     """Platform name -> site builders (one platform may bring several sites)."""
-    from . import hanweb, hanweb_variants, jpaas
+    from . import hanweb, hanweb_variants, jpaas, trs
 
     return {
         "hanweb": [lambda seed: hanweb.HanwebSite(seed=seed)],
         "hanweb-web": [lambda seed: hanweb_variants.JiangsuHanwebSite(seed=seed)],
         "hanweb-jslib": [lambda seed: hanweb_variants.JslibHanwebSite(seed=seed)],
         "jpaas": [lambda seed: jpaas.JpaasSite(seed=seed)],
+        "trs": [lambda seed: trs.TrsSite(seed=seed), lambda seed: trs.GbkTrsSite(seed=seed)],
     }
 
 
