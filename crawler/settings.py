@@ -21,7 +21,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 RETRY_ENABLED = True
-RETRY_TIMES = 2  # bounded; 429 honours Retry-After in the block middleware
+RETRY_TIMES = 2  # bounded; 429 honours Retry-After in crawler.middlewares.RetryAfterMiddleware
+# Template/default list minus 429, which RetryAfterMiddleware handles (it waits as told).
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+RETRY_AFTER_TIMES = 3  # bounded retries of a 429 / 503+Retry-After
+RETRY_AFTER_MAX = 60.0  # never wait longer than this for one Retry-After
 DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 200 * 1024 * 1024  # a report larger than this is reported, not kept
 DOWNLOAD_WARNSIZE = 50 * 1024 * 1024
@@ -29,9 +33,20 @@ REDIRECT_MAX_TIMES = 10
 DEPTH_LIMIT = 8  # discovery from a home page never needs more; stops endless calendars
 
 DOWNLOADER_MIDDLEWARES = {
+    # First on the way out (before robots.txt at 100), so no request - robots.txt and redirect
+    # targets included - ever goes to a host outside the site's allowed set.
+    "crawler.middlewares.AllowedHostsMiddleware": 50,
     # Archives every exchange exactly as it crossed the wire: above HttpCompression (590) so the
     # body is still compressed, above HttpCache (900) so a real 304 is seen as a 304.
     "crawler.archiving.WarcArchiveMiddleware": 950,
+    # Just below the archiver: sees a 304 after it was archived and substitutes the original.
+    "crawler.incremental.IncrementalMiddleware": 945,
+    # Below that: challenge pages are archived (evidence) before being reported and dropped.
+    "crawler.middlewares.BlockDetectionMiddleware": 940,
+    "crawler.middlewares.RetryAfterMiddleware": 930,
+}
+EXTENSIONS = {
+    "crawler.stats.SiteStats": 500,  # per-site counts for the run report (GONGKAI_STATS_FILE)
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.ReportDocumentPipeline": 300,

@@ -1,0 +1,228 @@
+"""The base every platform spider shares: registry sites, discovery, reports and attachments.
+
+A platform spider only says how its *list pages* look (`parse_list`); everything else is here:
+which site(s) to crawl (`-a site=<id>[,<id>…]`, `-a sites_file=…`), starting from `list_urls`
+or discovering them from the home page, following report links to articles and attachment
+files, and yielding one `ReportDocument` per report document with its archived capture id.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import scrapy
+from scrapy.http import Request, Response, TextResponse
+
+from crawler import titles
+from crawler.items import ReportDocument
+from crawler.registry import SiteEntry, host_allowed, load_registry, select_sites
+
+DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
+FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
+FILE_LINK = re.compile(r"downfile\.jsp|/download\b|[?&]fileName=|/attach/", re.IGNORECASE)
+IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.IGNORECASE)
+ARTICLE_LINK = re.compile(r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/", re.IGNORECASE)
+DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
+# Navigation words that lead from a home page to the 年报 column (and department trees).
+NAV_LIST = re.compile(r"年报|年度报告|工作报告")
+NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
+MAX_HOPS = 6
+MAX_NAV_PAGES = 300
+
+
+class ReportSpider(scrapy.Spider):
+    """Base class; subclasses set `name`, `platform` and implement `parse_list`."""
+
+    name = ""  # not a runnable spider itself
+    platform = ""
+    custom_settings: dict[str, Any] = {}
+
+    def __init__(self, site: str | None = None, sites_file: str | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        entries = load_registry(sites_file or DEFAULT_SITES)
+        ids = [s for s in (site or "").split(",") if s]
+        self.sites: dict[str, SiteEntry] = {e.id: e for e in select_sites(entries, ids)}
+        self.nav_pages: dict[str, int] = dict.fromkeys(self.sites, 0)
+
+    # ---- start -----------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Request]:
+        for site in self.sites.values():
+            if site.list_urls:
+                for url in site.list_urls:
+                    yield self.request(site.id, url, self.parse_list_page, role="list")
+            else:
+                for url in site.start_urls:
+                    yield self.request(site.id, url, self.parse_nav, role="home", hops=0)
+
+    def request(self, site_id: str, url: str, callback: Any, *, role: str,
+                **meta: Any) -> Request:
+        """A request that carries its site (for archiving, host checks and stats)."""
+        return Request(url, callback=callback, errback=self.on_error, meta={
+            "gongkai_site_id": site_id, "gongkai_role": role, **meta})
+
+    # ---- discovery -------------------------------------------------------------------
+    def parse_nav(self, response: Response) -> Iterator[Any]:
+        """Home/navigation page: read it as a list, then follow disclosure navigation."""
+        if not isinstance(response, TextResponse):
+            return
+        yield from self.parse_list(response)
+        yield from self.nav_links(response)
+
+    def nav_links(self, response: TextResponse) -> Iterator[Request]:
+        """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation."""
+        site_id, hops = response.meta["gongkai_site_id"], response.meta.get("hops", 0)
+        if hops >= MAX_HOPS:
+            return
+        in_directory = response.meta.get("directory", False)
+        for link in response.css("a[href]"):
+            href = link.attrib["href"].strip()
+            text = " ".join(link.css("::text").getall()).strip() or link.attrib.get("title", "")
+            url = urljoin(response.url, href)
+            if not self.is_nav_candidate(site_id, url):
+                continue
+            if NAV_LIST.search(text) and not titles.is_report_title(text):
+                role = "list"
+            elif NAV_PATH.search(text) or in_directory:
+                role = "nav"
+            else:
+                continue
+            if self.nav_pages[site_id] >= MAX_NAV_PAGES:
+                return
+            self.nav_pages[site_id] += 1
+            callback = self.parse_list_page if role == "list" else self.parse_nav
+            yield self.request(site_id, url, callback, role=role, hops=hops + 1,
+                               directory="部门" in text and not in_directory)
+
+    def is_nav_candidate(self, site_id: str, url: str) -> bool:
+        parts = urlsplit(url)
+        return (parts.scheme in ("http", "https")
+                and host_allowed(parts.netloc, self.sites[site_id].allowed_hosts)
+                and not FILE_EXT.search(url) and not FILE_LINK.search(url)
+                and not ARTICLE_LINK.search(parts.path))
+
+    # ---- lists -----------------------------------------------------------------------
+    def parse_list_page(self, response: Response) -> Iterator[Any]:
+        """A page that should be a report list: parse it, and say so loudly if it is not."""
+        found = list(self.parse_list(response))
+        if not found and not response.meta.get("gongkai_list_parsed"):
+            self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
+                                         "/lists_unparsed")
+        if "hops" in response.meta and isinstance(response, TextResponse):
+            found.extend(self.nav_links(response))  # a discovered 年报 column: its sub-columns
+        yield from found
+
+    def parse_list(self, response: Response) -> Iterable[Any]:  # pragma: no cover - abstract
+        """Requests for the report links (and further list pages) found on a list page."""
+        raise NotImplementedError
+
+    def mark_parsed(self, response: Response) -> None:
+        """Tell parse_list_page the list shape was recognised (even if it holds no report)."""
+        response.meta["gongkai_list_parsed"] = True
+
+    def follow_entry(self, response: Response, href: str, title: str,
+                     listed: str | None = None) -> Request | None:
+        """A request for one list entry, if its title is a report's (look-alikes dropped)."""
+        site_id = response.meta["gongkai_site_id"]
+        title = " ".join(title.split())
+        if not href or not titles.is_report_title(title):
+            return None
+        self.crawler.stats.inc_value(f"gongkai/{site_id}/entries_matched")
+        url = urljoin(response.url, href.strip())
+        meta = {"title": title, "listed": listed, "found_on": response.url}
+        if self.is_file_url(url):
+            return self.request(site_id, url, self.parse_file, role="file", **meta)
+        return self.request(site_id, url, self.parse_article, role="article", **meta)
+
+    # ---- documents -------------------------------------------------------------------
+    @staticmethod
+    def is_file_url(url: str) -> bool:
+        return bool(FILE_EXT.search(urlsplit(url).path) or FILE_LINK.search(url)
+                    or FILE_EXT.search(url))
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        """An article page: the report itself, or the page that links the report file(s)."""
+        if not isinstance(response, TextResponse):  # the link led straight to a file
+            yield from self.parse_file(response)
+            return
+        title = response.meta.get("title") or self.page_title(response)
+        files = list(self.attachments(response, title))
+        if not files or len(self.body_text(response)) >= 600:
+            yield self.item(response, title, kind="article")
+        yield from files
+
+    def attachments(self, response: TextResponse, title: str) -> Iterator[Request]:
+        site_id = response.meta["gongkai_site_id"]
+        for link in response.css("a[href]"):
+            url = urljoin(response.url, link.attrib["href"].strip())
+            if not self.is_file_url(url) or IMAGE.search(urlsplit(url).path):
+                continue
+            name = (link.attrib.get("download") or parse_qs(urlsplit(url).query).get(
+                "showname", [""])[0] or " ".join(link.css("::text").getall()).strip())
+            file_title = name if titles.is_report_title(name) else title
+            yield self.request(site_id, url, self.parse_file, role="file", title=file_title,
+                               listed=response.meta.get("listed"), found_on=response.url)
+
+    def parse_file(self, response: Response) -> Iterator[ReportDocument]:
+        yield self.item(response, response.meta.get("title") or "", kind="attachment")
+
+    def item(self, response: Response, title: str, *, kind: str) -> ReportDocument:
+        meta = response.meta
+        if meta.get("gongkai_not_modified"):
+            change = "unchanged"  # a 304: the bytes did not cross the wire
+        elif meta.get("gongkai_known_url"):  # fetched again: same bytes (a revisit) or new ones
+            change = "unchanged" if meta.get("gongkai_capture_revisit_of") else "changed"
+        else:
+            change = "new"
+        extra = {"change": change, "bytes": str(len(response.body))}
+        if titles.variant(title):
+            extra["variant"] = titles.variant(title) or ""
+        return ReportDocument(
+            site_id=meta["gongkai_site_id"], url=response.url, title=title,
+            year=titles.report_year(title), capture_id=meta.get("gongkai_capture_id"),
+            found_on=meta.get("found_on"), listed_date=meta.get("listed"), kind=kind, extra=extra)
+
+    # ---- helpers ---------------------------------------------------------------------
+    @staticmethod
+    def page_title(response: TextResponse) -> str:
+        for query in ('meta[name="ArticleTitle"]::attr(content)', "h1::text", "title::text"):
+            value = (response.css(query).get() or "").strip()
+            if value:
+                return value
+        return ""
+
+    @staticmethod
+    def body_text(response: TextResponse) -> str:
+        """Visible text of the article body (Hanweb #zoom, TRS .TRS_Editor, else <body>)."""
+        for query in ("#zoom", ".TRS_Editor", ".article-content", "article", "body"):
+            nodes = response.css(query)
+            if nodes:
+                return "".join(nodes[0].css("::text").getall()).strip()
+        return ""
+
+    @staticmethod
+    def listed_date(text: str) -> str | None:
+        found = DATE.search(text or "")
+        return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}" \
+            if found else None
+
+    def on_error(self, failure: Any) -> None:
+        """Count a failed request against its site (blocks and offsite are counted at source)."""
+        request = failure.request
+        site_id = request.meta.get("gongkai_site_id", "?")
+        reason = getattr(failure.value, "gongkai_reason", None)
+        if reason is None and "robots.txt" in str(failure.value):
+            reason = "robots"
+        if reason is None:
+            response = getattr(failure.value, "response", None)
+            status = response.status if response is not None else None
+            self.crawler.stats.inc_value(f"gongkai/{site_id}/failed")
+            if request.meta.get("gongkai_role") in ("list", "home"):
+                self.crawler.stats.inc_value(f"gongkai/{site_id}/lists_failed")
+            self.logger.warning("failed %s (%s): %s", request.url, status, failure.value)
+        elif reason == "robots":
+            self.crawler.stats.inc_value(f"gongkai/{site_id}/robots_refusals")

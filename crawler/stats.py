@@ -1,0 +1,101 @@
+"""Per-site crawl statistics, written as JSON when the spider closes (the runner reads it).
+
+Counts come from three places: wire-level signals (every response and byte that crossed the
+network, 304s and challenge pages included), scraped items (reports found, new / changed /
+unchanged), and `gongkai/<site>/<counter>` stats the spiders and middlewares increment.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from scrapy import signals
+
+from crawler.items import ReportDocument
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Request
+
+COUNTERS = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed",
+            "blocked", "bytes_downloaded", "report_bytes_downloaded", "robots_refusals",
+            "not_modified", "lists_unparsed", "lists_failed", "offsite_dropped",
+            "entries_matched", "retry_after", "throttled_out")
+
+
+def _site(request: Request) -> str | None:
+    return request.meta.get("gongkai_site_id")
+
+
+class SiteStats:
+    """Extension: gather per-site counters and write them to GONGKAI_STATS_FILE at close."""
+
+    def __init__(self, crawler: Crawler, path: str | None) -> None:
+        self.crawler = crawler
+        self.path = path
+        self.sites: dict[str, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
+        self.reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteStats:
+        ext = cls(crawler, crawler.settings.get("GONGKAI_STATS_FILE")
+                  or os.environ.get("GONGKAI_STATS_FILE"))
+        crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
+        crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
+        crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def headers_received(self, headers: Any, body_length: int, request: Request,
+                         spider: Any) -> None:
+        site = _site(request)
+        if site:
+            self.sites[site]["pages_fetched"] += 1
+
+    def bytes_received(self, data: bytes, request: Request, spider: Any) -> None:
+        site = _site(request)
+        if site:
+            self.sites[site]["bytes_downloaded"] += len(data)
+
+    def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
+        if not isinstance(item, ReportDocument):
+            return
+        counts = self.sites[item.site_id]
+        counts["reports_found"] += 1
+        change = item.extra.get("change", "new")
+        counts[change] += 1
+        if response is not None and response.meta.get("gongkai_not_modified"):
+            counts["not_modified"] += 1
+        if change != "unchanged":
+            counts["report_bytes_downloaded"] += int(item.extra.get("bytes", 0))
+        self.reports[item.site_id].append({
+            "url": item.url, "title": item.title, "year": item.year, "kind": item.kind,
+            "change": change, "capture_id": item.capture_id, "found_on": item.found_on})
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counters per site, merged with the `gongkai/<site>/…` values from Scrapy's stats."""
+        out: dict[str, dict[str, Any]] = {}
+        for site in getattr(self.crawler.spider, "sites", {}) or self.sites:
+            out[site] = dict(self.sites[site])
+        for key, value in self.crawler.stats.get_stats().items():
+            parts = key.split("/")
+            if len(parts) == 3 and parts[0] == "gongkai" and parts[1] in out:
+                out[parts[1]][parts[2]] = value
+        for site, entry in out.items():
+            entry["reports"] = self.reports.get(site, [])
+        return out
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        if not self.path:
+            return
+        stats = self.crawler.stats.get_stats()
+        data = {"spider": spider.name, "finish_reason": reason, "sites": self.snapshot(),
+                "scrapy": {k: v for k, v in stats.items() if isinstance(v, int | float | str)
+                           and not k.startswith("gongkai/")}}
+        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.path).write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
+                                   encoding="utf-8")

@@ -1,0 +1,61 @@
+"""Recognise 政府信息公开工作年度报告 titles and read the report year from them.
+
+Real columns mix the reports with look-alikes that share words (政府网站工作年度报表, 工作要点,
+决算, 预算, 公开指南, "关于做好…年度报告编制工作的通知"), so a title counts only when it *ends*
+with the report phrase, once variant suffixes (（图片版）, （超链版）, .pdf, year notes) are removed.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Traditional forms seen on mirror/converted copies of the same pages.
+_TRAD = str.maketrans("開報務資訊區縣門機關於編發單廳閱覽", "开报务资讯区县门机关于编发单厅阅览")
+_CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
+
+# The report phrase: (政府)信息公开(工作)(年度)(工作)(年度)报告, anchored at the end.
+_PHRASE = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告$")
+_SUFFIX = re.compile(r"(?:[（(][^（）()]{0,20}[)）]|\.(?:pdf|docx?|wps|ofd|xlsx?|html?)|[\s.。…]+)$",
+                     re.IGNORECASE)
+_YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
+# A notice *about* reports, a correction note or an interpretation is not a report.
+_REJECT = re.compile(r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正")
+
+
+def normalise(title: str) -> str:
+    """One line, no spacing, simplified, with Chinese-numeral years turned into digits."""
+    text = re.sub(r"\s+|/|／|\|", "", title or "").translate(_TRAD)
+    return re.sub(r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS),
+                  text)
+
+
+def _core(title: str) -> str:
+    text = normalise(title)
+    while True:
+        stripped = _SUFFIX.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def is_report_title(title: str) -> bool:
+    """True for an annual information-disclosure report title, False for look-alikes."""
+    core = _core(title)
+    if not core or len(core) > 80 or not _PHRASE.search(core):
+        return False
+    return not _REJECT.search(core)
+
+
+def report_year(title: str) -> int | None:
+    """The year the report covers: the last `YYYY年` before the report phrase (year-first too)."""
+    core = _core(title)
+    match = _PHRASE.search(core)
+    head = core[: match.start()] if match else core
+    years = [int(y) for y in _YEAR.findall(head) if 2000 <= int(y) <= 2100]
+    return years[-1] if years else None
+
+
+def variant(title: str) -> str | None:
+    """The published variant named in the title (图片版, 超链版, …), if any."""
+    found = re.search(r"[（(]([^（）()]{1,8}版)[)）]", normalise(title))
+    return found.group(1) if found else None
