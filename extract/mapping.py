@@ -93,7 +93,8 @@ def detect_template(doc: ParsedDocument, year: int | None) -> str | None:
 # ------------------------------------------------------------------ row classification
 def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
     """(label cells, trailing value cells after the last label, stray value cells before it)."""
-    kinds = [parse_value(c.text).is_value_cell for c in row.cells]
+    kinds = [parse_value(c.text).is_value_cell or bool(_RUN_CELL.match(c.text.strip()))
+             for c in row.cells]
     last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
     labels = [c for c, v in zip(row.cells, kinds) if not v]
     values = row.cells[last_label + 1:]
@@ -147,7 +148,7 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
         label_text = label_norm("".join(c.text for c in labels))
         if "第二十条" in label_text or "信息内容" in label_text:
             seen_art20 = True
-        has_values = any(c.text.strip() for c in values) or (values and labels)
+        has_values = any(c.text.strip() for c in values)
         if app_started and ("复议" in label_text or "诉讼" in label_text):
             review_started = True
         if review_started:

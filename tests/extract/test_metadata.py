@@ -1,0 +1,27 @@
+from extract.cells import ParsedDocument
+from extract.metadata import extract_metadata, find_agency, find_year, looks_spam
+
+
+def test_title_split_over_two_lines():
+    doc = ParsedDocument("text", text="拱墅区综合行政执法局2023年政府信息公开\n工作年度报告\n正文")
+    meta = extract_metadata(doc)
+    assert meta["agency"] == "拱墅区综合行政执法局" and meta["year"] == 2023
+
+
+def test_year_is_report_year_not_publication():
+    doc = ParsedDocument("text", text="x", meta={"title": "平潭综合实验区2021年度政府信息公开工作年度报告",
+                                                 "published": "2022-02-08 16:34"})
+    meta = extract_metadata(doc)
+    assert meta["year"] == 2021 and meta["published"] == "2022-02-08"
+    assert meta["agency"] == "平潭综合实验区"
+
+
+def test_year_first_title_and_missing_year():
+    assert find_agency("2024 年上海市科委政府信息公开工作年度报告") == "上海市科委"
+    assert find_year(None, "本报告没有年份") is None
+    assert find_year(None, "统计期限为2022年1月1日至2022年12月31日") == 2022
+
+
+def test_spam_agency():
+    assert looks_spam("365bet(中国)官方网站")
+    assert not looks_spam("上海市人民政府办公厅")
