@@ -1,9 +1,12 @@
 """Downloader middleware that archives every HTTP exchange before anything else touches it.
 
 It sits above HttpCompression and HttpCache (see settings), so it sees the body still
-compressed and a real 304 as a 304.  Each response becomes a WARC record (a `revisit` when
-the same bytes at the same URL are already archived) plus a `Capture` row; the capture id
-travels on in `request.meta["gongkai_capture_id"]` so spiders and pipelines can cite it.
+compressed and a real 304 as a 304 (responses HttpCache replays are skipped: they did not
+cross the wire).  Each response becomes a WARC response+request pair, or a `revisit` when the
+payload is already archived (identical-payload-digest) or the server answered 304
+(server-not-modified, pointing at the capture `request.meta["gongkai_revalidates"]` names),
+plus a `Capture` row committed after the bytes are on disk; the capture id travels on in
+`request.meta["gongkai_capture_id"]` so spiders and pipelines can cite it.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
     from sqlalchemy.engine import Engine
+    from sqlmodel import Session
 
 SERVER_NOT_MODIFIED = "http://netpreserve.org/warc/1.1/revisit/server-not-modified"
 
@@ -57,7 +61,8 @@ class WarcArchiveMiddleware:
         init_db(engine)
         archive = WarcArchive(paths.warc_dir, run_id=run_id,
                               max_file_bytes=crawler.settings.getint(
-                                  "WARC_MAX_FILE_BYTES", 256 * 1024 * 1024))
+                                  "WARC_MAX_FILE_BYTES", 256 * 1024 * 1024),
+                              fsync=crawler.settings.getbool("WARC_FSYNC", True))
         mw = cls(archive, engine, run_id, os.environ.get("GONGKAI_SITE_ID"))
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
@@ -66,6 +71,8 @@ class WarcArchiveMiddleware:
         self.archive.close()
 
     def process_response(self, request: Request, response: Response) -> Response:
+        if "cached" in response.flags:  # replayed by HttpCache: it did not cross the wire
+            return response
         now = datetime.now(UTC)
         body = response.body
         sha = hashlib.sha256(body).hexdigest()
@@ -73,39 +80,58 @@ class WarcArchiveMiddleware:
         ex = Exchange(url=response.url, method=request.method,
                       request_headers=_header_pairs(request.headers), status=response.status,
                       reason=_reason(response.status), response_headers=_header_pairs(
-                          response.headers), body=body, fetched_at=now)
+                          response.headers), body=body, fetched_at=now,
+                      request_body=request.body or b"")
         with session_scope(self.engine) as session:
-            original = None
-            if response.status == 200:
-                original = crud.latest_capture_by_payload(session=session, url=response.url,
-                                                          sha256=sha)
-            elif response.status == 304:
-                original = request.meta.get("gongkai_revalidates")  # set by incremental crawling
-                original = session.get(Capture, original) if original else None
+            original = self._original(session, request, response, sha)
             if original is not None:
-                profile = SERVER_NOT_MODIFIED if response.status == 304 else None
+                not_modified = response.status == 304
                 ref = self.archive.write_exchange(
-                    ex, revisit_of=(original.url, original.fetched_at.replace(tzinfo=UTC)),
-                    revisit_profile=profile)
+                    ex, revisit_of=(original.url, original.fetched_at),
+                    revisit_profile=SERVER_NOT_MODIFIED if not_modified else None,
+                    original_sha256=original.sha256)
                 record_type, revisit_of = "revisit", original.id
-                sha = original.sha256 if response.status == 304 else sha
+                sha = original.sha256
             else:
                 ref = self.archive.write_exchange(ex)
                 record_type, revisit_of = "response", None
+            try:
+                media = response.headers.get("Content-Type")
+                capture = Capture(
+                    run_id=self.run_id, site_id=site_id, url=response.url,
+                    method=request.method, fetched_at=now.replace(tzinfo=None),
+                    status=response.status, headers=[list(p) for p in ex.response_headers],
+                    sha256=sha, size=len(body),
+                    media_type=media.decode("latin-1").split(";")[0].strip() if media else None,
+                    record_type=record_type, revisit_of=revisit_of, warc_file=ref.warc_file,
+                    warc_offset=ref.offset, warc_length=ref.length,
+                    warc_record_id=ref.record_id, warc_request_length=ref.request_length)
+                session.add(capture)
+                session.flush()
+                session.commit()
+            except BaseException:
+                self.archive.rollback(ref)  # no record without its row
+                raise
+            if record_type == "response":
                 self.bytes_archived += len(body)
-            media = response.headers.get("Content-Type")
-            capture = Capture(
-                run_id=self.run_id, site_id=site_id, url=response.url, method=request.method,
-                fetched_at=now.replace(tzinfo=None), status=response.status,
-                headers=[list(p) for p in ex.response_headers], sha256=sha, size=len(body),
-                media_type=media.decode("latin-1").split(";")[0].strip() if media else None,
-                record_type=record_type, revisit_of=revisit_of, warc_file=ref.warc_file,
-                warc_offset=ref.offset, warc_length=ref.length, warc_record_id=ref.record_id)
-            session.add(capture)
-            session.flush()
             request.meta["gongkai_capture_id"] = capture.id
             request.meta["gongkai_capture_revisit_of"] = revisit_of
         return response
+
+    @staticmethod
+    def _original(session: Session, request: Request, response: Response,
+                  sha: str) -> Capture | None:
+        """The archived capture this response merely confirms, if any (then: a revisit)."""
+        if response.status == 304:
+            wanted = request.meta.get("gongkai_revalidates")  # set by incremental crawling
+            capture = session.get(Capture, wanted) if wanted else None
+            if capture is None and (request.headers.get("If-None-Match")
+                                    or request.headers.get("If-Modified-Since")):
+                capture = crud.latest_full_capture(session=session, url=response.url)
+            return crud.resolve_original(session=session, capture=capture) if capture else None
+        if not response.body:
+            return None  # nothing to save by deduplicating an empty payload
+        return crud.original_for_payload(session=session, sha256=sha, url=response.url)
 
 
 def _reason(status: int) -> str:

@@ -55,6 +55,37 @@ def latest_capture_by_payload(*, session: Session, url: str, sha256: str) -> Cap
     return session.exec(stmt).first()
 
 
+def original_for_payload(*, session: Session, sha256: str, url: str) -> Capture | None:
+    """The full capture a new response with these bytes can be a revisit of.
+
+    Same URL first (the usual re-crawl), else the same bytes anywhere (a mirror): nothing is
+    stored twice.
+    """
+    return (latest_capture_by_payload(session=session, url=url, sha256=sha256)
+            or session.exec(select(Capture).where(Capture.sha256 == sha256,
+                                                  Capture.record_type == "response")
+                            .order_by(Capture.id)).first())
+
+
+def resolve_original(*, session: Session, capture: Capture) -> Capture:
+    """Follow revisit links to the capture that holds the payload bytes."""
+    seen: set[int] = set()
+    while capture.record_type == "revisit" and capture.revisit_of and capture.id not in seen:
+        seen.add(capture.id or 0)
+        nxt = session.get(Capture, capture.revisit_of)
+        if nxt is None:
+            break
+        capture = nxt
+    return capture
+
+
+def latest_full_capture(*, session: Session, url: str) -> Capture | None:
+    """The newest 200 response (not revisit) at a URL: what a bare 304 confirms."""
+    return session.exec(select(Capture).where(Capture.url == url, Capture.status == 200,
+                                              Capture.record_type == "response")
+                        .order_by(Capture.fetched_at.desc(), Capture.id.desc())).first()
+
+
 def record_document(*, session: Session, site_id: str, url: str, title: str, year: int | None,
                     capture: Capture, found_on: str | None, listed_date: str | None,
                     seen_at: datetime) -> Document:
@@ -62,18 +93,30 @@ def record_document(*, session: Session, site_id: str, url: str, title: str, yea
     existing = session.exec(
         select(Document).where(Document.url == url, Document.sha256 == capture.sha256)).first()
     if existing is not None:
-        existing.last_seen = seen_at
+        existing.last_seen = max(existing.last_seen, seen_at)
+        # served again: this version is the current one (a withdrawn report is back, or the
+        # site reverted to an older version)
+        if existing.status != "current":
+            for other in session.exec(select(Document).where(Document.url == url,
+                                                             Document.id != existing.id,
+                                                             Document.status == "current")):
+                other.status = "superseded"
+                session.add(other)
         existing.status = "current"
         existing.withdrawn_at = None
+        existing.withdrawn_reason = None
         session.add(existing)
         return existing
-    for older in session.exec(select(Document).where(Document.url == url,
-                                                     Document.status == "current")):
-        older.status = "superseded"
+    older_versions = list(session.exec(select(Document).where(Document.url == url)))
+    for older in older_versions:
+        if older.status == "current":
+            older.status = "superseded"
+        older.modified_after_publication = True
         session.add(older)
     doc = Document(site_id=site_id, url=url, title=title, year=year, listed_date=listed_date,
                    found_on=found_on, sha256=capture.sha256, media_type=capture.media_type,
-                   capture_id=capture.id or 0, first_seen=seen_at, last_seen=seen_at)
+                   capture_id=capture.id or 0, first_seen=seen_at, last_seen=seen_at,
+                   modified_after_publication=bool(older_versions))
     session.add(doc)
     session.flush()
     return doc

@@ -10,10 +10,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, UniqueConstraint
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 
+# Times are naive UTC throughout (SQLite keeps no zone; one convention for both backends).
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -26,15 +28,15 @@ class Site(SQLModel, table=True):
     region_code: str = Field(index=True)
     platform: str
     config: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
-    first_seen: datetime = Field(default_factory=utcnow)
+    first_seen: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class CrawlRun(SQLModel, table=True):
     """One crawl process: which sites, when, and how it ended (its report is `report`)."""
 
     id: int | None = Field(default=None, primary_key=True)
-    started_at: datetime = Field(default_factory=utcnow)
-    finished_at: datetime | None = None
+    started_at: NaiveDatetime = Field(default_factory=utcnow)
+    finished_at: NaiveDatetime | None = None
     status: str = "running"  # running | ok | failed | aborted
     sites: list[str] = Field(default_factory=list, sa_column=Column(JSON))
     report: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
@@ -48,7 +50,7 @@ class Capture(SQLModel, table=True):
     site_id: str | None = Field(default=None, index=True)
     url: str = Field(index=True)
     method: str = "GET"
-    fetched_at: datetime = Field(default_factory=utcnow, index=True)
+    fetched_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
     status: int
     headers: list[list[str]] = Field(default_factory=list, sa_column=Column(JSON))
     sha256: str = Field(index=True)  # of the payload (the body as served, before decoding)
@@ -58,8 +60,9 @@ class Capture(SQLModel, table=True):
     revisit_of: int | None = Field(default=None, foreign_key="capture.id")
     warc_file: str
     warc_offset: int
-    warc_length: int
+    warc_length: int  # of the response/revisit record (one gzip member)
     warc_record_id: str
+    warc_request_length: int | None = None  # the request record that follows it
 
 
 class Document(SQLModel, table=True):
@@ -77,10 +80,30 @@ class Document(SQLModel, table=True):
     sha256: str = Field(index=True)
     media_type: str | None = None
     capture_id: int = Field(foreign_key="capture.id")  # first capture of these bytes
-    first_seen: datetime = Field(default_factory=utcnow)
-    last_seen: datetime = Field(default_factory=utcnow)
+    first_seen: NaiveDatetime = Field(default_factory=utcnow)
+    last_seen: NaiveDatetime = Field(default_factory=utcnow)
     status: str = "current"  # current | superseded | withdrawn
-    withdrawn_at: datetime | None = None
+    withdrawn_at: NaiveDatetime | None = None  # when the run that noticed the withdrawal ran
+    withdrawn_reason: str | None = None  # "http 404" | "http 410" | "delisted"
+    # True on every version of a URL whose bytes changed after first publication
+    modified_after_publication: bool = False
+
+
+class Manifest(SQLModel, table=True):
+    """A run manifest (the JSON file, kept verbatim): the second anchor of the hash chain.
+
+    Files alone cannot reveal a deleted *last* manifest; the database alone cannot reveal an
+    edited row.  `gongkai verify` requires both to agree.
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    sequence: int = Field(unique=True, index=True)
+    file_name: str = Field(unique=True)
+    sha256: str
+    previous_sha256: str | None = None
+    run_id: int | None = Field(default=None, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    content: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class Extraction(SQLModel, table=True):
@@ -101,7 +124,7 @@ class Extraction(SQLModel, table=True):
     region: str | None = None
     error: str | None = None
     warnings: list[dict[str, Any]] = Field(default_factory=list, sa_column=Column(JSON))
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class MetricValue(SQLModel, table=True):

@@ -1,0 +1,44 @@
+"""Isolated databases for tests: a temp SQLite file, or a fresh PostgreSQL schema per test.
+
+Set GONGKAI_TEST_DB_URL (e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test) to run the
+suite on PostgreSQL; each test then gets its own schema, selected through the connection's
+search_path in the URL, so subprocesses (the CLI, a killed crawl) see the same schema.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import quote
+
+ENV = "GONGKAI_TEST_DB_URL"
+
+
+def backend() -> str:
+    url = os.environ.get(ENV, "")
+    return "postgresql" if url.startswith("postgresql") else "sqlite"
+
+
+@contextmanager
+def isolated_db_url(tmp: Path) -> Iterator[str]:
+    """Yield a database URL nobody else uses; drop it afterwards."""
+    base = os.environ.get(ENV, "")
+    if not base.startswith("postgresql"):
+        yield f"sqlite:///{tmp / 'test.sqlite'}"
+        return
+    from sqlalchemy import create_engine, text
+
+    schema = "t_" + uuid.uuid4().hex[:16]
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in base else "?"
+    try:
+        yield f"{base}{sep}options={quote(f'-csearch_path={schema}')}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()

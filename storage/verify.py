@@ -1,0 +1,250 @@
+"""`gongkai verify`: recompute every digest and hold the WARCs, the database and the manifest
+chain against each other, so any altered, removed or inserted byte or file is named.
+
+One sequential read per WARC file computes its sha256 (for the manifest) and, member by
+member, each record's block and payload sha256 (for its WARC headers and its Capture row).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from sqlmodel import Session, select
+
+from storage.archive import lock_file
+from storage.config import Paths
+from storage.manifest import SealReport, recover, warc_files
+from storage.models import Capture, Manifest
+from storage.records import TornRecord, iter_records, sha256_of_digest
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One mismatch: where, what, what was expected and what was found."""
+
+    file: str
+    record: str
+    what: str
+    expected: str = ""
+    found: str = ""
+
+    def line(self) -> str:
+        detail = f": expected {self.expected}, found {self.found}" if (
+            self.expected or self.found) else ""
+        return f"MISMATCH {self.file} [{self.record}] {self.what}{detail}"
+
+
+@dataclass
+class VerifyReport:
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    warc_files: int = 0
+    records: int = 0
+    bytes: int = 0
+    manifests: int = 0
+    seal: SealReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def add(self, *args: str) -> None:
+        self.problems.append(Problem(*args))
+
+
+class _HashingReader:
+    """Passes reads through while hashing every byte (the file's sha256 in the same pass)."""
+
+    def __init__(self, fh: BinaryIO) -> None:
+        self.fh = fh
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        self.sha.update(data)
+        self.size += len(data)
+        return data
+
+    def drain(self) -> None:
+        while self.read(1 << 20):
+            pass
+
+
+def verify(paths: Paths, session: Session, *, seal_killed: bool = True) -> VerifyReport:
+    """Check everything; with `seal_killed`, first seal what killed runs left unsealed."""
+    rep = VerifyReport()
+    if seal_killed:
+        rep.seal = recover(paths, session)
+        for name in rep.seal.sealed:
+            rep.notes.append(f"sealed {name} (left by an ended or killed run) "
+                             f"into {rep.seal.manifest}")
+        for name, (old, new) in rep.seal.truncated.items():
+            rep.notes.append(f"cut torn tail of {name}: {old} -> {new} bytes")
+    listed = _check_manifests(paths, session, rep)
+    present = set(warc_files(paths))
+    scanned: set[str] = set()
+    captures: dict[str, dict[int, Capture]] = defaultdict(dict)
+    for cap in session.exec(select(Capture)):
+        captures[cap.warc_file][cap.warc_offset] = cap
+    for name, entry in sorted(listed.items()):
+        if name not in present:
+            rep.add(name, "file", "WARC file listed in manifest is missing",
+                    f"sha256 {entry['sha256']}", "no file")
+            continue
+        _check_warc(paths, name, entry, captures.pop(name, {}), rep)
+        scanned.add(name)
+    for name in sorted(present - set(listed)):
+        with open(paths.warc_dir / name, "rb") as fh:
+            live = not lock_file(fh)
+        if live:
+            rep.notes.append(f"{name} is being written by a running crawl: skipped")
+            captures.pop(name, None)
+        else:
+            rep.add(name, "file", "WARC file is in no manifest (inserted, or left unsealed)",
+                    "a manifest entry", "none")
+            captures.pop(name, None)
+    for name, rows in sorted(captures.items()):
+        if name not in present:
+            ids = ", ".join(str(c.id) for c in list(rows.values())[:5])
+            rep.add(name, "file", "WARC file the database refers to is missing",
+                    f"{len(rows)} captures (ids {ids}...)", "no file")
+    _check_revisits(session, rep)
+    return rep
+
+
+def _check_manifests(paths: Paths, session: Session, rep: VerifyReport) -> dict[str, Any]:
+    """The chain, in the database and in the files; returns the WARC entries it lists."""
+    listed: dict[str, Any] = {}
+    rows = list(session.exec(select(Manifest).order_by(Manifest.sequence)))
+    rep.manifests = len(rows)
+    previous: Manifest | None = None
+    for index, row in enumerate(rows, start=1):
+        where = f"manifests/{row.file_name}"
+        if row.sequence != index:
+            rep.add(where, "chain", "manifest sequence has a gap", str(index), str(row.sequence))
+        content_sha = hashlib.sha256(row.content.encode("utf-8")).hexdigest()
+        if content_sha != row.sha256:
+            rep.add(where, "database row", "manifest text in the database altered",
+                    row.sha256, content_sha)
+        want_prev = previous.sha256 if previous else None
+        doc = json.loads(row.content)
+        doc_prev = (doc.get("previous") or {}).get("sha256")
+        if row.previous_sha256 != want_prev or doc_prev != want_prev:
+            rep.add(where, "chain", "previous-manifest hash does not match",
+                    str(want_prev), str(doc_prev))
+        path = paths.manifests / row.file_name
+        if not path.exists():
+            rep.add(where, "file", "manifest file is missing", f"sha256 {row.sha256}",
+                    "no file")
+        else:
+            found = hashlib.sha256(path.read_bytes()).hexdigest()
+            if found != row.sha256:
+                rep.add(where, "file", "manifest file altered", f"sha256 {row.sha256}",
+                        f"sha256 {found}")
+        for entry in doc.get("warcs", []):
+            if entry["file"] in listed:
+                rep.add(where, entry["file"], "WARC sealed twice")
+            listed[entry["file"]] = entry
+        previous = row
+    known = {r.file_name for r in rows}
+    if paths.manifests.exists():
+        for path in sorted(paths.manifests.glob("*.json")):
+            if path.name not in known:
+                rep.add(f"manifests/{path.name}", "file",
+                        "manifest file is not in the database (inserted?)", "no file", "file")
+    return listed
+
+
+def _check_warc(paths: Paths, name: str, entry: dict[str, Any],
+                caps: dict[int, Capture], rep: VerifyReport) -> None:
+    rep.warc_files += 1
+    previous_id: str | None = None
+    previous_cap: Capture | None = None
+    with open(paths.warc_dir / name, "rb") as raw:
+        fh = _HashingReader(raw)
+        try:
+            for rec in iter_records(fh):  # type: ignore[arg-type]
+                rep.records += 1
+                _check_record(name, rec, caps, previous_id, previous_cap, rep)
+                previous_id = rec.record_id
+                previous_cap = caps.pop(rec.offset, None) if rec.rec_type in (
+                    "response", "revisit") else None
+        except TornRecord as exc:
+            rep.add(name, f"offset {exc.offset}", "unreadable record", "a whole gzip member",
+                    exc.reason)
+        fh.drain()
+    rep.bytes += fh.size
+    found = fh.sha.hexdigest()
+    if found != entry["sha256"]:
+        rep.add(name, "file", "WARC file altered (sha256 differs from its manifest)",
+                entry["sha256"], found)
+    if fh.size != entry.get("bytes", fh.size):
+        rep.add(name, "file", "WARC file size differs from its manifest",
+                str(entry["bytes"]), str(fh.size))
+    for offset, cap in sorted(caps.items()):
+        rep.add(name, f"offset {offset}", f"capture {cap.id} points at no record here",
+                cap.warc_record_id, "nothing")
+
+
+def _check_record(name: str, rec: Any, caps: dict[int, Capture], previous_id: str | None,
+                  previous_cap: Capture | None, rep: VerifyReport) -> None:
+    where = f"{rec.record_id or '?'} @ {rec.offset}"
+    if rec.problem:
+        rep.add(name, where, "malformed record", "WARC framing", rec.problem)
+        return
+    block_header = rec.header("WARC-Block-Digest")
+    block_sha = hashlib.sha256(rec.block).hexdigest()
+    if block_header is not None and sha256_of_digest(block_header) != block_sha:
+        rep.add(name, where, "WARC-Block-Digest", block_header, f"sha256 hex {block_sha}")
+    kind = rec.rec_type
+    if kind == "request":
+        concurrent = rec.header("WARC-Concurrent-To")
+        if concurrent != previous_id:
+            rep.add(name, where, "request is not concurrent to the record before it",
+                    str(previous_id), str(concurrent))
+        if previous_cap is not None and previous_cap.warc_request_length not in (
+                None, rec.length):
+            rep.add(name, where, "request record length", str(previous_cap.warc_request_length),
+                    str(rec.length))
+        return
+    if kind not in ("response", "revisit"):
+        return
+    payload_header = rec.header("WARC-Payload-Digest")
+    if kind == "response":
+        payload_sha = hashlib.sha256(rec.payload).hexdigest()
+        if payload_header is not None and sha256_of_digest(payload_header) != payload_sha:
+            rep.add(name, where, "WARC-Payload-Digest", payload_header,
+                    f"sha256 hex {payload_sha}")
+    else:
+        payload_sha = sha256_of_digest(payload_header) or ""
+    cap = caps.get(rec.offset)
+    if cap is None:
+        rep.add(name, where, f"{kind} record is not in the database", "a capture row", "none")
+        return
+    for label, expected, found in (
+            ("record id", cap.warc_record_id, rec.record_id),
+            ("record length", str(cap.warc_length), str(rec.length)),
+            ("record type", cap.record_type, kind),
+            ("payload sha256", cap.sha256, payload_sha),
+            ("URL", cap.url, rec.header("WARC-Target-URI") or ""),
+            ("HTTP status", str(cap.status), str(rec.http_status()))):
+        if expected != found:
+            rep.add(name, where, f"{label} (capture {cap.id})", expected, found)
+
+
+def _check_revisits(session: Session, rep: VerifyReport) -> None:
+    for cap in session.exec(select(Capture).where(Capture.record_type == "revisit")):
+        where = f"capture {cap.id}"
+        original = session.get(Capture, cap.revisit_of) if cap.revisit_of else None
+        if original is None:
+            rep.add(cap.warc_file, where, "revisit refers to no capture",
+                    str(cap.revisit_of), "none")
+        elif original.record_type != "response" or original.sha256 != cap.sha256:
+            rep.add(cap.warc_file, where, f"revisit's original (capture {original.id})",
+                    f"response with sha256 {cap.sha256}",
+                    f"{original.record_type} with sha256 {original.sha256}")
