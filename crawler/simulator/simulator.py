@@ -20,7 +20,7 @@ SiteFactory = Callable[[int], SiteApp]
 
 def _factories() -> dict[str, list[SiteFactory]]:
     """Platform name -> site builders (one platform may bring several sites)."""
-    from . import hanweb, hanweb_variants, jpaas, trs
+    from . import gkmlpt, hanweb, hanweb_variants, jpaas, static, trs
 
     return {
         "hanweb": [lambda seed: hanweb.HanwebSite(seed=seed)],
@@ -28,6 +28,8 @@ def _factories() -> dict[str, list[SiteFactory]]:
         "hanweb-jslib": [lambda seed: hanweb_variants.JslibHanwebSite(seed=seed)],
         "jpaas": [lambda seed: jpaas.JpaasSite(seed=seed)],
         "trs": [lambda seed: trs.TrsSite(seed=seed), lambda seed: trs.GbkTrsSite(seed=seed)],
+        "gkmlpt": [lambda seed: gkmlpt.GkmlptSite(seed=seed)],
+        "static": [lambda seed: static.StaticSite(seed=seed)],
     }
 
 
