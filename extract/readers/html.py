@@ -7,6 +7,7 @@ the reader first picks the body container, then reads only its tables.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 
@@ -61,10 +62,15 @@ _META_DATE_RE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2
 _SPAN_RE = re.compile(r"\d+")
 
 
-def read_html(data: bytes) -> ParsedDocument:
-    """Parse an HTML page or fragment into a ParsedDocument (rows of the report's tables)."""
+def read_html(data: bytes, *, _depth: int = 0) -> ParsedDocument:
+    """Parse an HTML page or fragment into a ParsedDocument (rows of the report's tables).
+
+    When the DOM holds no report but a script carries it as a string (gkmlpt's
+    ``_CONFIG.DETAIL.content``, ``var content = "…"``), that string is read instead.
+    """
     text, encoding = decode_text(data)
     soup = BeautifulSoup(text, "lxml")
+    scripts = [s.get_text() for s in soup.find_all("script")]
     for bad in soup.find_all(sorted(_SKIP_TAGS - {"head", "title"})):
         bad.decompose()
     for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
@@ -72,6 +78,14 @@ def read_html(data: bytes) -> ParsedDocument:
     meta: dict[str, object] = {"encoding": encoding}
     meta.update(_metadata(soup))
     body, how = _find_body(soup)
+    if how in ("page", "none") and _depth == 0:
+        embedded = _script_content(scripts)
+        if embedded is not None:
+            inner = read_html(embedded.encode("utf-8"), _depth=1)
+            inner.meta.update({k: v for k, v in meta.items() if k != "encoding"})
+            inner.meta["encoding"] = encoding
+            inner.meta["body"] = "script:" + str(inner.meta.get("body"))
+            return inner
     meta["body"] = how
     rows: list[Row] = []
     if body is not None:
@@ -135,6 +149,32 @@ def _metadata(soup: BeautifulSoup) -> dict[str, object]:
 def _visible_date(text: str) -> str | None:
     m = _DATE_RE.search(text[:5000])
     return _iso_date(m.group(0)) if m else None
+
+
+# ---------------------------------------------------------------- body in a script
+
+_JS_STRING_RE = re.compile(r"""["']?content["']?\s*[:=]\s*("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')""")
+
+
+def _script_content(scripts: list[str]) -> str | None:
+    """The report HTML a script embeds as a string literal, if any."""
+    for script in scripts:
+        if "content" not in script:
+            continue
+        for m in _JS_STRING_RE.finditer(script):
+            literal = m.group(1)
+            if len(literal) < 200:
+                continue
+            body = literal[1:-1]
+            if literal[0] == "'":
+                body = body.replace('\\"', '"').replace('"', '\\"').replace("\\'", "'")
+            try:
+                value = json.loads('"' + body + '"', strict=False)
+            except ValueError:
+                value = body.replace('\\"', '"').replace("\\/", "/")
+            if "<" in value and _heading_score(value) >= 2:
+                return value
+    return None
 
 
 # ---------------------------------------------------------------- body container

@@ -164,3 +164,19 @@ def test_hostile_spans_are_capped() -> None:
     )
     doc = read_html(page.encode())
     assert len(doc.rows) < 50
+
+
+def test_gkmlpt_body_embedded_in_a_script() -> None:
+    import json
+
+    page = (
+        '<html><head><meta name="PubDate" content="2024-01-18 10:00"></head><body>'
+        '<div id="app"></div><script>window._CONFIG = {"SID": "755031", "DETAIL": '
+        + json.dumps({"title": "x", "content": REPORT}, ensure_ascii=False)
+        + "};</script></body></html>"
+    )
+    doc = read_html(page.encode())
+    assert doc.meta["body"].startswith("script:")
+    assert doc.meta["published"] == "2024-01-18"
+    assert values(find_row(doc.rows, "一、本年新收")) == ["5", "2", "", "0", "0", "0", "7"]
+    assert "一、总体情况" in doc.text
