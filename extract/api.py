@@ -76,10 +76,8 @@ def _is_report(doc: ParsedDocument, title: str | None) -> bool:
     text = label_norm((title or "") + doc.text[:20000])
     if "信息公开" not in text and "政务公开" not in text:
         return False
-    if title and any(w in label_norm(title) for w in ("决算", "预算")) \
-            and "信息公开" not in label_norm(title):
-        return False
-    return True
+    return not (title and any(w in label_norm(title) for w in ("决算", "预算"))
+                and "信息公开" not in label_norm(title))
 
 
 def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:

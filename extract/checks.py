@@ -12,8 +12,16 @@ import re
 from typing import Any
 
 from extract.template import (
-    APP_CARRIED_FORWARD, APP_CARRIED_OVER, APP_COLUMNS, APP_NEW, APP_TOTAL, REVIEW_GROUPS,
-    REVIEW_RESULTS, app_rows, label_norm, result_rows,
+    APP_CARRIED_FORWARD,
+    APP_CARRIED_OVER,
+    APP_COLUMNS,
+    APP_NEW,
+    APP_TOTAL,
+    REVIEW_GROUPS,
+    REVIEW_RESULTS,
+    app_rows,
+    label_norm,
+    result_rows,
 )
 
 Number = int | float
@@ -49,7 +57,7 @@ def table_checks(values: dict[str, Number | None], how: dict[str, str],
     out: list[dict[str, Any]] = []
     if any(k.startswith("app.") for k in values):
         for rd in app_rows(other_split):
-            keys = rd.keys()
+            keys = rd.cell_keys()
             if any(k in values for k in keys):
                 out.append(_check("app.row_total", keys, values, keys[:6], keys[6:], how,
                                   f"{rd.key}: six applicant columns = 总计"))

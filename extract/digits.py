@@ -100,9 +100,9 @@ def review_ok(values: tuple[Number | None, ...]) -> bool:
     """表四: in each group of five, total == upheld + corrected + other + pending."""
     for g in range(0, len(values), 5):
         grp = values[g: g + 5]
-        if len(grp) == 5 and all(v is not None for v in grp):
-            if abs(sum(grp[:4]) - grp[4]) > 1e-9:  # type: ignore[arg-type]
-                return False
+        if (len(grp) == 5 and all(v is not None for v in grp)
+                and abs(sum(grp[:4]) - grp[4]) > 1e-9):  # type: ignore[arg-type]
+            return False
     return True
 
 

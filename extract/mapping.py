@@ -21,8 +21,18 @@ from typing import Any
 from extract import digits
 from extract.cells import Cell, ParsedDocument, Row
 from extract.template import (
-    APP_CARRIED_FORWARD, APP_CARRIED_OVER, APP_NEW, APP_OTHER_SINGLE, APP_OTHER_SPLIT, APP_TOTAL,
-    REVIEW_KEYS, RowDef, active_rows, app_rows, label_norm, result_rows,
+    APP_CARRIED_FORWARD,
+    APP_CARRIED_OVER,
+    APP_NEW,
+    APP_OTHER_SINGLE,
+    APP_OTHER_SPLIT,
+    APP_TOTAL,
+    REVIEW_KEYS,
+    RowDef,
+    active_rows,
+    app_rows,
+    label_norm,
+    result_rows,
 )
 from extract.values import parse_value
 
@@ -96,9 +106,9 @@ def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
     kinds = [parse_value(c.text).is_value_cell or bool(_RUN_CELL.match(c.text.strip()))
              for c in row.cells]
     last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
-    labels = [c for c, v in zip(row.cells, kinds) if not v]
+    labels = [c for c, v in zip(row.cells, kinds, strict=True) if not v]
     values = row.cells[last_label + 1:]
-    stray = [c for c, v in zip(row.cells[:max(last_label, 0)], kinds[:max(last_label, 0)])
+    stray = [c for c, v in zip(row.cells[:max(last_label, 0)], kinds[:max(last_label, 0)], strict=True)
              if v and c.text.strip()]
     return labels, values, stray
 
@@ -239,11 +249,11 @@ def _map_active(m: Mapping, obs: list[_Obs]) -> None:
         cands, how = _candidates(o.values, len(rd.columns))
         if how == "bad":
             m.warn(f"表二 row {o.label!r}: {len(o.values)} value cells, expected "
-                   f"{len(rd.columns)}", rd.keys())
+                   f"{len(rd.columns)}", rd.cell_keys())
             continue
         done.add(rd.key)
         m.tables_seen.add("表二")
-        _put(m, rd.keys(), cands, how, o.label)
+        _put(m, rd.cell_keys(), cands, how, o.label)
 
 
 # ------------------------------------------------------------------ 表三
@@ -276,7 +286,7 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
         cands, how = _candidates(o.values, 7)
         if how == "bad":
             m.warn(f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
-                   "value cells, expected 7; row not used", o.rowdef.keys())
+                   "value cells, expected 7; row not used", o.rowdef.cell_keys())
             continue
         if t <= last_t or o.rowdef.key in rows:
             m.warn(f"表三 row {o.label!r} repeated or out of order; later copy ignored")
@@ -294,15 +304,15 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
             continue
         usable = [o for o in fillers if len(o.values) in (7, 8)]
         if len(usable) == len(gap) and len(usable) == len(fillers):
-            for o, rd in zip(usable, gap):
+            for o, rd in zip(usable, gap, strict=True):
                 cands, how = _candidates(o.values, 7)
                 if how == "bad":
                     m.warn(f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
-                           rd.keys())
+                           rd.cell_keys())
                     continue
                 rows[rd.key] = (cands, "aligned", rd.label)
         else:
-            keys = [k for rd in gap for k in rd.keys()]
+            keys = [k for rd in gap for k in rd.cell_keys()]
             m.warn(f"{len(fillers)} unlabelled 表三 value row(s) cannot be aligned to "
                    f"{len(gap)} template row(s); left out", keys)
     _solve_app(m, rows, narrative)
@@ -312,7 +322,7 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
                narrative: dict[str, Number]) -> None:
     """Filter split readings by the row identity, then the column identities, then store."""
     cand_rows: dict[str, list[Cand]] = {}
-    for key, (cands, how, label) in rows.items():
+    for key, (cands, how, _label) in rows.items():
         if how == "split":
             ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
             fact = narrative.get(key + ".total")
@@ -330,9 +340,9 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
             keep: dict[str, list[Cand]] = {k: [] for k in ambiguous}
             for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
                 trial = dict(fixed)
-                trial.update(zip(ambiguous, combo))
+                trial.update(zip(ambiguous, combo, strict=True))
                 if _columns_ok(trial, m.other_split):
-                    for k, c in zip(ambiguous, combo):
+                    for k, c in zip(ambiguous, combo, strict=True):
                         if c not in keep[k]:
                             keep[k].append(c)
             for k in ambiguous:
@@ -350,7 +360,7 @@ _COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_se
 def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
     res = [rd.key for rd in result_rows(other_split)]
     for ci in range(7):
-        def v(k: str) -> Number | None:
+        def v(k: str, ci: int = ci) -> Number | None:
             c = trial.get(k)
             return None if c is None else c[ci][0]
         a, b, t, f = v(APP_NEW.key), v(APP_CARRIED_OVER.key), v(APP_TOTAL.key), \

@@ -33,7 +33,7 @@ def find_title(doc: ParsedDocument) -> str | None:
     if doc.meta.get("title"):
         return str(doc.meta["title"]).strip()
     lines = _lines(doc)[:15]
-    for i, line in enumerate(lines):
+    for line in lines:
         if len(line) <= 80 and _is_title(line):
             return re.sub(r"\s+", " ", line).strip()
     for i, line in enumerate(lines[:-1]):

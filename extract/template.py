@@ -51,7 +51,7 @@ class RowDef:
     pattern: str
     columns: tuple[tuple[str, str, str], ...]  # (column key, column label, unit)
 
-    def keys(self) -> list[str]:
+    def cell_keys(self) -> list[str]:
         return [f"{self.key}.{c[0]}" for c in self.columns]
 
     def matches(self, norm_label: str) -> bool:
@@ -175,8 +175,8 @@ def keys_for(template: str, other_split: bool | None = None) -> list[str]:
     """All canonical keys of a template version, in table order."""
     if other_split is None:
         other_split = template == "2021"
-    keys = [k for r in active_rows(template) for k in r.keys()]
-    keys += [k for r in app_rows(other_split) for k in r.keys()]
+    keys = [k for r in active_rows(template) for k in r.cell_keys()]
+    keys += [k for r in app_rows(other_split) for k in r.cell_keys()]
     return keys + list(REVIEW_KEYS)
 
 

@@ -44,10 +44,7 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     lines = text.split("\n")
     meta, start = _archive_header(lines)
     body = lines[start:]
-    if _is_tab_blocks(body):
-        rows = _tab_block_rows(body, start)
-    else:
-        rows = _line_rows(body, start)
+    rows = _tab_block_rows(body, start) if _is_tab_blocks(body) else _line_rows(body, start)
     meta.setdefault("text_source", "text")
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
 
@@ -80,7 +77,7 @@ def _tab_block_rows(lines: list[str], offset: int) -> list[Row]:
 
     def flush_cell_list() -> None:
         if cells or texts:
-            rows.append(Row([Cell(t, Location(line=n)) for t, n in zip(texts, lines_of)]))
+            rows.append(Row([Cell(t, Location(line=n)) for t, n in zip(texts, lines_of, strict=True)]))
         texts.clear()
         lines_of.clear()
 

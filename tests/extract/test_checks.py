@@ -12,7 +12,7 @@ def test_review_group_fail_is_source_when_printed():
 
 def test_reconstructed_cells_make_culprit_unknown():
     vals = {f"review.{r}": v for r, v in zip(("upheld", "corrected", "other", "pending", "total"),
-                                                (1, 0, 0, 0, 2))}
+                                                (1, 0, 0, 0, 2), strict=True)}
     out = table_checks(vals, {"review.total": "split"}, True)[0]
     assert out["status"] == "fail" and out["culprit"] == "unknown"
 
@@ -20,7 +20,7 @@ def test_reconstructed_cells_make_culprit_unknown():
 def test_row_total_pass():
     keys = ["natural_person", "commercial", "research", "social_welfare", "legal_service",
             "other_org", "total"]
-    vals = {f"app.new.{k}": v for k, v in zip(keys, (64, 0, 0, 2, 0, 4, 70))}
+    vals = {f"app.new.{k}": v for k, v in zip(keys, (64, 0, 0, 2, 0, 4, 70), strict=True)}
     rows = [c for c in table_checks(vals, {}, True) if c["rule"] == "app.row_total"]
     assert rows[0]["status"] == "pass"
 
