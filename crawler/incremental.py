@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from scrapy import signals
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlmodel import select
 from twisted.internet.threads import deferToThread
 
@@ -111,8 +112,8 @@ class IncrementalMiddleware:
         if response.status != 304 or "gongkai_revalidates" not in request.meta:
             return response
         known = self.known[request.url]
-        _, body = await deferToThread(read_record, self.warc_dir / known.warc_file,
-                                      known.warc_offset, known.warc_length)
+        _, body = await maybe_deferred_to_future(deferToThread(
+            read_record, self.warc_dir / known.warc_file, known.warc_offset, known.warc_length))
         headers = Headers([(k, v) for k, v in known.headers])
         cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
         request.meta["gongkai_not_modified"] = True

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.registry import host_allowed
 
@@ -136,7 +137,7 @@ class RetryAfterMiddleware:
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
-        await deferLater(reactor, min(delay, self.cap), lambda: None)
+        await maybe_deferred_to_future(deferLater(reactor, min(delay, self.cap), lambda: None))
         retry = request.replace(dont_filter=True)
         retry.meta["gongkai_retry_after"] = tries + 1
         return retry

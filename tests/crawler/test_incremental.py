@@ -1,0 +1,52 @@
+"""Second crawls: nothing changed → no report bytes again; an edit and an addition are caught."""
+
+from __future__ import annotations
+
+
+def _current(harness) -> set[tuple[str, str]]:
+    with harness.db() as db:
+        return set(db.execute("select url, sha256 from document where status = 'current'"))
+
+
+def test_second_crawl_downloads_no_report_bytes(harness):
+    first = harness.crawl()["sites"]["hanweb-gongshu"]
+    assert first["report_bytes_downloaded"] > 100_000
+    second = harness.crawl()["sites"]["hanweb-gongshu"]
+    assert second["outcome"] == "ok"
+    assert second["reports_found"] == first["reports_found"]
+    assert second["unchanged"] == second["reports_found"] and second["new"] == 0
+    assert second["report_bytes_downloaded"] == 0
+    assert second["not_modified"] >= second["reports_found"] - 1
+    with harness.db() as db:
+        run2 = db.execute("select max(id) from crawlrun").fetchone()[0]
+        statuses = dict(db.execute(
+            "select status, count(*) from capture where run_id = ? group by status", (run2,)))
+        # every article/file was answered 304; only lists and redirects were 200/302 again
+        assert statuses[304] >= second["reports_found"] - 1
+        big = db.execute("select count(*) from capture where run_id = ? and status = 200 "
+                         "and size > 20000 and url not like '%/col/%'", (run2,)).fetchone()[0]
+        assert big == 0
+    assert harness.documents() == harness.truth()
+
+
+def test_edit_and_addition_are_caught_by_the_next_run(harness):
+    harness.crawl()
+    reports = sorted(harness.sim.reports, key=lambda r: r.report_id)
+    edited = harness.sim.edit_report(next(r for r in reports if r.format == "html").report_id)
+    pdf = harness.sim.edit_report(next(r for r in reports if r.format == "pdf").report_id)
+    added = harness.sim.add_report("hanweb-gongshu")
+    site = harness.crawl()["sites"]["hanweb-gongshu"]
+    assert site["outcome"] == "ok"
+    assert site["new"] == 1 and site["changed"] == 2
+    current = _current(harness)
+    for r in (edited, pdf, added):
+        assert (r.url, r.sha256) in current
+    assert current == harness.truth()
+
+
+def test_withdrawn_report_does_not_fail_the_site(harness):
+    harness.crawl()
+    gone = next(r for r in harness.sim.reports if r.format == "html")
+    harness.sim.remove_report(gone.report_id)
+    site = harness.crawl()["sites"]["hanweb-gongshu"]
+    assert site["outcome"] == "ok" and site["failed"] == 0
