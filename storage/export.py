@@ -166,8 +166,8 @@ REPORT_COLUMNS: list[tuple[str, Kind]] = [
     ("metrics", "int"), ("values", "int"), ("checks", "int"), ("checks_failed", "int"),
     ("checks_not_assessable", "int"), ("warnings", "int"), ("status", "str"),
     ("versions_at_url", "int"), ("modified_after_publication", "bool"), ("withdrawn", "bool"),
-    ("withdrawn_at", "datetime"), ("deadline", "date"), ("days_late", "int"),
-    ("timeliness", "str"), ("late", "bool"), ("previous_document_id", "int"),
+    ("withdrawn_at", "datetime"), ("withdrawn_reason", "str"), ("deadline", "date"),
+    ("days_late", "int"), ("timeliness", "str"), ("late", "bool"), ("previous_document_id", "int"),
     ("previous_year", "int"), ("text_overlap_previous", "float"), ("overlap_over_50", "bool"),
 ]
 
@@ -242,8 +242,10 @@ def reports_table(reports: list[_Report], all_reports: list[_Report],
             "checks_not_assessable": sum(c.status == "not_assessable" for c in r.checks),
             "warnings": len(ex.warnings or []) if ex else 0, "status": d.status,
             "versions_at_url": versions[d.url],
-            "modified_after_publication": versions[d.url] > 1,
+            "modified_after_publication": versions[d.url] > 1
+            or bool(getattr(d, "modified_after_publication", False)),
             "withdrawn": d.status == "withdrawn", "withdrawn_at": d.withdrawn_at,
+            "withdrawn_reason": getattr(d, "withdrawn_reason", None),
             "deadline": t.deadline, "days_late": t.days_late, "timeliness": t.status,
             "late": t.late, "previous_document_id": prev.doc.id if prev else None,
             "previous_year": prev.year if prev else None, "text_overlap_previous": ov,

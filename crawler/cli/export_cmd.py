@@ -75,7 +75,7 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise click.BadParameter(f"unknown table(s) {sorted(unknown)}", param_hint="--table")
-    target = out or app.paths.export
+    target = Path(out) if out else app.paths.export  # `gongkai demo` passes a str
     text_for = None if no_overlap else (lambda _sha, cap: narrative_text(app, cap))
     built = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
                          text_for=text_for, only=tables or None)
