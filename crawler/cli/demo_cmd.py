@@ -31,7 +31,7 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
                               encoding="utf-8")
         click.echo(f"simulator: {len(sim.sites)} sites, {len(sim.reports)} reports; "
                    f"registry {sites_file}")
-        report = run_crawl(app, sites_file=sites_file, site_ids=None, allow_failures=True,
+        report = run_crawl(app, sites_file=sites_file, site_ids=(), allow_failures=True,
                            settings_overrides=DEMO_SETTINGS)
     from crawler.pipeline_extract import extract_pending
 
