@@ -28,10 +28,13 @@ from extract.cells import ParsedDocument, Row
 from extract.readers.grid import Placed, Span, clean_text, grid_rows, is_valueish
 
 _CID_RE = re.compile(r"\(cid:\d+\)")
+_CJK_RE = re.compile("[\u4e00-\u9fff]")
 _RADICALS_RE = re.compile("[\u2e80-\u2ef3\u2f00-\u2fd5]")
-_PAGE_NUMBER_RE = re.compile(r"^\s*[-－—]?\s*\d{1,3}\s*[-－—]?\s*$")
+_TABLE_WORDS_RE = re.compile(r"本年新收|自然人|本年制发|行政复议|予以公开|处理决定数量")
+_NUMBER_RE = re.compile(r"^[\d０-９][\d０-９,，.．]*(万元|件|宗)?$|^[/／\-—]$")
 GARBAGE_RATIO = 0.05  # share of (cid:N)/U+FFFD characters above which text is unusable
 MIN_TEXT_CHARS_PER_PAGE = 10  # below this on every page the PDF is treated as a scan
+WORD_GAP = 6.0  # points: a wider gap between words on one line separates two cells
 COL_TOLERANCE = 4.0  # points: columns of a continued table line up within this
 SNAP = 1.5  # points: cell edges closer than this are the same grid line
 
@@ -96,11 +99,18 @@ def _info_title(pdf: Any) -> str | None:
 
 
 def garbage_ratio(text: str) -> float:
-    """Share of the text that is undecodable glyphs: (cid:N) sequences and U+FFFD."""
+    """Share of the text that is undecodable glyphs: (cid:N) sequences and U+FFFD.
+
+    A text layer whose Chinese is nearly one repeated character (a broken ToUnicode map
+    sending every glyph to 国) is garbage too, though each character is valid.
+    """
     if not text:
         return 0.0
     cid = sum(len(m) for m in _CID_RE.findall(text))
     bad = cid + text.count("\ufffd")
+    cjk = _CJK_RE.findall(text)
+    if len(cjk) >= 200 and len(set(cjk)) < 0.03 * len(cjk):
+        return 1.0
     return bad / max(1, len(text))
 
 
@@ -140,6 +150,7 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
     page_texts: list[str] = []
     tables: list[_Table] = []
     char_counts: list[int] = []
+    borderless: list[int] = []
     images = 0
     for number, raw_page in enumerate(pdf.pages, start=1):
         page = raw_page.dedupe_chars()
@@ -147,8 +158,12 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
         char_counts.append(len(chars))
         images += len(raw_page.images)
         page_texts.append(fix_radicals(page.extract_text() or "") if chars else "")
-        if chars and (page.rects or page.lines or page.edges):
-            tables.extend(_page_tables(page, number))
+        found = _page_tables(page, number) if chars and (page.rects or page.lines) else []
+        if not found and chars and _TABLE_WORDS_RE.search(page_texts[-1]):
+            found = _word_table(page, number)
+            if found:
+                borderless.append(number)
+        tables.extend(found)
         raw_page.flush_cache()
     meta: dict[str, Any] = {"pages": len(page_texts), "text_source": "pdfplumber"}
     title = _info_title(pdf)
@@ -167,13 +182,24 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
         text, source, ratio = _fallback_text(data, text, ratio)
         meta["text_source"] = source
         meta["garbage_ratio"] = round(ratio, 3)
+        meta["text_garbled"] = ratio > GARBAGE_RATIO
+        still = "still garbled" if ratio > GARBAGE_RATIO else "readable"
         warnings.append(
             {
-                "message": f"PDF text layer is garbled ((cid:N)/U+FFFD); text taken from {source}",
+                "message": f"PDF text layer is garbled ((cid:N)/U+FFFD/one glyph); best text "
+                f"source {source} is {still} ({ratio:.0%} garbage)",
                 "keys": [],
             }
         )
+        if source == "pypdfium2" and ratio <= GARBAGE_RATIO:
+            try:
+                _refill_cells_from_pdfium(data, tables)
+                meta["cell_text_source"] = "pypdfium2"
+            except Exception:  # keep pdfplumber's cell text if pdfium cannot
+                pass
     rows = _join_tables(tables)
+    if borderless:
+        meta["borderless_table_pages"] = borderless  # rows rebuilt from word positions
     return ParsedDocument(format="pdf", text=text, rows=rows, meta=meta, warnings=warnings)
 
 
@@ -211,6 +237,34 @@ def _pdfium_text(data: bytes) -> str:
             textpage.close()
             page.close()
         return "\n".join(parts)
+    finally:
+        doc.close()
+
+
+def _refill_cells_from_pdfium(data: bytes, tables: list[_Table]) -> None:
+    """Re-read each cell's text with PDFium inside the cell's bbox (pdfminer's was garbled)."""
+    import pypdfium2
+
+    doc = pypdfium2.PdfDocument(data)
+    try:
+        by_page: dict[int, list[Span]] = {}
+        for table in tables:
+            seen: set[int] = set()
+            for line in table.grid:
+                for placed in line:
+                    if placed is not None and id(placed.span) not in seen:
+                        seen.add(id(placed.span))
+                        by_page.setdefault(table.page, []).append(placed.span)
+        for number, spans in by_page.items():
+            page = doc[number - 1]
+            textpage = page.get_textpage()
+            height = page.get_height()
+            for span in spans:
+                x0, top, x1, bottom = span.extra["bbox"]
+                raw = textpage.get_text_bounded(x0, height - bottom, x1, height - top)
+                span.text = fix_radicals(clean_text(raw.replace("\r\n", "\n")))
+            textpage.close()
+            page.close()
     finally:
         doc.close()
 
@@ -311,6 +365,65 @@ def _blank_or_paragraph(line: list[Placed | None]) -> bool:
     return False
 
 
+def _word_table(page: Any, number: int) -> list[_Table]:
+    """Rows of a table printed without ruling lines, rebuilt from word positions.
+
+    A line becomes a row when it ends in at least two number cells (a label followed by its
+    values); prose lines, even with a figure in them, do not.
+    """
+    words = page.extract_words(x_tolerance=1.5, y_tolerance=2, keep_blank_chars=False)
+    lines: list[list[dict[str, Any]]] = []
+    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - word["top"]) <= 2.5:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    grid: list[list[Placed | None]] = []
+    for line in lines:
+        line.sort(key=lambda w: w["x0"])
+        cells: list[list[dict[str, Any]]] = []
+        for word in line:
+            if cells and word["x0"] - cells[-1][-1]["x1"] <= WORD_GAP:
+                cells[-1].append(word)
+            else:
+                cells.append([word])
+        texts = ["".join(w["text"] for w in cell) for cell in cells]
+        tail = 0
+        while tail < len(texts) and _NUMBER_RE.match(texts[len(texts) - 1 - tail]):
+            tail += 1
+        if tail < 2:
+            continue
+        r = len(grid)
+        row: list[Placed | None] = []
+        for c, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            bbox = (
+                round(min(w["x0"] for w in cell), 2),
+                round(min(w["top"] for w in cell), 2),
+                round(max(w["x1"] for w in cell), 2),
+                round(max(w["bottom"] for w in cell), 2),
+            )
+            span = Span(text=fix_radicals(text), extra={"page": number, "bbox": bbox})
+            row.append(Placed(span, r, c))
+        grid.append(row)
+    if not grid:
+        return []
+    width = max(len(line) for line in grid)
+    grid = [line + [None] * (width - len(line)) for line in grid]
+    top = min(p.span.extra["bbox"][1] for line in grid for p in line if p is not None)
+    bottom = max(p.span.extra["bbox"][3] for line in grid for p in line if p is not None)
+    return [
+        _Table(
+            page=number,
+            bbox=(0.0, top, float(page.width), bottom),
+            page_height=float(page.height),
+            xs=[],  # never joined with a neighbour: no column geometry to compare
+            grid=grid,
+            first_on_page=True,
+            last_on_page=True,
+        )
+    ]
+
+
 # ---------------------------------------------------------------- joining across pages
 
 
@@ -318,9 +431,24 @@ def _continues(prev: _Table, cur: _Table) -> bool:
     """Is ``cur`` the rest of ``prev``, cut by a page break?"""
     if cur.page != prev.page + 1 or not (prev.last_on_page and cur.first_on_page):
         return False
-    if len(prev.xs) != len(cur.xs):
+    if not prev.xs or not cur.xs:
         return False
-    return all(abs(a - b) <= COL_TOLERANCE for a, b in zip(prev.xs, cur.xs, strict=True))
+    if abs(prev.bbox[0] - cur.bbox[0]) > COL_TOLERANCE:
+        return False
+    if abs(prev.bbox[2] - cur.bbox[2]) > COL_TOLERANCE:
+        return False
+    # Same columns, or one side merges some of the other's (a header-only first part).
+    small, large = sorted((prev.xs, cur.xs), key=len)
+    return all(any(abs(a - b) <= COL_TOLERANCE for b in large) for a in small)
+
+
+def _column_map(prev_xs: list[float], cur_xs: list[float]) -> list[int]:
+    """For each column of the continuation, the previous part's column covering its left edge."""
+    out = []
+    for x in cur_xs:
+        covering = [i for i, px in enumerate(prev_xs) if px <= x + COL_TOLERANCE]
+        out.append(covering[-1] if covering else 0)
+    return out
 
 
 def _row_key(line: list[Placed | None]) -> tuple[str, ...]:
@@ -349,7 +477,9 @@ def _header_keys(grid: list[list[Placed | None]]) -> list[tuple[str, ...]]:
     return keys
 
 
-def _carry_labels(prev_last: list[Placed | None], first: list[Placed | None]) -> None:
+def _carry_labels(
+    prev_last: list[Placed | None], first: list[Placed | None], columns: list[int]
+) -> None:
     """Give empty label cells at the top of a continued table the label cut by the break.
 
     Only a cell with a non-empty label to its right inherits: that is the shape of a
@@ -361,7 +491,8 @@ def _carry_labels(prev_last: list[Placed | None], first: list[Placed | None]) ->
         right = [p for p in first[c + 1 :] if p is not None and p is not placed]
         if not any(p.span.text and not is_valueish(p.span.text) for p in right):
             continue
-        above = prev_last[c] if c < len(prev_last) else None
+        pc = columns[c] if c < len(columns) else c
+        above = prev_last[pc] if pc < len(prev_last) else None
         if above is not None and above.span.text and not is_valueish(above.span.text):
             placed.span.text = above.span.text
             placed.span.extra["carried_from_page"] = above.span.extra.get("page")
@@ -381,7 +512,7 @@ def _join_tables(tables: list[_Table]) -> list[Row]:
                 grid = grid[1:]
                 dropped += 1
             if grid:
-                _carry_labels(prev.grid[-1], grid[0])
+                _carry_labels(prev.grid[-1], grid[0], _column_map(prev.xs, table.xs))
         else:
             index += 1
             offset = 0

@@ -168,3 +168,51 @@ def test_hongze_table_four(hongze) -> None:
 def test_not_a_report_still_reads(data_file) -> None:
     doc = read_pdf(data_file("neg-sh-putuo-shgzb-2024-juesuan.pdf"))
     assert doc.meta["pages"] == 24 and not doc.meta.get("needs_ocr")
+
+
+def test_borderless_table_rebuilt_from_word_positions() -> None:
+    page = Page()
+    page.text(60, 60, "本年新收申请 7 件，办理完毕。")  # prose with one figure: not a row
+    for top, label, nums in (
+        (100, "申请人情况", ["自然人", "法人", "总计"]),
+        (120, "一、本年新收政府信息公开申请数量", ["5", "2", "7"]),
+        (140, "二、上年结转政府信息公开申请数量", ["0", "0", "0"]),
+    ):
+        page.text(60, top, label, size=8)
+        for x, n in zip((330, 380, 430), nums, strict=True):
+            page.text(x, top, n, size=8)
+    doc = read_pdf(build_pdf([page]))
+    assert doc.meta["borderless_table_pages"] == [1]
+    assert [r.texts for r in doc.rows] == [
+        ["一、本年新收政府信息公开申请数量", "5", "2", "7"],
+        ["二、上年结转政府信息公开申请数量", "0", "0", "0"],
+    ]
+    assert doc.rows[0].cells[1].loc.bbox is not None
+
+
+def test_single_glyph_text_layer_counts_as_garbled() -> None:
+    assert garbage_ratio("国" * 300 + "一、总体情况") == 1.0
+    assert garbage_ratio("一、总体情况。本年新收政府信息公开申请数量") == 0.0
+
+
+def test_libreoffice_pdf_with_one_glyph_text_layer(data_file) -> None:
+    """The 平潭 page printed to PDF by LibreOffice: pdfminer maps every CJK glyph to 国,
+    PDFium reads them right; 表三's first part (header only) has fewer column edges."""
+    doc = read_pdf(data_file("fj-pingtan-2019-libreoffice.pdf"))
+    assert doc.meta["text_source"] == "pypdfium2"
+    assert doc.meta["cell_text_source"] == "pypdfium2"
+    assert "一、总体情况" in doc.text
+    header = find_row(doc.rows, "申请人情况")
+    new = find_row(doc.rows, "一、本年新收")
+    assert header.cells[0].loc.page == 6 and new.cells[0].loc.page == 7
+    assert header.cells[0].loc.table == new.cells[0].loc.table
+    assert values(new) == ["23", "0", "0", "0", "0", "0", "23"]
+    assert values(find_row(doc.rows, "3.补正后申请内容仍不明确")) == [
+        "5",
+        "0",
+        "0",
+        "0",
+        "0",
+        "0",
+        "5",
+    ]
