@@ -1,0 +1,88 @@
+"""`gongkai runs` (exit status for alerting) and `gongkai coverage` on a built database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+from export import builders
+
+from crawler.cli import main
+from storage import crud
+from storage.db import init_db, make_engine, session_scope
+
+
+def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
+         status: str | None) -> int:
+    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    init_db(engine)
+    with session_scope(engine) as s:
+        run_id = crud.start_run(session=s, site_ids=sites).id or 0
+    if status is None:
+        return run_id
+    report = {"run_id": run_id, "status": status, "seconds": 3.5,
+              "sites": {k: {"outcome": v, "reason": "" if v == "ok" else "no reports found",
+                            "reports_found": 1 if v == "ok" else 0}
+                        for k, v in (outcomes or {}).items()}}
+    manifests = data / "archive" / "manifests"
+    manifests.mkdir(parents=True, exist_ok=True)
+    (manifests / f"run-{run_id}.report.json").write_text(json.dumps(report), encoding="utf-8")
+    with session_scope(engine) as s:
+        crud.finish_run(session=s, run_id=run_id, status=status, report={})  # file is the truth
+    return run_id
+
+
+def _cli(data: Path, *args: str):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, ["--data", str(data), *args], catch_exceptions=False)
+
+
+def test_runs_exit_status_follows_failing_sites(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(data, ["a", "b"], {"a": "ok", "b": "ok"}, "ok")
+    bad = _run(data, ["a", "b"], {"a": "ok", "b": "failing"}, "failed")
+    assert _cli(data, "runs", "--last", "1").exit_code == 1
+    out = _cli(data, "runs", "--last", "1", "--json")
+    got = json.loads(out.output)
+    assert got["alert"] and got["runs"][0]["id"] == bad and got["runs"][0]["failing"] == ["b"]
+    assert {s["site"]: s["outcome"] for s in got["runs"][0]["sites"]} == {"a": "ok",
+                                                                          "b": "failing"}
+    text = _cli(data, "runs", "--last", "1").output
+    assert "b" in text and "failing — no reports found" in text
+    _run(data, ["a", "b"], {"a": "ok", "b": "ok"}, "ok")
+    assert _cli(data, "runs", "--last", "1").exit_code == 0
+    assert _cli(data, "runs", "--last", "2").exit_code == 1  # the failed run is still listed
+
+
+def test_running_and_aborted_runs(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(data, ["a"], None, None)  # still running: no verdict, no alert
+    got = json.loads(_cli(data, "runs", "--json").output)
+    assert not got["alert"] and got["runs"][0]["sites"][0]["outcome"] == "running"
+    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    with session_scope(engine) as s:
+        crud.finish_run(session=s, run_id=1, status="aborted", report={"aborted_by": "scheduler"})
+    result = _cli(data, "runs", "--json")
+    got = json.loads(result.output)
+    assert result.exit_code == 1 and got["runs"][0]["aborted_by"] == "scheduler"
+    assert got["runs"][0]["sites"][0]["outcome"] == "no_report"
+
+
+def test_no_runs_is_not_an_alert(tmp_path: Path) -> None:
+    result = _cli(tmp_path / "d", "runs")
+    assert result.exit_code == 0 and "no crawl runs" in result.output
+
+
+def test_coverage_command(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    builders.build(data)
+    got = json.loads(_cli(data, "coverage", "--json").output)["coverage"]
+    site = {(r["site_id"], r["year"]): r["found"] for r in got if r["level"] == "site"}
+    assert site[("sh-putuo", 2023)] and site[("sh-putuo", 2022)] and not site[("sh-putuo", 2019)]
+    # the withdrawn 2018 report still counts as found (it was published); superseded ones
+    # never double count
+    assert site[("sh-xuhui", 2018)]
+    text = _cli(data, "coverage", "--agencies").output
+    assert "sh-putuo" in text and "上海市普陀区民政局" in text and "found 3/12 site-years" in text
+    only = json.loads(_cli(data, "coverage", "--json", "--region", "310104").output)["coverage"]
+    assert {r["site_id"] for r in only} == {"sh-xuhui"}
