@@ -207,7 +207,7 @@ def test_libreoffice_pdf_with_one_glyph_text_layer(data_file) -> None:
     assert header.cells[0].loc.page == 6 and new.cells[0].loc.page == 7
     assert header.cells[0].loc.table == new.cells[0].loc.table
     assert values(new) == ["23", "0", "0", "0", "0", "0", "23"]
-    assert values(find_row(doc.rows, "3.补正后申请内容仍不明确")) == [
+    assert values(find_row(doc.rows, "补正后申请内容仍不明确")) == [
         "5",
         "0",
         "0",
