@@ -60,19 +60,22 @@ def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, in
 def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
                     echo: Callable[[str], object] = print) -> dict[str, int]:
     """Extract every pending document; a failing document is recorded, the batch goes on."""
-    from extract.isolation import extract_isolated
+    from extract import EXTRACTOR_VERSION
+    from extract.worker import ExtractionWorker
 
     counts: Counter[str] = Counter()
-    for sha, capture_id in pending_documents(app, redo_all=redo_all):
-        with session_scope(app.engine) as session:
-            capture = session.get(Capture, capture_id)
-        if capture is None:
-            counts["missing_capture"] += 1
-            continue
-        result = extract_isolated(archived_bytes(app, capture), name=capture.url, timeout=timeout)
-        result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
-        with session_scope(app.engine) as session:
-            crud.save_extraction(session=session, result=result)
-        counts[result.get("status") or "error"] += 1
-        echo(f"extracted {capture.url}: {result.get('status')}")
+    with ExtractionWorker(timeout=timeout) as worker:
+        for sha, capture_id in pending_documents(app, redo_all=redo_all):
+            with session_scope(app.engine) as session:
+                capture = session.get(Capture, capture_id)
+            if capture is None:
+                counts["missing_capture"] += 1
+                continue
+            result = worker.extract(archived_bytes(app, capture), name=capture.url)
+            result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
+            result.setdefault("extractor_version", EXTRACTOR_VERSION)  # error results too
+            with session_scope(app.engine) as session:
+                crud.save_extraction(session=session, result=result)
+            counts[result.get("status") or "error"] += 1
+            echo(f"extracted {capture.url}: {result.get('status')}")
     return dict(counts)
