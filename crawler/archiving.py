@@ -129,8 +129,9 @@ class WarcArchiveMiddleware:
                                     or request.headers.get("If-Modified-Since")):
                 capture = crud.latest_full_capture(session=session, url=response.url)
             return crud.resolve_original(session=session, capture=capture) if capture else None
-        if not response.body:
-            return None  # nothing to save by deduplicating an empty payload
+        if not response.body:  # e.g. a redirect: a revisit only of the same URL and status
+            same = crud.latest_capture_by_payload(session=session, url=response.url, sha256=sha)
+            return same if same is not None and same.status == response.status else None
         return crud.original_for_payload(session=session, sha256=sha, url=response.url)
 
 

@@ -153,7 +153,7 @@ def _check_manifests(paths: Paths, session: Session, rep: VerifyReport) -> dict[
         previous = row
     known = {r.file_name for r in rows}
     if paths.manifests.exists():
-        for path in sorted(paths.manifests.glob("*.json")):
+        for path in sorted(paths.manifests.glob("manifest-*.json")):
             if path.name not in known:
                 rep.add(f"manifests/{path.name}", "file",
                         "manifest file is not in the database (inserted?)", "no file", "file")
