@@ -75,6 +75,7 @@ class ScheduleConfig:
     misfire_grace_time: int = 6 * 3600
     max_parallel: int = 4
     stop_timeout: float = 60.0
+    crawl_args: tuple[str, ...] = ()  # appended after `crawl` (--allow-failures, --set K=V…)
 
 
 def _site_ids(sites_file: Path) -> list[str]:
@@ -137,7 +138,8 @@ def load_config(path: Path, *, sites_file: Path | None = None,
         entries=tuple(entries),
         misfire_grace_time=int(raw.get("misfire_grace_time", 6 * 3600)),
         max_parallel=int(raw.get("max_parallel", 4)),
-        stop_timeout=float(raw.get("stop_timeout", 60)))
+        stop_timeout=float(raw.get("stop_timeout", 60)),
+        crawl_args=tuple(str(a) for a in raw.get("crawl_args") or ()))
 
 
 def make_trigger(entry: Entry, timezone: str) -> Any:
@@ -159,15 +161,15 @@ def make_trigger(entry: Entry, timezone: str) -> Any:
 # ---------------------------------------------------------------------------- running
 
 def crawl_command(data: Path, sites_file: Path, sites: Iterable[str],
-                  prefix: str | None = None) -> list[str]:
-    """argv of one crawl: `<prefix> --data D crawl --sites F --site A --site B`."""
+                  prefix: str | None = None, extra: Iterable[str] = ()) -> list[str]:
+    """argv of one crawl: `<prefix> --data D crawl [extra…] --sites F --site A --site B`."""
     prefix = prefix or os.environ.get(CRAWL_COMMAND_ENV)
     if prefix:
         head = shlex.split(prefix)
     else:
         exe = Path(sys.executable).parent / "gongkai"
         head = [str(exe)] if exe.exists() else [shutil.which("gongkai") or "gongkai"]
-    argv = [*head, "--data", str(data), "crawl", "--sites", str(sites_file)]
+    argv = [*head, "--data", str(data), "crawl", *extra, "--sites", str(sites_file)]
     for sid in sites:
         argv += ["--site", sid]
     return argv
@@ -186,6 +188,7 @@ class CrawlRunner:
     db_url: str
     command: str | None = None
     stop_timeout: float = 60.0
+    crawl_args: tuple[str, ...] = ()
     stopping: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _busy: set[str] = field(default_factory=set)
@@ -224,7 +227,7 @@ class CrawlRunner:
                 self._busy.difference_update(free)
 
     def _run(self, name: str, sites: list[str]) -> str:
-        argv = crawl_command(self.data, self.sites_file, sites, self.command)
+        argv = crawl_command(self.data, self.sites_file, sites, self.command, self.crawl_args)
         started = _now()
         env = {**os.environ, "GONGKAI_DATA": str(self.data)}
         proc = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603
@@ -242,8 +245,10 @@ class CrawlRunner:
             with self._lock:
                 self._procs.pop(proc.pid, None)
                 signalled = proc.pid in self._signalled
-            outcome = "aborted" if signalled else ("ok" if code == 0 else "failed")
-            run_ids = self._mark_runs(sites, started, aborted=signalled)
+            run_ids, cut_short = self._mark_runs(sites, started, aborted=signalled)
+            # a crawl that got SIGTERM but had already recorded its end simply finished
+            outcome = "aborted" if signalled and (cut_short or code != 0) else \
+                ("ok" if code == 0 else "failed")
             event(log, "crawl finished", level=logging.INFO if outcome == "ok" else
                   logging.WARNING, outcome=outcome, exit_code=code,
                   run_ids=",".join(map(str, run_ids)))
@@ -252,8 +257,12 @@ class CrawlRunner:
                          "seconds": round((_now() - started).total_seconds(), 3)})
         return outcome
 
-    def _mark_runs(self, sites: list[str], since: datetime, *, aborted: bool) -> list[int]:
-        """The CrawlRun rows this subprocess created; still 'running' after it ended = aborted."""
+    def _mark_runs(self, sites: list[str], since: datetime, *,
+                   aborted: bool) -> tuple[list[int], bool]:
+        """The CrawlRun rows this subprocess created, and whether one was left 'running'.
+
+        A row still 'running' after its process ended is recorded as aborted.
+        """
         try:
             from sqlmodel import select
 
@@ -263,6 +272,7 @@ class CrawlRunner:
 
             engine = make_engine(self.db_url)
             ids: list[int] = []
+            cut_short = False
             with session_scope(engine) as s:
                 floor = since.replace(tzinfo=None)
                 for run in s.exec(select(CrawlRun).order_by(CrawlRun.id)):
@@ -273,15 +283,16 @@ class CrawlRunner:
                         continue
                     ids.append(run.id or 0)
                     if run.status == "running":
+                        cut_short = True
                         report = {**(run.report or {}), "aborted_by": "scheduler",
                                   "reason": "stopped" if aborted else "crawl process ended"}
                         crud.finish_run(session=s, run_id=run.id or 0, status="aborted",
                                         report=report)
             engine.dispose()
-            return ids
+            return ids, cut_short
         except Exception:  # noqa: BLE001 (the history line is written regardless)
             log.exception("could not look up the crawl runs")
-            return []
+            return [], aborted
 
     def stop(self) -> None:
         """Forward SIGTERM to every running crawl; SIGKILL those still alive after the grace."""
@@ -434,7 +445,7 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
     global _RUNNER
     lock = _Lock(data / "schedule" / "scheduler.lock")
     runner = CrawlRunner(data=data, sites_file=cfg.sites_file, db_url=db_url, command=command,
-                         stop_timeout=cfg.stop_timeout)
+                         stop_timeout=cfg.stop_timeout, crawl_args=cfg.crawl_args)
     _RUNNER = runner
     stop = stop_event or threading.Event()
     scheduler = make_scheduler(cfg, db_url)

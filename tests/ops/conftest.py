@@ -69,9 +69,11 @@ class Scheduler:
         return subprocess.run([*GONGKAI, "--data", str(self.data), *args], capture_output=True,
                               text=True, timeout=timeout, env={**os.environ, **(env or {})})
 
-    def start(self, **env: str) -> subprocess.Popen[bytes]:
-        full = {**os.environ, "GONGKAI_CRAWL_COMMAND": f"{sys.executable} {FAKE}",
-                "GONGKAI_LOG_JSON": "1", **env}
+    def start(self, *, fake: bool = True, **env: str) -> subprocess.Popen[bytes]:
+        full = {**os.environ, "GONGKAI_LOG_JSON": "1", **env}
+        full.pop("GONGKAI_CRAWL_COMMAND", None)
+        if fake:
+            full["GONGKAI_CRAWL_COMMAND"] = f"{sys.executable} {FAKE}"
         log = open(self.root / f"scheduler-{len(self.procs)}.log", "wb")  # noqa: SIM115
         proc = subprocess.Popen([*GONGKAI, "--data", str(self.data), "schedule", "--config",
                                  str(self.schedule)], env=full, stdout=log, stderr=log)
