@@ -12,6 +12,7 @@ and turn the common hostile cases into precise messages without starting a child
 from __future__ import annotations
 
 import contextlib
+import importlib
 import io
 import multiprocessing as mp
 import os
@@ -114,7 +115,15 @@ def type_mismatch(name: str | None, fmt: str) -> str | None:
     return None
 
 
-def _child(conn: Any, data: bytes, name: str | None, memory_mb: int) -> None:
+DEFAULT_TARGET = "extract.api:extract_bytes"
+
+
+def _load(target: str) -> Any:
+    module, _, attr = target.partition(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def _child(conn: Any, data: bytes, name: str | None, memory_mb: int, target: str) -> None:
     """Child process body: cap memory, extract, send the dict (or the failure) back."""
     try:
         import resource
@@ -124,12 +133,8 @@ def _child(conn: Any, data: bytes, name: str | None, memory_mb: int) -> None:
     except (ImportError, ValueError, OSError):
         pass
     try:
-        from extract.api import extract_bytes
-
-        try:
-            result = extract_bytes(data, name=name)
-        except TypeError:
-            result = extract_bytes(data)
+        extract_bytes = _load(target)
+        result = extract_bytes(data, name=name)
         conn.send(("ok", result))
     except MemoryError:
         conn.send(("error", f"memory limit ({memory_mb} MB) exceeded"))
@@ -149,8 +154,12 @@ def extract_isolated(
     timeout: float = 60,
     memory_mb: int = 1024,
     max_bytes: int = MAX_BYTES,
+    target: str = DEFAULT_TARGET,
 ) -> dict[str, Any]:
-    """Extract ``data`` in a spawned child; always return a contract dict, never raise."""
+    """Extract ``data`` in a spawned child; always return a contract dict, never raise.
+
+    ``target`` ("module:function") is the extraction to run; tests point it at hostile stubs.
+    """
     try:
         fmt, refusal = preflight(data, max_bytes=max_bytes)
     except Exception as exc:  # defensive: preflight must not break the batch either
@@ -159,7 +168,7 @@ def extract_isolated(
         return error_result(refusal, name=name, fmt=fmt)
     mismatch = type_mismatch(name, fmt)
     try:
-        result = _run_child(data, name, timeout, memory_mb)
+        result = _run_child(data, name, timeout, memory_mb, target)
     except Exception as exc:
         result = error_result(f"could not run the extraction: {exc}")
     if not isinstance(result, dict):
@@ -172,10 +181,12 @@ def extract_isolated(
     return result
 
 
-def _run_child(data: bytes, name: str | None, timeout: float, memory_mb: int) -> dict[str, Any]:
+def _run_child(
+    data: bytes, name: str | None, timeout: float, memory_mb: int, target: str
+) -> dict[str, Any]:
     ctx = mp.get_context("spawn")
     parent, child = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(child, data, name, memory_mb), daemon=True)
+    proc = ctx.Process(target=_child, args=(child, data, name, memory_mb, target), daemon=True)
     proc.start()
     child.close()
     try:
