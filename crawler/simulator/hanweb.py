@@ -380,7 +380,23 @@ class HanwebSite(SiteApp):
         return href if href.startswith("http") else self.base() + href
 
     def list_paths(self) -> list[str]:
-        return [self.col_path(self.col_nb)] + [self.col_path(c) for c in self.dept_cols.values()]
+        nb = self.col_path(getattr(self, "drifted_from", self.col_nb))
+        return [nb] + [self.col_path(c) for c in self.dept_cols.values()]
+
+    def drift_column(self) -> None:
+        """Site revision: the 年报 column gets a new id; the old /col/col<id>/ answers 404."""
+        with self.lock:
+            old, new = self.col_nb, str(int(self.col_nb) + 68_955)
+            col = self.columns.pop(old)
+            col.col_id = new
+            self.columns[new] = col
+            for item in self.items.values():
+                if item.column == old:
+                    item.column = new
+            for _name, children in list(self.nav.values()):
+                children[:] = [new if c == old else c for c in children]
+            self.col_nb = new
+            self.drifted_from = old
 
     def item_href(self, item: Item) -> str:
         return (

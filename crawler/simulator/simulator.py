@@ -51,6 +51,11 @@ class Simulator:
         port_base: int = 0,
     ) -> None:
         table = _factories()
+        if isinstance(platforms, str):
+            platforms = [p.strip() for p in platforms.split(",") if p.strip()]
+        platforms = list(platforms)
+        if platforms == ["all"]:
+            platforms = sorted(table)
         unknown = [p for p in platforms if p not in table]
         if unknown:
             raise ValueError(f"unknown platform(s) {unknown}; known: {sorted(table)}")

@@ -83,6 +83,10 @@ class SiteApp:
     def list_paths(self) -> list[str]:
         return []
 
+    def drift_column(self) -> None:
+        """Move the 年报 column to a new address (the configured list URL then 404s)."""
+        raise ValueError(f"column_drift is not supported on platform {self.platform!r}")
+
     def describe(self) -> SimSite:
         return SimSite(
             id=self.site_id,

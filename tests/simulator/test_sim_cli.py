@@ -1,0 +1,42 @@
+"""`python -m crawler.simulator --once` prints a registry that YAML parsers read back."""
+
+from __future__ import annotations
+
+import io
+from contextlib import redirect_stdout
+
+import yaml
+
+from crawler.simulator import Simulator
+from crawler.simulator.__main__ import main, parse_switches
+
+
+def test_cli_once_prints_yaml_registry():
+    out = io.StringIO()
+    with redirect_stdout(out):
+        assert main(["--platforms", "hanweb,trs", "--once"]) == 0
+    data = yaml.safe_load(out.getvalue())
+    ids = [s["id"] for s in data["sites"]]
+    assert ids == ["hanweb-gongshu", "trs-gulou", "trs-chengkou-gbk"]
+    for s in data["sites"]:
+        assert {"id", "name", "region_code", "start_urls", "allowed_domains", "platform"} <= set(s)
+
+
+def test_parse_switches_global_and_per_site():
+    assert parse_switches(["ruishu", "slow=0.5", "hanweb-gongshu:errors_5xx=2"]) == {
+        "ruishu": True,
+        "slow": 0.5,
+        "hanweb-gongshu": {"errors_5xx": 2},
+    }
+
+
+def test_all_platforms_start_quickly():
+    import time
+
+    t0 = time.monotonic()
+    with Simulator(platforms="all") as sim:
+        assert time.monotonic() - t0 < 1.0
+        assert len({s.platform for s in sim.sites}) >= 5
+        hosts = [h for s in sim.sites for h in s.hosts]
+        assert len(hosts) == len(set(hosts))
+        assert len(sim.reports) > 300
