@@ -17,13 +17,16 @@ if TYPE_CHECKING:
 
 
 def narrative_text(app: App, capture: Capture | None) -> str | None:
-    """The report's prose, re-read from the archived original (cached per sha256).
+    """The report's prose (tables cut out, normalised), re-read from the archived original.
 
     Why re-read: the extraction stores numbers, not text; the archive is the source of truth.
+    Cached per sha256 and measure version in <data>/cache/narrative/.
     """
     if capture is None:
         return None
-    cache = app.paths.data / "cache" / "narrative" / f"{capture.sha256}.txt"
+    from storage.measures import narrative
+
+    cache = app.paths.data / "cache" / "narrative" / f"{capture.sha256}.v2.txt"
     if cache.exists():
         return cache.read_text(encoding="utf-8")
     try:
@@ -32,7 +35,8 @@ def narrative_text(app: App, capture: Capture | None) -> str | None:
         from extract.readers import read_document
 
         data = archived_bytes(app, capture)
-        text = read_document(data, detect_format(data)).text or ""
+        doc = read_document(data, detect_format(data))
+        text = narrative(doc.text or "", ["".join(c.text for c in row.cells) for row in doc.rows])
     except Exception:  # noqa: BLE001 (an unreadable original has no overlap, the export goes on)
         return None
     cache.parent.mkdir(parents=True, exist_ok=True)

@@ -67,6 +67,20 @@ def test_overlap_known_answers() -> None:
     assert measures.OVERLAP_PENALTY == 0.5
 
 
+def test_tables_are_cut_out_of_the_narrative() -> None:
+    row = "本年新收政府信息公开申请数量 12 3 0"
+    text = "今年全区持续推进公开工作。" + row + "下一步将加强培训工作。"
+    prose = measures.narrative(text, [row])
+    assert "申请数量" not in prose and measures.CUT in prose
+    assert measures.narrative(prose) == prose  # idempotent
+    # the template row alone is identical every year, yet the prose is all new
+    other = measures.narrative("去年开展了专项检查活动。" + row + "来年继续完善制度规定。", [row])
+    assert overlap(prose, other) == 0.0
+    assert overlap(text, "去年开展了专项检查活动。" + row + "来年继续完善制度规定。") > 0.25
+    # no shingle spans a cut: two 4-character pieces give no 8-character shingle between them
+    assert measures.shingles("甲乙丙丁" + measures.CUT + "戊己庚辛") == {"甲乙丙丁", "戊己庚辛"}
+
+
 def test_overlap_is_deterministic_on_real_sized_text() -> None:
     base = "".join(f"第{i}项工作取得进展，公开工作持续深化。" for i in range(200))
     edited = base[: len(base) // 2] + "".join(f"新增内容{i}说明整改情况。" for i in range(120))
