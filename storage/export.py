@@ -457,6 +457,8 @@ def _plain(value: Any, kind: Kind) -> Any:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if kind in ("date", "datetime"):
         return value.isoformat()
+    if kind == "float" and isinstance(value, float) and value.is_integer():
+        return int(value)  # counts are whole numbers: "2562", not "2562.0"
     return value
 
 

@@ -48,6 +48,9 @@ def test_default_is_csv_with_bom(demo_data: Path, tmp_path: Path) -> None:
     db = _db_counts(demo_data)
     for name in ("reports", "metrics", "checks"):
         assert summary["rows"][name] == db[name]
+    values = [row.split(",")[8] for row in
+              (out / "metrics.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    assert values and not any(v.endswith(".0") for v in values)  # counts print as integers
 
 
 def test_every_format_reads_back_the_same(demo_data: Path, tmp_path: Path) -> None:
