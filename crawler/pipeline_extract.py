@@ -21,6 +21,7 @@ from storage.models import Capture, Document, Extraction
 
 if TYPE_CHECKING:
     from crawler.cli.context import App
+    from crawler.progress import Progress
 
 
 def decode_content(headers: list[tuple[str, str]], payload: bytes) -> bytes:
@@ -58,14 +59,18 @@ def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, in
 
 
 def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
-                    echo: Callable[[str], object] = print) -> dict[str, int]:
+                    echo: Callable[[str], object] | None = None,
+                    progress: Progress | None = None) -> dict[str, int]:
     """Extract every pending document; a failing document is recorded, the batch goes on."""
     from extract import EXTRACTOR_VERSION
     from extract.worker import ExtractionWorker
 
     counts: Counter[str] = Counter()
+    todo = pending_documents(app, redo_all=redo_all)
+    if progress is not None:
+        progress.set_total(len(todo))
     with ExtractionWorker(timeout=timeout) as worker:
-        for sha, capture_id in pending_documents(app, redo_all=redo_all):
+        for sha, capture_id in todo:
             with session_scope(app.engine) as session:
                 capture = session.get(Capture, capture_id)
             if capture is None:
@@ -76,6 +81,10 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
             result.setdefault("extractor_version", EXTRACTOR_VERSION)  # error results too
             with session_scope(app.engine) as session:
                 crud.save_extraction(session=session, result=result)
-            counts[result.get("status") or "error"] += 1
-            echo(f"extracted {capture.url}: {result.get('status')}")
+            status = result.get("status") or "error"
+            counts[status] += 1
+            if echo is not None:
+                echo(f"extracted {capture.url}: {status}")
+            if progress is not None:
+                progress.advance(status=status)
     return dict(counts)

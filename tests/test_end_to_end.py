@@ -97,3 +97,16 @@ def test_extract_seed_json_contract() -> None:
     assert values["app.result.disclosed.total"] == 2
     assert all(m.get("raw") is not None and m.get("location") for m in out["metrics"])
     assert out["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
+
+
+def test_extract_pending_reads_only_the_archive(demo: Path) -> None:
+    runner = CliRunner()
+    nothing = runner.invoke(main, ["--data", str(demo), "extract", "--pending", "--json"])
+    assert nothing.exit_code == 0, nothing.output
+    assert json.loads(nothing.output.strip().splitlines()[-1]) == {}  # all done by the demo
+    redo = runner.invoke(main, ["--data", str(demo), "extract", "--pending", "--all", "--json"])
+    assert redo.exit_code == 0, redo.output
+    counts = json.loads(redo.output.strip().splitlines()[-1])
+    reports = _rows(demo / "export" / "reports.csv")
+    assert sum(counts.values()) == len({r["sha256"] for r in reports})
+    assert counts.get("ok", 0) + counts.get("partial", 0) >= 3

@@ -34,8 +34,10 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
         report = run_crawl(app, sites_file=sites_file, site_ids=(), allow_failures=True,
                            settings_overrides=DEMO_SETTINGS)
     from crawler.pipeline_extract import extract_pending
+    from crawler.progress import Progress
 
-    extract_pending(app, echo=lambda _line: None)
+    with Progress(label="extract") as bar:
+        extract_pending(app, progress=bar)
     from crawler.cli import main as root
 
     export = root.get_command(ctx, "export")

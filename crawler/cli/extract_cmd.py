@@ -37,8 +37,10 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
                 _summary(path.name, result)
     if pending:
         from crawler.pipeline_extract import extract_pending
+        from crawler.progress import Progress
 
-        counts = extract_pending(app, redo_all=redo_all, timeout=timeout, echo=click.echo)
+        with Progress(label="extract") as bar:
+            counts = extract_pending(app, redo_all=redo_all, timeout=timeout, progress=bar)
         if as_json:
             json.dump(counts, sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
