@@ -11,7 +11,7 @@ from typing import Any
 
 from extract.cells import ParsedDocument
 from extract.checks import narrative_checks, narrative_figures, table_checks
-from extract.mapping import map_document
+from extract.mapping import Mapping, map_document
 from extract.metadata import extract_metadata, looks_spam
 from extract.template import keys_for, label_norm, table_of
 
@@ -80,6 +80,13 @@ def _is_report(doc: ParsedDocument, title: str | None) -> bool:
                 and "信息公开" not in label_norm(title))
 
 
+def _other_alternative(m: Mapping) -> list[str]:
+    """When no （六） row was seen, its layout was assumed: name the other layout's keys too."""
+    if m.other_known or m.template != "2021":
+        return []
+    return [k for k in keys_for("2021", not m.other_split) if k.startswith("app.result.other")]
+
+
 def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     """Map an already parsed document to the contract dict."""
     meta = extract_metadata(doc)
@@ -113,7 +120,11 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     missing = [k for k in expected if k not in m.metrics]
     if m.tables_seen and missing:
         warnings.append({"message": f"{len(missing)} template cells not found in the document",
-                         "keys": missing})
+                         "keys": missing + _other_alternative(m)})
+    elif expected and not m.tables_seen:
+        # a report whose tables were not found: every template cell is missing, and says so
+        warnings.append({"message": "no template table found: all cells missing",
+                         "keys": expected + _other_alternative(m)})
     numbers = [x for x in metrics if x["value"] is not None]
     if m.template == "legacy":
         warnings.append({"message": "pre-2019 (legacy) format: no template numbers stored",

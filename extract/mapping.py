@@ -63,6 +63,7 @@ class Mapping:
     metrics: dict[str, MetricOut] = field(default_factory=dict)
     warnings: list[dict[str, Any]] = field(default_factory=list)
     tables_seen: set[str] = field(default_factory=set)
+    other_known: bool = True  # a （六） row was seen, so other_split is read, not assumed
 
     def warn(self, message: str, keys: list[str] | None = None) -> None:
         self.warnings.append({"message": message, "keys": sorted(set(keys or []))})
@@ -153,8 +154,9 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
     act, app, rev = [], [], []
     seen_art20 = app_started = review_started = False
     actives = active_rows(template)
-    for idx, row in enumerate(doc.rows):
-        labels, values, stray = _split_row(row)
+    split = [_split_row(row) for row in doc.rows]
+    for idx, _row in enumerate(doc.rows):
+        labels, values, stray = split[idx]
         label_text = label_norm("".join(c.text for c in labels))
         if "第二十条" in label_text or "信息内容" in label_text:
             seen_art20 = True
@@ -162,10 +164,16 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
         if app_started and ("复议" in label_text or "诉讼" in label_text):
             review_started = True
         if review_started:
-            if values and any(parse_value(c.text).kind == "number" for c in values):
+            # a row of placeholders ("/ / / / /") is a printed row too: keep it for alignment
+            if values and any(c.text.strip() for c in values) and (
+                    any(parse_value(c.text).kind == "number" for c in values)
+                    or _review_group(label_text) is not None):
                 rev.append(_Obs(idx, None, values, label_text, stray))
             continue
         rd = _match(labels, _ALL_APP)
+        if rd is None and has_values and labels:
+            labels, rd = _wrapped(split, idx, _ALL_APP)
+            label_text = label_norm("".join(c.text for c in labels))
         if rd is not None and has_values:
             app_started = True
             app.append(_Obs(idx, rd, values, label_text, stray))
@@ -178,6 +186,38 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
             if rd is not None and has_values:
                 act.append(_Obs(idx, rd, values, label_text, stray))
     return act, app, rev
+
+
+def _label_only(part: tuple[list[Cell], list[Cell], list[Cell]]) -> Cell | None:
+    """The own (not repeated) last label of a row that has no values, else None."""
+    labels, values, _ = part
+    own = [c for c in labels if not c.repeated]
+    if not own or any(c.text.strip() for c in values):
+        return None
+    return own[-1]
+
+
+def _wrapped(split: list[tuple[list[Cell], list[Cell], list[Cell]]], idx: int,
+             candidates: tuple[RowDef, ...]) -> tuple[list[Cell], RowDef | None]:
+    """A label cut by a page break: the tail (or head) stands alone in the next (previous) row.
+
+    ``5.属于三类内部事`` + values on one page, ``务信息`` with empty cells on the next.  The joined
+    label is used only when it matches where the cut label alone did not.
+    """
+    labels = split[idx][0]
+    for other, after in ((idx + 1, True), (idx - 1, False)):
+        if not 0 <= other < len(split):
+            continue
+        piece = _label_only(split[other])
+        if piece is None:
+            continue
+        last = labels[-1]
+        text = last.text + piece.text if after else piece.text + last.text
+        joined = [*labels[:-1], Cell(text, last.loc)]
+        rd = _match(joined, candidates)
+        if rd is not None:
+            return joined, rd
+    return labels, None
 
 
 # ------------------------------------------------------------------ value candidates
@@ -374,8 +414,43 @@ def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
 
 
 # ------------------------------------------------------------------ 表四
+def _review_group(label: str) -> str | None:
+    """The 表四 group a row label names, when a report prints 表四 as three rows of five."""
+    if "复议后" in label:
+        return "litigation_after_review"
+    if "未经复议" in label or "直接起诉" in label:
+        return "litigation_direct"
+    if "复议" in label and "诉讼" not in label:
+        return "review"
+    return None
+
+
+def _review_by_rows(obs: list[_Obs]) -> list[Cell] | None:
+    """表四 as three labelled rows of five: the 15 cells in key order, or None."""
+    found: dict[str, list[Cell]] = {}
+    for o in obs:
+        g = _review_group(o.label)
+        vals = list(o.values)
+        while len(vals) > 5 and not vals[-1].text.strip():
+            vals.pop()
+        if g is None or len(vals) != 5:
+            continue
+        if g in found:
+            return None  # two rows claim one group: do not guess
+        found[g] = vals
+    if len(found) != 3:
+        return None
+    return [c for g in ("review", "litigation_direct", "litigation_after_review") for c in found[g]]
+
+
 def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
     if not obs:
+        return
+    by_rows = _review_by_rows(obs)
+    if by_rows is not None:
+        m.tables_seen.add("表四")
+        cands, how = _candidates(by_rows, 15)
+        _put(m, list(REVIEW_KEYS), cands, how, "表四")
         return
     cells: list[Cell] = []
     for o in obs:
@@ -412,6 +487,7 @@ def map_document(doc: ParsedDocument, *, year: int | None,
         return Mapping(template, False)
     act, app, rev = _classify(doc, template)
     m = Mapping(template, _other_split(app, template))
+    m.other_known = any(o.rowdef in (*APP_OTHER_SPLIT, APP_OTHER_SINGLE) for o in app)
     _map_active(m, act)
     _map_app(m, app, narrative)
     _map_review(m, rev, narrative)

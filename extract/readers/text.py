@@ -6,7 +6,8 @@ cells.  Handled here:
 * archive ``page.txt`` files with a ``标题: …`` metadata header and a ``==== 正文 ====`` marker;
 * one cell per line, tab-indented, rows separated by blank lines (DOCX flattened to text);
 * one cell per line or paragraph without row breaks (rows are cut where a label follows values);
-* ``|``-separated pipe / markdown tables, and ``label 1 2 3`` lines;
+* ``|``-separated pipe / markdown tables, tab-separated rows (a table copied from a browser),
+  and ``label 1 2 3`` lines;
 * whole tables flattened into one long line with the cells run together
   (``…申请数量640020470二、上年结转…``): cut into (label, digit run) pairs; the digit runs are
   split later, under the template identities (extract.digits).
@@ -63,9 +64,16 @@ def _archive_header(lines: list[str]) -> tuple[dict, int]:
 
 
 def _is_tab_blocks(lines: list[str]) -> bool:
+    """One cell per tab-indented line (DOCX flattened); not tab-separated rows (copied tables)."""
     nonblank = [ln for ln in lines if ln.strip()]
-    tabbed = sum(1 for ln in nonblank if ln.startswith("\t"))
-    return bool(nonblank) and tabbed >= 0.2 * len(nonblank)
+    tabbed = sum(1 for ln in nonblank if ln.startswith("\t") and "\t" not in ln.strip("\t"))
+    separated = sum(1 for ln in nonblank if _is_tab_row(ln))
+    return bool(nonblank) and tabbed >= 0.2 * len(nonblank) and separated < tabbed
+
+
+def _is_tab_row(line: str) -> bool:
+    """A copied table row: cells separated by tabs (leading empty cells allowed)."""
+    return "\t" in line.strip().strip("\t") or line.count("\t") >= 2
 
 
 def _tab_block_rows(lines: list[str], offset: int) -> list[Row]:
@@ -133,6 +141,13 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
             stream.flush()
             rows.extend(_flattened_rows(line, lineno))
             continue
+        if _is_tab_row(line):
+            cells = [Cell(p.strip(), Location(line=lineno, col=j))
+                     for j, p in enumerate(line.rstrip("\n").split("\t"))]
+            if len(cells) >= 2 and any(c.text for c in cells):
+                stream.flush()
+                rows.append(Row(cells))
+                continue
         if "|" in stripped:
             if _PIPE_SEP.match(stripped):
                 continue

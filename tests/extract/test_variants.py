@@ -1,0 +1,66 @@
+"""Every truth file, re-rendered in the layouts real reports use: right or flagged, never silent.
+
+The renderings come from tests/extract/variants.py (it knows the printed template, not the
+extractor).  Non-PDF layouts must come out exactly; PDF layouts go through LibreOffice, whose
+output depends on the fonts installed, so there only "nothing silent" is required.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+import variants as V
+
+FAST = [lay for lay in V.LAYOUTS if not lay.fmt.startswith("pdf")]
+PDF = [lay for lay in V.LAYOUTS if lay.fmt.startswith("pdf")]
+
+
+@pytest.mark.parametrize("lay", FAST, ids=[lay.name for lay in FAST])
+@pytest.mark.parametrize("stem", V.TRUTHS)
+def test_layout_variant_exact(stem: str, lay: V.Layout) -> None:
+    truth = V.load_truth(stem)
+    out = V.extract_variant(stem, lay)
+    assert out is not None
+    s = V.score(out, truth)
+    assert s["silent"] == [], f"{stem} {lay.name}: silent wrong cells"
+    assert s["right"] == s["n"], f"{stem} {lay.name}: flagged {s['wrong'][:10]}"
+    assert out["year"] == truth["year"]
+    if not lay.trad:
+        assert out["agency"] and (out["agency"] in truth["agency"] or truth["agency"] in
+                                  out["agency"])
+
+
+@pytest.fixture(scope="module")
+def pdfs() -> dict[tuple[str, str], bytes]:
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    made = V.make_pdfs(V.TRUTHS, PDF)
+    if not made:
+        pytest.skip("LibreOffice produced no PDF")
+    return made
+
+
+@pytest.mark.parametrize("lay", PDF, ids=[lay.name for lay in PDF])
+@pytest.mark.parametrize("stem", V.TRUTHS)
+def test_pdf_variant_never_silent(stem: str, lay: V.Layout, pdfs) -> None:
+    out = V.extract_variant(stem, lay, pdfs)
+    if out is None:
+        pytest.skip("no PDF for this variant")
+    s = V.score(out, V.load_truth(stem))
+    assert s["silent"] == [], f"{stem} {lay.name}: silent wrong cells"
+    assert out["year"] == V.load_truth(stem)["year"]
+
+
+def test_generator_renders_the_printed_template() -> None:
+    """The generator itself: spans as in the national format, values as printed."""
+    truth = V.load_truth("seed-gongshu-zfj-2023")
+    t3 = V.table3(truth["metrics"], V.Layout("x"), other_split=True)
+    spans = {c.text: c.rs for row in t3 for c in row if c.rs > 1}
+    assert spans["三、本年度办理结果"] == 22 and spans["（三）不予公开"] == 8
+    assert V.fmt_value(1142, "thousands", "/") == "1,142"
+    assert V.fmt_value(12, "fullwidth", "/") == "１２"
+    assert V.fmt_value(None, "plain", "—") == "—"
+    assert V.fmt_value(91.61, "units", "/", "万元") == "91.61万元"
+    html = V.render(truth, V.Layout("g", fmt="html-gbk"))[1]
+    assert b"charset=gbk" in html and "拱墅".encode("gbk") in html

@@ -1,0 +1,561 @@
+"""Layout-variant generator: the numbers of a truth file, printed the ways real reports print them.
+
+Why: the corpus has seven scored documents; unseen reports differ in layout, not in numbers.
+This module renders a truth file's numbers into the layouts found on real sites (rowspan label
+columns, split 表三 headers, 表四 as one row or three, Word-pasted markup, GBK pages, DOCX with
+merged cells, PDF through LibreOffice, text one cell per line, pipe and tab tables, units,
+thousands separators, full-width digits, placeholders, traditional characters) and scores the
+extraction the way ``score.py`` does.  It knows the *printed* template, not the extractor: the
+labels below are written out from the national format, independently of ``extract.template``.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import io
+import json
+import math
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "extract"
+TRUTHS = ["seed-gongshu-zfj-2023", "fj-pingtan-2021", "fj-pingtan-2022", "sh-stcsm-2024",
+          "js-huaian-hongze-2023", "fj-pingtan-2019-html", "sh-gov-office-2019-legacy"]
+
+APP_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
+            "other_org", "total")
+GROUPS = ("review", "litigation_direct", "litigation_after_review")
+RESULTS = ("upheld", "corrected", "other", "pending", "total")
+
+
+# ------------------------------------------------------------------ the printed template
+@dataclass(frozen=True)
+class C:
+    """One printed cell: text, spans, header flag."""
+
+    text: str
+    rs: int = 1
+    cs: int = 1
+    th: bool = False
+    value: bool = False  # a value position (formatted by the value style)
+
+
+Table = list[list[C]]
+
+# (key, level-1 label, level-2 label, level-3 label); None = the cell is spanned from above
+_WITHHELD = ("1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
+             "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
+             "7.属于行政执法案卷", "8.属于行政查询事项")
+_WITHHELD_KEYS = ("state_secret", "prohibited_by_law", "security_stability", "third_party",
+                  "internal_affairs", "process_info", "enforcement_file", "inquiry")
+_UNABLE = ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")
+_UNABLE_KEYS = ("not_held", "needs_creation", "unclear")
+_REJECTED = ("1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
+             "5.要求行政机关确认或重新出具已获取信息")
+_REJECTED_KEYS = ("complaint", "duplicate", "publication", "excessive", "confirm_reissue")
+_OTHER = ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
+_OTHER_KEYS = ("no_correction", "no_fee", "other")
+
+
+def app_structure(other_split: bool) -> list[tuple[str, str | None, str | None]]:
+    """表三 rows as (key, group label, item label): group None = a full-width label."""
+    rows: list[tuple[str, str | None, str | None]] = [
+        ("new", None, "一、本年新收政府信息公开申请数量"),
+        ("carried_over", None, "二、上年结转政府信息公开申请数量"),
+        ("result.disclosed", "（一）予以公开", None),
+        ("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
+    ]
+    rows += [(f"result.withheld.{k}", "（三）不予公开", t) for k, t in zip(_WITHHELD_KEYS, _WITHHELD, strict=True)]
+    rows += [(f"result.unable.{k}", "（四）无法提供", t) for k, t in zip(_UNABLE_KEYS, _UNABLE, strict=True)]
+    rows += [(f"result.rejected.{k}", "（五）不予处理", t) for k, t in zip(_REJECTED_KEYS, _REJECTED, strict=True)]
+    if other_split:
+        rows += [(f"result.other.{k}", "（六）其他处理", t) for k, t in zip(_OTHER_KEYS, _OTHER, strict=True)]
+    else:
+        rows.append(("result.other", "（六）其他处理", None))
+    rows.append(("result.total", "（七）总计", None))
+    rows.append(("carried_forward", None, "四、结转下年度继续办理"))
+    return rows
+
+
+# ------------------------------------------------------------------ value styles
+_FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
+
+
+def fmt_value(v: Any, style: str, null: str, unit: str = "") -> str:
+    """Print one number the way a report might; ``null`` is the placeholder for no value."""
+    if v is None:
+        return null
+    if isinstance(v, float) and v.is_integer() and unit != "万元":
+        v = int(v)
+    text = f"{v:,}" if style == "thousands" else str(v)
+    if style == "fullwidth":
+        text = text.translate(_FULL)
+    if style == "units" and unit:
+        text += unit
+    return text
+
+
+# ------------------------------------------------------------------ layouts
+@dataclass(frozen=True)
+class Layout:
+    """How one report is printed.  Every field is a real-world variation."""
+
+    name: str
+    fmt: str = "html"  # html | html-gbk | text-lines | text-pipe | text-tab | docx | pdf-html | pdf-docx
+    t2: str = "one"  # one (one table, 4 blocks) | blocks (4 tables)
+    t3_header: int = 3  # 1, 2 or 3 header rows
+    t3_labels: str = "rowspan"  # rowspan | flat | overshoot (三 spans one row too many)
+    t4: str = "official"  # official (3-row header, 15 values) | header2 | rows5
+    values: str = "plain"  # plain | units | thousands | fullwidth
+    null: str = "/"  # placeholder for an empty cell
+    markup: str = "plain"  # plain | word | th
+    trad: bool = False
+    narrative: bool = False  # 总体情况 states the totals
+    page_break: bool = False  # PDF: 表三 forced across a page, header rows repeated
+
+
+LAYOUTS: list[Layout] = [
+    Layout("html-official"),
+    Layout("html-flat-labels", t3_labels="flat", t3_header=1),
+    Layout("html-header2", t3_header=2, t4="header2"),
+    Layout("html-rowspan-overshoot", t3_labels="overshoot"),
+    Layout("html-t4-rows5", t4="rows5", t2="blocks"),
+    Layout("html-th-cells", markup="th"),
+    Layout("html-word-markup", markup="word", null=""),
+    Layout("html-units", values="units", null="—"),
+    Layout("html-thousands", values="thousands", null="无"),
+    Layout("html-fullwidth", values="fullwidth"),
+    Layout("html-traditional", trad=True),
+    Layout("html-gbk", fmt="html-gbk"),
+    Layout("html-narrative", narrative=True),
+    Layout("text-lines", fmt="text-lines", t3_labels="flat"),
+    Layout("text-lines-rowspan", fmt="text-lines"),
+    Layout("text-pipe", fmt="text-pipe"),
+    Layout("text-pipe-flat", fmt="text-pipe", t3_labels="flat", t3_header=1, null=""),
+    Layout("text-tab", fmt="text-tab", t4="rows5"),
+    Layout("docx-merged", fmt="docx"),
+    Layout("docx-flat-header2", fmt="docx", t3_labels="flat", t3_header=2, t4="header2"),
+    Layout("pdf-from-html", fmt="pdf-html"),
+    Layout("pdf-from-docx", fmt="pdf-docx", t4="rows5"),
+    Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
+]
+
+
+def _val(x: Any, lay: Layout, unit: str = "件") -> C:
+    return C(fmt_value(x, lay.values, lay.null, unit), value=True)
+
+
+def table2(m: dict[str, Any], lay: Layout) -> list[Table]:
+    """表二 as four blocks (one table with colspans, or four tables)."""
+    if "active.regulations.issued" not in m:
+        return []
+    head = [C("信息内容", th=True), C("本年制发件数", th=True), C("本年废止件数", th=True),
+            C("现行有效件数", th=True)]
+    b1 = [[C("第二十条第（一）项", cs=4, th=True)], head,
+          [C("规章")] + [_val(m[f"active.regulations.{k}"], lay)
+                        for k in ("issued", "repealed", "in_force")],
+          [C("行政规范性文件")] + [_val(m[f"active.normative_docs.{k}"], lay)
+                            for k in ("issued", "repealed", "in_force")]]
+
+    def block(title: str, col: str, rows: list[tuple[str, str, str]]) -> Table:
+        out = [[C(title, cs=4, th=True)], [C("信息内容", th=True), C(col, cs=3, th=True)]]
+        for label, key, unit in rows:
+            out.append([C(label), replace(_val(m[key], lay, unit), cs=3)])
+        return out
+
+    b2 = block("第二十条第（五）项", "本年处理决定数量",
+               [("行政许可", "active.licensing.decisions", "件")])
+    b3 = block("第二十条第（六）项", "本年处理决定数量",
+               [("行政处罚", "active.punishment.decisions", "件"),
+                ("行政强制", "active.coercion.decisions", "件")])
+    b4 = block("第二十条第（八）项", "本年收费金额（单位：万元）",
+               [("行政事业性收费", "active.fees.amount", "万元")])
+    if lay.t2 == "blocks":
+        return [b1, b2, b3, b4]
+    return [b1 + b2 + b3 + b4]
+
+
+def _t3_header(lay: Layout) -> Table:
+    subs = [C(t, th=True) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
+    rule = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
+    width = 3 if lay.t3_labels != "flat" else 1
+    if lay.t3_header == 3:
+        return [[C(rule, rs=3, cs=width, th=True), C("申请人情况", cs=7, th=True)],
+                [C("自然人", rs=2, th=True), C("法人或其他组织", cs=5, th=True),
+                 C("总计", rs=2, th=True)],
+                subs]
+    if lay.t3_header == 2:
+        return [[C("申请人情况" + rule, rs=2, cs=width, th=True), C("自然人", rs=2, th=True),
+                 C("法人或其他组织", cs=5, th=True), C("总计", rs=2, th=True)], subs]
+    return [[C("申请人情况", cs=width, th=True), C("自然人", th=True), *subs, C("总计", th=True)]]
+
+
+def table3(m: dict[str, Any], lay: Layout, other_split: bool) -> Table:
+    """表三 with its header and label columns in the requested shape."""
+    rows = _t3_header(lay)
+    struct = app_structure(other_split)
+    n_result = sum(1 for k, _, _ in struct if k.startswith("result."))
+    group_seen: set[str] = set()
+    first_result = True
+    for key, group, item in struct:
+        vals = [_val(m.get(f"app.{key}.{c}"), lay) for c in APP_COLS]
+        if lay.t3_labels == "flat":
+            label = item or ""
+            if group and group not in group_seen:
+                label = group + (item or "")
+            if first_result and key.startswith("result."):
+                label = "三、本年度办理结果" + label
+                first_result = False
+            if group:
+                group_seen.add(group)
+            rows.append([C(label)] + vals)
+            continue
+        cells: list[C] = []
+        if group is None:
+            cells.append(C(item or "", cs=3))
+        else:
+            if first_result:
+                span = n_result + (1 if lay.t3_labels == "overshoot" else 0)
+                cells.append(C("三、本年度办理结果", rs=span))
+                first_result = False
+            if item is None:
+                cells.append(C(group, cs=2))
+            elif group not in group_seen:
+                n = sum(1 for _, g, _ in struct if g == group)
+                cells += [C(group, rs=n), C(item)]
+            else:
+                cells.append(C(item))
+            group_seen.add(group)
+        rows.append(cells + vals)
+    if lay.t3_labels == "overshoot":  # the 四 row is covered by 三's span: one label cell less
+        rows[-1] = [replace(rows[-1][0], cs=2)] + rows[-1][1:]
+    return rows
+
+
+def table4(m: dict[str, Any], lay: Layout) -> Table:
+    """表四: the official 3-row header, a 2-row header, or three rows of five."""
+    res = ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")
+    vals = [_val(m.get(f"{g}.{r}"), lay) for g in GROUPS for r in RESULTS]
+    if lay.t4 == "rows5":
+        out: Table = [[C("", th=True)] + [C(t, th=True) for t in res]]
+        names = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
+        for i, name in enumerate(names):
+            out.append([C(name)] + vals[i * 5:(i + 1) * 5])
+        return out
+    if lay.t4 == "header2":
+        return [[C("行政复议", cs=5, th=True), C("行政诉讼（未经复议直接起诉）", cs=5, th=True),
+                 C("行政诉讼（复议后起诉）", cs=5, th=True)],
+                [C(t, th=True) for t in res * 3], vals]
+    return [[C("行政复议", cs=5, th=True), C("行政诉讼", cs=10, th=True)],
+            [C(t, rs=2, th=True) for t in res] + [C("未经复议直接起诉", cs=5, th=True),
+                                                  C("复议后起诉", cs=5, th=True)],
+            [C(t, th=True) for t in res * 2], vals]
+
+
+# ------------------------------------------------------------------ the document
+_TRAD = str.maketrans("申请处开与数据计总机关权护务过执询项决诉议维审复应实际区属国险类内现废结转办"
+                      "规范许强费收织构组会业违门",
+                      "申請處開與數據計總機關權護務過執詢項決訴議維審復應實際區屬國險類內現廢結轉辦"
+                      "規範許強費收織構組會業違門")
+
+
+@dataclass
+class Report:
+    """A rendered report as blocks: paragraphs (str) and tables."""
+
+    title: str
+    blocks: list[str | Table]
+
+
+def build(truth: dict[str, Any], lay: Layout) -> Report:
+    m = truth["metrics"]
+    other_split = "app.result.other.no_correction.total" in m or (
+        "app.result.other.total" not in m)
+    year, agency = truth["year"], truth["agency"]
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    intro = (f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限为{year}年1月1日至"
+             f"{year}年12月31日。")
+    blocks: list[str | Table] = [title, intro, "一、总体情况"]
+    if lay.narrative:
+        new = m.get("app.new.total")
+        rev = m.get("review.total")
+        facts = []
+        if new is not None:
+            facts.append(f"全年共收到政府信息公开申请{new}件")
+        if rev is not None:
+            facts.append(f"发生政府信息公开行政复议{rev}件")
+        blocks.append("（三）依申请公开。" + "，".join(facts) + "。" if facts else "")
+    blocks.append("二、主动公开政府信息情况")
+    blocks += table2(m, lay)
+    blocks.append("三、收到和处理政府信息公开申请情况")
+    blocks.append(table3(m, lay, other_split))
+    blocks.append("四、政府信息公开行政复议、行政诉讼情况")
+    blocks.append(table4(m, lay))
+    blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    if lay.trad:
+        blocks = [_trad_block(b) for b in blocks]
+        title = title.translate(_TRAD)
+    return Report(title, blocks)
+
+
+def _trad_block(b: str | Table) -> str | Table:
+    if isinstance(b, str):
+        return b.translate(_TRAD)
+    return [[replace(c, text=c.text.translate(_TRAD)) for c in row] for row in b]
+
+
+def grid(table: Table) -> list[list[tuple[C, bool] | None]]:
+    """Browser placement: each slot holds (cell, is_origin)."""
+    out: list[list[tuple[C, bool] | None]] = []
+    for r, row in enumerate(table):
+        while len(out) <= r:
+            out.append([])
+        col = 0
+        for cell in row:
+            while col < len(out[r]) and out[r][col] is not None:
+                col += 1
+            for dr in range(cell.rs):
+                while len(out) <= r + dr:
+                    out.append([])
+                line = out[r + dr]
+                while len(line) < col + cell.cs:
+                    line.append(None)
+                for dc in range(cell.cs):
+                    line[col + dc] = (cell, dr == 0 and dc == 0)
+            col += cell.cs
+    return out[:len(table)]
+
+
+# ------------------------------------------------------------------ renderers
+def _cell_html(c: C, lay: Layout) -> str:
+    tag = "th" if (lay.markup == "th" and c.th) else "td"
+    attrs = (f' rowspan="{c.rs}"' if c.rs > 1 else "") + (f' colspan="{c.cs}"' if c.cs > 1 else "")
+    text = htmllib.escape(c.text)
+    if lay.markup == "word":
+        if not c.text:
+            inner = "<p class=MsoNormal align=center>&nbsp;<o:p></o:p></p>"
+        elif c.value and len(c.text) > 1:
+            # Word splits a number over runs when it was typed in two goes
+            half = len(c.text) // 2
+            inner = (f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
+                     f"仿宋_GB2312'>{htmllib.escape(c.text[:half])}</span><span lang=EN-US "
+                     f"style='font-size:10.5pt'>{htmllib.escape(c.text[half:])}<o:p></o:p>"
+                     "</span></p>")
+        else:
+            inner = (f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
+                     f"仿宋_GB2312'>{text}&nbsp;<o:p></o:p></span></p>")
+        return (f"<{tag} width=48 valign=center style='border:solid windowtext 1.0pt;"
+                f"padding:0cm 5.4pt'{attrs}>{inner}</{tag}>")
+    return f"<{tag}{attrs}>{text}</{tag}>"
+
+
+def render_html(rep: Report, lay: Layout, charset: str = "utf-8") -> bytes:
+    parts = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+             f"<title>{htmllib.escape(rep.title)}</title></head><body>"
+             f'<div class="article"><h1>{htmllib.escape(rep.title)}</h1>']
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            parts.append(f"<p>{htmllib.escape(b)}</p>" if b else "")
+            continue
+        parts.append('<table border="1" cellspacing="0" style="border-collapse:collapse">')
+        for row in b:
+            parts.append("<tr>" + "".join(_cell_html(c, lay) for c in row) + "</tr>")
+        parts.append("</table>")
+    parts.append("</div></body></html>")
+    text = "\n".join(parts)
+    return text.encode("gbk") if charset == "gbk" else text.encode("utf-8")
+
+
+def render_text(rep: Report, lay: Layout) -> bytes:
+    lines = [rep.title, ""]
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            lines += [b, ""]
+            continue
+        if lay.fmt == "text-lines":  # one printed cell per line, spans printed once
+            for row in b:
+                lines += [c.text for c in row]
+            lines.append("")
+            continue
+        for slots in grid(b):
+            texts = [s[0].text if s and s[1] else "" for s in slots]
+            if lay.fmt == "text-pipe":
+                lines.append("| " + " | ".join(texts) + " |")
+            else:
+                lines.append("\t".join(texts))
+        lines.append("")
+    return "\n".join(lines).encode("utf-8")
+
+
+def render_docx(rep: Report, lay: Layout) -> bytes:
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    d = docx.Document()
+    d.add_heading(rep.title, level=1)
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            if lay.page_break and b.startswith("三、"):
+                for _ in range(24):  # push 表三 low on a page so that it breaks across pages
+                    d.add_paragraph("（本页留空）")
+            if b:
+                d.add_paragraph(b)
+            continue
+        slots = grid(b)
+        width = max(len(s) for s in slots)
+        table = d.add_table(rows=len(slots), cols=width)
+        table.style = "Table Grid"
+        done: set[int] = set()
+        for r, line in enumerate(slots):
+            for c, slot in enumerate(line):
+                if slot is None or not slot[1] or id(slot[0]) in done:
+                    continue
+                cell = slot[0]
+                done.add(id(cell))
+                target = table.cell(r, c)
+                if cell.rs > 1 or cell.cs > 1:
+                    target = target.merge(table.cell(r + cell.rs - 1, c + cell.cs - 1))
+                target.text = cell.text
+        heads = sum(1 for row in b if row and all(c.th for c in row))
+        for row in table.rows[:heads]:
+            tr_pr = row._tr.get_or_add_trPr()
+            el = OxmlElement("w:tblHeader")
+            el.set(qn("w:val"), "true")
+            tr_pr.append(el)
+    buf = io.BytesIO()
+    d.save(buf)
+    return buf.getvalue()
+
+
+def to_pdf(sources: dict[str, bytes], workdir: Path) -> dict[str, bytes]:
+    """Convert {name.html|name.docx: bytes} to PDFs with one LibreOffice run."""
+    soffice = shutil.which("soffice")
+    if not soffice or not sources:
+        return {}
+    for name, data in sources.items():
+        (workdir / name).write_bytes(data)
+    profile = workdir / "lo-profile"
+    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(workdir),
+                    *[str(workdir / n) for n in sources]],
+                   capture_output=True, timeout=300, check=False)
+    out = {}
+    for name in sources:
+        pdf = workdir / (name.rsplit(".", 1)[0] + ".pdf")
+        if pdf.exists():
+            out[name] = pdf.read_bytes()
+    return out
+
+
+def render(truth: dict[str, Any], lay: Layout) -> tuple[str, bytes]:
+    """(source kind, bytes) for one layout; PDFs are returned as their html/docx source."""
+    rep = build(truth, lay)
+    if lay.fmt == "html":
+        return "html", render_html(rep, lay)
+    if lay.fmt == "html-gbk":
+        return "html", render_html(rep, lay, charset="gbk")
+    if lay.fmt.startswith("text"):
+        return "txt", render_text(rep, lay)
+    if lay.fmt in ("docx", "pdf-docx"):
+        return "docx", render_docx(rep, lay)
+    return "html", render_html(rep, lay)
+
+
+# ------------------------------------------------------------------ scoring (as score.py)
+def load_truth(stem: str) -> dict[str, Any]:
+    return json.loads((DATA / f"{stem}.truth.json").read_text("utf-8"))
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is None or b is None:
+        return a is None and b is None
+    return math.isclose(float(a), float(b), rel_tol=1e-9, abs_tol=1e-9)
+
+
+def score(out: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
+    """right / flagged / silent cells, as the shared scoring tool counts them."""
+    got = {m["key"]: m["value"] for m in out.get("metrics", [])}
+    flags = {k for c in out.get("checks", []) if c["status"] == "fail" for k in c["keys"]}
+    flags |= {k for w in out.get("warnings", []) for k in w.get("keys", [])}
+    right = flagged = 0
+    silent: list[str] = []
+    wrong: list[str] = []
+    for k, v in truth["metrics"].items():
+        if _same(got.get(k), v):
+            right += 1
+        elif k in flags:
+            flagged += 1
+            wrong.append(k)
+        else:
+            silent.append(f"{k}: want {v!r} got {got.get(k)!r}")
+    return {"right": right, "flagged": flagged, "silent": silent, "wrong": wrong,
+            "n": len(truth["metrics"]), "year": out.get("year"), "agency": out.get("agency")}
+
+
+def extract_variant(stem: str, lay: Layout, pdfs: dict[tuple[str, str], bytes] | None = None
+                    ) -> dict[str, Any] | None:
+    """Render and extract one (document, layout); None when a PDF could not be made."""
+    from extract.api import extract_bytes
+
+    truth = load_truth(stem)
+    if lay.fmt.startswith("pdf"):
+        data = (pdfs or {}).get((stem, lay.name))
+        if data is None:
+            return None
+    else:
+        data = render(truth, lay)[1]
+    return extract_bytes(data, name=f"{stem}-{lay.name}")
+
+
+def make_pdfs(stems: list[str], layouts: list[Layout]) -> dict[tuple[str, str], bytes]:
+    """All PDF variants in one LibreOffice run."""
+    sources: dict[str, bytes] = {}
+    index: dict[str, tuple[str, str]] = {}
+    for stem in stems:
+        truth = load_truth(stem)
+        for lay in layouts:
+            if not lay.fmt.startswith("pdf"):
+                continue
+            kind, data = render(truth, lay)
+            name = f"{stem}--{lay.name}.{kind}"
+            sources[name] = data
+            index[name] = (stem, lay.name)
+    with tempfile.TemporaryDirectory() as tmp:
+        pdfs = to_pdf(sources, Path(tmp))
+    return {index[n]: data for n, data in pdfs.items()}
+
+
+def matrix(stems: list[str] | None = None, layouts: list[Layout] | None = None
+           ) -> dict[tuple[str, str], dict[str, Any] | None]:
+    """Score every (document, layout)."""
+    stems = stems or TRUTHS
+    layouts = layouts or LAYOUTS
+    pdfs = make_pdfs(stems, layouts)
+    out: dict[tuple[str, str], dict[str, Any] | None] = {}
+    for stem in stems:
+        truth = load_truth(stem)
+        for lay in layouts:
+            res = extract_variant(stem, lay, pdfs)
+            out[(stem, lay.name)] = None if res is None else score(res, truth)
+    return out
+
+
+if __name__ == "__main__":  # print the matrix: python tests/extract/variants.py
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    res = matrix()
+    for (stem, name), s in res.items():
+        if s is None:
+            print(f"{stem:28} {name:24} (no pdf)")
+            continue
+        print(f"{stem:28} {name:24} right {s['right']}/{s['n']} flagged {s['flagged']} "
+              f"silent {len(s['silent'])} year={s['year']} agency={s['agency']}")
+        for line in s["silent"][:5]:
+            print("      SILENT", line)
