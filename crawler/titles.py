@@ -18,8 +18,14 @@ _PHRASE = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:�
 _SUFFIX = re.compile(r"(?:[（(][^（）()]{0,20}[)）]|\.(?:pdf|docx?|wps|ofd|xlsx?|html?)|[\s.。…]+)$",
                      re.IGNORECASE)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
-# A notice *about* reports, a correction note or an interpretation is not a report.
-_REJECT = re.compile(r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正")
+# A notice *about* reports, a correction note or an interpretation is not a report; nor is a
+# mirror/aggregator copy ("（镜像）", an anonymised "某市…").
+_REJECT = re.compile(r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正"
+                     r"|镜像|^(?:转载[:：])?某[省市区县]")
+# Lists that lack a title show the body's first sentence, which in a report is the statute one.
+_OPENING = re.compile(r"^本(?:年度)?报告(?:是)?(?:根据|依据|按照)《中华人民共和国政府信息公开条例》")
+# "统计期限自2023年1月1日起至2023年12月31日止" — the year a report body says it covers.
+_PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到)")
 
 
 def normalise(title: str) -> str:
@@ -41,6 +47,8 @@ def _core(title: str) -> str:
 def is_report_title(title: str) -> bool:
     """True for an annual information-disclosure report title, False for look-alikes."""
     core = _core(title)
+    if _OPENING.match(core):
+        return True
     if not core or len(core) > 80 or not _PHRASE.search(core):
         return False
     return not _REJECT.search(core)
@@ -59,3 +67,11 @@ def variant(title: str) -> str | None:
     """The published variant named in the title (图片版, 超链版, …), if any."""
     found = re.search(r"[（(]([^（）()]{1,8}版)[)）]", normalise(title))
     return found.group(1) if found else None
+
+
+def year_from_text(text: str) -> int | None:
+    """The covered year from a report body (statistics period, else `YYYY年…信息公开…报告`)."""
+    head = normalise(text[:5000])
+    found = _PERIOD.search(head) or re.search(r"(20\d{2})年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告",
+                                               head)
+    return int(found.group(1)) if found else None

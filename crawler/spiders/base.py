@@ -181,9 +181,13 @@ class ReportSpider(scrapy.Spider):
         extra = {"change": change, "bytes": str(len(response.body))}
         if titles.variant(title):
             extra["variant"] = titles.variant(title) or ""
+        year = titles.report_year(title)
+        if year is None and isinstance(response, TextResponse):  # untitled or year-less title
+            year = titles.year_from_text(self.page_title(response) + "\n" + self.body_text(
+                response))
         return ReportDocument(
             site_id=meta["gongkai_site_id"], url=response.url, title=title,
-            year=titles.report_year(title), capture_id=meta.get("gongkai_capture_id"),
+            year=year, capture_id=meta.get("gongkai_capture_id"),
             found_on=meta.get("found_on"), listed_date=meta.get("listed"), kind=kind, extra=extra)
 
     # ---- helpers ---------------------------------------------------------------------
@@ -217,7 +221,9 @@ class ReportSpider(scrapy.Spider):
         reason = getattr(failure.value, "gongkai_reason", None)
         if reason is None and "robots.txt" in str(failure.value):
             reason = "robots"
-        if reason is None:
+        if reason is None and request.meta.get("gongkai_role") == "nav":
+            self.crawler.stats.inc_value(f"gongkai/{site_id}/nav_failed")  # a broken menu link
+        elif reason is None:
             response = getattr(failure.value, "response", None)
             status = response.status if response is not None else None
             self.crawler.stats.inc_value(f"gongkai/{site_id}/failed")

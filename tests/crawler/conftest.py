@@ -23,6 +23,7 @@ class Harness:
     def __init__(self, sim: Simulator, root: Path) -> None:
         self.sim = sim
         self.root = root
+        root.mkdir(parents=True, exist_ok=True)
         self.app = App.from_option(str(root / "data"))
         self.sites_file = root / "sites.yaml"
         self.write_registry()
@@ -62,6 +63,22 @@ def harness(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Harness]
     kwargs.setdefault("platforms", ("hanweb",))
     with Simulator(seed=0, **kwargs) as sim:
         yield Harness(sim, tmp_path)
+
+
+@pytest.fixture
+def make_harness(tmp_path: Path) -> Iterator[Any]:
+    """Build a harness for chosen platforms/switches inside the test (parametrized tests)."""
+    sims: list[Simulator] = []
+
+    def build(**kwargs: Any) -> Harness:
+        sim = Simulator(seed=0, **kwargs)
+        sim.start()
+        sims.append(sim)
+        return Harness(sim, tmp_path / str(len(sims)))
+
+    yield build
+    for sim in sims:
+        sim.stop()
 
 
 def pytest_configure(config: pytest.Config) -> None:
