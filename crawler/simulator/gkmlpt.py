@@ -162,12 +162,14 @@ class GkmlptSite(SiteApp):
         return [f"/gkmlpt/api/all/{c}?page=1&sid={self.sid}" for c in ("3488", "3490")]
 
     # ---- rendering -------------------------------------------------------------------
-    def article_json(self, item: Item) -> dict:
+    def article_json(self, item: Item, absolute: bool = True) -> dict:
+        """API record; detail pages embed it with site-relative URLs so bytes stay stable."""
+        base = self.base() if absolute else ""
         ts = int(item.published.replace(tzinfo=CST).timestamp())
         return {
             "id": int(item.item_id),
             "title": item.title,
-            "url": self.base() + self.item_path(item),
+            "url": base + self.item_path(item),
             "post_url": self.item_path(item),
             "publisher": item.source,
             "display_publish_time": ts,
@@ -183,7 +185,13 @@ class GkmlptSite(SiteApp):
             "classify_theme_name": "政务公开",
             "is_expired": 0,
             "is_abolished": 0,
-            "attachment": [{"name": f.showname, "url": self.file_url(f)} for f in item.files],
+            "attachment": [
+                {
+                    "name": f.showname,
+                    "url": self.file_url(f).removeprefix(self.base() if not absolute else ""),
+                }
+                for f in item.files
+            ],
             "relation": [],
         }
 
@@ -220,7 +228,7 @@ class GkmlptSite(SiteApp):
         return page.encode("utf-8")
 
     def render_item(self, item: Item) -> bytes:
-        detail = {**self.article_json(item), "content": item.body_html}
+        detail = {**self.article_json(item, absolute=False), "content": item.body_html}
         config = {"SID": self.sid, "DETAIL": detail}
         page = (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
@@ -261,7 +269,9 @@ class GkmlptSite(SiteApp):
                     body=self.render_index(), etag=True, content_type="text/html; charset=utf-8"
                 )
             if path == "/robots.txt":
-                return Response(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")
+                return Response(
+                    body=b"User-agent: *\nAllow: /\n", content_type="text/plain; charset=UTF-8"
+                )
             m = re.fullmatch(r"/gkmlpt/api/all/(\d+)", path)
             if m:
                 return self.render_api(req, m.group(1))

@@ -626,7 +626,9 @@ class HanwebSite(SiteApp):
             '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>'
             "<Message>You have no right to access this object.</Message></Error>\n"
         )
-        return Response(status=403, body=denied.encode(), content_type="application/xml")
+        return Response(
+            status=403, body=denied.encode(), content_type="application/xml; charset=UTF-8"
+        )
 
     def handle_main(self, req: Request) -> Response:
         path = req.path

@@ -126,7 +126,8 @@ def finalize(req: Request, resp: Response) -> tuple[int, list[tuple[str, str]], 
     if status == 200 and req.method in ("GET", "HEAD") and _not_modified(req, resp, etag):
         status, body = 304, b""
         headers = [h for h in headers if h[0] not in ("Content-Type",)]
-    headers.append(("Content-Length", str(len(body))))
+    if status != 304:
+        headers.append(("Content-Length", str(len(body))))
     if req.method == "HEAD":
         body = b""
     return status, headers, body

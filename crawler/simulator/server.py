@@ -64,7 +64,9 @@ class _Handler(BaseHTTPRequestHandler):
             resp = self.server.dispatch(req)
         except Exception as exc:  # a bug must look like a 500, not hang the client
             resp = Response(
-                status=500, body=f"simulator error: {exc!r}".encode(), content_type="text/plain"
+                status=500,
+                body=f"simulator error: {exc!r}".encode(),
+                content_type="text/plain; charset=UTF-8",
             )
         if resp.delay:
             time.sleep(resp.delay)

@@ -185,7 +185,9 @@ class StaticSite(SiteApp):
                 )
                 return Response(body=self.shell(self.name, main), etag=True)
             if path == "/robots.txt":
-                return Response(body=b"User-agent: *\nDisallow:\n", content_type="text/plain")
+                return Response(
+                    body=b"User-agent: *\nDisallow:\n", content_type="text/plain; charset=UTF-8"
+                )
             m = re.fullmatch(r"(/.+/)list(?:_(\d+))?\.html", path)
             if m and m.group(1) in self.columns:
                 if m.group(2) == "1":

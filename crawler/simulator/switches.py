@@ -157,12 +157,14 @@ class Hostility:
                 return Response(
                     status=429,
                     body=b"Too Many Requests",
-                    content_type="text/plain",
+                    content_type="text/plain; charset=UTF-8",
                     headers={"Retry-After": str(max(1, round(gap)))},
                 )
         if req.path == "/robots.txt":
             if self.on("robots_disallow"):
-                return Response(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
+                return Response(
+                    body=b"User-agent: *\nDisallow: /\n", content_type="text/plain; charset=UTF-8"
+                )
             return None
         if self.on("ruishu"):
             blocked = self._ruishu(req)
@@ -179,7 +181,8 @@ class Hostility:
     def _ruishu(self, req: Request) -> Response | None:
         if req.path == RUISHU_JS:
             return Response(
-                body=b"(function(){/* obfuscated */})();", content_type="application/javascript"
+                body=b"(function(){/* obfuscated */})();",
+                content_type="application/javascript; charset=UTF-8",
             )
         cookies = req.cookies
         if RUISHU_COOKIE + "O" in cookies and RUISHU_COOKIE + "P" in cookies:
@@ -191,7 +194,7 @@ class Hostility:
         return Response(
             status=status,
             body=ruishu_page(seed),
-            content_type="text/html",
+            content_type="text/html; charset=utf-8",
             set_cookies=[f"{RUISHU_COOKIE}O={value}; Path=/; HttpOnly"],
         )
 
@@ -206,7 +209,7 @@ class Hostility:
         return Response(
             status=521,
             body=script.encode(),
-            content_type="text/html",
+            content_type="text/html; charset=utf-8",
             set_cookies=[
                 f"__jsluid_s={_token('luid', self.app.site_id)[:32]}; "
                 "max-age=31536000; path=/; HttpOnly"

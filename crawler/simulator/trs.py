@@ -340,7 +340,9 @@ class TrsSite(SiteApp):
 
     def route(self, path: str) -> Response:
         if path == "/robots.txt":
-            return Response(body=b"User-agent: *\nDisallow:\n", content_type="text/plain")
+            return Response(
+                body=b"User-agent: *\nDisallow:\n", content_type="text/plain; charset=UTF-8"
+            )
         nav = self.render_nav(path)
         if nav is not None:
             return self.ok(nav)

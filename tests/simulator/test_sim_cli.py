@@ -40,3 +40,11 @@ def test_all_platforms_start_quickly():
         hosts = [h for s in sim.sites for h in s.hosts]
         assert len(hosts) == len(set(hosts))
         assert len(sim.reports) > 300
+
+
+def test_all_report_bytes_are_stable_across_restarts():
+    def digests() -> dict[str, str]:
+        with Simulator(platforms="all", seed=3) as sim:
+            return {r.report_id: r.sha256 for r in sim.reports}
+
+    assert digests() == digests()
