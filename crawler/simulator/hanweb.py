@@ -536,12 +536,13 @@ class HanwebSite(SiteApp):
             f"<meta name='Maketime' content='{MAKETIME}'>\n"
         )
         seq = int(item.item_id) % 100000
+        group = "政府信息公开年报" if item.is_report else col_name
         meta_table = (
             '<table class="xxgk_table"><tbody>'
             f"<tr><td>索引号:</td><td>0025{self.region_code}/{pub.year}-{seq:05d}</td><td>文号:</td><td></td></tr>"
             "<tr><td>主题分类:</td><td>政务综合类</td><td>公开方式:</td><td>主动公开</td></tr>"
             f"<tr><td>体裁分类:</td><td>其他</td><td>发布机构:</td><td>{escape(item.source)}</td></tr>"
-            f"<tr><td>成文日期:</td><td>{pub:%Y-%m-%d}</td><td>组配分类:</td><td>{escape("政府信息公开年报" if item.is_report else col_name)}</td></tr>"
+            f"<tr><td>成文日期:</td><td>{pub:%Y-%m-%d}</td><td>组配分类:</td><td>{escape(group)}</td></tr>"
             "<tr><td>公开范围:</td><td>面向全社会</td><td></td><td></td></tr></tbody></table>"
         )
         files = ""
