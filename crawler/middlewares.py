@@ -13,7 +13,8 @@ import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from scrapy.exceptions import IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
 from crawler.registry import host_allowed
@@ -115,6 +116,7 @@ class RetryAfterMiddleware:
     """429/503 with Retry-After: wait that long (capped) and retry, at most RETRY_AFTER_TIMES."""
 
     def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
         self.stats = crawler.stats
         self.times = crawler.settings.getint("RETRY_AFTER_TIMES", 3)
         self.cap = crawler.settings.getfloat("RETRY_AFTER_MAX", 60.0)
@@ -132,15 +134,59 @@ class RetryAfterMiddleware:
         if tries >= self.times:
             self.stats.inc_value(f"gongkai/{site}/throttled_out")
             return response  # HttpError → counted as failed by the spider
-        delay = _seconds(response.headers.get("Retry-After"), default=1.0)
+        delay = min(_seconds(response.headers.get("Retry-After"), default=1.0), self.cap)
         self.stats.inc_value(f"gongkai/{site}/retry_after")
+        self.slow_down(request, delay)
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
 
-        await maybe_deferred_to_future(deferLater(reactor, min(delay, self.cap), lambda: None))
+        await maybe_deferred_to_future(deferLater(reactor, delay, lambda: None))
         retry = request.replace(dont_filter=True)
         retry.meta["gongkai_retry_after"] = tries + 1
         return retry
+
+
+    def slow_down(self, request: Request, delay: float) -> None:
+        """Space every later request to this host by the server's Retry-After (as AutoThrottle
+        does, through the downloader slot), instead of retrying the whole burst at once."""
+        downloader = self.crawler.engine.downloader
+        slot = downloader.slots.get(downloader.get_slot_key(request))
+        if slot is not None:
+            slot.delay = max(slot.delay, delay)
+
+
+class RobotsGuardMiddleware:
+    """Re-check robots.txt for requests that waited while it was being fetched.
+
+    Scrapy 2.19's RobotsTxtMiddleware hands the parsed rules only to the first request that
+    awaited the robots.txt download; the others see None and pass.  The public
+    `robots_parsed` signal gives the rules, so this checks again right after it (priority 101).
+    """
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.parsers: dict[str, Any] = {}
+        self.agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
+            "USER_AGENT")
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> RobotsGuardMiddleware:
+        if not crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            raise NotConfigured
+        mw = cls(crawler)
+        crawler.signals.connect(mw.robots_parsed, signal=signals.robots_parsed)
+        return mw
+
+    def robots_parsed(self, robotparser: Any, request: Request) -> None:
+        self.parsers[urlsplit(request.url).netloc] = robotparser
+
+    def process_request(self, request: Request) -> None:
+        if request.meta.get("dont_obey_robotstxt"):
+            return
+        parser = self.parsers.get(urlsplit(request.url).netloc)
+        if parser is not None and not parser.allowed(request.url, self.agent):
+            self.crawler.stats.inc_value("robotstxt/forbidden")
+            raise IgnoreRequest("Forbidden by robots.txt")
 
 
 def _seconds(value: bytes | None, default: float) -> float:

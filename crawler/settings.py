@@ -36,6 +36,8 @@ DOWNLOADER_MIDDLEWARES = {
     # First on the way out (before robots.txt at 100), so no request - robots.txt and redirect
     # targets included - ever goes to a host outside the site's allowed set.
     "crawler.middlewares.AllowedHostsMiddleware": 50,
+    # Right after RobotsTxtMiddleware (100): applies the parsed rules to requests that waited.
+    "crawler.middlewares.RobotsGuardMiddleware": 101,
     # Archives every exchange exactly as it crossed the wire: above HttpCompression (590) so the
     # body is still compressed, above HttpCache (900) so a real 304 is seen as a 304.
     "crawler.archiving.WarcArchiveMiddleware": 950,
