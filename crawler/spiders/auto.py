@@ -27,7 +27,8 @@ FINGERPRINTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("jpaas", re.compile(r"jpaas-publish-server|queryData=|/build/unit\b")),
     ("gkmlpt", re.compile(r"window\._CONFIG\s*=\s*\{[^<]{0,200}\"SID\"|/gkmlpt/|"
                           r"^\s*\{\s*\"total\".*\"articles\"", re.DOTALL)),
-    ("trs", re.compile(r"createPageHTML\s*\(|var\s+countPage\s*=|TRS_Editor")),
+    ("trs", re.compile(r"createPageHTML\s*\(|var\s+countPage\s*=|TRS_Editor|"
+                       r"['\"]\./\d{6}/t\d{8}_\d+\.s?html?['\"]")),
 )
 PLATFORM_SPIDERS = {"hanweb": HanwebSpider, "jpaas": JpaasSpider, "trs": TrsSpider,
                     "gkmlpt": GkmlptSpider, "static": StaticSpider}

@@ -1,0 +1,57 @@
+"""Report-title recognition on real titles (site-structures.md §11) and look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+
+from crawler.simulator.titles import DECOY_PATTERNS
+from crawler.titles import is_report_title, report_year, variant, year_from_text
+
+REPORTS = [
+    ("拱墅区人民政府2024年政府信息公开工作年度报告", 2024),
+    ("2025年上海市闵行区绿化和市容管理局政府信息公开工作年度报告", 2025),
+    ("宁波国家高新区招商局2018年度政府信息公开工作年度报告", 2018),
+    ("上海市静安区地区工作办公室\n2023年度政府信息公开工作年度报告", 2023),
+    ("杭州钱江经济开发区2022年度政府信息公开工作报告", 2022),
+    ("宁波市江北区民宗局2013年政府信息公开年度报告", 2013),
+    ("上海市浦东新区政府2010年信息公开工作年度报告", 2010),
+    ("宿州市人民政府2019年政府信息公开工作年度报告（图片版）", 2019),
+    ("上海市黄浦区人民政府2022年政府信息公开工作年度报告（超链版）.pdf", 2022),
+    ("淮安市洪泽区人民政府2023年政府信息公开工作年度报告（转载）", 2023),
+    ("上海市人民政府辦公廳2020年政府信息公開工作年度報告", 2020),
+    ("二〇二三年某某街道政府信息公开工作年度报告", 2023),
+    ("徐闻县司法局政府信息公开工作年度报告", None),
+]
+LOOKALIKES = [
+    "2021年度政府网站年度工作报表",
+    "关于做好2023年政府信息公开工作年度报告编制发布工作的通知",
+    "关于印发政府信息公开工作年度报告格式的通知",
+    "拱墅区2024年度部门决算",
+    "拱墅区2024年政府信息公开工作要点",
+    "拱墅区政府信息公开指南（2023年修订）",
+    "拱墅区2023年法治政府建设年度报告",
+    "《拱墅区2023年政府信息公开工作年度报告》解读",
+    "转载：某市2024年政府信息公开工作年度报告（镜像）",
+]
+
+
+@pytest.mark.parametrize(("title", "year"), REPORTS)
+def test_reports_are_recognised_with_their_year(title, year):
+    assert is_report_title(title)
+    assert report_year(title) == year
+
+
+@pytest.mark.parametrize("title", LOOKALIKES)
+def test_lookalikes_are_rejected(title):
+    assert not is_report_title(title)
+
+
+@pytest.mark.parametrize("pattern", DECOY_PATTERNS)
+def test_simulator_decoys_are_rejected(pattern):
+    assert not is_report_title(pattern.format(unit="某区", y=2023, y1=2024, q=2))
+
+
+def test_variant_and_untitled_reports():
+    assert variant("X区2019年政府信息公开工作年度报告（图片版）") == "图片版"
+    assert is_report_title("本报告依据《中华人民共和国政府信息公开条例》编制")
+    assert year_from_text("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。") == 2023
