@@ -80,32 +80,55 @@ def table_checks(values: dict[str, Number | None], how: dict[str, str],
 
 # ------------------------------------------------------------------ 正文 figures
 _NUM = r"(\d+)"
+_GAP = r"[^。；;，,、\d]{0,12}?"  # a few words, no clause break and no other number
+_DOCS = r"(?:的)?(?:行政)?规范性文件(?:共|数量为|为)?"
 _FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app.new.total", (
         r"(?:新收|收到|受理)(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _NUM + r"件",
-        r"(?:新收|收到|受理)[^。；，,\d]{0,12}?申请(?:共|数量为|数为|为)?" + _NUM + r"件",
+        r"(?:新收|收到|受理)" + _GAP + r"申请(?:共|数量为|数为|为)?" + _NUM + r"件",
+    )),
+    ("app.carried_over.total", (
+        r"上年(?:度)?结转(?:政府信息公开)?(?:申请)?(?:共|为)?" + _NUM + r"件",
+    )),
+    ("app.carried_forward.total", (
+        r"结转(?:至)?下(?:一)?年度?(?:继续)?(?:办理)?(?:的)?(?:申请)?(?:共|为)?" + _NUM + r"件",
     )),
     ("review.total", (
         r"行政复议(?:案件|申请)?(?:共|数为|数量为|为)?" + _NUM + r"件",
-        _NUM + r"件[^。；，,\d]{0,16}?行政复议",
+        _NUM + r"件" + _GAP + r"行政复议",
     )),
     ("litigation.total", (
         r"行政诉讼(?:案件)?(?:共|数为|数量为|为)?" + _NUM + r"件",
-        _NUM + r"件[^。；，,\d]{0,16}?行政诉讼",
+        _NUM + r"件" + _GAP + r"行政诉讼",
+    )),
+    ("active.normative_docs.issued", (r"制发" + _GAP + _DOCS + _NUM + r"件",)),
+    ("active.normative_docs.repealed", (r"废止" + _GAP + _DOCS + _NUM + r"件",)),
+    ("active.normative_docs.in_force", (r"现行有效" + _DOCS + _NUM + r"件",)),
+    ("active.licensing.decisions", (
+        r"(?:作出|做出)行政许可(?:决定)?(?:共)?" + _NUM + r"(?:件|宗|个)",
+        r"行政许可决定(?:书)?(?:共|数为|数量为|为)?" + _NUM + r"(?:件|宗|个)",
+    )),
+    ("active.punishment.decisions", (
+        r"(?:作出|做出)行政处罚(?:决定)?(?:共)?" + _NUM + r"(?:件|宗|个)",
+        r"行政处罚决定(?:书)?(?:共|数为|数量为|为)?" + _NUM + r"(?:件|宗|个)",
     )),
 )
+# 正文 figure -> the table cell(s) it summarises
+_TARGETS: dict[str, list[str]] = {
+    "litigation.total": ["litigation_direct.total", "litigation_after_review.total"],
+}
 
 
 def narrative_figures(text: str) -> dict[str, Number]:
-    """Figures the 总体情况 text states (only the first statement of each; ambiguous → none)."""
+    """Figures the 正文 states: a key only when every statement of it gives the same number.
+
+    Table text is excluded by the patterns themselves (a number must be followed by 件/宗 and
+    preceded by the words that name it, with no other number in between).
+    """
     norm = label_norm(text)
     out: dict[str, Number] = {}
     for key, patterns in _FIGURES:
-        found: set[int] = set()
-        for pat in patterns:
-            m = re.search(pat, norm)
-            if m:
-                found.add(int(m.group(1)))
+        found = {int(m.group(1)) for pat in patterns for m in re.finditer(pat, norm)}
         if len(found) == 1:
             out[key] = found.pop()
     return out
@@ -115,12 +138,10 @@ def narrative_checks(figures: dict[str, Number], values: dict[str, Number | None
                      how: dict[str, str]) -> list[dict[str, Any]]:
     """正文 vs 表: each stated figure against the table cell(s) it summarises."""
     out: list[dict[str, Any]] = []
-    targets = {"app.new.total": ["app.new.total"], "review.total": ["review.total"],
-               "litigation.total": ["litigation_direct.total", "litigation_after_review.total"]}
-    for fig, keys in targets.items():
-        if fig not in figures or not any(k in values for k in keys):
+    for fig, stated in figures.items():
+        keys = _TARGETS.get(fig, [fig])
+        if not any(k in values for k in keys):
             continue
-        stated = figures[fig]
         nums = {k: values.get(k) for k in keys}
         if any(v is None for v in nums.values()):
             out.append({"rule": "narrative." + fig, "status": "not_assessable", "keys": keys,

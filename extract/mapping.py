@@ -279,7 +279,20 @@ def _put(m: Mapping, keys: list[str], cands: list[Cand], how: str, label: str) -
 
 
 # ------------------------------------------------------------------ 表二
-def _map_active(m: Mapping, obs: list[_Obs]) -> None:
+def _by_narrative(cands: list[Cand], keys: list[str], narrative: dict[str, Number]) -> list[Cand]:
+    """Keep the readings that agree with every figure the 正文 states for these keys.
+
+    Used only to settle an ambiguous split: when no reading agrees, all are kept (and stay
+    ambiguous), so the narrative never overrides what the table prints.
+    """
+    facts = [(i, narrative[k]) for i, k in enumerate(keys) if k in narrative]
+    if len(cands) < 2 or not facts:
+        return cands
+    ok = [c for c in cands if all(c[i][0] == f for i, f in facts)]
+    return ok or cands
+
+
+def _map_active(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
     done: set[str] = set()
     for o in obs:
         rd = o.rowdef
@@ -293,6 +306,8 @@ def _map_active(m: Mapping, obs: list[_Obs]) -> None:
             continue
         done.add(rd.key)
         m.tables_seen.add("表二")
+        if how == "split":
+            cands = _by_narrative(cands, rd.cell_keys(), narrative)
         _put(m, rd.cell_keys(), cands, how, o.label)
 
 
@@ -305,10 +320,56 @@ def _other_split(obs: list[_Obs], template: str) -> bool:
     return template == "2021"
 
 
-def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
+_SUBTOTAL = ("小计", "合计")
+_ORG_HEADS = ("商业企业", "科研机构", "社会公益组织", "法律服务机构")
+
+
+def _subtotal_position(doc: ParsedDocument, obs: list[_Obs]) -> int | None:
+    """Where a 法人或其他组织 小计 column sits among 8 value columns (1 or 6), from the header.
+
+    Some reports add a 小计 column the template does not have; it must be dropped, not read as
+    总计 (or shift every column).  Only the header printed just above 表三 decides.
+    """
+    if not obs:
+        return None
+    first = obs[0].idx
+    texts: list[str] = []
+    for row in doc.rows[max(0, first - 6): first + 1]:
+        texts += [label_norm(c.text) for c in row.cells if c.text.strip()]
+    sub = next((i for i, t in enumerate(texts) if t in _SUBTOTAL), None)
+    orgs = [i for i, t in enumerate(texts) if t in _ORG_HEADS]
+    if sub is None or not orgs:
+        return None
+    return 6 if sub > max(orgs) else 1 if sub < min(orgs) else None
+
+
+def _drop_subtotal(m: Mapping, obs: list[_Obs], pos: int) -> None:
+    """Drop the 小计 cell of 8-cell rows; a 小计 that is not the sum of its columns is flagged."""
+    for o in obs:
+        vals = list(o.values)
+        while len(vals) > 8 and not vals[-1].text.strip():
+            vals.pop()
+        if len(vals) != 8:
+            continue
+        sub = vals.pop(pos)
+        o.values = vals
+        orgs = [parse_value(c.text).value for c in vals[1:6]]
+        total = parse_value(sub.text).value
+        if None not in orgs and total is not None and abs(sum(orgs) - total) > 1e-9:  # type: ignore
+            keys = o.rowdef.cell_keys() if o.rowdef else []
+            m.warn(f"row {o.label!r}: 小计 {sub.text!r} is not the sum of the five organisation "
+                   "columns; column alignment doubtful", keys)
+    m.warn(f"表三 has a 小计 column (value column {pos + 1}); it is not a template cell and "
+           "was left out")
+
+
+def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
+             subtotal: int | None = None) -> None:
     if not obs:
         return
     m.tables_seen.add("表三")
+    if subtotal is not None:
+        _drop_subtotal(m, obs, subtotal)
     seq = app_rows(m.other_split)
     order = {rd.key: i for i, rd in enumerate(seq)}
     rows: dict[str, tuple[list[Cand], str, str]] = {}
@@ -365,10 +426,7 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
     for key, (cands, how, _label) in rows.items():
         if how == "split":
             ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
-            fact = narrative.get(key + ".total")
-            if fact is not None and len(ok) > 1:
-                ok = [c for c in ok if c[6][0] == fact] or ok
-            cands = ok or cands
+            cands = _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
         cand_rows[key] = cands
     ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
     if ambiguous:
@@ -470,10 +528,7 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
     m.tables_seen.add("表四")
     if how == "split":
         ok = [c for c in cands if digits.review_ok(tuple(v for v, _, _ in c))]
-        facts = [(i, narrative[k]) for i, k in enumerate(keys) if k in narrative]
-        if len(ok) > 1 and facts:
-            ok = [c for c in ok if all(c[i][0] == f for i, f in facts)] or ok
-        cands = ok or cands
+        cands = _by_narrative(ok or cands, keys, narrative)
     _put(m, keys, cands, how, "表四")
 
 
@@ -488,7 +543,7 @@ def map_document(doc: ParsedDocument, *, year: int | None,
     act, app, rev = _classify(doc, template)
     m = Mapping(template, _other_split(app, template))
     m.other_known = any(o.rowdef in (*APP_OTHER_SPLIT, APP_OTHER_SINGLE) for o in app)
-    _map_active(m, act)
-    _map_app(m, app, narrative)
+    _map_active(m, act, narrative)
+    _map_app(m, app, narrative, _subtotal_position(doc, app))
     _map_review(m, rev, narrative)
     return m

@@ -24,7 +24,8 @@ def test_layout_variant_exact(stem: str, lay: V.Layout) -> None:
     assert out is not None
     s = V.score(out, truth)
     assert s["silent"] == [], f"{stem} {lay.name}: silent wrong cells"
-    assert s["right"] == s["n"], f"{stem} {lay.name}: flagged {s['wrong'][:10]}"
+    if lay.exact:
+        assert s["right"] == s["n"], f"{stem} {lay.name}: flagged {s['wrong'][:10]}"
     assert out["year"] == truth["year"]
     if not lay.trad:
         assert out["agency"] and (out["agency"] in truth["agency"] or truth["agency"] in

@@ -117,6 +117,9 @@ class Layout:
     trad: bool = False
     narrative: bool = False  # 总体情况 states the totals
     page_break: bool = False  # PDF: 表三 forced across a page, header rows repeated
+    subtotal: bool = False  # 表三 carries an extra 法人或其他组织 小计 column before 总计
+    labels: str = "official"  # official | loose (half-width brackets, ASCII quotes, spaced)
+    exact: bool = True  # every cell must come out right (else: right or flagged)
 
 
 LAYOUTS: list[Layout] = [
@@ -140,6 +143,11 @@ LAYOUTS: list[Layout] = [
     Layout("text-tab", fmt="text-tab", t4="rows5"),
     Layout("docx-merged", fmt="docx"),
     Layout("docx-flat-header2", fmt="docx", t3_labels="flat", t3_header=2, t4="header2"),
+    Layout("html-group-rows", t3_labels="grouprows"),
+    Layout("html-subtotal-column", subtotal=True),
+    Layout("html-loose-labels", labels="loose", t3_labels="flat"),
+    Layout("text-lines-blank-null", fmt="text-lines", t3_labels="flat", null="", exact=False),
+    Layout("docx-units-thousands", fmt="docx", values="units", t4="rows5"),
     Layout("pdf-from-html", fmt="pdf-html"),
     Layout("pdf-from-docx", fmt="pdf-docx", t4="rows5"),
     Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
@@ -181,17 +189,20 @@ def table2(m: dict[str, Any], lay: Layout) -> list[Table]:
 
 
 def _t3_header(lay: Layout) -> Table:
-    subs = [C(t, th=True) for t in ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他")]
+    names = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他") + (
+        ("小计",) if lay.subtotal else ())
+    subs = [C(t, th=True) for t in names]
+    n_org = len(names)
     rule = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
-    width = 3 if lay.t3_labels != "flat" else 1
+    width = 1 if lay.t3_labels in ("flat", "grouprows") else 3
     if lay.t3_header == 3:
-        return [[C(rule, rs=3, cs=width, th=True), C("申请人情况", cs=7, th=True)],
-                [C("自然人", rs=2, th=True), C("法人或其他组织", cs=5, th=True),
+        return [[C(rule, rs=3, cs=width, th=True), C("申请人情况", cs=n_org + 2, th=True)],
+                [C("自然人", rs=2, th=True), C("法人或其他组织", cs=n_org, th=True),
                  C("总计", rs=2, th=True)],
                 subs]
     if lay.t3_header == 2:
         return [[C("申请人情况" + rule, rs=2, cs=width, th=True), C("自然人", rs=2, th=True),
-                 C("法人或其他组织", cs=5, th=True), C("总计", rs=2, th=True)], subs]
+                 C("法人或其他组织", cs=n_org, th=True), C("总计", rs=2, th=True)], subs]
     return [[C("申请人情况", cs=width, th=True), C("自然人", th=True), *subs, C("总计", th=True)]]
 
 
@@ -203,7 +214,20 @@ def table3(m: dict[str, Any], lay: Layout, other_split: bool) -> Table:
     group_seen: set[str] = set()
     first_result = True
     for key, group, item in struct:
-        vals = [_val(m.get(f"app.{key}.{c}"), lay) for c in APP_COLS]
+        nums = [m.get(f"app.{key}.{c}") for c in APP_COLS]
+        if lay.subtotal:
+            org = nums[1:6]
+            nums = nums[:6] + [None if None in org else sum(org)] + nums[6:]
+        vals = [_val(x, lay) for x in nums]
+        if lay.t3_labels == "grouprows":  # group headings as rows of their own, cells blank
+            if first_result and key.startswith("result."):
+                rows.append([C("三、本年度办理结果")] + [C("") for _ in vals])
+                first_result = False
+            if group and item and group not in group_seen:
+                rows.append([C(group)] + [C("") for _ in vals])
+            group_seen.add(group or "")
+            rows.append([C(item or group or "")] + vals)
+            continue
         if lay.t3_labels == "flat":
             label = item or ""
             if group and group not in group_seen:
@@ -297,10 +321,27 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     blocks.append("四、政府信息公开行政复议、行政诉讼情况")
     blocks.append(table4(m, lay))
     blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    if lay.labels == "loose":
+        blocks = [_loose_block(b) for b in blocks]
     if lay.trad:
         blocks = [_trad_block(b) for b in blocks]
         title = title.translate(_TRAD)
     return Report(title, blocks)
+
+
+_LOOSE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "、": "．"})
+
+
+def _loose(text: str) -> str:
+    """Half-width brackets, ASCII quotes, 一．, and a space inside short labels (自 然 人)."""
+    text = text.translate(_LOOSE)
+    return " ".join(text) if 2 <= len(text) <= 3 and not text.isdigit() else text
+
+
+def _loose_block(b: str | Table) -> str | Table:
+    if isinstance(b, str):
+        return b
+    return [[c if c.value else replace(c, text=_loose(c.text)) for c in row] for row in b]
 
 
 def _trad_block(b: str | Table) -> str | Table:
