@@ -38,6 +38,7 @@ from extract.values import parse_value
 
 Number = int | float
 _RUN_CELL = re.compile(r"^-?\d[\d.]*(?:-\d[\d.]*)*$")
+_ITEM_NO = re.compile(r"^\(?\d{1,2}[.、．)）]$")
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
 _2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
                  "政府集中采购", "第二十条第(九)项", "采购总金额")
@@ -106,6 +107,10 @@ def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
     """(label cells, trailing value cells after the last label, stray value cells before it)."""
     kinds = [parse_value(c.text).is_value_cell or bool(_RUN_CELL.match(c.text.strip()))
              for c in row.cells]
+    # an item number in a cell of its own ("3." | "其他") belongs to the label after it
+    for i in range(len(kinds) - 1):
+        if kinds[i] and not kinds[i + 1] and _ITEM_NO.match(row.cells[i].text.strip()):
+            kinds[i] = False
     last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
     labels = [c for c, v in zip(row.cells, kinds, strict=True) if not v]
     values = row.cells[last_label + 1:]

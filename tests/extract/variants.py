@@ -120,6 +120,10 @@ class Layout:
     subtotal: bool = False  # 表三 carries an extra 法人或其他组织 小计 column before 总计
     labels: str = "official"  # official | loose (half-width brackets, ASCII quotes, spaced)
     exact: bool = True  # every cell must come out right (else: right or flagged)
+    split_at: int = 0  # 表三 printed as two tables, cut before this body row, header repeated
+    ghost: bool = False  # Word's invisible extra empty column at the end of every row
+    breaks: bool = False  # labels wrapped with <br> / newlines inside the cell
+    encoding: str = "utf-8"
 
 
 LAYOUTS: list[Layout] = [
@@ -148,6 +152,13 @@ LAYOUTS: list[Layout] = [
     Layout("html-loose-labels", labels="loose", t3_labels="flat"),
     Layout("text-lines-blank-null", fmt="text-lines", t3_labels="flat", null="", exact=False),
     Layout("docx-units-thousands", fmt="docx", values="units", t4="rows5"),
+    Layout("html-split-table", split_at=9),
+    Layout("html-number-cells", t3_labels="numcell", t3_header=1),
+    Layout("html-ghost-column", ghost=True, markup="word"),
+    Layout("html-label-breaks", breaks=True),
+    Layout("text-pipe-gbk", fmt="text-pipe", encoding="gbk", values="thousands"),
+    Layout("text-lines-fullwidth-trad", fmt="text-lines", values="fullwidth", trad=True),
+    Layout("docx-split-table", fmt="docx", split_at=12, t2="blocks"),
     Layout("pdf-from-html", fmt="pdf-html"),
     Layout("pdf-from-docx", fmt="pdf-docx", t4="rows5"),
     Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
@@ -254,11 +265,31 @@ def table3(m: dict[str, Any], lay: Layout, other_split: bool) -> Table:
                 cells += [C(group, rs=n), C(item)]
             else:
                 cells.append(C(item))
+            if lay.t3_labels == "numcell" and item and item[1:2] == ".":
+                cells[-1:] = [C(item[:2]), C(item[2:])]  # the item number in a cell of its own
             group_seen.add(group)
         rows.append(cells + vals)
     if lay.t3_labels == "overshoot":  # the 四 row is covered by 三's span: one label cell less
         rows[-1] = [replace(rows[-1][0], cs=2)] + rows[-1][1:]
     return rows
+
+
+def _continue_spans(t3: Table, cut: int) -> Table:
+    """Rows from ``cut`` on, with the label cells of spans that started above re-opened."""
+    g = grid(t3)
+    out: Table = []
+    for r in range(cut, len(t3)):
+        row: list[C] = []
+        if r == cut:
+            for slot in g[r]:
+                if slot is None or slot[1] or slot[0].value:
+                    break
+                cell = slot[0]
+                start = next(i for i in range(len(t3)) if any(c is cell for c in t3[i]))
+                if all(x is not cell for x in row):
+                    row.append(replace(cell, rs=cell.rs - (cut - start)))
+        out.append(row + t3[r])
+    return out
 
 
 def table4(m: dict[str, Any], lay: Layout) -> Table:
@@ -317,7 +348,16 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     blocks.append("二、主动公开政府信息情况")
     blocks += table2(m, lay)
     blocks.append("三、收到和处理政府信息公开申请情况")
-    blocks.append(table3(m, lay, other_split))
+    t3 = table3(m, lay, other_split)
+    if lay.split_at:
+        head = len(_t3_header(lay))
+        cut = head + lay.split_at
+        # a row-spanning label cut by the split continues in the second table as a new cell
+        first = [[replace(c, rs=min(c.rs, cut - r)) for c in row] for r, row in enumerate(t3[:cut])]
+        second = t3[:head] + _continue_spans(t3, cut)
+        blocks += [first, second]
+    else:
+        blocks.append(t3)
     blocks.append("四、政府信息公开行政复议、行政诉讼情况")
     blocks.append(table4(m, lay))
     blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
@@ -377,6 +417,9 @@ def _cell_html(c: C, lay: Layout) -> str:
     tag = "th" if (lay.markup == "th" and c.th) else "td"
     attrs = (f' rowspan="{c.rs}"' if c.rs > 1 else "") + (f' colspan="{c.cs}"' if c.cs > 1 else "")
     text = htmllib.escape(c.text)
+    if lay.breaks and not c.value and len(c.text) > 6:
+        mid = len(c.text) // 2
+        text = htmllib.escape(c.text[:mid]) + "<br>\n   " + htmllib.escape(c.text[mid:])
     if lay.markup == "word":
         if not c.text:
             inner = "<p class=MsoNormal align=center>&nbsp;<o:p></o:p></p>"
@@ -405,7 +448,8 @@ def render_html(rep: Report, lay: Layout, charset: str = "utf-8") -> bytes:
             continue
         parts.append('<table border="1" cellspacing="0" style="border-collapse:collapse">')
         for row in b:
-            parts.append("<tr>" + "".join(_cell_html(c, lay) for c in row) + "</tr>")
+            ghost = "<td width=0 style='border:none'></td>" if lay.ghost else ""
+            parts.append("<tr>" + "".join(_cell_html(c, lay) for c in row) + ghost + "</tr>")
         parts.append("</table>")
     parts.append("</div></body></html>")
     text = "\n".join(parts)
@@ -430,7 +474,7 @@ def render_text(rep: Report, lay: Layout) -> bytes:
             else:
                 lines.append("\t".join(texts))
         lines.append("")
-    return "\n".join(lines).encode("utf-8")
+    return "\n".join(lines).encode(lay.encoding)
 
 
 def render_docx(rep: Report, lay: Layout) -> bytes:
