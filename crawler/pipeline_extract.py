@@ -7,10 +7,13 @@ extractor version; re-running is safe (results are replaced, and deterministic).
 from __future__ import annotations
 
 import gzip
+import os
+import queue
 import zlib
 from collections import Counter
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
@@ -59,9 +62,13 @@ def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, in
 
 
 def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
-                    echo: Callable[[str], object] | None = None,
+                    jobs: int | None = None, echo: Callable[[str], object] | None = None,
                     progress: Progress | None = None) -> dict[str, int]:
-    """Extract every pending document; a failing document is recorded, the batch goes on."""
+    """Extract every pending document; a failing document is recorded, the batch goes on.
+
+    `jobs` isolated workers run side by side (default: one per core, at most 4); results are
+    stored from this thread in the pending order, so reruns write identical rows.
+    """
     from extract import EXTRACTOR_VERSION
     from extract.worker import ExtractionWorker
 
@@ -69,22 +76,38 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
     todo = pending_documents(app, redo_all=redo_all)
     if progress is not None:
         progress.set_total(len(todo))
-    with ExtractionWorker(timeout=timeout) as worker:
-        for sha, capture_id in todo:
-            with session_scope(app.engine) as session:
-                capture = session.get(Capture, capture_id)
-            if capture is None:
-                counts["missing_capture"] += 1
-                continue
-            result = worker.extract(archived_bytes(app, capture), name=capture.url)
-            result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
-            result.setdefault("extractor_version", EXTRACTOR_VERSION)  # error results too
-            with session_scope(app.engine) as session:
-                crud.save_extraction(session=session, result=result)
-            status = result.get("status") or "error"
-            counts[status] += 1
-            if echo is not None:
-                echo(f"extracted {capture.url}: {status}")
-            if progress is not None:
-                progress.advance(status=status)
-    return dict(counts)
+    with session_scope(app.engine) as session:
+        captures = {cid: session.get(Capture, cid) for _sha, cid in todo}
+    jobs = max(1, min(jobs or os.cpu_count() or 1, 4, len(todo) or 1))
+    idle: queue.Queue[ExtractionWorker] = queue.Queue()
+    workers = [ExtractionWorker(timeout=timeout) for _ in range(jobs)]
+    for worker in workers:
+        idle.put(worker)
+
+    def run(capture: Capture) -> dict[str, Any]:
+        worker = idle.get()
+        try:
+            return worker.extract(archived_bytes(app, capture), name=capture.url)
+        finally:
+            idle.put(worker)
+
+    try:
+        with ThreadPoolExecutor(jobs) as pool:
+            found = [(sha, captures[cid]) for sha, cid in todo if captures[cid] is not None]
+            counts["missing_capture"] = len(todo) - len(found)
+            for (sha, capture), result in zip(
+                    found, pool.map(run, [c for _s, c in found]), strict=True):
+                result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
+                result.setdefault("extractor_version", EXTRACTOR_VERSION)  # error results too
+                with session_scope(app.engine) as session:
+                    crud.save_extraction(session=session, result=result)
+                status = result.get("status") or "error"
+                counts[status] += 1
+                if echo is not None:
+                    echo(f"extracted {capture.url}: {status}")
+                if progress is not None:
+                    progress.advance(status=status)
+    finally:
+        for worker in workers:
+            worker.close()
+    return {k: v for k, v in counts.items() if v}

@@ -13,8 +13,8 @@ DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIME
 
 
 @click.command("demo")
-@click.option("--platforms", default=None,
-              help="Comma-separated simulator platforms (default: all the simulator has).")
+@click.option("--platforms", default="all", show_default=True,
+              help="Comma-separated simulator platforms, or 'all'.")
 @click.pass_context
 def demo_command(ctx: click.Context, platforms: str | None) -> None:
     """Start the site simulator, crawl it, extract, export, print a summary, stop."""
@@ -23,8 +23,7 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
 
     app: App = ctx.obj
     app.paths.data.mkdir(parents=True, exist_ok=True)
-    kwargs = {"platforms": tuple(platforms.split(","))} if platforms else {}
-    with Simulator(**kwargs) as sim:
+    with Simulator(platforms=platforms) as sim:
         sim.start()
         sites_file = app.paths.data / "demo-sites.yaml"
         sites_file.write_text(yaml.safe_dump(sim.registry(), allow_unicode=True, sort_keys=False),
