@@ -16,13 +16,17 @@ _TITLE_HINT = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:1月1日|01月01日)(?:起)?(?:至|到|-|—)")
 _YEAR_REPORT = re.compile(r"((?:19|20)\d{2})年度?(?:政府信息公开|政务公开)")
-_DATE = re.compile(r"(?:发布时间|发布日期|日期|时间|发文日期)[:：]\s*((?:19|20)\d{2})[-年/.]"
+_DATE = re.compile(r"(?:发布时间|发布日期|日期|时间|发文日期)(?:[:：]\s*|\s+)((?:19|20)\d{2})[-年/.]"
                    r"(\d{1,2})[-月/.](\d{1,2})")
 _LONE_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})"
                         r"\s*日?\s*$")
 _ISO = re.compile(r"^((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _AGENCY_TAIL = re.compile(r"(关于)?((?:19|20)\d{2})\s*年度?.*$")
 _REGION = re.compile(r"^(.{1,6}?(?:省|自治区)?.{0,6}?(?:市|州|盟)?.{0,6}?(?:县|区|旗|市))")
+# breadcrumbs (首页>信息公开>年报), page fields (组配分类: 政府信息公开年报), source comments
+_NOT_TITLE = re.compile(r"[>›»]|当前位置|首页|^#|^[\u4e00-\u9fff]{2,6}\s*[:：]")
+# "由上海市静安区人民政府办公室编制": the compiler named in the first paragraph
+_COMPILER = re.compile(r"由([\u4e00-\u9fff（）()]{4,30}?)(?:负责)?(?:编制|编写|起草)")
 # a line that is an agency's name on its own (the first half of a split title)
 _AGENCY_LINE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?[\u4e00-\u9fff（）()]{2,40}(?:政府|办公室|办公厅|"
                           r"办事处|局|委员会|委|办|厅|院|中心|街道|镇|乡|区|县|市|管委会|部|署|处|所)$")
@@ -91,8 +95,9 @@ def find_title(doc: ParsedDocument) -> str | None:
     """
     if doc.meta.get("title"):
         return str(doc.meta["title"]).strip()
-    lines = _lines(doc)[:15]
-    cands = [i for i, line in enumerate(lines) if len(line) <= 80 and _is_title(line)]
+    lines = _lines(doc)[:30]
+    cands = [i for i, line in enumerate(lines) if len(line) <= 80 and _is_title(line)
+             and not _NOT_TITLE.search(line)]
     dated = [i for i in cands if _YEAR_IN_TITLE.search(lines[i])]
     if dated or cands:
         i = (dated or cands)[0]
@@ -101,6 +106,7 @@ def find_title(doc: ParsedDocument) -> str | None:
             title = lines[i - 1] + title
         title = _LONE_DATE.sub("", title) if _is_title(_LONE_DATE.sub("", title)) else title
         return re.sub(r"\s+", " ", title).strip()
+    lines = lines[:15]
     for i, line in enumerate(lines[:-1]):
         joined = line + lines[i + 1]
         if len(line) <= 80 and len(lines[i + 1]) <= 20 and _is_title(joined):
@@ -141,6 +147,12 @@ def find_agency(title: str | None) -> str | None:
         head = m.group(1) if m else ""
     head = re.sub(r"^(?:关于)?(?:19|20)\d{2}年度?$", "", head.strip("《》 "))
     return head or None
+
+
+def _compiler(doc: ParsedDocument) -> str | None:
+    """The agency named as the report's compiler, when the title names none."""
+    m = _COMPILER.search(re.sub(r"\s+", "", doc.text[:3000]))
+    return m.group(1) if m else None
 
 
 def find_published(doc: ParsedDocument, year: int | None = None) -> str | None:
@@ -187,7 +199,7 @@ def looks_spam(agency: str | None) -> bool:
 
 def extract_metadata(doc: ParsedDocument) -> dict[str, Any]:
     title = find_title(doc)
-    agency = expand_agency(find_agency(title))
+    agency = expand_agency(find_agency(title) or _compiler(doc))
     year = find_year(title, doc.text)
     return {"title": title, "agency": agency, "year": year,
             "published": find_published(doc, year), "region": find_region(agency)}

@@ -67,3 +67,24 @@ def test_abbreviation_table_is_documented() -> None:
     doc = (Path(__file__).resolve().parents[2] / "extract" / "TEMPLATES.md").read_text("utf-8")
     for short, full in AGENCY_ABBREVIATIONS:
         assert f"| {short} | {full} |" in doc
+
+
+def test_breadcrumbs_and_page_fields_are_not_titles() -> None:
+    text = ("首页\n>信息公开>政府信息公开年报>2018\n索引号 1233/2019-18993\n主题分类: 政务综合类\n"
+            "发布机构: 招商局\n成文日期: 2019-03-18\n组配分类: 政府信息公开年报\n" + "公开范围: 面向全社会\n" * 8
+            + "宁波国家高新区招商局2018年度政府信息公开工作年度报告\n本年报根据")
+    meta = _meta(text)
+    assert meta["agency"] == "宁波国家高新区招商局" and meta["year"] == 2018
+    assert meta["published"] == "2019-03-18"
+
+
+def test_agency_from_the_compiler_when_no_title() -> None:
+    meta = _meta("本年度报告根据《中华人民共和国政府信息公开条例》要求，由上海市静安区人民政府办公室编制。"
+                 "本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。")
+    assert meta["agency"] == "上海市静安区人民政府办公室" and meta["year"] == 2023
+
+
+def test_labelled_date_without_colon() -> None:
+    meta = _meta("上海市浦东新区2023年政府信息公开工作年度报告\n\n索引号 发布机构 区政府\n"
+                 "公开类别 主动公开 发布时间 2024-02-19\n")
+    assert meta["published"] == "2024-02-19"
