@@ -297,19 +297,27 @@ def _by_narrative(cands: list[Cand], keys: list[str], narrative: dict[str, Numbe
     return ok or cands
 
 
+def _readings(cands: list[Cand]) -> set[tuple[Number | None, ...]]:
+    """The distinct number tuples a row's candidates give (to compare two copies of a row)."""
+    return {tuple(v for v, _, _ in c) for c in cands}
+
+
 def _map_active(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
-    done: set[str] = set()
+    done: dict[str, set[tuple[Number | None, ...]]] = {}
     for o in obs:
         rd = o.rowdef
         assert rd is not None
-        if rd.key in done:
-            continue
         cands, how = _candidates(o.values, len(rd.columns))
+        if rd.key in done:
+            if how != "bad" and _readings(cands) != done[rd.key]:
+                m.warn(f"表二 row {o.label!r} printed again with other numbers; first kept",
+                       rd.cell_keys())
+            continue
         if how == "bad":
             m.warn(f"表二 row {o.label!r}: {len(o.values)} value cells, expected "
                    f"{len(rd.columns)}", rd.cell_keys())
             continue
-        done.add(rd.key)
+        done[rd.key] = _readings(cands)
         m.tables_seen.add("表二")
         if how == "split":
             cands = _by_narrative(cands, rd.cell_keys(), narrative)
@@ -382,12 +390,14 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
     last_t = -1
     for pos, o in enumerate(obs):
         if o.stray:
-            m.warn(f"stray cell(s) {[c.text for c in o.stray]} before row {o.label!r} ignored")
+            m.warn(f"stray cell(s) {[c.text for c in o.stray]} before row {o.label!r} ignored",
+                   o.rowdef.cell_keys() if o.rowdef else [])
         if o.rowdef is None:
             continue
         t = order.get(o.rowdef.key)
         if t is None:
-            m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored")
+            m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored",
+                   o.rowdef.cell_keys())
             continue
         cands, how = _candidates(o.values, 7)
         if how == "bad":
@@ -395,7 +405,11 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
                    "value cells, expected 7; row not used", o.rowdef.cell_keys())
             continue
         if t <= last_t or o.rowdef.key in rows:
-            m.warn(f"表三 row {o.label!r} repeated or out of order; later copy ignored")
+            earlier = rows.get(o.rowdef.key)
+            same = earlier is not None and _readings(earlier[0]) == _readings(cands)
+            m.warn(f"表三 row {o.label!r} repeated or out of order; later copy ignored"
+                   + ("" if same else " (its numbers differ)"),
+                   [] if same else o.rowdef.cell_keys())
             continue
         rows[o.rowdef.key] = (cands, how, o.label)
         anchors.append((pos, t))

@@ -119,3 +119,20 @@ def test_every_failed_identity_names_the_misprinted_cell() -> None:
         assert key in _flagged(out), key
         for c in failed:
             assert set(c["numbers"]) - {"正文"} <= set(c["keys"])
+
+
+def test_a_row_printed_twice_with_other_numbers_is_flagged() -> None:
+    truth = V.load_truth("seed-gongshu-zfj-2023")
+    html = V.render(truth, V.Layout("x"))[1].decode("utf-8")
+    row = "<tr><td>一、本年新收政府信息公开申请数量</td>" + "<td>9</td>" * 7 + "</tr>"
+    html = html.replace("</table>\n<p>四、", row + "</table>\n<p>四、", 1)
+    out = extract_bytes(html.encode("utf-8"))
+    assert _values(out)["app.new.total"] == truth["metrics"]["app.new.total"]
+    assert "app.new.total" in _flagged(out)
+    assert any("numbers differ" in w["message"] for w in out["warnings"])
+
+
+def test_stray_cell_names_the_row_it_stands_in() -> None:
+    out = extract_bytes((V.DATA / "seed-gongshu-zfj-2023.txt").read_bytes())
+    stray = [w for w in out["warnings"] if "stray" in w["message"]]
+    assert stray and stray[0]["keys"]
