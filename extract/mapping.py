@@ -183,7 +183,8 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
             app_started = True
             app.append(_Obs(idx, rd, values, label_text, stray))
             continue
-        if app_started and not labels and values:
+        if app_started and values and all(c.repeated or not c.text.strip() for c in labels):
+            # no label of its own (only a spanning 三、本年度办理结果 copied down): a filler row
             app.append(_Obs(idx, None, values, "", stray))
             continue
         if seen_art20 and not app_started:

@@ -112,7 +112,7 @@ APP_RESULTS_HEAD: tuple[RowDef, ...] = (
     _app("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"部分公开"),
     _app("result.withheld.state_secret", "（三）不予公开 1.属于国家秘密", r"国家秘密"),
     _app("result.withheld.prohibited_by_law", "2.其他法律行政法规禁止公开",
-         r"法律.{0,6}止公开|禁止公开"),
+         r"法律.{0,6}止公开|禁止公开|法律.{0,6}禁止"),
     _app("result.withheld.security_stability", "3.危及“三安全一稳定”", r"三安全一稳定|危及.{0,10}"),
     _app("result.withheld.third_party", "4.保护第三方合法权益", r"第三方.{0,6}"),
     _app("result.withheld.internal_affairs", "5.属于三类内部事务信息", r"内部事务.{0,3}"),
@@ -135,7 +135,7 @@ APP_OTHER_SPLIT: tuple[RowDef, ...] = (
          r"逾期不补正.{0,30}"),
     _app("result.other.no_fee",
          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-         r"(缴纳费用|收费通知).{0,30}"),
+         r"(缴纳费用|收费通知|未缴费|未缴纳).{0,30}"),
     _app("result.other.other", "3.其他", r"(^|\(六\)其他处理|处理)3\.?其他"),
 )
 APP_OTHER_SINGLE = _app("result.other", "（六）其他处理", r"其他处理")

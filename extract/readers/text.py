@@ -29,6 +29,14 @@ _RUN = re.compile(r"\d[\d.\s]*(?:-\d[\d.\s]*)*")
 _FLAT_MIN_LEN = 300
 
 
+_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+
+
+def _cell_text(text: str) -> str:
+    """A cell's text without markdown emphasis (``**一、本年新收…**``)."""
+    return _EMPHASIS.sub(r"\2", text.strip()).strip()
+
+
 def decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GB18030, else UTF-8 with replacement."""
     for enc in ("utf-8-sig", "gb18030"):
@@ -156,7 +164,7 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
                 parts = parts[1:]
             if stripped.endswith("|"):
                 parts = parts[:-1]
-            cells = [Cell(p.strip(), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
+            cells = [Cell(_cell_text(p), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
             if len(cells) >= 2 and any(c.text for c in cells):
                 stream.flush()
                 rows.append(Row(cells))
@@ -168,10 +176,10 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
         m = _TRAILING_NUMS.match(stripped)
         if m:
             stream.flush()
-            parts = [m.group(1)] + m.group(2).split()
+            parts = [_cell_text(m.group(1))] + m.group(2).split()
             rows.append(Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)]))
             continue
-        stream.add(Cell(stripped, Location(line=lineno)))
+        stream.add(Cell(_cell_text(stripped), Location(line=lineno)))
     stream.flush()
     return rows
 

@@ -83,6 +83,16 @@ def app_structure(other_split: bool) -> list[tuple[str, str | None, str | None]]
 
 
 # ------------------------------------------------------------------ value styles
+# abbreviated item labels some reports print instead of the template's wording
+SHORT_LABELS = {
+    "2.其他法律行政法规禁止公开": "2.法律法规禁止", "3.危及“三安全一稳定”": "3.三安全一稳定",
+    "1.本机关不掌握相关政府信息": "1.不掌握相关信息", "3.补正后申请内容仍不明确": "3.补正后仍不明确",
+    "1.信访举报投诉类申请": "1.信访举报投诉", "4.无正当理由大量反复申请": "4.大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息": "5.确认或重新出具",
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1.逾期不补正",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "2.逾期未缴费",
+    "（二）部分公开（区分处理的，只计这一情形，不计其他情形）": "（二）部分公开",
+}
 _FULL = str.maketrans("0123456789.,", "０１２３４５６７８９．，")
 
 
@@ -93,6 +103,8 @@ def fmt_value(v: Any, style: str, null: str, unit: str = "") -> str:
     if isinstance(v, float) and v.is_integer() and unit != "万元":
         v = int(v)
     text = f"{v:,}" if style == "thousands" else str(v)
+    if style == "spaced":
+        text = f"{v:,}".replace(",", " ")
     if style == "fullwidth":
         text = text.translate(_FULL)
     if style == "units" and unit:
@@ -124,6 +136,8 @@ class Layout:
     ghost: bool = False  # Word's invisible extra empty column at the end of every row
     breaks: bool = False  # labels wrapped with <br> / newlines inside the cell
     encoding: str = "utf-8"
+    lost_labels: str = ""  # group whose item labels are missing (label text lost in conversion)
+    bold: bool = False  # markdown **bold** labels
 
 
 LAYOUTS: list[Layout] = [
@@ -152,6 +166,11 @@ LAYOUTS: list[Layout] = [
     Layout("html-loose-labels", labels="loose", t3_labels="flat"),
     Layout("text-lines-blank-null", fmt="text-lines", t3_labels="flat", null="", exact=False),
     Layout("docx-units-thousands", fmt="docx", values="units", t4="rows5"),
+    Layout("html-lost-labels", lost_labels="（三）不予公开"),
+    Layout("html-short-labels", labels="short"),
+    Layout("html-spaced-digits", values="spaced"),
+    Layout("text-pipe-bold", fmt="text-pipe", bold=True, t3_labels="flat"),
+    Layout("text-lines-units", fmt="text-lines", values="units", null="—"),
     Layout("html-split-table", split_at=9),
     Layout("html-number-cells", t3_labels="numcell", t3_header=1),
     Layout("html-ghost-column", ghost=True, markup="word"),
@@ -363,6 +382,16 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
     if lay.labels == "loose":
         blocks = [_loose_block(b) for b in blocks]
+    if lay.labels == "short":
+        blocks = [b if isinstance(b, str) else
+                  [[replace(c, text=SHORT_LABELS.get(c.text, c.text)) for c in row] for row in b]
+                  for b in blocks]
+    if lay.lost_labels:
+        blocks = [b if isinstance(b, str) else _lose(b, lay.lost_labels) for b in blocks]
+    if lay.bold:
+        blocks = [b if isinstance(b, str) else
+                  [[c if c.value or not c.text else replace(c, text=f"**{c.text}**") for c in row]
+                   for row in b] for b in blocks]
     if lay.trad:
         blocks = [_trad_block(b) for b in blocks]
         title = title.translate(_TRAD)
@@ -370,6 +399,21 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
 
 
 _LOOSE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "、": "．"})
+
+
+def _lose(table: Table, group: str) -> Table:
+    """Blank the item labels of one group, and the group label itself (text lost)."""
+    out: Table = []
+    inside = False
+    for row in table:
+        texts = [c.text for c in row]
+        if group in texts:
+            inside = True
+        elif inside and any(not c.value and c.text and c.text[:1] in "（四五六七" for c in row):
+            inside = False
+        out.append([replace(c, text="") if inside and not c.value and c.text != "三、本年度办理结果"
+                    else c for c in row])
+    return out
 
 
 def _loose(text: str) -> str:
