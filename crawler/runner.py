@@ -9,11 +9,15 @@ Outcomes are loud: a site with no reports — or whose list pages no longer pars
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,7 +29,9 @@ from crawler.cli.context import App
 from crawler.registry import SiteEntry, load_registry, select_sites
 from storage import crud
 from storage.db import session_scope
+from storage.manifest import recover, write_run_manifest
 from storage.models import Document
+from storage.versions import mark_run_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BATCH = 200  # sites per subprocess
@@ -50,13 +56,43 @@ def _command(platform: str, sites: list[SiteEntry], sites_file: Path,
     return cmd
 
 
+class _Termination:
+    """SIGTERM/SIGINT while crawling: stop starting batches, pass the signal to the running
+    Scrapy processes (which then close gracefully), and let the run be recorded as aborted."""
+
+    def __init__(self) -> None:
+        self.requested: int | None = None
+        self.running: dict[int, Any] = {}
+        self._previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Termination:
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGTERM, signal.SIGINT):
+                self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum: int, _frame: Any) -> None:
+        self.requested = signum
+        for pid in list(self.running):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+
+
 def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
-                   parallel: int) -> list[dict[str, Any]]:
+                   parallel: int, stop: _Termination) -> list[dict[str, Any]]:
     """Run the crawl subprocesses (at most `parallel` at once); wall/CPU/peak RSS of each."""
     results: list[dict[str, Any]] = [{} for _ in jobs]
-    running: dict[int, tuple[int, subprocess.Popen[bytes], float]] = {}
+    running = stop.running
     pending = list(enumerate(jobs))
     while pending or running:
+        if stop.requested is not None:
+            pending.clear()  # batches not started stay unstarted
+            if not running:
+                break
         while pending and len(running) < parallel:
             index, (cmd, env, log) = pending.pop(0)
             with open(log, "wb") as fh:
@@ -108,6 +144,8 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     sites_file = Path(sites_file).resolve()
     sites = select_sites(load_registry(sites_file), site_ids)
     with session_scope(app.engine) as session:
+        recover(app.paths, session)  # seal what a killed run left before this run writes
+    with session_scope(app.engine) as session:
         for site in sites:
             crud.upsert_site(session=session, entry=site.as_dict())
         run_id = crud.start_run(session=session, site_ids=[s.id for s in sites]).id
@@ -124,7 +162,8 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
                "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
         cmd = _command(platform, group, sites_file, dict(settings_overrides or {}))
         jobs.append((cmd, env, logs / f"run-{run_id}-{n}-{platform}.log"))
-    processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)))
+    with _Termination() as stop:
+        processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop)
     per_site: dict[str, Any] = {}
     for n, (platform, group) in enumerate(_batches(sites)):
         stats_path = work / f"{n}.json"
@@ -135,9 +174,14 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
             per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
                                  **(counts or {})}
+    shutil.rmtree(work, ignore_errors=True)
+    aborted = stop.requested is not None
+    if not aborted:
+        _mark_withdrawn(app, run_id, per_site)
     failing = sorted(s for s, v in per_site.items() if v["outcome"] != "ok")
+    status = "aborted" if aborted else "failed" if failing else "ok"
     report = {"run_id": run_id, "started": started, "seconds": time.time() - started,
-              "status": "failed" if failing else "ok", "failing": failing,
+              "status": status, "failing": failing,
               "allow_failures": allow_failures, "sites": per_site, "processes": processes,
               "totals": _totals(per_site)}
     app.paths.manifests.mkdir(parents=True, exist_ok=True)
@@ -148,7 +192,22 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
                                 for k, v in per_site.items()}}
     with session_scope(app.engine) as session:
         crud.finish_run(session=session, run_id=run_id or 0, status=report["status"], report=slim)
+    with session_scope(app.engine) as session:
+        sealed = write_run_manifest(app.paths, session, run_id or 0)
+    report["manifest"] = sealed.manifest
     return report
+
+
+def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> None:
+    """Reports a site no longer lists become `withdrawn` — only when its lists were all read,
+    since an unread list proves nothing (their archived copies are untouched)."""
+    with session_scope(app.engine) as session:
+        for site_id, info in per_site.items():
+            complete = (info["outcome"] == "ok" and not info.get("lists_failed")
+                        and not info.get("lists_unparsed"))
+            seen = {r["url"] for r in info.get("reports", [])} if complete else None
+            outcome = mark_run_outcome(session, run_id, site_id, seen)
+            info["withdrawn"] = outcome.withdrawn
 
 
 def _totals(per_site: dict[str, Any]) -> dict[str, int]:

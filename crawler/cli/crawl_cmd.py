@@ -66,6 +66,8 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     except (RegistryError, KeyError) as exc:
         raise click.ClickException(str(exc)) from exc
     print_table(report)
+    if report["status"] == "aborted":
+        sys.exit(143)  # stopped by a signal: never reported as a completed crawl
     if report["failing"] and not allow_failures:
         sys.exit(1)
 
