@@ -1,8 +1,9 @@
 """Every truth file, re-rendered in the layouts real reports use: right or flagged, never silent.
 
 The renderings come from tests/extract/variants.py (it knows the printed template, not the
-extractor).  Non-PDF layouts must come out exactly; PDF layouts go through LibreOffice, whose
-output depends on the fonts installed, so there only "nothing silent" is required.
+extractor).  Layouts rendered here (HTML, text, DOCX, PDF drawn with a Song CID font) must come
+out exactly; PDFs made by LibreOffice depend on the fonts installed (without a CJK font their
+text layer is garbled), so there only "nothing silent" is required.
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import shutil
 import pytest
 import variants as V
 
-FAST = [lay for lay in V.LAYOUTS if not lay.fmt.startswith("pdf")]
-PDF = [lay for lay in V.LAYOUTS if lay.fmt.startswith("pdf")]
+OFFICE = ("pdf-html", "pdf-docx")  # made by LibreOffice: depends on the fonts installed
+FAST = [lay for lay in V.LAYOUTS if lay.fmt not in OFFICE]
+PDF = [lay for lay in V.LAYOUTS if lay.fmt in OFFICE]
 
 
 @pytest.mark.parametrize("lay", FAST, ids=[lay.name for lay in FAST])
@@ -65,3 +67,18 @@ def test_generator_renders_the_printed_template() -> None:
     assert V.fmt_value(91.61, "units", "/", "万元") == "91.61万元"
     html = V.render(truth, V.Layout("g", fmt="html-gbk"))[1]
     assert b"charset=gbk" in html and "拱墅".encode("gbk") in html
+
+
+def test_drawn_pdf_breaks_table_three_across_pages_with_the_header_repeated() -> None:
+    import pdfplumber
+
+    truth = V.load_truth("seed-gongshu-zfj-2023")
+    lay = V.Layout("pb", fmt="pdf-drawn", page_break=True)
+    data = V.render_pdf(V.build(truth, lay), lay)
+    import io
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        texts = [p.extract_text() or "" for p in pdf.pages]
+    assert len(texts) >= 2
+    assert "一、本年新收" in texts[0] and "四、结转下年度" in texts[1]
+    assert all("申请人情况" in t for t in texts[:2])

@@ -118,7 +118,8 @@ class Layout:
     """How one report is printed.  Every field is a real-world variation."""
 
     name: str
-    fmt: str = "html"  # html | html-gbk | text-lines | text-pipe | text-tab | docx | pdf-html | pdf-docx
+    fmt: str = "html"  # html | html-gbk | text-lines | text-pipe | text-tab | docx | pdf-drawn |
+    #                    pdf-html | pdf-docx (the last two through LibreOffice)
     t2: str = "one"  # one (one table, 4 blocks) | blocks (4 tables)
     t3_header: int = 3  # 1, 2 or 3 header rows
     t3_labels: str = "rowspan"  # rowspan | flat | overshoot (三 spans one row too many)
@@ -178,6 +179,9 @@ LAYOUTS: list[Layout] = [
     Layout("text-pipe-gbk", fmt="text-pipe", encoding="gbk", values="thousands"),
     Layout("text-lines-fullwidth-trad", fmt="text-lines", values="fullwidth", trad=True),
     Layout("docx-split-table", fmt="docx", split_at=12, t2="blocks"),
+    Layout("pdf-drawn", fmt="pdf-drawn"),
+    Layout("pdf-drawn-page-break", fmt="pdf-drawn", page_break=True, t4="rows5"),
+    Layout("pdf-drawn-flat-units", fmt="pdf-drawn", t3_labels="flat", values="units", null="—"),
     Layout("pdf-from-html", fmt="pdf-html"),
     Layout("pdf-from-docx", fmt="pdf-docx", t4="rows5"),
     Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
@@ -562,6 +566,115 @@ def render_docx(rep: Report, lay: Layout) -> bytes:
     return buf.getvalue()
 
 
+# ------------------------------------------------------------------ PDF drawn directly
+_MARGIN, _FONT, _LINE = 40.0, 6.0, 8.0
+
+
+def _wrap(text: str, width: float, size: float) -> list[str]:
+    per = max(1, int((width - 4) // size))
+    return [text[i:i + per] for i in range(0, len(text), per)] or [""]
+
+
+def _col_widths(ncols: int, labels: int) -> list[float]:
+    total = 595.0 - 2 * _MARGIN
+    if ncols <= labels:
+        return [total / ncols] * ncols
+    value_w = min(34.0, total * 0.6 / (ncols - labels))
+    label_w = (total - value_w * (ncols - labels)) / labels
+    return [label_w] * labels + [value_w] * (ncols - labels)
+
+
+def render_pdf(rep: Report, lay: Layout) -> bytes:
+    """Draw the report as a text-layer PDF (Song CID font, ruled tables).
+
+    Tables break across pages where they run out of room; the header rows are repeated on the
+    next page (Word's 标题行重复) and a merged label cell keeps its text on its first page only.
+    """
+    import pdfgen
+
+    pages = [pdfgen.Page()]
+    y = _MARGIN
+
+    def newpage() -> None:
+        nonlocal y
+        pages.append(pdfgen.Page())
+        y = _MARGIN
+
+    def para(text: str, size: float = 9.0) -> None:
+        nonlocal y
+        for line in _wrap(text, 595 - 2 * _MARGIN, size):
+            if y + size * 1.6 > 842 - _MARGIN:
+                newpage()
+            pages[-1].text(_MARGIN, y, line, size=size)
+            y += size * 1.6
+
+    para(rep.title, 12)
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            if lay.page_break and b.startswith("三、"):
+                y = 842 - _MARGIN - 200  # push 表三 low on the page: it must break
+            if b:
+                para(b)
+            continue
+        slots = grid(b)
+        ncols = max(len(r) for r in slots)
+        nlabels = max((i + 1 for r in slots for i, sl in enumerate(r)
+                       if sl and not sl[0].value and i < ncols - 1 and sl[0].cs < ncols), default=1)
+        nlabels = min(nlabels, ncols - 1) if ncols > 1 else 1
+        widths = _col_widths(ncols, nlabels)
+        xs = [_MARGIN]
+        for w in widths:
+            xs.append(xs[-1] + w)
+        heights = []
+        for row in slots:
+            h = _LINE + 4
+            for c, sl in enumerate(row):
+                if sl and sl[1] and sl[0].rs == 1:
+                    w = xs[min(c + sl[0].cs, ncols)] - xs[c]
+                    h = max(h, len(_wrap(sl[0].text, w, _FONT)) * _LINE + 4)
+            heights.append(h)
+        n_head = 0
+        while n_head < len(b) and b[n_head] and all(c.th for c in b[n_head]):
+            n_head += 1
+        # pass 1: where every printed row lands (page, top); header rows repeat on a new page
+        placed: list[tuple[int, int, float]] = []  # (grid row, page index, top)
+        for r in range(len(slots)):
+            if y + heights[r] > 842 - _MARGIN:
+                newpage()
+                for hr in range(n_head if r >= n_head else 0):
+                    placed.append((hr, len(pages) - 1, y))
+                    y += heights[hr]
+            placed.append((r, len(pages) - 1, y))
+            y += heights[r]
+        # pass 2: each cell once per page it crosses (a merged cell has no inner rules)
+        seen: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
+        for i, (r, pg, top) in enumerate(placed):
+            repeat = any(q == r for q, _, _ in placed[:i])
+            for c, sl in enumerate(slots[r]):
+                if sl is None or c >= ncols:
+                    continue
+                cell = sl[0]
+                if c > 0 and slots[r][c - 1] is not None and slots[r][c - 1][0] is cell:
+                    continue  # the tail of a column span
+                key = (id(cell), pg, i if repeat else -1)
+                seen.setdefault(key, []).append((c, top, top + heights[r]))
+        texted: set[int] = set()
+        for (cid, pg, _rep), parts in seen.items():
+            c = parts[0][0]
+            cell = next(sl[0] for row in slots for sl in row if sl and id(sl[0]) == cid)
+            x1 = xs[min(c + cell.cs, ncols)]
+            top, bottom = parts[0][1], parts[-1][2]
+            pages[pg].rect(xs[c], top, x1, bottom)
+            if cell.text and (cid not in texted or _rep != -1):
+                texted.add(cid)
+                lines = _wrap(cell.text, x1 - xs[c], _FONT)
+                ty = top + max(2.0, (bottom - top - len(lines) * _LINE) / 2)
+                for k, line in enumerate(lines):
+                    pages[pg].text(xs[c] + 2, ty + k * _LINE, line, size=_FONT)
+        y += 10
+    return pdfgen.build_pdf(pages, title=rep.title)
+
+
 def to_pdf(sources: dict[str, bytes], workdir: Path) -> dict[str, bytes]:
     """Convert {name.html|name.docx: bytes} to PDFs with one LibreOffice run."""
     soffice = shutil.which("soffice")
@@ -633,7 +746,9 @@ def extract_variant(stem: str, lay: Layout, pdfs: dict[tuple[str, str], bytes] |
     from extract.api import extract_bytes
 
     truth = load_truth(stem)
-    if lay.fmt.startswith("pdf"):
+    if lay.fmt == "pdf-drawn":
+        data = render_pdf(build(truth, lay), lay)
+    elif lay.fmt.startswith("pdf"):
         data = (pdfs or {}).get((stem, lay.name))
         if data is None:
             return None
@@ -649,7 +764,7 @@ def make_pdfs(stems: list[str], layouts: list[Layout]) -> dict[tuple[str, str], 
     for stem in stems:
         truth = load_truth(stem)
         for lay in layouts:
-            if not lay.fmt.startswith("pdf"):
+            if not lay.fmt.startswith("pdf") or lay.fmt == "pdf-drawn":
                 continue
             kind, data = render(truth, lay)
             name = f"{stem}--{lay.name}.{kind}"
