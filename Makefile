@@ -39,7 +39,7 @@ test: $(STAMP) system-deps
 
 test-pg: $(STAMP) system-deps
 	GONGKAI_TEST_DB_URL=$${GONGKAI_TEST_DB_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest tests/storage tests/test_end_to_end.py
+	  $(BIN)/python -m pytest tests/storage tests/test_kill.py tests/test_end_to_end.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -9,6 +9,8 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from storage.archive import read_record
+from storage.testing import isolated_db_url
 
 SEED = Path(__file__).parent / "data" / "extract" / "seed-gongshu-zfj-2023.txt"
 SEED_VALUES = {
@@ -36,13 +39,24 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Path:
+def demo(tmp_path_factory) -> Iterator[Path]:
+    """One demo run, on SQLite or (GONGKAI_TEST_DB_URL) a fresh PostgreSQL schema."""
     data = tmp_path_factory.mktemp("demo")
-    result = CliRunner().invoke(main, ["--data", str(data), "demo"], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    assert "gongkai demo summary" in result.output
-    assert "reports found" in result.output and "values extracted" in result.output
-    return data
+    with isolated_db_url(data) as url:
+        previous = os.environ.get("GONGKAI_DB_URL")
+        os.environ["GONGKAI_DB_URL"] = url
+        try:
+            result = CliRunner().invoke(main, ["--data", str(data), "demo"],
+                                        catch_exceptions=False)
+            assert result.exit_code == 0, result.output
+            assert "gongkai demo summary" in result.output
+            assert "reports found" in result.output and "values extracted" in result.output
+            yield data
+        finally:
+            if previous is None:
+                os.environ.pop("GONGKAI_DB_URL", None)
+            else:
+                os.environ["GONGKAI_DB_URL"] = previous
 
 
 def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
