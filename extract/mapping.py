@@ -65,6 +65,7 @@ class Mapping:
     warnings: list[dict[str, Any]] = field(default_factory=list)
     tables_seen: set[str] = field(default_factory=set)
     other_known: bool = True  # a （六） row was seen, so other_split is read, not assumed
+    flat_lines: frozenset[int] = frozenset()  # text lines the reader found flattened
 
     def warn(self, message: str, keys: list[str] | None = None) -> None:
         self.warnings.append({"message": message, "keys": sorted(set(keys or []))})
@@ -230,20 +231,75 @@ def _wrapped(split: list[tuple[list[Cell], list[Cell], list[Cell]]], idx: int,
 Cand = tuple[tuple[Number | None, str, Cell], ...]
 
 
-def _candidates(values: list[Cell], n: int) -> tuple[list[Cand], str]:
-    """All readings of a row's value cells as n numbers; how = cell | split | bad."""
+def _may_split(run_cells: list[Cell], flat: frozenset[int]) -> bool:
+    """Split digits only where cells ran together: one chunk, or chunks of a flattened line.
+
+    Separate cells that are too few (a blank cell lost in a one-cell-per-line copy) are not
+    run-together digits: cutting ``148`` into 1, 4, 8 to make up the count would be a guess.
+    """
+    return len(run_cells) == 1 or all(c.loc.line in flat for c in run_cells)
+
+
+def _trims(values: list[Cell], n: int) -> list[int]:
+    """Ways to keep n of the cells by dropping blank ones at the ends: the trailing counts.
+
+    ``['', 258, 12, '', '', 1, 1, '']`` for 7 columns: drop the leading blank (a colspan filler
+    in a pipe table) or the trailing one (a ghost column)?  Both are possible; the row alone
+    cannot tell.
+    """
+    extra = len(values) - n
+    if extra <= 0:
+        return []
+    out = []
+    for trail in range(extra + 1):
+        dropped = values[: extra - trail] + values[len(values) - trail:]
+        if all(not c.text.strip() for c in dropped):
+            out.append(trail)
+    return out
+
+
+def _trail_hint(obs: list[_Obs], n: int) -> int | None:
+    """The trailing blank count the rows of one table agree on (rows of exactly n count 0)."""
+    votes = set()
+    for o in obs:
+        if len(o.values) == n:
+            votes.add(0)
+        else:
+            trims = _trims(o.values, n)
+            if len(trims) == 1:
+                votes.add(trims[0])
+    return votes.pop() if len(votes) == 1 else None
+
+
+def _candidates(values: list[Cell], n: int, trail: int | None = None,
+                flat: frozenset[int] = frozenset()) -> tuple[list[Cand], str]:
+    """All readings of a row's value cells as n numbers; how = cell | aligned | split | bad.
+
+    Extra blank cells at the ends are dropped; when several ways remain, ``trail`` (what the
+    other rows of the table do) decides, else every way is a candidate ("aligned") and the
+    cells they disagree on are left null and flagged.
+    """
     cells = list(values)
-    while len(cells) > n and not cells[-1].text.strip():
-        cells.pop()
-    while len(cells) > n and not cells[0].text.strip():
-        cells.pop(0)
+    trims = _trims(cells, n)
+    if len(trims) > 1 and trail in trims:
+        trims = [trail]
+    if trims:
+        out = [tuple((parse_value(c.text).value, c.text, c)
+                     for c in cells[len(cells) - n - t: len(cells) - t]) for t in trims]
+        return out, ("cell" if len(out) == 1 else "aligned")
     if len(cells) == n:
         cand = tuple((parse_value(c.text).value, c.text, c) for c in cells)
         return [cand], "cell"
+    while cells and not cells[-1].text.strip():
+        cells.pop()
+    while cells and not cells[0].text.strip():
+        cells.pop(0)
     texts = [c.text.strip() for c in cells if c.text.strip()]
     if len(cells) < n and texts and all(_RUN_CELL.match(t) for t in texts):
         run_cells = [c for c in cells if c.text.strip()]
-        out: list[Cand] = []
+        if not _may_split(run_cells, flat):
+            return [], "bad"
+        out = []
         for sp in digits.splits([c.text.strip() for c in run_cells], n):
             out.append(tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp)))
         return out, ("split" if out else "bad")
@@ -279,7 +335,10 @@ def _put(m: Mapping, keys: list[str], cands: list[Cand], how: str, label: str) -
         else:
             doubtful.append(key)
             m.metrics[key] = MetricOut(key, None, first[2].text, first[2].loc.to_dict(), how)
-    if doubtful:
+    if doubtful and how == "aligned":
+        m.warn(f"row {label!r}: blank cells at both ends leave {len(cands)} column alignments; "
+               "cells they disagree on left null", doubtful)
+    elif doubtful:
         m.warn(f"row {label!r}: run-together digits {cands[0][0][2].text!r}… admit "
                f"{len(cands)} readings; cells left null", doubtful)
 
@@ -308,7 +367,7 @@ def _map_active(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
     for o in obs:
         rd = o.rowdef
         assert rd is not None
-        cands, how = _candidates(o.values, len(rd.columns))
+        cands, how = _candidates(o.values, len(rd.columns), flat=m.flat_lines)
         if rd.key in done:
             if how != "bad" and _readings(cands) != done[rd.key]:
                 m.warn(f"表二 row {o.label!r} printed again with other numbers; first kept",
@@ -387,6 +446,7 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
     seq = app_rows(m.other_split)
     order = {rd.key: i for i, rd in enumerate(seq)}
     rows: dict[str, tuple[list[Cand], str, str]] = {}
+    trail = _trail_hint(obs, 7)
     anchors: list[tuple[int, int]] = []  # (position in obs, template index)
     last_t = -1
     for pos, o in enumerate(obs):
@@ -400,7 +460,7 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
             m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored",
                    o.rowdef.cell_keys())
             continue
-        cands, how = _candidates(o.values, 7)
+        cands, how = _candidates(o.values, 7, trail, m.flat_lines)
         if how == "bad":
             m.warn(f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
                    "value cells, expected 7; row not used", o.rowdef.cell_keys())
@@ -423,10 +483,10 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
         gap = seq[t0 + 1:t1]
         if not fillers:
             continue
-        usable = [o for o in fillers if len(o.values) in (7, 8)]
+        usable = [o for o in fillers if _candidates(o.values, 7, trail, m.flat_lines)[1] != "bad"]
         if len(usable) == len(gap) and len(usable) == len(fillers):
             for o, rd in zip(usable, gap, strict=True):
-                cands, how = _candidates(o.values, 7)
+                cands, how = _candidates(o.values, 7, trail, m.flat_lines)
                 if how == "bad":
                     m.warn(f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
                            rd.cell_keys())
@@ -444,7 +504,7 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
     """Filter split readings by the row identity, then the column identities, then store."""
     cand_rows: dict[str, list[Cand]] = {}
     for key, (cands, how, _label) in rows.items():
-        if how == "split":
+        if how in ("split", "aligned"):
             ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
             cands = _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
         cand_rows[key] = cands
@@ -527,7 +587,7 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
     by_rows = _review_by_rows(obs)
     if by_rows is not None:
         m.tables_seen.add("表四")
-        cands, how = _candidates(by_rows, 15)
+        cands, how = _candidates(by_rows, 15, flat=m.flat_lines)
         _put(m, list(REVIEW_KEYS), cands, how, "表四")
         return
     cells: list[Cell] = []
@@ -537,10 +597,11 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
         if len(filled) >= 15 or (filled and all(_RUN_CELL.match(c.text.strip()) for c in filled)
                                  and sum(len(c.text.strip()) for c in filled) >= 15):
             break
-    cands, how = _candidates(cells, 15)
+    cands, how = _candidates(cells, 15, flat=m.flat_lines)
     if how == "bad":
         # whole-table rows may carry trailing blanks; retry on the non-empty cells
-        cands, how = _candidates([c for c in cells if c.text.strip()], 15)
+        cands, how = _candidates([c for c in cells if c.text.strip()], 15,
+                                 flat=m.flat_lines)
     keys = list(REVIEW_KEYS)
     if how == "bad" or not cands:
         m.warn(f"表四: {len(cells)} value cells found, expected 15; not mapped", keys)
@@ -562,6 +623,7 @@ def map_document(doc: ParsedDocument, *, year: int | None,
         return Mapping(template, False)
     act, app, rev = _classify(doc, template)
     m = Mapping(template, _other_split(app, template))
+    m.flat_lines = frozenset(doc.meta.get("flattened_lines") or ())
     m.other_known = any(o.rowdef in (*APP_OTHER_SPLIT, APP_OTHER_SINGLE) for o in app)
     _map_active(m, act, narrative)
     _map_app(m, app, narrative, _subtotal_position(doc, app))

@@ -55,7 +55,20 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     body = lines[start:]
     rows = _tab_block_rows(body, start) if _is_tab_blocks(body) else _line_rows(body, start)
     meta.setdefault("text_source", "text")
+    flat = sorted({r.cells[0].loc.line for r in rows
+                   if r.cells and r.cells[0].loc.line in _flat_lines(body, start)})
+    if flat:  # where cells ran together: digit runs there may be split (extract.digits)
+        meta["flattened_lines"] = flat
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
+
+
+def _is_flat(stripped: str) -> bool:
+    return len(stripped) >= _FLAT_MIN_LEN and len(_RUN.findall(stripped)) >= 8
+
+
+def _flat_lines(lines: list[str], offset: int) -> set[int]:
+    """Line numbers of whole tables flattened into one line (cells run together)."""
+    return {offset + i + 1 for i, ln in enumerate(lines) if _is_flat(ln.strip())}
 
 
 def _archive_header(lines: list[str]) -> tuple[dict, int]:
@@ -145,7 +158,7 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
         stripped = line.strip()
         if not stripped:
             continue
-        if len(stripped) >= _FLAT_MIN_LEN and len(_RUN.findall(stripped)) >= 8:
+        if _is_flat(stripped):
             stream.flush()
             rows.extend(_flattened_rows(line, lineno))
             continue
