@@ -6,10 +6,8 @@ extractor version; re-running is safe (results are replaced, and deterministic).
 
 from __future__ import annotations
 
-import gzip
 import os
 import queue
-import zlib
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -18,32 +16,20 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import select
 
 from storage import crud
-from storage.archive import read_record
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
+from storage.payload import payload_capture, read_body
 
 if TYPE_CHECKING:
     from crawler.cli.context import App
     from crawler.progress import Progress
 
 
-def decode_content(headers: list[tuple[str, str]], payload: bytes) -> bytes:
-    """Undo a Content-Encoding (the WARC keeps the body as it crossed the wire)."""
-    encoding = next((v.lower() for k, v in headers if k.lower() == "content-encoding"), "")
-    if "gzip" in encoding:
-        return gzip.decompress(payload)
-    if "deflate" in encoding:
-        try:
-            return zlib.decompress(payload)
-        except zlib.error:
-            return zlib.decompress(payload, -zlib.MAX_WBITS)
-    return payload
-
-
 def archived_bytes(app: App, capture: Capture) -> bytes:
-    """The decoded payload of a capture, read from its WARC record by offset."""
-    http, payload = read_record(app.paths.warc_dir / capture.warc_file, capture.warc_offset)
-    return decode_content(list(http.headers) if http else [], payload)
+    """The decoded body behind a capture (a revisit is followed to its original)."""
+    with session_scope(app.engine) as session:
+        holder = payload_capture(session, capture)
+    return read_body(app.paths, holder)
 
 
 def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, int]]:
@@ -111,3 +97,14 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
         for worker in workers:
             worker.close()
     return {k: v for k, v in counts.items() if v}
+
+
+def narrative_job(data: bytes, *, name: str | None = None) -> dict[str, Any]:
+    """Worker target: the report's prose with its tables cut out (for the overlap measure)."""
+    from extract.detect import detect_format
+    from extract.readers import read_document
+    from storage.measures import narrative
+
+    doc = read_document(data, detect_format(data))
+    rows = ["".join(c.text for c in row.cells) for row in doc.rows]
+    return {"status": "ok", "narrative": narrative(doc.text or "", rows)}

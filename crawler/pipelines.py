@@ -42,8 +42,8 @@ class ReportDocumentPipeline:
             capture = session.get(Capture, item.capture_id)
             if capture is None:
                 raise DropItem(f"capture {item.capture_id} of {item.url} is missing")
-            if capture.record_type == "revisit" and capture.revisit_of:
-                capture = session.get(Capture, capture.revisit_of) or capture
+            # A revisit stays the document's capture: its URL and time are what this site
+            # served; readers follow it to the record holding the bytes (storage.payload).
             doc = crud.record_document(
                 session=session, site_id=item.site_id, url=item.url, title=item.title,
                 year=item.year, capture=capture, found_on=item.found_on,

@@ -34,7 +34,7 @@ from storage.models import Document
 from storage.versions import mark_run_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BATCH = 200  # sites per subprocess
+BATCH = 20  # sites per subprocess: bounds a crawl process's memory whatever the registry size
 POLITENESS_OFF = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                   "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
 
@@ -57,8 +57,10 @@ def _command(platform: str, sites: list[SiteEntry], sites_file: Path,
 
 
 class _Termination:
-    """SIGTERM/SIGINT while crawling: stop starting batches, pass the signal to the running
-    Scrapy processes (which then close gracefully), and let the run be recorded as aborted."""
+    """SIGTERM/SIGINT while crawling: stop starting batches and let the run be recorded as
+    aborted. SIGTERM is passed on to the running Scrapy processes (which then close
+    gracefully); SIGINT is not, since a terminal's Ctrl-C already reached the whole process
+    group and a second signal would make Scrapy stop uncleanly."""
 
     def __init__(self) -> None:
         self.requested: int | None = None
@@ -76,7 +78,10 @@ class _Termination:
             signal.signal(sig, handler)
 
     def _handle(self, signum: int, _frame: Any) -> None:
+        first = self.requested is None
         self.requested = signum
+        if signum != signal.SIGTERM or not first:
+            return
         for pid in list(self.running):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
@@ -203,8 +208,11 @@ def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> N
     since an unread list proves nothing (their archived copies are untouched)."""
     with session_scope(app.engine) as session:
         for site_id, info in per_site.items():
+            # any failed request (a list page, a dataproxy window, a report) may hide a
+            # listed report: then absence from the lists proves nothing
             complete = (info["outcome"] == "ok" and not info.get("lists_failed")
-                        and not info.get("lists_unparsed"))
+                        and not info.get("lists_unparsed") and not info.get("failed")
+                        and not info.get("blocked"))
             seen = {r["url"] for r in info.get("reports", [])} if complete else None
             outcome = mark_run_outcome(session, run_id, site_id, seen)
             info["withdrawn"] = outcome.withdrawn

@@ -237,7 +237,7 @@ class CrawlRunner:
             if late:
                 self._signalled.add(proc.pid)
         if late:
-            _signal_group(proc, signal.SIGTERM)
+            _terminate(proc)
         with log_context(job=name, pid=proc.pid):
             event(log, "crawl started", sites=",".join(sites))
             self.record({"event": "start", "job": name, "sites": sites, "pid": proc.pid})
@@ -302,7 +302,7 @@ class CrawlRunner:
             self._signalled.update(p.pid for p in procs)
         for p in procs:
             event(log, "stopping crawl", pid=p.pid)
-            _signal_group(p, signal.SIGTERM)
+            _terminate(p)
         deadline = time.monotonic() + self.stop_timeout
         for p in procs:
             # the crawl's own children (Scrapy) share its process group: wait for all of them
@@ -321,6 +321,13 @@ def _group_alive(pgid: int) -> bool:
     except (ProcessLookupError, PermissionError):
         return False
     return True
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    """SIGTERM to the crawl command only: it passes the signal on to its Scrapy processes
+    once (a second SIGTERM would make Scrapy shut down uncleanly, losing its statistics)."""
+    with contextlib.suppress(ProcessLookupError):
+        proc.send_signal(signal.SIGTERM)
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:

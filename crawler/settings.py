@@ -4,12 +4,22 @@ Paths come from the environment the CLI sets for the crawl subprocess:
 GONGKAI_DATA (data folder), GONGKAI_DB_URL (database), GONGKAI_RUN_ID (the CrawlRun row).
 """
 
+import os
+
 BOT_NAME = "gongkai"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves with a contact URL (template: commented out). Override per deployment.
-USER_AGENT = "gongkai/0.1 (+https://github.com/gongkai/gongkai; open-data archive of annual reports)"
+# GONGKAI_CONTACT_URL: the page where site operators can reach whoever runs this crawl.
+USER_AGENT = ("gongkai/0.1 (+" + os.environ.get("GONGKAI_CONTACT_URL", "https://example.org/gongkai")
+              + "; open-data archive of government annual reports)")
+# Only encodings every reader of the archive can undo (Scrapy also offers br and zstd).
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5",
+    "Accept-Encoding": "gzip, deflate",
+}
 
 # Politeness (template: ROBOTSTXT_OBEY True, CONCURRENT_REQUESTS_PER_DOMAIN 1, DOWNLOAD_DELAY 1).
 ROBOTSTXT_OBEY = True

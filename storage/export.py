@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import aliased
 from sqlmodel import select
 
 from storage import measures
@@ -69,7 +70,8 @@ class _Report:
 
     doc: Document
     site: Site | None
-    capture: Capture | None
+    capture: Capture | None  # what this URL served, when (a revisit when the bytes were known)
+    payload: Capture | None  # the capture whose WARC record holds the bytes
     ex: Extraction | None
     metrics: list[MetricValue]
     checks: list[CheckResult]
@@ -96,32 +98,39 @@ def _current_version() -> str | None:
 
 
 def _load(engine: Engine) -> tuple[list[_Report], dict[str, Site]]:
+    """Everything the tables need, by joins and full scans (no id lists: a national archive
+    would exceed PostgreSQL's 65,535 bound parameters per statement)."""
     version = _current_version()
+    original = aliased(Capture)
     with session_scope(engine) as s:
         sites = {site.id: site for site in s.exec(select(Site))}
         docs = list(s.exec(select(Document).order_by(Document.id)))
-        captures = {c.id: c for c in s.exec(select(Capture).where(
-            Capture.id.in_({d.capture_id for d in docs})))} if docs else {}  # type: ignore[union-attr]
+        captures = {c.id: c for c in s.exec(
+            select(Capture).join(Document, Document.capture_id == Capture.id).distinct())}
+        originals = {c.id: c for c in s.exec(
+            select(original).join(Capture, Capture.revisit_of == original.id)
+            .join(Document, Document.capture_id == Capture.id).distinct())}
         chosen: dict[str, Extraction] = {}
         for ex in s.exec(select(Extraction).order_by(Extraction.id)):
             old = chosen.get(ex.sha256)
             if old is None or old.extractor_version != version:
                 chosen[ex.sha256] = ex  # the current version wins, else the newest row
-        ids = [ex.id for ex in chosen.values()]
+        ids = {ex.id for ex in chosen.values()}
         metrics: dict[int, list[MetricValue]] = defaultdict(list)
         checks: dict[int, list[CheckResult]] = defaultdict(list)
-        if ids:
-            for m in s.exec(select(MetricValue).where(MetricValue.extraction_id.in_(ids))  # type: ignore[attr-defined]
-                            .order_by(MetricValue.id)):
+        for m in s.exec(select(MetricValue).order_by(MetricValue.id)):
+            if m.extraction_id in ids:
                 metrics[m.extraction_id].append(m)
-            for c in s.exec(select(CheckResult).where(CheckResult.extraction_id.in_(ids))  # type: ignore[attr-defined]
-                            .order_by(CheckResult.id)):
+        for c in s.exec(select(CheckResult).order_by(CheckResult.id)):
+            if c.extraction_id in ids:
                 checks[c.extraction_id].append(c)
     reports = []
     for d in docs:
         ex = chosen.get(d.sha256)
         eid = ex.id if ex else None
-        reports.append(_Report(d, sites.get(d.site_id), captures.get(d.capture_id), ex,
+        cap = captures.get(d.capture_id)
+        holder = originals.get(cap.revisit_of) if cap and cap.record_type == "revisit" else cap
+        reports.append(_Report(d, sites.get(d.site_id), cap, holder or cap, ex,
                                metrics.get(eid, []) if eid else [],
                                checks.get(eid, []) if eid else []))
     return reports, sites
@@ -261,7 +270,8 @@ METRIC_COLUMNS: list[tuple[str, Kind]] = [
     ("row", "int"), ("col", "int"), ("line", "int"), ("location", "json"),
     ("source_url", "str"), ("capture_id", "int"), ("capture_time", "datetime"),
     ("http_status", "int"), ("sha256", "str"), ("warc_file", "str"), ("warc_offset", "int"),
-    ("warc_length", "int"), ("warc_record_id", "str"), ("check_failed", "bool"),
+    ("warc_length", "int"), ("warc_record_id", "str"), ("capture_record_id", "str"),
+    ("check_failed", "bool"),
     ("failed_rules", "str"),
 ]
 
@@ -284,7 +294,7 @@ def metrics_table(reports: list[_Report]) -> Table:
     table = Table("metrics", METRIC_COLUMNS)
     for r in reports:
         failed = _failed_by_key(r.checks)
-        c = r.capture
+        c, p = r.capture, r.payload
         for m in r.metrics:
             loc = m.location or {}
             table.rows.append({
@@ -297,10 +307,11 @@ def metrics_table(reports: list[_Report]) -> Table:
                 "source_url": r.doc.url, "capture_id": r.doc.capture_id,
                 "capture_time": c.fetched_at if c else None,
                 "http_status": c.status if c else None, "sha256": r.doc.sha256,
-                "warc_file": c.warc_file if c else None,
-                "warc_offset": c.warc_offset if c else None,
-                "warc_length": c.warc_length if c else None,
-                "warc_record_id": c.warc_record_id if c else None,
+                "capture_record_id": c.warc_record_id if c else None,
+                "warc_file": p.warc_file if p else None,
+                "warc_offset": p.warc_offset if p else None,
+                "warc_length": p.warc_length if p else None,
+                "warc_record_id": p.warc_record_id if p else None,
                 "check_failed": m.key in failed, "failed_rules": ",".join(failed.get(m.key, [])),
             })
     return table

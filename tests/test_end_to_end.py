@@ -72,6 +72,16 @@ def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
         assert row["source_url"].startswith("http://127.0.0.")
         assert row["capture_time"]
     assert len(checked) >= 50  # many distinct archived originals, not one
+    from sqlmodel import Session
+
+    from crawler.cli.context import App
+    from storage.models import Capture
+
+    with Session(App.from_option(str(demo)).engine) as s:  # each row's own capture is its URL's
+        for row in {r["capture_id"]: r for r in rows}.values():
+            capture = s.get(Capture, int(row["capture_id"]))
+            assert capture is not None and capture.url == row["source_url"]
+            assert capture.warc_record_id == row["capture_record_id"]
 
 
 def test_seed_report_values_come_out_right(demo: Path) -> None:

@@ -13,35 +13,49 @@ import click
 from crawler.cli.context import App
 
 if TYPE_CHECKING:
+    from extract.worker import ExtractionWorker
     from storage.models import Capture
 
 
-def narrative_text(app: App, capture: Capture | None) -> str | None:
+class NarrativeReader:
     """The report's prose (tables cut out, normalised), re-read from the archived original.
 
     Why re-read: the extraction stores numbers, not text; the archive is the source of truth.
-    Cached per sha256 and measure version in <data>/cache/narrative/.
+    Parsing runs in an isolated worker (an archived file may be hostile: a PDF that loops
+    must not hang the export). Cached per sha256 and measure version in <data>/cache/narrative/.
     """
-    if capture is None:
-        return None
-    from storage.measures import narrative
 
-    cache = app.paths.data / "cache" / "narrative" / f"{capture.sha256}.v2.txt"
-    if cache.exists():
-        return cache.read_text(encoding="utf-8")
-    try:
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self._worker: ExtractionWorker | None = None
+
+    def __call__(self, sha256: str, capture: Capture | None) -> str | None:
+        if capture is None:
+            return None
+        cache = self.app.paths.data / "cache" / "narrative" / f"{capture.sha256}.v2.txt"
+        if cache.exists():
+            return cache.read_text(encoding="utf-8")
         from crawler.pipeline_extract import archived_bytes
-        from extract.detect import detect_format
-        from extract.readers import read_document
+        from extract.worker import ExtractionWorker
 
-        data = archived_bytes(app, capture)
-        doc = read_document(data, detect_format(data))
-        text = narrative(doc.text or "", ["".join(c.text for c in row.cells) for row in doc.rows])
-    except Exception:  # noqa: BLE001 (an unreadable original has no overlap, the export goes on)
-        return None
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    cache.write_text(text, encoding="utf-8")
-    return text
+        if self._worker is None:
+            self._worker = ExtractionWorker(timeout=60,
+                                            target="crawler.pipeline_extract:narrative_job")
+        try:
+            data = archived_bytes(self.app, capture)
+        except (OSError, ValueError):  # an unreadable original has no overlap; export goes on
+            return None
+        result = self._worker.extract(data)
+        text = result.get("narrative")
+        if not isinstance(text, str):
+            return None
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        cache.write_text(text, encoding="utf-8")
+        return text
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
 
 
 def _formats(value: str) -> list[str]:
@@ -80,9 +94,13 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
     if unknown:
         raise click.BadParameter(f"unknown table(s) {sorted(unknown)}", param_hint="--table")
     target = Path(out) if out else app.paths.export  # `gongkai demo` passes a str
-    text_for = None if no_overlap else (lambda _sha, cap: narrative_text(app, cap))
-    built = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
-                         text_for=text_for, only=tables or None)
+    reader = None if no_overlap else NarrativeReader(app)
+    try:
+        built = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
+                             text_for=reader, only=tables or None)
+    finally:
+        if reader is not None:
+            reader.close()
     files = write_tables(built, target, formats)
     summary = {"out": str(target), "formats": formats,
                "rows": {name: len(t.rows) for name, t in built.items()},

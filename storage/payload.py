@@ -1,0 +1,53 @@
+"""The bytes behind a capture: follow a revisit to the record that holds them, undo the
+Content-Encoding. The one way every reader (extraction, export, measures) gets a body.
+
+The WARC keeps a body as it crossed the wire; `sha256` (fixity) is of those bytes. Readers of
+the document want it decoded; a revisit record holds no payload, its original does.
+"""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+from sqlmodel import Session
+
+from storage.archive import read_record
+from storage.config import Paths
+from storage.models import Capture
+
+
+def decode_content(headers: list[tuple[str, str]], payload: bytes) -> bytes:
+    """Undo a Content-Encoding (gzip, deflate, br); identity and unknown ones pass through."""
+    encoding = next((v.lower() for k, v in headers if k.lower() == "content-encoding"), "")
+    if "gzip" in encoding:
+        return gzip.decompress(payload)
+    if "deflate" in encoding:
+        try:
+            return zlib.decompress(payload)
+        except zlib.error:
+            return zlib.decompress(payload, -zlib.MAX_WBITS)
+    if "br" in encoding.replace(" ", "").split(","):
+        import brotli
+
+        return brotli.decompress(payload)
+    return payload
+
+
+def payload_capture(session: Session, capture: Capture) -> Capture:
+    """The capture whose record holds the bytes (itself, or the original a revisit names)."""
+    seen: set[int] = set()
+    while capture.record_type == "revisit" and capture.revisit_of and capture.id not in seen:
+        seen.add(capture.id or 0)
+        original = session.get(Capture, capture.revisit_of)
+        if original is None:
+            break
+        capture = original
+    return capture
+
+
+def read_body(paths: Paths, capture: Capture, *, decoded: bool = True) -> bytes:
+    """The body of a payload-holding capture, read from its WARC record by offset."""
+    http, payload = read_record(paths.warc_dir / capture.warc_file, capture.warc_offset,
+                                capture.warc_length or None)
+    return decode_content(list(http.headers) if http else [], payload) if decoded else payload
