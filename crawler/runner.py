@@ -34,7 +34,7 @@ from storage.models import Document
 from storage.versions import mark_run_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-BATCH = 20  # sites per subprocess: bounds a crawl process's memory whatever the registry size
+BATCH = 10  # sites per subprocess: bounds a crawl process's memory whatever the registry size
 POLITENESS_OFF = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
                   "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
 

@@ -14,9 +14,12 @@ warcinfo for a run that is still marked running (or the run being closed).  Any 
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -142,6 +145,19 @@ def _head(session: Session) -> Manifest | None:
     return session.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()
 
 
+@contextmanager
+def _sealing_lock(paths: Paths) -> Iterator[None]:
+    """One sealer at a time per data folder: two runs ending together (or `verify` during a
+    crawl) would otherwise take the same sequence number and overwrite each other's file."""
+    paths.manifests.mkdir(parents=True, exist_ok=True)
+    with open(paths.manifests / ".seal.lock", "a") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
 def seal(paths: Paths, session: Session, *, run_id: int | None = None,
          always: bool = False) -> SealReport:
     """Seal every finished, unsealed WARC into a new manifest (written only if any, or always).
@@ -149,6 +165,12 @@ def seal(paths: Paths, session: Session, *, run_id: int | None = None,
     `run_id` names the run this manifest closes; files of other (killed) runs sealed on the
     way are marked `recovered`.
     """
+    with _sealing_lock(paths):
+        session.expire_all()  # another sealer may have committed while we waited
+        return _seal(paths, session, run_id=run_id, always=always)
+
+
+def _seal(paths: Paths, session: Session, *, run_id: int | None, always: bool) -> SealReport:
     report = SealReport()
     done = sealed_files(session)
     entries: list[dict[str, Any]] = []
