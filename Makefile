@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers).
-SYSTEM_PACKAGES := libreoffice-writer-nogui poppler-utils
+SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES)
 
 .PHONY: demo test test-pg lint format bench system-deps clean help
 

@@ -75,10 +75,11 @@ def test_synthetic_report_merges_follow_the_policy() -> None:
     assert doc.text.index("一、总体情况") < doc.text.index("自然人") < doc.text.index("六、")
 
 
-def test_system_packages_lists_the_converter() -> None:
-    path = Path(__file__).resolve().parents[2] / "extract" / "SYSTEM_PACKAGES"
-    packages = path.read_text().split()
-    assert "libreoffice-writer" in packages
+def test_system_packages_lists_the_converter_and_make_installs_them() -> None:
+    root = Path(__file__).resolve().parents[2]
+    packages = (root / "extract" / "SYSTEM_PACKAGES").read_text().split()
+    assert any(p.startswith("libreoffice-writer") for p in packages)
+    assert "extract/SYSTEM_PACKAGES" in (root / "Makefile").read_text()
 
 
 def test_doc_without_converter_says_needs_converter(monkeypatch) -> None:
