@@ -418,12 +418,15 @@ def _subtotal_position(doc: ParsedDocument, obs: list[_Obs]) -> int | None:
 
 def _drop_subtotal(m: Mapping, obs: list[_Obs], pos: int) -> None:
     """Drop the 小计 cell of 8-cell rows; a 小计 that is not the sum of its columns is flagged."""
+    trail = _trail_hint(obs, 8)
     for o in obs:
-        vals = list(o.values)
-        while len(vals) > 8 and not vals[-1].text.strip():
-            vals.pop()
-        if len(vals) != 8:
-            continue
+        trims = _trims(o.values, 8) if len(o.values) > 8 else [0] if len(o.values) == 8 else []
+        if len(trims) > 1 and trail in trims:
+            trims = [trail]
+        if len(trims) != 1:
+            continue  # not a row of 8 (or its alignment is open): left to the 7-cell reading
+        end = len(o.values) - trims[0]
+        vals = list(o.values[end - 8: end])
         sub = vals.pop(pos)
         o.values = vals
         orgs = [parse_value(c.text).value for c in vals[1:6]]
