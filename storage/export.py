@@ -182,11 +182,19 @@ REPORT_COLUMNS: list[tuple[str, Kind]] = [
 
 
 def _previous_map(reports: list[_Report]) -> dict[int, _Report]:
-    """For each document, the same agency's report of the nearest earlier year."""
-    best: dict[tuple[str, int], _Report] = {}
+    """For each document, the same agency's report of the nearest earlier year.
+
+    An agency is its normalised name within its region: short names such as 区统计局 recur in
+    every district and must not be compared across them.
+    """
+    def agency(r: _Report) -> tuple[str | None, str] | None:
+        name = _agency_key(r.agency)
+        return None if name is None or r.year is None else (r.region_code, name)
+
+    best: dict[tuple[tuple[str | None, str], int], _Report] = {}
     rank = {"current": 0, "withdrawn": 1, "superseded": 2}
     for r in reports:
-        key = _agency_key(r.agency)
+        key = agency(r)
         if key is None or r.year is None:
             continue
         old = best.get((key, r.year))
@@ -194,12 +202,12 @@ def _previous_map(reports: list[_Report]) -> dict[int, _Report]:
         if old is None or score < (rank.get(old.doc.status, 3), old.doc.first_seen,
                                    old.doc.id or 0):
             best[(key, r.year)] = r
-    years: dict[str, list[int]] = defaultdict(list)
+    years: dict[tuple[str | None, str], list[int]] = defaultdict(list)
     for key, year in best:
         years[key].append(year)
     out: dict[int, _Report] = {}
     for r in reports:
-        key = _agency_key(r.agency)
+        key = agency(r)
         if key is None or r.year is None:
             continue
         earlier = [y for y in years[key] if y < r.year]
