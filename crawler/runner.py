@@ -87,6 +87,15 @@ class _Termination:
                 os.kill(pid, signal.SIGTERM)
 
 
+def _reap(pids: list[int]) -> tuple[int, int, Any] | None:
+    """wait4 on our own crawl processes only (never reaping a child someone else started)."""
+    for pid in pids:
+        done, status, usage = os.wait4(pid, os.WNOHANG)
+        if done:
+            return done, status, usage
+    return None
+
+
 def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
                    parallel: int, stop: _Termination) -> list[dict[str, Any]]:
     """Run the crawl subprocesses (at most `parallel` at once); wall/CPU/peak RSS of each."""
@@ -104,9 +113,11 @@ def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
                 proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=fh,
                                         stderr=subprocess.STDOUT)
             running[proc.pid] = (index, proc, time.monotonic())
-        pid, status, usage = os.wait4(-1, 0)
-        if pid not in running:
+        ended = _reap(list(running))
+        if ended is None:
+            time.sleep(0.05)
             continue
+        pid, status, usage = ended
         index, proc, began = running.pop(pid)
         proc.returncode = os.waitstatus_to_exitcode(status)
         results[index] = {"returncode": proc.returncode, "wall_s": time.monotonic() - began,
