@@ -34,6 +34,16 @@ def test_layout_variant_exact(stem: str, lay: V.Layout) -> None:
                                   out["agency"])
 
 
+RANDOM = V.random_layouts(2026, 120)
+
+
+@pytest.mark.parametrize(("stem", "lay"), RANDOM, ids=[lay.name for _, lay in RANDOM])
+def test_random_layout_combination_never_silent(stem: str, lay: V.Layout) -> None:
+    """Every option drawn at random, combined: wrong cells are allowed only when flagged."""
+    s = V.score(V.extract_variant(stem, lay), V.load_truth(stem))
+    assert s["silent"] == [], f"{stem} {lay}: silent wrong cells"
+
+
 @pytest.fixture(scope="module")
 def pdfs() -> dict[tuple[str, str], bytes]:
     if not shutil.which("soffice"):

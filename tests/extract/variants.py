@@ -188,6 +188,33 @@ LAYOUTS: list[Layout] = [
 ]
 
 
+# every option of Layout, for random combinations (office PDFs excluded: slow, font-dependent)
+OPTIONS: dict[str, list[Any]] = {
+    "fmt": ["html", "html-gbk", "text-lines", "text-pipe", "text-tab", "docx", "pdf-drawn"],
+    "t2": ["one", "blocks"], "t3_header": [1, 2, 3],
+    "t3_labels": ["rowspan", "flat", "overshoot", "grouprows", "numcell"],
+    "t4": ["official", "header2", "rows5"],
+    "values": ["plain", "units", "thousands", "fullwidth", "spaced"],
+    "null": ["/", "—", "无", "", "-"], "markup": ["plain", "word", "th"], "trad": [False, True],
+    "narrative": [False, True], "page_break": [False, True], "subtotal": [False, True],
+    "labels": ["official", "loose", "short"], "split_at": [0, 5, 12], "ghost": [False, True],
+    "breaks": [False, True], "bold": [False, True],
+    "lost_labels": ["", "（三）不予公开", "（五）不予处理"],
+}
+
+
+def random_layouts(seed: int, n: int) -> list[tuple[str, Layout]]:
+    """n (truth stem, layout) pairs with every option drawn at random (deterministic by seed)."""
+    import random
+
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        kw = {k: rnd.choice(v) for k, v in OPTIONS.items()}
+        out.append((rnd.choice(TRUTHS), Layout(f"random-{seed}-{i}", **kw)))
+    return out
+
+
 def _val(x: Any, lay: Layout, unit: str = "件") -> C:
     return C(fmt_value(x, lay.values, lay.null, unit), value=True)
 
@@ -795,11 +822,16 @@ if __name__ == "__main__":  # print the matrix: python tests/extract/variants.py
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     res = matrix()
+    names = [lay.name for lay in LAYOUTS]
+    print(f"{'layout':26} " + " ".join(f"{t[:12]:>12}" for t in TRUTHS))
+    for name in names:
+        cells = []
+        for stem in TRUTHS:
+            s = res[(stem, name)]
+            cells.append("   (no pdf)" if s is None else
+                         f"{s['right']:>3}/{s['flagged']:>3}/{len(s['silent']):>2}")
+        print(f"{name:26} " + " ".join(f"{c:>12}" for c in cells))
+    print("cells: right/flagged/silent")
     for (stem, name), s in res.items():
-        if s is None:
-            print(f"{stem:28} {name:24} (no pdf)")
-            continue
-        print(f"{stem:28} {name:24} right {s['right']}/{s['n']} flagged {s['flagged']} "
-              f"silent {len(s['silent'])} year={s['year']} agency={s['agency']}")
-        for line in s["silent"][:5]:
-            print("      SILENT", line)
+        for line in (s or {}).get("silent", [])[:5]:
+            print("SILENT", stem, name, line)
