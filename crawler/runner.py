@@ -185,6 +185,8 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
         stats_path = work / f"{n}.json"
         data = json.loads(stats_path.read_text("utf-8")) if stats_path.exists() else {}
         processes[n].update(platform=platform, sites=[s.id for s in group])
+        if data.get("peak_rss_kb"):
+            processes[n]["max_rss_kb"] = data["peak_rss_kb"]
         for site in group:
             counts = data.get("sites", {}).get(site.id)
             outcome, reason = site_outcome(counts, had.get(site.id, 0))

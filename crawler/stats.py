@@ -31,6 +31,19 @@ def _site(request: Request) -> str | None:
     return request.meta.get("gongkai_site_id")
 
 
+def peak_rss_kb() -> int | None:
+    """This process's own peak resident memory (VmHWM). Not getrusage's ru_maxrss: after a
+    (v)fork + exec that also counts the parent's memory, which the crawl never used."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
 class SiteStats:
     """Extension: gather per-site counters and write them to GONGKAI_STATS_FILE at close."""
 
@@ -94,6 +107,7 @@ class SiteStats:
             return
         stats = self.crawler.stats.get_stats()
         data = {"spider": spider.name, "finish_reason": reason, "sites": self.snapshot(),
+                "peak_rss_kb": peak_rss_kb(),
                 "scrapy": {k: v for k, v in stats.items() if isinstance(v, int | float | str)
                            and not k.startswith("gongkai/")}}
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
