@@ -21,7 +21,7 @@ PDF = [lay for lay in V.LAYOUTS if lay.fmt in OFFICE]
 @pytest.mark.parametrize("lay", FAST, ids=[lay.name for lay in FAST])
 @pytest.mark.parametrize("stem", V.TRUTHS)
 def test_layout_variant_exact(stem: str, lay: V.Layout) -> None:
-    truth = V.load_truth(stem)
+    truth = V.truth_for(stem, lay)
     out = V.extract_variant(stem, lay)
     assert out is not None
     s = V.score(out, truth)
@@ -40,7 +40,7 @@ RANDOM = V.random_layouts(2026, 120)
 @pytest.mark.parametrize(("stem", "lay"), RANDOM, ids=[lay.name for _, lay in RANDOM])
 def test_random_layout_combination_never_silent(stem: str, lay: V.Layout) -> None:
     """Every option drawn at random, combined: wrong cells are allowed only when flagged."""
-    s = V.score(V.extract_variant(stem, lay), V.load_truth(stem))
+    s = V.score(V.extract_variant(stem, lay), V.truth_for(stem, lay))
     assert s["silent"] == [], f"{stem} {lay}: silent wrong cells"
 
 
@@ -60,7 +60,7 @@ def test_pdf_variant_never_silent(stem: str, lay: V.Layout, pdfs) -> None:
     out = V.extract_variant(stem, lay, pdfs)
     if out is None:
         pytest.skip("no PDF for this variant")
-    s = V.score(out, V.load_truth(stem))
+    s = V.score(out, V.truth_for(stem, lay))
     assert s["silent"] == [], f"{stem} {lay.name}: silent wrong cells"
     assert out["year"] == V.load_truth(stem)["year"]
 

@@ -139,6 +139,7 @@ class Layout:
     encoding: str = "utf-8"
     lost_labels: str = ""  # group whose item labels are missing (label text lost in conversion)
     bold: bool = False  # markdown **bold** labels
+    other: str = "as_truth"  # （六）其他处理: as_truth | one (three rows folded) | three
 
 
 LAYOUTS: list[Layout] = [
@@ -168,6 +169,8 @@ LAYOUTS: list[Layout] = [
     Layout("text-lines-blank-null", fmt="text-lines", t3_labels="flat", null="", exact=False),
     Layout("docx-units-thousands", fmt="docx", values="units", t4="rows5"),
     Layout("html-lost-labels", lost_labels="（三）不予公开"),
+    Layout("html-other-one-row", other="one"),
+    Layout("text-pipe-other-three-rows", fmt="text-pipe", other="three"),
     Layout("html-short-labels", labels="short"),
     Layout("html-spaced-digits", values="spaced"),
     Layout("text-pipe-bold", fmt="text-pipe", bold=True, t3_labels="flat"),
@@ -199,7 +202,7 @@ OPTIONS: dict[str, list[Any]] = {
     "narrative": [False, True], "page_break": [False, True], "subtotal": [False, True],
     "labels": ["official", "loose", "short"], "split_at": [0, 5, 12], "ghost": [False, True],
     "breaks": [False, True], "bold": [False, True],
-    "lost_labels": ["", "（三）不予公开", "（五）不予处理"],
+    "lost_labels": ["", "（三）不予公开", "（五）不予处理"], "other": ["as_truth", "one", "three"],
 }
 
 
@@ -741,6 +744,29 @@ def load_truth(stem: str) -> dict[str, Any]:
     return json.loads((DATA / f"{stem}.truth.json").read_text("utf-8"))
 
 
+def truth_for(stem: str, lay: Layout) -> dict[str, Any]:
+    """The truth of the document this layout prints: （六） folded into one row or unfolded.
+
+    Folding adds the three sub-rows (null only when all three are null); unfolding prints the
+    single row as 3.其他 with 0 in 1. and 2. — a consistent document either way.
+    """
+    truth = load_truth(stem)
+    m = dict(truth["metrics"])
+    split = "app.result.other.no_correction.total" in m
+    if lay.other == "one" and split and truth.get("template") == "2021":
+        for c in APP_COLS:
+            parts = [m.pop(f"app.result.other.{k}.{c}") for k in _OTHER_KEYS]
+            nums = [p for p in parts if p is not None]
+            m[f"app.result.other.{c}"] = sum(nums) if nums else None
+    elif lay.other == "three" and not split and truth.get("template") == "2021":
+        for c in APP_COLS:
+            v = m.pop(f"app.result.other.{c}")
+            m[f"app.result.other.no_correction.{c}"] = 0
+            m[f"app.result.other.no_fee.{c}"] = 0
+            m[f"app.result.other.other.{c}"] = v
+    return {**truth, "metrics": m}
+
+
 def _same(a: Any, b: Any) -> bool:
     if a is None or b is None:
         return a is None and b is None
@@ -772,7 +798,7 @@ def extract_variant(stem: str, lay: Layout, pdfs: dict[tuple[str, str], bytes] |
     """Render and extract one (document, layout); None when a PDF could not be made."""
     from extract.api import extract_bytes
 
-    truth = load_truth(stem)
+    truth = truth_for(stem, lay)
     if lay.fmt == "pdf-drawn":
         data = render_pdf(build(truth, lay), lay)
     elif lay.fmt.startswith("pdf"):
@@ -789,10 +815,10 @@ def make_pdfs(stems: list[str], layouts: list[Layout]) -> dict[tuple[str, str], 
     sources: dict[str, bytes] = {}
     index: dict[str, tuple[str, str]] = {}
     for stem in stems:
-        truth = load_truth(stem)
         for lay in layouts:
             if not lay.fmt.startswith("pdf") or lay.fmt == "pdf-drawn":
                 continue
+            truth = truth_for(stem, lay)
             kind, data = render(truth, lay)
             name = f"{stem}--{lay.name}.{kind}"
             sources[name] = data
@@ -810,8 +836,8 @@ def matrix(stems: list[str] | None = None, layouts: list[Layout] | None = None
     pdfs = make_pdfs(stems, layouts)
     out: dict[tuple[str, str], dict[str, Any] | None] = {}
     for stem in stems:
-        truth = load_truth(stem)
         for lay in layouts:
+            truth = truth_for(stem, lay)
             res = extract_variant(stem, lay, pdfs)
             out[(stem, lay.name)] = None if res is None else score(res, truth)
     return out
