@@ -157,6 +157,7 @@ LAYOUTS: list[Layout] = [
     # finds no article body, so a traditional page loses 表二/表四 there (flagged, reported)
     Layout("html-traditional", trad=True, exact=False),
     Layout("html-gbk", fmt="html-gbk"),
+    Layout("html-gbk-meta-charset", fmt="html-gbk5", values="units"),
     Layout("html-narrative", narrative=True),
     Layout("text-lines", fmt="text-lines", t3_labels="flat"),
     Layout("text-lines-rowspan", fmt="text-lines"),
@@ -195,7 +196,7 @@ LAYOUTS: list[Layout] = [
 
 # every option of Layout, for random combinations (office PDFs excluded: slow, font-dependent)
 OPTIONS: dict[str, list[Any]] = {
-    "fmt": ["html", "html-gbk", "text-lines", "text-pipe", "text-tab", "docx", "pdf-drawn"],
+    "fmt": ["html", "html-gbk", "html-gbk5", "text-lines", "text-pipe", "text-tab", "docx", "pdf-drawn"],
     "t2": ["one", "blocks"], "t3_header": [1, 2, 3],
     "t3_labels": ["rowspan", "flat", "overshoot", "grouprows", "numcell"],
     "t4": ["official", "header2", "rows5"],
@@ -520,7 +521,9 @@ def _cell_html(c: C, lay: Layout) -> str:
 
 
 def render_html(rep: Report, lay: Layout, charset: str = "utf-8") -> bytes:
-    parts = [f'<html><head><meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+    meta = (f'<meta charset="{charset}">' if lay.fmt == "html-gbk5" else
+            f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">')
+    parts = [f"<html><head>{meta}"
              f"<title>{htmllib.escape(rep.title)}</title></head><body>"
              f'<div class="article"><h1>{htmllib.escape(rep.title)}</h1>']
     for b in rep.blocks[1:]:
@@ -733,7 +736,7 @@ def render(truth: dict[str, Any], lay: Layout) -> tuple[str, bytes]:
     rep = build(truth, lay)
     if lay.fmt == "html":
         return "html", render_html(rep, lay)
-    if lay.fmt == "html-gbk":
+    if lay.fmt in ("html-gbk", "html-gbk5"):
         return "html", render_html(rep, lay, charset="gbk")
     if lay.fmt.startswith("text"):
         return "txt", render_text(rep, lay)
