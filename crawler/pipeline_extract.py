@@ -55,7 +55,6 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
     `jobs` isolated workers run side by side (default: one per core, at most 4); results are
     stored from this thread in the pending order, so reruns write identical rows.
     """
-    from extract import EXTRACTOR_VERSION
     from extract.worker import ExtractionWorker
 
     counts: Counter[str] = Counter()
@@ -84,7 +83,6 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
             for (sha, capture), result in zip(
                     found, pool.map(run, [c for _s, c in found]), strict=True):
                 result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
-                result.setdefault("extractor_version", EXTRACTOR_VERSION)  # error results too
                 with session_scope(app.engine) as session:
                     crud.save_extraction(session=session, result=result)
                 status = result.get("status") or "error"

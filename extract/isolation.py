@@ -12,6 +12,7 @@ and turn the common hostile cases into precise messages without starting a child
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import io
 import multiprocessing as mp
@@ -59,6 +60,18 @@ def error_result(
     if fmt is not None:
         out["format"] = fmt
     return out
+
+
+def complete_contract(result: dict[str, Any], data: bytes) -> dict[str, Any]:
+    """Give a failure the same keys as a success (the document's sha256, the extractor's
+    version, null metadata), so every `gongkai extract --json` answer has one shape."""
+    from extract import EXTRACTOR_VERSION
+
+    for key, value in (("sha256", hashlib.sha256(data).hexdigest()),
+                       ("extractor_version", EXTRACTOR_VERSION), ("title", None),
+                       ("published", None), ("region", None)):
+        result.setdefault(key, value)
+    return result
 
 
 def preflight(data: bytes, *, max_bytes: int = MAX_BYTES) -> tuple[str, str | None]:
@@ -165,7 +178,7 @@ def extract_isolated(
     except Exception as exc:  # defensive: preflight must not break the batch either
         return error_result(f"preflight failed: {exc}", name=name)
     if refusal:
-        return error_result(refusal, name=name, fmt=fmt)
+        return complete_contract(error_result(refusal, name=name, fmt=fmt), data)
     mismatch = type_mismatch(name, fmt)
     try:
         result = _run_child(data, name, timeout, memory_mb, target)
@@ -178,7 +191,7 @@ def extract_isolated(
     result.setdefault("format", fmt)
     if mismatch:
         result.setdefault("warnings", []).append({"message": mismatch, "keys": []})
-    return result
+    return complete_contract(result, data)
 
 
 def _run_child(

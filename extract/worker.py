@@ -12,7 +12,14 @@ import contextlib
 import multiprocessing as mp
 from typing import Any
 
-from extract.isolation import DEFAULT_TARGET, _load, error_result, preflight, type_mismatch
+from extract.isolation import (
+    DEFAULT_TARGET,
+    _load,
+    complete_contract,
+    error_result,
+    preflight,
+    type_mismatch,
+)
 
 
 def _serve(conn: Any, memory_mb: int, target: str) -> None:
@@ -99,7 +106,7 @@ class ExtractionWorker:
         except Exception as exc:
             return error_result(f"preflight failed: {exc}", name=name)
         if refusal:
-            return error_result(refusal, name=name, fmt=fmt)
+            return complete_contract(error_result(refusal, name=name, fmt=fmt), data)
         result = self._ask(data, name)
         if name is not None:
             result.setdefault("name", name)
@@ -107,7 +114,7 @@ class ExtractionWorker:
         mismatch = type_mismatch(name, fmt)
         if mismatch:
             result.setdefault("warnings", []).append({"message": mismatch, "keys": []})
-        return result
+        return complete_contract(result, data)
 
     def _ask(self, data: bytes, name: str | None) -> dict[str, Any]:
         if self._proc is None or not self._proc.is_alive():

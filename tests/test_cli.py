@@ -31,6 +31,7 @@ def test_every_command_has_help() -> None:
 
 
 def test_data_option_and_environment(tmp_path, monkeypatch) -> None:
+    monkeypatch.delenv("GONGKAI_DB_URL", raising=False)
     seen: list[App] = []
 
     @main.command("probe-data", hidden=True)

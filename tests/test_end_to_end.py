@@ -38,6 +38,9 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
+DEMO_DB: dict[Path, str] = {}  # the demo's database URL (tests may run under another one)
+
+
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Iterator[Path]:
     """One demo run, on SQLite or (GONGKAI_TEST_DB_URL) a fresh PostgreSQL schema."""
@@ -45,6 +48,7 @@ def demo(tmp_path_factory) -> Iterator[Path]:
     with isolated_db_url(data) as url:
         previous = os.environ.get("GONGKAI_DB_URL")
         os.environ["GONGKAI_DB_URL"] = url
+        DEMO_DB[data] = url
         try:
             result = CliRunner().invoke(main, ["--data", str(data), "demo"],
                                         catch_exceptions=False)
@@ -74,10 +78,10 @@ def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
     assert len(checked) >= 50  # many distinct archived originals, not one
     from sqlmodel import Session
 
-    from crawler.cli.context import App
+    from storage.db import make_engine
     from storage.models import Capture
 
-    with Session(App.from_option(str(demo)).engine) as s:  # each row's own capture is its URL's
+    with Session(make_engine(DEMO_DB[demo])) as s:  # each row's own capture is its URL's
         for row in {r["capture_id"]: r for r in rows}.values():
             capture = s.get(Capture, int(row["capture_id"]))
             assert capture is not None and capture.url == row["source_url"]
@@ -123,7 +127,8 @@ def test_extract_seed_json_contract() -> None:
     assert out["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
 
 
-def test_extract_pending_reads_only_the_archive(demo: Path) -> None:
+def test_extract_pending_reads_only_the_archive(demo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("GONGKAI_DB_URL", DEMO_DB[demo])
     runner = CliRunner()
     nothing = runner.invoke(main, ["--data", str(demo), "extract", "--pending", "--json"])
     assert nothing.exit_code == 0, nothing.output

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,32 @@ import yaml
 from crawler.cli.context import App
 from crawler.runner import POLITENESS_OFF, run_crawl
 from crawler.simulator import Simulator
+from storage.db import make_engine
 
 FAST = {**POLITENESS_OFF, "LOG_LEVEL": "WARNING", "RETRY_AFTER_MAX": 2}
+
+
+class _Db:
+    """Plain SQL on the harness's database, SQLite or PostgreSQL (`?` placeholders)."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        self.conn: Any = None
+
+    def __enter__(self) -> _Db:
+        self.conn = self.engine.raw_connection()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.conn.close()
+        self.engine.dispose()
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> Any:
+        if self.engine.dialect.name != "sqlite":  # psycopg: %s placeholders, literal %%
+            sql = sql.replace("%", "%%").replace("?", "%s")
+        cursor = self.conn.cursor()
+        cursor.execute(sql, params)
+        return cursor
 
 
 class Harness:
@@ -39,8 +62,8 @@ class Harness:
         return run_crawl(self.app, sites_file=self.sites_file, allow_failures=True,
                          settings_overrides={**FAST, **overrides})
 
-    def db(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.app.paths.data / "gongkai.sqlite")
+    def db(self) -> _Db:
+        return _Db(self.app.paths.db_url)
 
     def documents(self) -> set[tuple[str, str]]:
         with self.db() as db:

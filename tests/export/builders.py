@@ -19,7 +19,7 @@ from pathlib import Path
 
 from storage import crud
 from storage.archive import Exchange, WarcArchive
-from storage.config import Paths
+from storage.config import Paths, resolve
 from storage.db import init_db, make_engine, session_scope
 from storage.models import Capture, Document
 
@@ -81,8 +81,8 @@ def html_for(spec: Spec) -> bytes:
 
 def build(data: Path) -> Paths:
     """Create `data`/gongkai.sqlite and archive/warc with the five versions above."""
-    paths = Paths(data, f"sqlite:///{data / 'gongkai.sqlite'}")
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    paths = resolve(data)
+    engine = make_engine(paths.db_url)
     init_db(engine)
     archive = WarcArchive(paths.warc_dir, run_id=1)
     with session_scope(engine) as s:
@@ -142,6 +142,6 @@ def _version() -> str:
 def documents(data: Path) -> list[Document]:
     from sqlmodel import select
 
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(data).db_url)
     with session_scope(engine) as s:
         return list(s.exec(select(Document).order_by(Document.id)))

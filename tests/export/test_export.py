@@ -17,6 +17,7 @@ from sqlmodel import select
 from crawler.cli import main
 from export import builders
 from storage.archive import read_record
+from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, Document, MetricValue
 
@@ -31,7 +32,7 @@ def _export(data: Path, out: Path, *args: str) -> dict:
 
 
 def _db_counts(data: Path) -> dict[str, int]:
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(data).db_url)
     with session_scope(engine) as s:
         return {"reports": len(s.exec(select(Document)).all()),
                 "metrics": len(s.exec(select(MetricValue)).all()),
@@ -71,7 +72,7 @@ def test_every_format_reads_back_the_same(demo_data: Path, tmp_path: Path) -> No
         assert list(csv_df.columns) == list(pq_df.columns) == [c.value for c in ws[1]]
 
     # values: every metric value and raw text equals the database, in every format
-    engine = make_engine(f"sqlite:///{demo_data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(demo_data).db_url)
     with session_scope(engine) as s:
         truth = {m.id: (m.key, m.value, m.raw) for m in s.exec(select(MetricValue))}
     frames = {"csv": pd.read_csv(out / "metrics.csv", encoding="utf-8-sig", dtype={"raw": str}),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 from extract.api import extract_bytes
@@ -32,6 +33,18 @@ def test_hang_crash_error_and_memory_each_cost_one_document() -> None:
     assert hog["status"] == "error" and "memory" in hog["error"]
     assert first["status"] == after_hang["status"] == last["status"] == "ok"
     assert first["pid"] != after_hang["pid"] != last["pid"]  # fresh children after failures
+
+
+def test_failures_have_the_shape_of_a_success() -> None:
+    from extract import EXTRACTOR_VERSION
+
+    with ExtractionWorker(target=TARGET, timeout=20) as worker:
+        for data in (b"raise", b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\n"):
+            result = worker.extract(data)
+            assert result["status"] == "error"
+            assert result["sha256"] == hashlib.sha256(data).hexdigest()
+            assert result["extractor_version"] == EXTRACTOR_VERSION
+            assert {"template", "agency", "year", "title", "metrics", "checks"} <= set(result)
 
 
 def test_preflight_refusal_needs_no_child() -> None:

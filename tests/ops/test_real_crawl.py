@@ -20,6 +20,7 @@ from sqlmodel import select
 from crawler.simulator import Simulator
 from ops.conftest import Scheduler, wait_for
 from storage.archive import read_record
+from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, CrawlRun, Document, Extraction, MetricValue
 
@@ -31,7 +32,7 @@ def test_scheduled_real_crawl_then_export(sched: Scheduler) -> None:
         sched.configure([{"name": "nightly", "cron": "* * * * * *", "sites": "all"}],
                         crawl_args=["--no-politeness"], stop_timeout=30)
         proc = sched.start(fake=False)
-        engine = make_engine(f"sqlite:///{sched.data / 'gongkai.sqlite'}")
+        engine = make_engine(resolve(sched.data).db_url)
 
         wait_for(lambda: any(h["event"] == "end" for h in sched.history), 240,
                  "a scheduled crawl to finish")

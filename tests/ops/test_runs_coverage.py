@@ -10,12 +10,13 @@ from export import builders
 
 from crawler.cli import main
 from storage import crud
+from storage.config import resolve
 from storage.db import init_db, make_engine, session_scope
 
 
 def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
          status: str | None) -> int:
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(data).db_url)
     init_db(engine)
     with session_scope(engine) as s:
         run_id = crud.start_run(session=s, site_ids=sites).id or 0
@@ -59,7 +60,7 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
     _run(data, ["a"], None, None)  # still running: no verdict, no alert
     got = json.loads(_cli(data, "runs", "--json").output)
     assert not got["alert"] and got["runs"][0]["sites"][0]["outcome"] == "running"
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(data).db_url)
     with session_scope(engine) as s:
         crud.finish_run(session=s, run_id=1, status="aborted", report={"aborted_by": "scheduler"})
     result = _cli(data, "runs", "--json")

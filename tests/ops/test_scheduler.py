@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlmodel import select
 
 from ops.conftest import Scheduler, wait_for
+from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CrawlRun
 
@@ -18,7 +19,7 @@ EVERY_SECOND = "* * * * * *"  # six fields: seconds first
 
 
 def _runs(data: Path) -> list[CrawlRun]:
-    engine = make_engine(f"sqlite:///{data / 'gongkai.sqlite'}")
+    engine = make_engine(resolve(data).db_url)
     with session_scope(engine) as s:
         return list(s.exec(select(CrawlRun).order_by(CrawlRun.id)))
 
