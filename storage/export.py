@@ -105,11 +105,12 @@ def _load(engine: Engine) -> tuple[list[_Report], dict[str, Site]]:
     with session_scope(engine) as s:
         sites = {site.id: site for site in s.exec(select(Site))}
         docs = list(s.exec(select(Document).order_by(Document.id)))
+        # (no DISTINCT: PostgreSQL cannot compare JSON columns; the dicts dedupe by id)
         captures = {c.id: c for c in s.exec(
-            select(Capture).join(Document, Document.capture_id == Capture.id).distinct())}
+            select(Capture).join(Document, Document.capture_id == Capture.id))}
         originals = {c.id: c for c in s.exec(
             select(original).join(Capture, Capture.revisit_of == original.id)
-            .join(Document, Document.capture_id == Capture.id).distinct())}
+            .join(Document, Document.capture_id == Capture.id))}
         chosen: dict[str, Extraction] = {}
         for ex in s.exec(select(Extraction).order_by(Extraction.id)):
             old = chosen.get(ex.sha256)
