@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from extract.cells import ParsedDocument, Row
 from extract.detect import decode_text
 from extract.readers.grid import Span, clean_text, expand
+from extract.template import label_norm
 
 # Known CMS body containers, most specific first (site-structures.md §2.5, §3).
 BODY_SELECTORS: tuple[str, ...] = (
@@ -239,7 +240,7 @@ def _anchor_nodes(soup: BeautifulSoup) -> list[Tag]:
             seen.add(id(parent))
             anchors.append(parent)
     for table in soup.find_all("table"):
-        if not table.find("table") and TABLE_WORDS.search(table.get_text("")):
+        if not table.find("table") and TABLE_WORDS.search(label_norm(table.get_text(""))):
             anchors.append(table)
     return anchors if len(anchors) >= 2 else []
 
@@ -281,7 +282,7 @@ def _data_tables(body: Tag, *, strict: bool) -> Iterable[Tag]:
             continue  # a layout table around the real one
         if _hidden(table):
             continue
-        if strict and len(set(TABLE_WORDS.findall(table.get_text("")))) < 2:
+        if strict and len(set(TABLE_WORDS.findall(label_norm(table.get_text(""))))) < 2:
             continue  # no headings found: read only tables that look like template tables
         yield table
 

@@ -155,7 +155,7 @@ LAYOUTS: list[Layout] = [
     Layout("html-fullwidth", values="fullwidth"),
     # exact=False: readers/html.py keeps only tables whose text has simplified headings when it
     # finds no article body, so a traditional page loses 表二/表四 there (flagged, reported)
-    Layout("html-traditional", trad=True, exact=False),
+    Layout("html-traditional", trad=True),
     Layout("html-gbk", fmt="html-gbk"),
     Layout("html-gbk-meta-charset", fmt="html-gbk5", values="units"),
     Layout("html-narrative", narrative=True),
