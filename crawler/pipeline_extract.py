@@ -32,6 +32,10 @@ def archived_bytes(app: App, capture: Capture) -> bytes:
     return read_body(app.paths, holder)
 
 
+# Outcomes that depend on this machine, not on the document: tried again on every run.
+RETRY_STATUSES = ("needs_converter",)
+
+
 def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, int]]:
     """(sha256, capture id) of each distinct document version that needs extracting."""
     from extract import EXTRACTOR_VERSION
@@ -39,7 +43,8 @@ def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, in
     with session_scope(app.engine) as session:
         docs = session.exec(select(Document).order_by(Document.id)).all()
         done = set() if redo_all else set(session.exec(
-            select(Extraction.sha256).where(Extraction.extractor_version == EXTRACTOR_VERSION)))
+            select(Extraction.sha256).where(Extraction.extractor_version == EXTRACTOR_VERSION,
+                                            Extraction.status.not_in(RETRY_STATUSES))))
         todo: dict[str, int] = {}
         for doc in docs:
             if doc.sha256 not in done and doc.sha256 not in todo:

@@ -63,7 +63,9 @@ def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = Non
     return result
 
 
-_STATUSES = ("ok", "partial", "no_tables", "not_a_report", "needs_ocr", "error")
+# needs_converter: a DOC/WPS file and no LibreOffice here; unsupported: a format no reader has.
+_STATUSES = ("ok", "partial", "no_tables", "not_a_report", "needs_ocr", "needs_converter",
+             "unsupported", "error")
 
 
 def _empty(sha: str, fmt: str, status: str) -> dict[str, Any]:

@@ -107,3 +107,11 @@ def test_doc_conversion_round_trip(tmp_path) -> None:  # pragma: no cover - need
     doc = read_document((tmp_path / "r.doc").read_bytes(), "doc")
     assert doc.format == "doc"
     assert values(find_row(doc.rows, "一、本年新收")) == ["5", "2", "7"]
+
+
+def test_doc_without_converter_is_a_status_of_its_own(monkeypatch) -> None:
+    from extract.api import extract_bytes
+
+    monkeypatch.setattr("extract.readers.office.shutil.which", lambda name: None)
+    result = extract_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1024, name="r.doc")
+    assert result["status"] == "needs_converter" and result["metrics"] == []
