@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 
 from scrapy import signals
 
+from crawler.storage_access import crawl_engine, crawl_paths
 from storage import crud
 from storage.archive import Exchange, WarcArchive
-from storage.config import resolve
-from storage.db import init_db, make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Capture
 
 if TYPE_CHECKING:
@@ -54,16 +54,15 @@ class WarcArchiveMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcArchiveMiddleware:
-        paths = resolve(crawler.settings.get("GONGKAI_DATA") or os.environ.get("GONGKAI_DATA"))
+        paths = crawl_paths(crawler.settings)
         run = os.environ.get("GONGKAI_RUN_ID")
         run_id = int(run) if run else None
-        engine = make_engine(paths.db_url)
-        init_db(engine)
+        engine = crawl_engine(crawler.settings)
         archive = WarcArchive(paths.warc_dir, run_id=run_id,
                               max_file_bytes=crawler.settings.getint(
                                   "WARC_MAX_FILE_BYTES", 256 * 1024 * 1024),
                               fsync=crawler.settings.getbool("WARC_FSYNC", True))
-        mw = cls(archive, engine, run_id, os.environ.get("GONGKAI_SITE_ID"))
+        mw = cls(archive, engine, run_id, None)  # the site comes with each request's meta
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
 

@@ -10,7 +10,6 @@ List pages (roles list/home/nav/proxy) are always re-read: they are where change
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -21,9 +20,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from sqlmodel import select
 from twisted.internet.threads import deferToThread
 
+from crawler.storage_access import crawl_engine, crawl_paths
 from storage.archive import read_record
-from storage.config import resolve
-from storage.db import init_db, make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Capture
 
 if TYPE_CHECKING:
@@ -79,9 +78,8 @@ class IncrementalMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
-        paths = resolve(crawler.settings.get("GONGKAI_DATA") or os.environ.get("GONGKAI_DATA"))
-        engine = make_engine(paths.db_url)
-        init_db(engine)
+        paths = crawl_paths(crawler.settings)
+        engine = crawl_engine(crawler.settings)
         mw = cls(engine, paths.warc_dir, crawler.settings.getbool("GONGKAI_INCREMENTAL", True))
         crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
         return mw

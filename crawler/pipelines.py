@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from scrapy.exceptions import DropItem
 
 from crawler.items import ReportDocument
+from crawler.storage_access import crawl_engine
 from storage import crud
-from storage.config import resolve
-from storage.db import init_db, make_engine, session_scope
+from storage.db import session_scope
 from storage.models import Capture
 
 if TYPE_CHECKING:
@@ -28,10 +27,7 @@ class ReportDocumentPipeline:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ReportDocumentPipeline:
-        paths = resolve(crawler.settings.get("GONGKAI_DATA") or os.environ.get("GONGKAI_DATA"))
-        engine = make_engine(paths.db_url)
-        init_db(engine)
-        return cls(engine)
+        return cls(crawl_engine(crawler.settings))
 
     def process_item(self, item: ReportDocument) -> ReportDocument:
         if not isinstance(item, ReportDocument):
