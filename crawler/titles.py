@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-# Traditional forms seen on mirror/converted copies of the same pages.
-_TRAD = str.maketrans("開報務資訊區縣門機關於編發單廳閱覽", "开报务资讯区县门机关于编发单厅阅览")
+from extract.template import simplified
+
+# Years written in Chinese numerals (二〇二三年).
 _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678" + "9")
 
 # The report phrase: (政府)信息公开(工作)(年度)(工作)(年度)报告, anchored at the end.
@@ -30,7 +31,7 @@ _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|�
 
 def normalise(title: str) -> str:
     """One line, no spacing, simplified, with Chinese-numeral years turned into digits."""
-    text = re.sub(r"\s+|/|／|\|", "", title or "").translate(_TRAD)
+    text = simplified(re.sub(r"\s+|/|／|\|", "", title or ""))
     return re.sub(r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS),
                   text)
 

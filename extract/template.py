@@ -18,7 +18,7 @@ _TRAD_PAIRS = (
     "辦办織织構构組组違违繼继續续無无糾纠確确沒没補补罰罚額额書书複复圖图價价傳传員员長长勞劳動动"
     "醫医療疗衛卫環环稅税銀银標标準准財财農农廳厅辭辞歸归檔档樣样優优歷历擔担稱称讓让興兴態态質质"
     "設设諮谘觀观點点聞闻廣广電电視视場场創创繳缴納纳簽签輪轮則则貫贯徹彻導导領领協协調调簡简種种"
-    "監监測测評评"
+    "監监測测評评編编覽览"
 )
 _TRAD = str.maketrans(
     "開與處報請數據規範許強費結轉總計機關權護務過執詢項決訴議維審復訟應實際區屬國險類內論現製廢"
@@ -28,6 +28,11 @@ _TRAD = str.maketrans(
     "营况围门户网齐单据职责条纪录检查发布布阅讯系统众众联系乡镇县为这个会对于从业写号级将后当时间"
     "问题说该请托认识读证据资讯产产据产经营济体获举访复里" + _TRAD_PAIRS[1::2],
 )
+
+
+def simplified(text: str) -> str:
+    """Traditional characters seen in mirrored reports → simplified (one table for all)."""
+    return text.translate(_TRAD)
 
 
 def label_norm(text: str) -> str:
