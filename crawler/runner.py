@@ -227,7 +227,7 @@ def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> N
                         and not info.get("lists_unparsed") and not info.get("failed")
                         and not info.get("blocked"))
             seen = {r["url"] for r in info.get("reports", [])} if complete else None
-            outcome = mark_run_outcome(session, run_id, site_id, seen)
+            outcome = mark_run_outcome(session, run_id, site_id, seen, info.get("gone") or {})
             info["withdrawn"] = outcome.withdrawn
 
 

@@ -76,6 +76,7 @@ class Item:
     also_in: list[str] = field(default_factory=list)  # further columns listing the same URL
     version: int = 1
     removed: bool = False
+    listed_only: bool = False  # removed, yet the list still links it (a dead link)
 
     @property
     def is_report(self) -> bool:

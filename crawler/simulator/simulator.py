@@ -193,6 +193,7 @@ class Simulator:
         """A new report at the top of the site's 年报 list (title/year/agency/body_html/column)."""
         return self.site(site_id).add_report(**kw)
 
-    def remove_report(self, report_id: str) -> None:
-        """Withdraw a report: its page/file answer 404 and it leaves the lists."""
-        self._app_of_report(report_id).remove_report(report_id)
+    def remove_report(self, report_id: str, *, keep_listed: bool = False) -> None:
+        """Withdraw a report: its page/file answer 404 and it leaves the lists (or, with
+        `keep_listed`, the list still links it: a dead link)."""
+        self._app_of_report(report_id).remove_report(report_id, keep_listed=keep_listed)

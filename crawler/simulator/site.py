@@ -124,7 +124,8 @@ class SiteApp:
             col.items.sort(key=lambda i: (self.items[i].published, i), reverse=True)
 
     def visible(self, col: Column) -> list[Item]:
-        return [self.items[i] for i in col.items if not self.items[i].removed]
+        return [self.items[i] for i in col.items
+                if not self.items[i].removed or self.items[i].listed_only]
 
     def modified(self, item: Item) -> datetime:
         """Last-Modified: publication time, moved on one day per edit."""
@@ -193,10 +194,10 @@ class SiteApp:
                 item.body_html += f"\n<p>（本文已于发布后第{item.version - 1}次更正。）</p>"
             return self.report_of(item)
 
-    def remove_report(self, report_id: str) -> None:
+    def remove_report(self, report_id: str, *, keep_listed: bool = False) -> None:
         with self.lock:
             item = self._item_for(report_id)
-            item.removed = True
+            item.removed, item.listed_only = True, keep_listed
             for f in item.files:
                 self.files.pop(f"{f.key}.{f.ext}", None)
 

@@ -227,8 +227,13 @@ class ReportSpider(scrapy.Spider):
             response = getattr(failure.value, "response", None)
             status = response.status if response is not None else None
             self.crawler.stats.inc_value(f"gongkai/{site_id}/failed")
-            if request.meta.get("gongkai_role") in ("list", "home"):
+            role = request.meta.get("gongkai_role")
+            if role in ("list", "home", "proxy"):  # a list window lost: absence proves nothing
                 self.crawler.stats.inc_value(f"gongkai/{site_id}/lists_failed")
+            if role in ("article", "file") and status in (404, 410):  # listed, but gone
+                gone = self.crawler.stats.get_value(f"gongkai/{site_id}/gone") or {}
+                gone[request.url] = status
+                self.crawler.stats.set_value(f"gongkai/{site_id}/gone", gone)
             self.logger.warning("failed %s (%s): %s", request.url, status, failure.value)
         elif reason == "robots":
             self.crawler.stats.inc_value(f"gongkai/{site_id}/robots_refusals")

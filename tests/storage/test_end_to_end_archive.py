@@ -182,3 +182,20 @@ def _index(text: str) -> set[tuple[str, ...]]:
         rows.add((key, ts, f["offset"], f["length"], f["digest"], f["status"],
                   Path(f["filename"]).name, f.get("requestBody", "")))
     return rows
+
+
+def test_listed_report_answering_404_is_withdrawn_with_the_status(site: Site) -> None:
+    site.crawl()
+    report = next(r for r in site.sim.reports if r.format == "html")
+    site.sim.remove_report(report.report_id, keep_listed=True)  # the list keeps a dead link
+    site.crawl()
+    with Session(site.engine) as s:
+        doc = s.exec(select(Document).where(Document.url == report.url)).one()
+        assert doc.status == "withdrawn" and (doc.withdrawn_reason or "").startswith("http 404")
+        others = s.exec(select(Document).where(Document.url != report.url)).all()
+        assert others and all(d.status == "current" for d in others)  # a failed run withdraws
+    latest = site.gongkai("show", report.url, "--out", str(site.data / "dead"))
+    assert latest.exit_code == 0 and json.loads(latest.output)["status"] == 404  # the evidence
+    kept = site.gongkai("show", report.sha256, "--out", str(site.data / "kept"))
+    assert kept.exit_code == 0  # and the report as it was published
+    assert hashlib.sha256((site.data / "kept").read_bytes()).hexdigest() == report.sha256
