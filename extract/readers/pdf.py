@@ -6,7 +6,9 @@ Why the extra work over ``page.extract_tables()``:
   bboxes into row/column spans so labels spanning rows repeat and values never duplicate;
 * 表三 usually breaks across pages: a table that starts at the top of a page with the same
   columns as the table ending the previous page is its continuation — joined, its repeated
-  header rows dropped, and the row labels cut by the page break carried over;
+  header rows dropped, and the row labels cut by the page break carried over; blank rows
+  (the sliver LibreOffice leaves under a cut row-spanning label) are dropped and the grid
+  re-indexed, else every cell below counts as a row-spanning copy and its number is blanked;
 * fake-bold text is printed twice (``dedupe_chars``); fonts without a ToUnicode map print
   ``(cid:N)`` or U+FFFD, in which case another text source is tried and recorded;
 * a PDF with no text layer is a scan: ``needs_ocr``, never guessed numbers.
@@ -258,15 +260,55 @@ def _refill_cells_from_pdfium(data: bytes, tables: list[_Table]) -> None:
         for number, spans in by_page.items():
             page = doc[number - 1]
             textpage = page.get_textpage()
-            height = page.get_height()
+            box = page.get_mediabox()
+            rotation = page.get_rotation()
             for span in spans:
-                x0, top, x1, bottom = span.extra["bbox"]
-                raw = textpage.get_text_bounded(x0, height - bottom, x1, height - top)
-                span.text = fix_radicals(clean_text(raw.replace("\r\n", "\n")))
+                left, bottom, right, top = _user_rect(span.extra["bbox"], box, rotation)
+                raw = textpage.get_text_bounded(left, bottom, right, top)
+                text = fix_radicals(clean_text(raw.replace("\r\n", "\n")))
+                span.text = _refilled(span.text, text)
             textpage.close()
             page.close()
     finally:
         doc.close()
+
+
+def _user_rect(
+    bbox: tuple[float, float, float, float],
+    mediabox: tuple[float, float, float, float],
+    rotation: int,
+) -> tuple[float, float, float, float]:
+    """A pdfplumber cell bbox (x0, top, x1, bottom) as PDFium's (left, bottom, right, top).
+
+    Why: pdfplumber measures ``top`` down from the MediaBox's height in displayed (rotated)
+    space, PDFium takes unrotated user space; PDFium's own page height is the CropBox's, so
+    flipping with it misplaces every cell of a cropped page and the refill reads nothing.
+    """
+    x0, top, x1, bottom = bbox
+    mx0, my0, mx1, my1 = mediabox
+    if rotation == 90:  # pdfminer's ctm (0, -1, 1, 0, -y0, x1), undone
+        return top + 2 * mx0, x0, bottom + 2 * mx0, x1
+    if rotation == 180:  # ctm (-1, 0, 0, -1, x1, y1)
+        return mx1 + mx0 - x1, top + 2 * my0, mx1 + mx0 - x0, bottom + 2 * my0
+    if rotation == 270:  # ctm (0, 1, -1, 0, y1, -x0)
+        return mx1 - mx0 - bottom, my1 + my0 - x1, mx1 - mx0 - top, my1 + my0 - x0
+    height = my1 - my0
+    return x0, height - bottom, x1, height - top
+
+
+_ASCII_FIGURE_RE = re.compile(r"^[0-9!-/:-@\[-`{-~ ]*[0-9][0-9!-/:-@\[-`{-~ ]*$")
+
+
+def _refilled(old: str, new: str) -> str:
+    """PDFium's text for a cell, but pdfplumber's when PDFium found nothing and it is a figure.
+
+    Why: a missing CJK font garbles only CJK glyphs; ASCII digits read by pdfminer are right,
+    and an empty refill (a glyph just outside the rectangle PDFium was asked about) would turn
+    a printed number into a blank.
+    """
+    if not new and _ASCII_FIGURE_RE.match(old):
+        return old
+    return new
 
 
 def _pdftotext(data: bytes) -> str:
@@ -331,7 +373,7 @@ def _page_tables(page: Any, number: int) -> list[_Table]:
                     for c in cols:
                         if r < len(grid) and c < len(xs) and grid[r][c] is None:
                             grid[r][c] = placed
-        grid = [line for line in grid if not _blank_or_paragraph(line)]
+        grid = _renumber([line for line in grid if not _blank_or_paragraph(line)])
         if not grid:
             continue
         out.append(
@@ -506,28 +548,35 @@ def _join_tables(tables: list[_Table]) -> list[Row]:
     prev: _Table | None = None
     for table in tables:
         grid = table.grid
-        dropped = 0
         if prev is not None and _continues(prev, table):
             while grid and header and _row_key(grid[0]) in header:
                 grid = grid[1:]
-                dropped += 1
             if grid:
                 _carry_labels(prev.grid[-1], grid[0], _column_map(prev.xs, table.xs))
         else:
             index += 1
             offset = 0
             header = _header_keys(grid)
-        rows.extend(grid_rows(_rebase(grid, dropped), index, first_row=offset))
+        rows.extend(grid_rows(_renumber(grid), index, first_row=offset))
         offset += len(grid)
         table.grid = grid
         prev = table
     return rows
 
 
-def _rebase(grid: list[list[Placed | None]], dropped: int) -> list[list[Placed | None]]:
-    """Re-index placed cells after ``dropped`` header rows were cut from the top of a grid."""
-    if not dropped:
-        return grid
+def _renumber(grid: list[list[Placed | None]]) -> list[list[Placed | None]]:
+    """Re-index placed cells after grid lines were cut (blank slivers, repeated headers).
+
+    Why: ``grid_rows`` takes a cell whose origin row is not the current row for a row-spanning
+    copy and blanks its number; a stale origin (a blank sliver dropped above it, as LibreOffice
+    leaves where a row-spanning label crosses a page) would empty every value below.
+    """
+    first: dict[int, int] = {}
+    lines: dict[int, int] = {}
+    for r, line in enumerate(grid):
+        for key in {id(p) for p in line if p is not None}:
+            first.setdefault(key, r)
+            lines[key] = lines.get(key, 0) + 1
     cache: dict[int, Placed] = {}
     out: list[list[Placed | None]] = []
     for line in grid:
@@ -538,7 +587,9 @@ def _rebase(grid: list[list[Placed | None]], dropped: int) -> list[list[Placed |
                 continue
             q = cache.get(id(p))
             if q is None:
-                q = cache[id(p)] = Placed(p.span, max(0, p.row - dropped), p.col)
+                q = p if p.row == first[id(p)] else Placed(p.span, first[id(p)], p.col)
+                p.span.rowspan = max(1, min(p.span.rowspan, lines[id(p)]))
+                cache[id(p)] = q
             new_line.append(q)
         out.append(new_line)
     return out
