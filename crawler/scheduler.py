@@ -79,13 +79,9 @@ class ScheduleConfig:
 
 
 def _site_ids(sites_file: Path) -> list[str]:
-    """The enabled site ids of the registry (crawler.registry when present)."""
-    try:
-        from crawler.registry import load_registry, select_sites
-    except ImportError:
-        raw = yaml.safe_load(sites_file.read_text(encoding="utf-8")) or {}
-        items = raw.get("sites", raw) if isinstance(raw, dict) else raw
-        return [str(s["id"]) for s in items if s.get("enabled", True)]
+    """The enabled site ids of the registry."""
+    from crawler.registry import load_registry, select_sites
+
     return [s.id for s in select_sites(load_registry(sites_file, strict=False))]
 
 

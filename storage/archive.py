@@ -222,11 +222,6 @@ class WarcArchive:
             self._fh.seek(ref.offset)
             self._sync()
 
-    # -------------------------------------------------------------- reading
-    def read_payload(self, warc_file: str, offset: int,
-                     length: int | None = None) -> tuple[StatusAndHeaders, bytes]:
-        """The HTTP headers and the payload bytes of the record at `offset`, as captured."""
-        return read_record(self.folder / warc_file, offset, length)
 
 
 def read_record(path: Path, offset: int,

@@ -31,7 +31,7 @@ from sqlmodel import Session, select
 import storage
 from storage.archive import WARC_SUFFIX, lock_file
 from storage.config import Paths
-from storage.models import Capture, CrawlRun, Manifest, utcnow
+from storage.models import Capture, CrawlRun, Manifest
 from storage.records import TornRecord, iter_records
 
 FORMAT = "gongkai-manifest/1"
@@ -250,16 +250,3 @@ def write_run_manifest(app_paths: Paths, session: Session, run_id: int) -> SealR
 def recover(app_paths: Paths, session: Session) -> SealReport:
     """Start of a run (and `verify`): seal what killed runs left, cutting torn tails."""
     return seal(app_paths, session, run_id=None)
-
-
-def mark_aborted_runs(session: Session, live_run_ids: set[int] | None = None) -> list[int]:
-    """Mark runs still 'running' (other than the live ones given) as aborted; return their ids."""
-    ids = []
-    for run in session.exec(select(CrawlRun).where(CrawlRun.status == "running")):
-        if live_run_ids and run.id in live_run_ids:
-            continue
-        run.status, run.finished_at = "aborted", run.finished_at or utcnow()
-        session.add(run)
-        ids.append(run.id or 0)
-    session.commit()
-    return ids

@@ -55,9 +55,3 @@ def mark_run_outcome(session: Session, run_id: int | None, site_id: str,
         outcome.withdrawn.append(doc.url)
     session.flush()
     return outcome
-
-
-def versions_of(session: Session, url: str) -> list[Document]:
-    """Every archived version of the report at `url`, oldest first."""
-    return list(session.exec(select(Document).where(Document.url == url)
-                             .order_by(Document.first_seen, Document.id)))
