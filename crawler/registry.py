@@ -121,9 +121,18 @@ def parse_registry(data: Any) -> tuple[list[SiteEntry], list[str]]:
     return entries, problems
 
 
+def read_registry(path: str | Path) -> tuple[list[SiteEntry], list[str]]:
+    """Entries and problems of a sites.yaml file (a YAML syntax error is a problem too)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        return [], [f"{path}: not valid YAML: {exc}"]
+    return parse_registry(data)
+
+
 def load_registry(path: str | Path, *, strict: bool = True) -> list[SiteEntry]:
     """Read sites.yaml; with `strict`, any problem raises RegistryError."""
-    entries, problems = parse_registry(yaml.safe_load(Path(path).read_text(encoding="utf-8")))
+    entries, problems = read_registry(path)
     if strict and problems:
         raise RegistryError(problems)
     return entries

@@ -36,12 +36,9 @@ def sites_group() -> None:
 @click.pass_obj
 def check_command(app: App, file: str, do_probe: bool) -> None:
     """Report unknown platforms, bad region codes, duplicate ids (and unreachable URLs)."""
-    import yaml
+    from crawler.registry import read_registry
 
-    from crawler.registry import parse_registry
-
-    with open(file, encoding="utf-8") as fh:
-        entries, problems = parse_registry(yaml.safe_load(fh))
+    entries, problems = read_registry(file)
     if do_probe:
         for entry in entries:
             for url in entry.start_urls:

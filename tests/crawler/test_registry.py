@@ -56,6 +56,14 @@ def test_sites_check_command(tmp_path):
     assert ok.exit_code == 0, ok.output
 
 
+def test_sites_check_names_a_yaml_syntax_error(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("sites:\n  - id: a\n    name: [unclosed\n", "utf-8")
+    result = CliRunner().invoke(main, ["sites", "check", str(path)])
+    assert result.exit_code == 1 and "not valid YAML" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
 def test_sites_check_probe_reports_unreachable(tmp_path):
     path = tmp_path / "s.yaml"
     entry = {**GOOD, "start_urls": ["http://127.0.0.1:9/"]}  # discard port: refused
