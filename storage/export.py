@@ -168,8 +168,8 @@ def _published(r: _Report) -> tuple[date | None, str | None]:
 
 REPORT_COLUMNS: list[tuple[str, Kind]] = [
     ("document_id", "int"), ("site_id", "str"), ("site_name", "str"), ("region_code", "str"),
-    ("agency", "str"), ("agency_kind", "str"), ("year", "int"), ("title", "str"),
-    ("url", "str"), ("found_on", "str"), ("listed_date", "str"), ("publication_date", "date"),
+    ("agency", "str"), ("agency_kind", "str"), ("year", "int"), ("listed_year", "int"),
+    ("year_disagrees", "bool"), ("title", "str"), ("url", "str"), ("found_on", "str"), ("listed_date", "str"), ("publication_date", "date"),
     ("publication_date_source", "str"), ("first_seen", "datetime"), ("last_seen", "datetime"),
     ("sha256", "str"), ("media_type", "str"), ("format", "str"), ("template", "str"),
     ("extractor_version", "str"), ("extraction_status", "str"), ("extraction_error", "str"),
@@ -252,6 +252,10 @@ def reports_table(reports: list[_Report], all_reports: list[_Report],
             "first_seen": d.first_seen, "last_seen": d.last_seen, "sha256": d.sha256,
             "media_type": d.media_type, "format": ex.format if ex else None,
             "template": ex.template if ex else None,
+            # the list title's year against the document's own: a disagreement is shown, since
+            # `year` silently prefers the document (its title and 统计期限)
+            "listed_year": d.year,
+            "year_disagrees": bool(ex and ex.year and d.year and ex.year != d.year),
             "extractor_version": ex.extractor_version if ex else None,
             "extraction_status": ex.status if ex else "not_extracted",
             "extraction_error": ex.error if ex else None,

@@ -23,3 +23,14 @@ def test_short_agency_names_are_not_compared_across_districts() -> None:
     previous = _previous_map([a21, a23, b22])
     assert previous[2] is a21  # nearest earlier year of the same district, not b22
     assert 3 not in previous and 1 not in previous
+
+
+def test_a_list_year_that_disagrees_with_the_document_is_shown() -> None:
+    from storage.export import reports_table
+
+    agree, differ = _report(1, "330105", "区统计局", 2023), _report(2, "330105", "区财政局", 2023)
+    agree.doc.year, differ.doc.year = 2023, 2022  # the list title said 2022
+    rows = {row["document_id"]: row for row in reports_table([agree, differ], [agree, differ],
+                                                             None).rows}
+    assert rows[1]["year_disagrees"] is False and rows[2]["year_disagrees"] is True
+    assert rows[2]["year"] == 2023 and rows[2]["listed_year"] == 2022
