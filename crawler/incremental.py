@@ -57,6 +57,13 @@ def known_documents(engine: Engine, site_ids: list[str]) -> dict[str, Known]:
                                                   Capture.status == 200).order_by(Capture.id))
         captures = list(rows)
         by_id = {c.id: c for c in captures}
+        # a revisit may point at bytes first archived for another site (the same PDF is often
+        # republished on the district and the department sites)
+        elsewhere = sorted({c.revisit_of for c in captures if c.record_type == "revisit"
+                            and c.revisit_of and c.revisit_of not in by_id})
+        for i in range(0, len(elsewhere), 1000):
+            by_id.update((c.id, c) for c in session.exec(
+                select(Capture).where(Capture.id.in_(elsewhere[i:i + 1000]))))  # type: ignore
         for cap in captures:
             body = by_id.get(cap.revisit_of) if cap.record_type == "revisit" else cap
             if body is None or body.record_type != "response":

@@ -7,6 +7,7 @@ import yaml
 
 from crawler.cli.context import App
 
+DEMO_PORT_BASE = 47800  # the simulator's hosts listen on 127.0.0.N:47800+i
 # Fast and deterministic against loopback; real crawls keep the polite defaults.
 DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1,
                  "LOG_LEVEL": "WARNING"}
@@ -23,8 +24,14 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
 
     app: App = ctx.obj
     app.paths.data.mkdir(parents=True, exist_ok=True)
-    with Simulator(platforms=platforms) as sim:
+    try:  # stable addresses: a second demo on the same data folder is an incremental crawl
+        sim = Simulator(platforms=platforms, port_base=DEMO_PORT_BASE)
         sim.start()
+    except OSError:
+        click.echo(f"ports from {DEMO_PORT_BASE} are taken; using free ports instead")
+        sim = Simulator(platforms=platforms)
+        sim.start()
+    with sim:
         sites_file = app.paths.data / "demo-sites.yaml"
         sites_file.write_text(yaml.safe_dump(sim.registry(), allow_unicode=True, sort_keys=False),
                               encoding="utf-8")
@@ -67,10 +74,14 @@ def summary_lines(app: App, run_report: dict) -> list[str]:
         with_values = s.exec(select(func.count(func.distinct(MetricValue.extraction_id))).where(
             MetricValue.extraction_id.in_(ex_ids))).one()
     sites = run_report.get("sites") or {}
+    totals = run_report.get("totals") or {}
     lines = ["", "gongkai demo summary",
              f"  sites crawled:        {len(sites)}"
              + "".join(f"\n    {sid}: {info.get('outcome', info.get('status', '?'))}"
                        for sid, info in sorted(sites.items()) if isinstance(info, dict)),
+             f"  this crawl:           {totals.get('pages_fetched', 0)} pages, "
+             f"{totals.get('new', 0)} new, {totals.get('changed', 0)} changed, "
+             f"{totals.get('unchanged', 0)} unchanged reports",
              f"  reports found:        {len(current)} ({with_values} with table values)",
              f"  values extracted:     {values}",
              f"  checks failed:        {failed}",

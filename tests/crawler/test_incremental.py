@@ -50,3 +50,21 @@ def test_withdrawn_report_does_not_fail_the_site(harness):
     harness.sim.remove_report(gone.report_id)
     site = harness.crawl()["sites"]["hanweb-gongshu"]
     assert site["outcome"] == "ok" and site["failed"] == 0
+
+
+def test_a_file_shared_by_two_sites_is_revalidated_not_downloaded_again(make_harness):
+    from crawler.runner import run_crawl
+    from tests.crawler.conftest import FAST
+
+    harness = make_harness(platforms=("hanweb", "hanweb-web"))  # both carry the 洪泽 PDF
+    first, other = (s.id for s in harness.sim.sites)
+
+    def crawl(site_id):
+        return run_crawl(harness.app, sites_file=harness.sites_file, site_ids=[site_id],
+                         allow_failures=True, settings_overrides=FAST)["sites"][site_id]
+
+    crawl(first)
+    crawl(other)  # its copy of the shared PDF is archived as a revisit of the first site's
+    again = crawl(other)
+    assert again["new"] == 0 and again["changed"] == 0, again
+    assert again["report_bytes_downloaded"] == 0
