@@ -114,9 +114,14 @@ def find_title(doc: ParsedDocument) -> str | None:
     return None
 
 
+# a sentence about the report, not its title: "本年度报告根据《条例》…编制", "根据…，现公布…"
+_SENTENCE = re.compile(r"^(?:根据|依据|按照|本(?:年度)?报告)|[，。；,;]|《[^》]*条例》")
+
+
 def _is_title(text: str) -> bool:
     norm = label_norm(text)
-    return "信息公开" in norm and bool(_TITLE_HINT.search(norm)) and not norm.startswith("根据")
+    return ("信息公开" in norm and bool(_TITLE_HINT.search(norm))
+            and not _SENTENCE.search(norm))
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -149,9 +154,15 @@ def find_agency(title: str | None) -> str | None:
     return head or None
 
 
+# "现公布区统计局2023年政府信息公开工作年度报告": the opening sentence names the publisher
+_PUBLISHER = re.compile(r"现(?:将|予|向社会)?公布([\u4e00-\u9fff（）()]{2,30}?)(?:19|20)\d{2}年度?"
+                        r"(?:政府|政务)?信息公开")
+
+
 def _compiler(doc: ParsedDocument) -> str | None:
-    """The agency named as the report's compiler, when the title names none."""
-    m = _COMPILER.search(re.sub(r"\s+", "", doc.text[:3000]))
+    """The agency named as the report's compiler or publisher, when the title names none."""
+    head = re.sub(r"\s+", "", doc.text[:3000])
+    m = _COMPILER.search(head) or _PUBLISHER.search(head)
     return m.group(1) if m else None
 
 

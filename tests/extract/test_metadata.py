@@ -25,3 +25,17 @@ def test_year_first_title_and_missing_year():
 def test_spam_agency():
     assert looks_spam("365bet(中国)官方网站")
     assert not looks_spam("上海市人民政府办公厅")
+
+
+def test_a_sentence_about_the_report_is_not_its_title():
+    text = ("本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制，全文\n"
+            "包括总体情况、主动公开政府信息情况等六个部分。\n一、总体情况\n")
+    meta = extract_metadata(ParsedDocument(format="pdf", text=text))
+    assert meta["title"] is None and meta["agency"] is None
+
+
+def test_publisher_named_in_the_opening_sentence():
+    text = ("根据《中华人民共和国政府信息公开条例》规定,现公布区统计局2023年政府信息公开工作年度报告。"
+            "本报告由总体情况等六部分组成。\n一、总体情况\n")
+    meta = extract_metadata(ParsedDocument(format="text", text=text))
+    assert meta["agency"] == "区统计局" and meta["year"] == 2023
