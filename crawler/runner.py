@@ -160,6 +160,7 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     sites_file = Path(sites_file).resolve()
     sites = select_sites(load_registry(sites_file), site_ids)
     with session_scope(app.engine) as session:
+        crud.mark_dead_runs(session=session)  # a killed crawl never finished its row
         recover(app.paths, session)  # seal what a killed run left before this run writes
     with session_scope(app.engine) as session:
         for site in sites:

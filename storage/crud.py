@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from datetime import datetime
 from typing import Any
 
@@ -34,10 +36,37 @@ def upsert_site(*, session: Session, entry: dict[str, Any]) -> Site:
 
 
 def start_run(*, session: Session, site_ids: list[str]) -> CrawlRun:
-    run = CrawlRun(sites=list(site_ids))
+    """A new run, with the process that runs it (so a killed run can be told from a live one)."""
+    run = CrawlRun(sites=list(site_ids),
+                   report={"pid": os.getpid(), "host": socket.gethostname()})
     session.add(run)
     session.flush()
     return run
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def mark_dead_runs(*, session: Session) -> list[int]:
+    """Runs still `running` whose process on this host is gone (SIGKILL, power cut): aborted."""
+    here, dead = socket.gethostname(), []
+    for run in session.exec(select(CrawlRun).where(CrawlRun.status == "running")):
+        report = run.report or {}
+        pid = report.get("pid")
+        if report.get("host") != here or not isinstance(pid, int) or _alive(pid):
+            continue
+        run.status, run.finished_at = "aborted", run.finished_at or utcnow()
+        run.report = {**report, "aborted_by": "found dead at a later start"}
+        session.add(run)
+        dead.append(run.id or 0)
+    return dead
 
 
 def finish_run(*, session: Session, run_id: int, status: str, report: dict[str, Any]) -> CrawlRun:

@@ -116,9 +116,12 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
     """Recent crawl runs with each site's outcome; exits 1 if a listed run has failures."""
     from sqlmodel import select
 
+    from storage.crud import mark_dead_runs
     from storage.db import session_scope
     from storage.models import CrawlRun
 
+    with session_scope(app.engine) as s:
+        mark_dead_runs(session=s)  # a run whose process was killed is not "running"
     with session_scope(app.engine) as s:
         runs = list(s.exec(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(last)))  # type: ignore[union-attr]
     rows = [run_summary(app, r) for r in runs]
