@@ -18,7 +18,7 @@ from sqlmodel import select
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
-from storage.payload import payload_capture, read_body
+from storage.payload import read_body
 
 if TYPE_CHECKING:
     from crawler.cli.context import App
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 def archived_bytes(app: App, capture: Capture) -> bytes:
     """The decoded body behind a capture (a revisit is followed to its original)."""
     with session_scope(app.engine) as session:
-        holder = payload_capture(session, capture)
+        holder = crud.resolve_original(session=session, capture=capture)
     return read_body(app.paths, holder)
 
 

@@ -1,16 +1,14 @@
-"""The bytes behind a capture: follow a revisit to the record that holds them, undo the
-Content-Encoding. The one way every reader (extraction, export, measures) gets a body.
+"""The decoded body of a payload-holding capture: what extraction and the measures read.
 
 The WARC keeps a body as it crossed the wire; `sha256` (fixity) is of those bytes. Readers of
-the document want it decoded; a revisit record holds no payload, its original does.
+the document want it decoded. (A revisit record holds no payload: follow it first with
+storage.crud.resolve_original.)
 """
 
 from __future__ import annotations
 
 import gzip
 import zlib
-
-from sqlmodel import Session
 
 from storage.archive import read_record
 from storage.config import Paths
@@ -32,18 +30,6 @@ def decode_content(headers: list[tuple[str, str]], payload: bytes) -> bytes:
 
         return brotli.decompress(payload)
     return payload
-
-
-def payload_capture(session: Session, capture: Capture) -> Capture:
-    """The capture whose record holds the bytes (itself, or the original a revisit names)."""
-    seen: set[int] = set()
-    while capture.record_type == "revisit" and capture.revisit_of and capture.id not in seen:
-        seen.add(capture.id or 0)
-        original = session.get(Capture, capture.revisit_of)
-        if original is None:
-            break
-        capture = original
-    return capture
 
 
 def read_body(paths: Paths, capture: Capture, *, decoded: bool = True) -> bytes:
