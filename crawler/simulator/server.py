@@ -122,6 +122,7 @@ class HostServer:
         self.thread.start()
 
     def stop(self) -> None:
-        self.httpd.shutdown()
+        if self.thread.is_alive():  # shutdown() waits for serve_forever: only if it runs
+            self.httpd.shutdown()
+            self.thread.join(timeout=2)
         self.httpd.server_close()
-        self.thread.join(timeout=2)
