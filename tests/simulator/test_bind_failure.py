@@ -9,12 +9,12 @@ from crawler.simulator import Simulator
 
 
 def test_a_taken_port_raises_instead_of_hanging() -> None:
-    with Simulator(platforms=("hanweb",), port_base=0) as probe:  # learn which IP comes first
-        first_ip = probe.sites[0].base_url.split("//")[1].split(":")[0]
-    blocker = socket.socket()
-    blocker.bind((first_ip, 0))
+    with Simulator(platforms=("hanweb",), port_base=0) as probe:  # learn the second host's IP
+        second_ip = sorted(probe.sites[0].hosts)[1].split(":")[0]
+    blocker = socket.socket()  # the second host's port is taken, after the first one bound
+    blocker.bind((second_ip, 0))
     blocker.listen()
-    port = blocker.getsockname()[1]
+    port = blocker.getsockname()[1] - 1
     outcome: list[BaseException | None] = []
 
     def start() -> None:
