@@ -60,6 +60,8 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
     `jobs` isolated workers run side by side (default: one per core, at most 4); results are
     stored from this thread in the pending order, so reruns write identical rows.
     """
+    from extract import EXTRACTOR_VERSION
+    from extract.isolation import error_result
     from extract.worker import ExtractionWorker
 
     counts: Counter[str] = Counter()
@@ -75,9 +77,13 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
         idle.put(worker)
 
     def run(capture: Capture) -> dict[str, Any]:
+        try:  # a missing WARC or a body that does not decode costs this document only
+            data = archived_bytes(app, capture)
+        except (OSError, ValueError) as exc:
+            return error_result(f"archived original unreadable: {exc}", name=capture.url)
         worker = idle.get()
         try:
-            return worker.extract(archived_bytes(app, capture), name=capture.url)
+            return worker.extract(data, name=capture.url)
         finally:
             idle.put(worker)
 
@@ -88,6 +94,7 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
             for (sha, capture), result in zip(
                     found, pool.map(run, [c for _s, c in found]), strict=True):
                 result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
+                result.setdefault("extractor_version", EXTRACTOR_VERSION)
                 with session_scope(app.engine) as session:
                     crud.save_extraction(session=session, result=result)
                 status = result.get("status") or "error"

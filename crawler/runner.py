@@ -107,12 +107,15 @@ def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
             pending.clear()  # batches not started stay unstarted
             if not running:
                 break
-        while pending and len(running) < parallel:
+        while pending and len(running) < parallel and stop.requested is None:
             index, (cmd, env, log) = pending.pop(0)
             with open(log, "wb") as fh:
                 proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=fh,
                                         stderr=subprocess.STDOUT)
             running[proc.pid] = (index, proc, time.monotonic())
+            if stop.requested == signal.SIGTERM:  # it came while this one was starting
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(proc.pid, signal.SIGTERM)
         ended = _reap(list(running))
         if ended is None:
             time.sleep(0.05)
@@ -188,11 +191,13 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
         processes[n].update(platform=platform, sites=[s.id for s in group])
         if data.get("peak_rss_kb"):
             processes[n]["max_rss_kb"] = data["peak_rss_kb"]
+        # a batch that did not end normally may have lost items: its lists prove no absence
+        clean = processes[n].get("returncode") == 0 and data.get("finish_reason") == "finished"
         for site in group:
             counts = data.get("sites", {}).get(site.id)
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
             per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
-                                 **(counts or {})}
+                                 "clean_finish": clean, **(counts or {})}
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:
@@ -224,9 +229,10 @@ def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> N
         for site_id, info in per_site.items():
             # any failed request (a list page, a dataproxy window, a report) may hide a
             # listed report: then absence from the lists proves nothing
-            complete = (info["outcome"] == "ok" and not info.get("lists_failed")
-                        and not info.get("lists_unparsed") and not info.get("failed")
-                        and not info.get("blocked"))
+            complete = (info["outcome"] == "ok" and info.get("clean_finish")
+                        and not any(info.get(k) for k in (
+                            "lists_failed", "lists_unparsed", "failed", "blocked",
+                            "spider_errors", "items_dropped")))
             seen = {r["url"] for r in info.get("reports", [])} if complete else None
             outcome = mark_run_outcome(session, run_id, site_id, seen, info.get("gone") or {})
             info["withdrawn"] = outcome.withdrawn

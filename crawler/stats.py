@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 COUNTERS = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed",
             "blocked", "bytes_downloaded", "report_bytes_downloaded", "robots_refusals",
             "not_modified", "lists_unparsed", "lists_failed", "offsite_dropped",
-            "entries_matched", "retry_after", "throttled_out")
+            "entries_matched", "retry_after", "throttled_out", "items_dropped", "spider_errors")
 
 
 def _site(request: Request) -> str | None:
@@ -60,6 +60,9 @@ class SiteStats:
         crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
         crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(ext.item_lost, signal=signals.item_dropped)
+        crawler.signals.connect(ext.item_lost, signal=signals.item_error)
+        crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
@@ -73,6 +76,18 @@ class SiteStats:
         site = _site(request)
         if site:
             self.sites[site]["bytes_downloaded"] += len(data)
+
+    def item_lost(self, item: Any, response: Any, spider: Any, **_kw: Any) -> None:
+        """A report found but not recorded (dropped, or a pipeline failed): never absent."""
+        site = getattr(item, "site_id", None)
+        if site:
+            self.sites[site]["items_dropped"] += 1
+
+    def spider_error(self, failure: Any, response: Any, spider: Any) -> None:
+        """A callback raised: whatever that page listed was not seen."""
+        site = response.meta.get("gongkai_site_id") if response is not None else None
+        if site:
+            self.sites[site]["spider_errors"] += 1
 
     def item_scraped(self, item: Any, response: Any, spider: Any) -> None:
         if not isinstance(item, ReportDocument):

@@ -176,7 +176,7 @@ def extract_isolated(
     try:
         fmt, refusal = preflight(data, max_bytes=max_bytes)
     except Exception as exc:  # defensive: preflight must not break the batch either
-        return error_result(f"preflight failed: {exc}", name=name)
+        return complete_contract(error_result(f"preflight failed: {exc}", name=name), data)
     if refusal:
         return complete_contract(error_result(refusal, name=name, fmt=fmt), data)
     mismatch = type_mismatch(name, fmt)

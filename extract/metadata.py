@@ -120,8 +120,9 @@ _SENTENCE = re.compile(r"^(?:根据|依据|按照|本(?:年度)?报告)|[，。�
 
 def _is_title(text: str) -> bool:
     norm = label_norm(text)
+    bare = re.sub(r"[（(][^（）()]*[)）]", "", norm)  # "（更正版，2024年3月）" is still a title
     return ("信息公开" in norm and bool(_TITLE_HINT.search(norm))
-            and not _SENTENCE.search(norm))
+            and not _SENTENCE.search(bare))
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -163,7 +164,8 @@ def _compiler(doc: ParsedDocument) -> str | None:
     """The agency named as the report's compiler or publisher, when the title names none."""
     head = re.sub(r"\s+", "", doc.text[:3000])
     m = _COMPILER.search(head) or _PUBLISHER.search(head)
-    return m.group(1) if m else None
+    name = m.group(1) if m else None
+    return None if name is None or name.startswith(("本", "我", "该")) else name  # 本单位, 我局
 
 
 def find_published(doc: ParsedDocument, year: int | None = None) -> str | None:

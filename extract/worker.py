@@ -104,7 +104,7 @@ class ExtractionWorker:
         try:
             fmt, refusal = preflight(data)
         except Exception as exc:
-            return error_result(f"preflight failed: {exc}", name=name)
+            return complete_contract(error_result(f"preflight failed: {exc}", name=name), data)
         if refusal:
             return complete_contract(error_result(refusal, name=name, fmt=fmt), data)
         result = self._ask(data, name)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert
@@ -38,20 +39,31 @@ def upsert_site(*, session: Session, entry: dict[str, Any]) -> Site:
 def start_run(*, session: Session, site_ids: list[str]) -> CrawlRun:
     """A new run, with the process that runs it (so a killed run can be told from a live one)."""
     run = CrawlRun(sites=list(site_ids),
-                   report={"pid": os.getpid(), "host": socket.gethostname()})
+                   report={"pid": os.getpid(), "host": socket.gethostname(),
+                           "process": process_identity(os.getpid())})
     session.add(run)
     session.flush()
     return run
 
 
-def _alive(pid: int) -> bool:
+def process_identity(pid: int) -> str | None:
+    """Boot id + start time of a process: a reused pid (a restarted container) differs."""
+    try:
+        boot = Path("/proc/sys/kernel/random/boot_id").read_text("ascii").strip()
+        stat = Path(f"/proc/{pid}/stat").read_text("ascii", errors="replace")
+    except OSError:
+        return None
+    return f"{boot}:{stat.rsplit(')', 1)[-1].split()[19]}"  # field 22, after the comm field
+
+
+def _alive(pid: int, identity: str | None) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return identity is None or process_identity(pid) in (None, identity)
 
 
 def mark_dead_runs(*, session: Session) -> list[int]:
@@ -60,7 +72,8 @@ def mark_dead_runs(*, session: Session) -> list[int]:
     for run in session.exec(select(CrawlRun).where(CrawlRun.status == "running")):
         report = run.report or {}
         pid = report.get("pid")
-        if report.get("host") != here or not isinstance(pid, int) or _alive(pid):
+        if (report.get("host") != here or not isinstance(pid, int)
+                or _alive(pid, report.get("process"))):
             continue
         run.status, run.finished_at = "aborted", run.finished_at or utcnow()
         run.report = {**report, "aborted_by": "found dead at a later start"}

@@ -130,8 +130,9 @@ def _load(engine: Engine) -> tuple[list[_Report], dict[str, Site]]:
         ex = chosen.get(d.sha256)
         eid = ex.id if ex else None
         cap = captures.get(d.capture_id)
+        # a revisit whose original is missing has no payload to point at: nulls, not its record
         holder = originals.get(cap.revisit_of) if cap and cap.record_type == "revisit" else cap
-        reports.append(_Report(d, sites.get(d.site_id), cap, holder or cap, ex,
+        reports.append(_Report(d, sites.get(d.site_id), cap, holder, ex,
                                metrics.get(eid, []) if eid else [],
                                checks.get(eid, []) if eid else []))
     return reports, sites

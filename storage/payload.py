@@ -15,8 +15,24 @@ from storage.config import Paths
 from storage.models import Capture
 
 
+class UndecodableBody(ValueError):
+    """The archived body does not decode with the encoding its headers name (corrupt or cut)."""
+
+
 def decode_content(headers: list[tuple[str, str]], payload: bytes) -> bytes:
-    """Undo a Content-Encoding (gzip, deflate, br); identity and unknown ones pass through."""
+    """Undo a Content-Encoding (gzip, deflate, br); identity and unknown ones pass through.
+
+    A body that does not decode raises UndecodableBody, one error for every codec.
+    """
+    try:
+        return _decode(headers, payload)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise UndecodableBody(f"body does not decode: {exc}") from exc
+    except Exception as exc:  # brotli.error and other codec-specific failures
+        raise UndecodableBody(f"body does not decode: {type(exc).__name__}: {exc}") from exc
+
+
+def _decode(headers: list[tuple[str, str]], payload: bytes) -> bytes:
     encoding = next((v.lower() for k, v in headers if k.lower() == "content-encoding"), "")
     if "gzip" in encoding:
         return gzip.decompress(payload)

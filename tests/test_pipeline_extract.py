@@ -32,3 +32,18 @@ def test_missing_outdated_and_machine_dependent_outcomes_are_pending(tmp_path) -
     assert pending == {fresh, old, no_converter}
     assert {sha for sha, _c in pending_documents(app, redo_all=True)} == {
         fresh, done, old, no_converter}
+
+
+def test_an_unreadable_original_costs_only_its_document(tmp_path) -> None:
+    from sqlmodel import select
+
+    from crawler.pipeline_extract import extract_pending
+
+    app = App.from_option(str(tmp_path))
+    missing = _archive_one(app, 7)  # its WARC file does not exist
+    counts = extract_pending(app, timeout=30)
+    assert counts == {"error": 1}
+    with session_scope(app.engine) as s:
+        ex = s.exec(select(Extraction).where(Extraction.sha256 == missing)).one()
+    assert ex.status == "error" and "unreadable" in (ex.error or "")
+    assert ex.extractor_version == EXTRACTOR_VERSION

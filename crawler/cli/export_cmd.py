@@ -43,7 +43,7 @@ class NarrativeReader:
                                             target="crawler.pipeline_extract:narrative_job")
         try:
             data = archived_bytes(self.app, capture)
-        except (OSError, ValueError):  # an unreadable original has no overlap; export goes on
+        except (OSError, ValueError):  # missing or undecodable original: no overlap, export goes on
             return None
         result = self._worker.extract(data)
         text = result.get("narrative")

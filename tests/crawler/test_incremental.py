@@ -68,3 +68,14 @@ def test_a_file_shared_by_two_sites_is_revalidated_not_downloaded_again(make_har
     again = crawl(other)
     assert again["new"] == 0 and again["changed"] == 0, again
     assert again["report_bytes_downloaded"] == 0
+    assert again["not_modified"] == again["reports_found"]  # revalidated (304), not re-fetched
+
+
+def test_a_crawl_cut_short_withdraws_nothing(harness):
+    harness.crawl()
+    cut = harness.crawl(CLOSESPIDER_PAGECOUNT=8)["sites"]["hanweb-gongshu"]  # stops early
+    assert cut["reports_found"] < len(harness.sim.reports)
+    assert cut["clean_finish"] is False and cut["withdrawn"] == []
+    with harness.db() as db:
+        statuses = {row[0] for row in db.execute("select status from document")}
+    assert statuses == {"current"}

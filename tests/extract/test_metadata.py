@@ -39,3 +39,11 @@ def test_publisher_named_in_the_opening_sentence():
             "本报告由总体情况等六部分组成。\n一、总体情况\n")
     meta = extract_metadata(ParsedDocument(format="text", text=text))
     assert meta["agency"] == "区统计局" and meta["year"] == 2023
+
+
+def test_self_references_are_no_agency_and_bracketed_commas_keep_a_title():
+    text = "现向社会公布本单位2023年度政府信息公开工作年度报告。\n一、总体情况\n"
+    assert extract_metadata(ParsedDocument(format="text", text=text))["agency"] is None
+    titled = "拱墅区统计局2023年政府信息公开工作年度报告（更正版，2024年3月）\n一、总体情况\n"
+    meta = extract_metadata(ParsedDocument(format="text", text=titled))
+    assert meta["agency"] == "拱墅区统计局" and meta["year"] == 2023

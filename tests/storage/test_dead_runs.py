@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -20,10 +21,14 @@ def test_runs_whose_process_is_gone_become_aborted(engine) -> None:
         dead.report = {**dead.report, "pid": gone.pid}
         elsewhere = crud.start_run(session=s, site_ids=["c"])
         elsewhere.report = {"pid": gone.pid, "host": "another-machine"}
-        s.add_all([dead, elsewhere])
+        reused = crud.start_run(session=s, site_ids=["d"])  # our pid, but another process's
+        reused.report = {**reused.report, "process": "another-boot:12345"}
+        s.add_all([dead, elsewhere, reused])
         s.commit()
-        assert crud.mark_dead_runs(session=s) == [dead.id]
+        assert sorted(crud.mark_dead_runs(session=s)) == sorted([dead.id, reused.id])
         s.commit()
-        statuses = {r.id: r.status for r in (s.get(CrawlRun, i) for i in
-                                             (live.id, dead.id, elsewhere.id))}
-    assert statuses == {live.id: "running", dead.id: "aborted", elsewhere.id: "running"}
+        ids = (live.id, dead.id, elsewhere.id, reused.id)
+        statuses = {r.id: r.status for r in (s.get(CrawlRun, i) for i in ids)}
+    assert statuses == {live.id: "running", dead.id: "aborted", elsewhere.id: "running",
+                        reused.id: "aborted"}
+    assert crud.process_identity(os.getpid()) == crud.process_identity(os.getpid())
