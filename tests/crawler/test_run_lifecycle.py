@@ -31,7 +31,7 @@ def test_each_run_writes_its_manifest_and_chains_it(harness) -> None:
     assert later["run_id"] == second["run_id"] and later["warcs"]
 
 
-@pytest.mark.sim(platforms=("hanweb",), switches={"slow": 0.3})
+@pytest.mark.sim(platforms=("hanweb",), switches={"slow": 1.0})  # cannot finish before SIGTERM
 def test_sigterm_aborts_the_run_cleanly(harness, tmp_path: Path) -> None:
     env = {**os.environ, "GONGKAI_DATA": str(harness.app.paths.data)}
     proc = subprocess.Popen(
@@ -49,3 +49,6 @@ def test_sigterm_aborts_the_run_cleanly(harness, tmp_path: Path) -> None:
     assert run.status == "aborted" and run.finished_at is not None
     report = json.loads((harness.app.paths.manifests / f"run-{run.id}.report.json").read_text())
     assert report["status"] == "aborted"
+    assert all(not site.get("withdrawn") for site in report["sites"].values())
+    with harness.db() as db:  # an aborted run proves no absence: nothing was withdrawn
+        assert not list(db.execute("select url from document where status = 'withdrawn'"))
