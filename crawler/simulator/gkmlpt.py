@@ -99,20 +99,11 @@ class GkmlptSite(SiteApp):
                     report_format="html",
                     synthetic=True,
                 )
+        units = [self.short, f"{self.short}人民政府办公室", f"{self.short}财政局"]
         for cat, count in (("3488", 12), ("3490", 20), ("3471", 230), ("3475", 60)):
             for _ in range(count):
-                year = rng.randint(2016, 2024)
-                unit = rng.choice(
-                    [self.short, f"{self.short}人民政府办公室", f"{self.short}财政局"]
-                )
-                title = titles.decoy_title(rng, unit, year)
-                self._post(
-                    cat,
-                    title,
-                    titles.pub_datetime(rng, year + 1),
-                    titles.decoy_body(rng, title, unit),
-                    publisher=unit,
-                )
+                title, when, body, unit = titles.decoy(rng, units)
+                self._post(cat, title, when, body, publisher=unit)
         when = datetime(2024, 9, 10, 9, 0)
         f = FileRes(
             str(self.rng.randint(10**6, 10**7)),

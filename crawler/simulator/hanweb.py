@@ -297,19 +297,11 @@ class HanwebSite(SiteApp):
             self._decoys(rng, col, rng.randint(8, 16), unit=agency)
 
     def _decoys(self, rng, col: str, count: int, unit: str | None = None) -> None:
+        units = unit or [self.short, f"{self.short}人民政府", f"{self.short}人民政府办公室"]
         for _ in range(count):
-            year = rng.randint(2015, 2024)
-            who = unit or rng.choice(
-                [self.short, f"{self.short}人民政府", f"{self.short}人民政府办公室"]
-            )
-            title = titles.decoy_title(rng, who, year)
-            self._art(
-                col,
-                title,
-                titles.pub_datetime(rng, year + (1 if "年度" in title else 0)),
-                titles.decoy_body(rng, title, who),
-                source=who,
-            )
+            title, when, body, who = titles.decoy(rng, units, first_year=2015,
+                                                  dated_by_title=True)
+            self._art(col, title, when, body, source=who)
 
     def _negative_files(self, rng) -> None:
         """Non-report files that look like reports: a 决算 PDF (OSS) and a blank format DOCX."""

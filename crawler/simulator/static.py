@@ -82,20 +82,11 @@ class StaticSite(SiteApp):
                 report_format="html",
                 synthetic=True,
             )
+        units = [self.short, f"{self.short}人民政府办公室", f"{self.short}财政局"]
         for col, count in ((self.nb, 45), (self.notice, 160)):
             for _ in range(count):
-                year = rng.randint(2016, 2024)
-                unit = rng.choice(
-                    [self.short, f"{self.short}人民政府办公室", f"{self.short}财政局"]
-                )
-                title = titles.decoy_title(rng, unit, year)
-                self._page(
-                    col,
-                    title,
-                    titles.pub_datetime(rng, year + 1),
-                    titles.decoy_body(rng, title, unit),
-                    source=unit,
-                )
+                title, when, body, unit = titles.decoy(rng, units)
+                self._page(col, title, when, body, source=unit)
         self.sort_columns()
 
     def _page(self, col: str, title: str, when: datetime, body: str, **kw: object) -> Item:

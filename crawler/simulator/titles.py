@@ -47,6 +47,20 @@ def decoy_title(rng: random.Random, unit: str, year: int) -> str:
     return pattern.format(unit=unit, y=year, y1=year + 1, q=rng.randint(1, 4))
 
 
+def decoy(rng: random.Random, units: str | list[str], *, first_year: int = 2016,
+          dated_by_title: bool = False) -> tuple[str, datetime, str, str]:
+    """One look-alike item: (title, publication time, body, publishing unit).
+
+    The publication lands in the following year always, or (`dated_by_title`) only when the
+    title is about a whole year ("…年度…").
+    """
+    year = rng.randint(first_year, 2024)
+    unit = units if isinstance(units, str) else rng.choice(units)
+    title = decoy_title(rng, unit, year)
+    bump = 1 if not dated_by_title or "年度" in title else 0
+    return title, pub_datetime(rng, year + bump), decoy_body(rng, title, unit), unit
+
+
 def decoy_body(rng: random.Random, title: str, unit: str) -> str:
     """A short, plausible page body for a non-report item."""
     sentences = [

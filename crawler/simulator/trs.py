@@ -165,15 +165,8 @@ class TrsSite(SiteApp):
 
     def _decoys(self, rng, chan: str, count: int, unit: str) -> None:
         for _ in range(count):
-            year = rng.randint(2016, 2024)
-            title = titles.decoy_title(rng, unit, year)
-            self._art(
-                chan,
-                title,
-                titles.pub_datetime(rng, year + (1 if "年度" in title else 0)),
-                titles.decoy_body(rng, title, unit),
-                source=unit,
-            )
+            title, when, body, _unit = titles.decoy(rng, unit, dated_by_title=True)
+            self._art(chan, title, when, body, source=unit)
 
     def _doc(self, chan: str, name: str, when: datetime, title: str, meta: dict) -> Item:
         body = corpus.report_body(name)
