@@ -25,14 +25,27 @@ def _flagged(out: dict) -> set[str]:
     return keys | {k for w in out["warnings"] for k in w["keys"]}
 
 
+# Cells the extractor knowingly does not get right, by (document, key), with the reason.  Each
+# must come out null and flagged: a wrong value is worse than none.
+_RUN_TOGETHER = ("行政规范性文件 row printed as one run `693665` (69, 3, 665): no separator tells "
+                 "where the three cells split, so the value is withheld with a warning")
+KNOWN_WRONG: dict[tuple[str, str], str] = {
+    ("fj-pingtan-2021.txt", "active.normative_docs.issued"): _RUN_TOGETHER,
+    ("fj-pingtan-2021.txt", "active.normative_docs.repealed"): _RUN_TOGETHER,
+    ("fj-pingtan-2021.txt", "active.normative_docs.in_force"): _RUN_TOGETHER,
+}
+
+
 @pytest.mark.parametrize("name", DOCS)
-def test_every_cell_right_or_flagged(name: str) -> None:
+def test_every_cell_exact_except_the_known_wrong_ones(name: str) -> None:
     out, truth = _run(name)
     got = {m["key"]: m["value"] for m in out["metrics"]}
-    flagged = _flagged(out)
-    wrong = [k for k, v in truth["metrics"].items() if got.get(k) != v]
-    assert not [k for k in wrong if k not in flagged], "silent wrong cells"
-    assert len(wrong) <= 3
+    known = {k for doc, k in KNOWN_WRONG if doc == name}
+    want = {k: v for k, v in truth["metrics"].items() if k not in known}
+    assert {k: got.get(k) for k in want} == want
+    for key in known:  # still withheld and flagged; if now right, drop it from KNOWN_WRONG
+        assert got.get(key) is None and key in _flagged(out), (key, KNOWN_WRONG[(name, key)])
+    assert set(got) == set(truth["metrics"])  # no key beyond the template's
     assert out["year"] == truth["year"]
 
 

@@ -37,7 +37,7 @@ def test_fires_one_run_per_site_without_overlap(sched: Scheduler) -> None:
     proc = sched.start(FAKE_CRAWL_SECONDS="2.5")
     wait_for(lambda: len([c for c in sched.crawls if c["event"] == "end"]) >= 4, 30,
              "two finished crawls per site")
-    code, took = sched.stop(proc)
+    code, _took = sched.stop(proc)
     assert code == 0, sched.log()
     crawls = sched.crawls
     for site in ("s1", "s2"):
@@ -60,8 +60,9 @@ def test_sigterm_aborts_the_running_crawl_and_records_it(sched: Scheduler) -> No
     sched.configure([{"name": "nightly", "cron": EVERY_SECOND, "sites": "all"}])
     proc = sched.start(FAKE_CRAWL_SECONDS="60", FAKE_CRAWL_ON_TERM="exit")
     wait_for(lambda: any(c["event"] == "start" for c in sched.crawls), 20, "a crawl")
-    code, took = sched.stop(proc)
-    assert code == 0 and took < 10, sched.log()
+    # the crawl would sleep 60 s: stopping within the timeout means it was not waited out
+    code, _took = sched.stop(proc, timeout=30)
+    assert code == 0, sched.log()
     crawl = next(c for c in sched.crawls if c["event"] == "start")
     assert any(c["event"] == "term" for c in sched.crawls)  # the crawl got SIGTERM
     assert not Path(f"/proc/{crawl['pid']}").exists()
@@ -78,9 +79,11 @@ def test_a_crawl_ignoring_sigterm_is_killed_after_stop_timeout(sched: Scheduler)
                     stop_timeout=1)
     proc = sched.start(FAKE_CRAWL_SECONDS="60", FAKE_CRAWL_ON_TERM="ignore")
     wait_for(lambda: any(c["event"] == "start" for c in sched.crawls), 20, "a crawl")
-    code, took = sched.stop(proc)
-    assert code == 0 and 1 <= took < 10, sched.log()
+    code, _took = sched.stop(proc, timeout=30)  # the crawl would sleep 60 s
+    assert code == 0, sched.log()
     crawl = next(c for c in sched.crawls if c["event"] == "start")
+    assert any(c["event"] == "term" for c in sched.crawls)  # asked first, then killed
+    assert "crawl did not stop in time, killed" in sched.log()
     wait_for(lambda: not Path(f"/proc/{crawl['pid']}").exists()
              or b"Z" in Path(f"/proc/{crawl['pid']}/stat").read_bytes().split()[2], 5,
              "the crawl to be killed")

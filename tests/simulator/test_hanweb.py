@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
 import urllib.parse
 
 from crawler.simulator import Simulator
@@ -25,10 +24,8 @@ def _param_block(page: str) -> dict[str, str]:
     return {k: v.strip("'") for k, v in pairs.items()}
 
 
-def test_starts_fast_and_describes_itself():
-    t0 = time.monotonic()
+def test_describes_itself():
     with Simulator(platforms=("hanweb",), seed=0) as sim:
-        assert time.monotonic() - t0 < 1.0
         site = _site(sim)
         assert site.platform == "hanweb" and len(site.region_code) == 6
         assert len(site.hosts) == 2 and site.hosts[0] != site.hosts[1]
