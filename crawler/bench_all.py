@@ -9,7 +9,7 @@ import time
 # (module, what it measures) — each module's main() prints its own rows.
 BENCHES = (
     ("extract.bench", "extraction: documents/s per format, PDF time vs bare pdfplumber text"),
-    ("storage.bench", "archive: WARC write MB/s, verify MB/s vs sha256sum"),
+    ("crawler.bench_archive", "archive: WARC write MB/s, verify MB/s vs sha256sum"),
     ("crawler.bench", "crawl: pages/s, CPU ms/page, peak memory for 10 and 100 sites"),
 )
 

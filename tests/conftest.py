@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.testing import backend, isolated_db_url
+from support.db import backend, isolated_db_url
 
 
 @pytest.fixture(autouse=True)

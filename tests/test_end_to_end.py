@@ -18,7 +18,7 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from storage.archive import read_record
-from storage.testing import isolated_db_url
+from support.db import isolated_db_url
 
 SEED = Path(__file__).parent / "data" / "extract" / "seed-gongshu-zfj-2023.txt"
 SEED_VALUES = {

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from storage.testing import isolated_db_url
+from support.db import isolated_db_url
 
 simulator = pytest.importorskip("crawler.simulator")
 pytest.importorskip("crawler.runner")

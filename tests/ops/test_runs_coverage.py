@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from export import builders
 
 from crawler.cli import main
+from export import builders
 from storage import crud
 from storage.config import resolve
 from storage.db import init_db, make_engine, session_scope

@@ -16,7 +16,7 @@ from storage import crud
 from storage.archive import WarcArchive
 from storage.config import Paths
 from storage.db import init_db, make_engine
-from storage.testing import isolated_db_url
+from support.db import isolated_db_url
 
 
 @pytest.fixture
