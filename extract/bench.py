@@ -12,6 +12,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "extract"
@@ -95,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"   one core (cpu {core if core is not None else '?'}), best of >= {MIN_ROUNDS} rounds")
     for fmt in sorted(by_format):
         docs = by_format[fmt]
-        total = sum(_timed(lambda d=data: extract_bytes(d)) for _, data in docs)
+        total = sum(_timed(partial(extract_bytes, data)) for _, data in docs)
         size = sum(len(d) for _, d in docs) / 1e6
         print(
             f"   {fmt:<9} {len(docs):>3} docs {size:7.2f} MB  {len(docs) / total:8.1f} docs/s"
@@ -107,7 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             lines = []
             for path, data in docs:
                 full, plain = _timed_pair(
-                    lambda d=data: extract_bytes(d), lambda d=data: _bare_pdf_text(d)
+                    partial(extract_bytes, data), partial(_bare_pdf_text, data)
                 )
                 full_sum += full
                 bare_sum += plain

@@ -93,7 +93,7 @@ def row_sum_ok(values: tuple[Number | None, ...]) -> bool:
     """表三 row identity: the six applicant columns add up to 总计."""
     if any(v is None for v in values):
         return True
-    return abs(sum(values[:6]) - values[6]) < 1e-9  # type: ignore[arg-type]
+    return abs(sum(values[:6]) - values[6]) < 1e-9  # type: ignore[arg-type, operator]
 
 
 def review_ok(values: tuple[Number | None, ...]) -> bool:
@@ -101,7 +101,7 @@ def review_ok(values: tuple[Number | None, ...]) -> bool:
     for g in range(0, len(values), 5):
         grp = values[g: g + 5]
         if (len(grp) == 5 and all(v is not None for v in grp)
-                and abs(sum(grp[:4]) - grp[4]) > 1e-9):  # type: ignore[arg-type]
+                and abs(sum(grp[:4]) - grp[4]) > 1e-9):  # type: ignore[arg-type, operator]
             return False
     return True
 

@@ -39,7 +39,7 @@ class Sha256WARCWriter(WARCWriter):
     """warcio's writer with sha256 block/payload digests instead of sha1."""
 
     @staticmethod
-    def _create_digester() -> Digester:  # type: ignore[override]
+    def _create_digester() -> Digester:
         return Digester("sha256")
 
 

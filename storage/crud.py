@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import delete, insert
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.models import (
     Capture,
@@ -94,7 +94,7 @@ def finish_run(*, session: Session, run_id: int, status: str, report: dict[str, 
 def latest_capture_by_payload(*, session: Session, url: str, sha256: str) -> Capture | None:
     """The first full (non-revisit) capture of these bytes at this URL, if any."""
     stmt = (select(Capture).where(Capture.url == url, Capture.sha256 == sha256,
-                                  Capture.record_type == "response").order_by(Capture.id))
+                                  Capture.record_type == "response").order_by(col(Capture.id)))
     return session.exec(stmt).first()
 
 
@@ -107,7 +107,7 @@ def original_for_payload(*, session: Session, sha256: str, url: str) -> Capture 
     return (latest_capture_by_payload(session=session, url=url, sha256=sha256)
             or session.exec(select(Capture).where(Capture.sha256 == sha256,
                                                   Capture.record_type == "response")
-                            .order_by(Capture.id)).first())
+                            .order_by(col(Capture.id))).first())
 
 
 def resolve_original(*, session: Session, capture: Capture) -> Capture:
@@ -126,7 +126,7 @@ def latest_full_capture(*, session: Session, url: str) -> Capture | None:
     """The newest 200 response (not revisit) at a URL: what a bare 304 confirms."""
     return session.exec(select(Capture).where(Capture.url == url, Capture.status == 200,
                                               Capture.record_type == "response")
-                        .order_by(Capture.fetched_at.desc(), Capture.id.desc())).first()
+                        .order_by(col(Capture.fetched_at).desc(), col(Capture.id).desc())).first()
 
 
 def record_document(*, session: Session, site_id: str, url: str, title: str, year: int | None,
@@ -172,7 +172,7 @@ def save_extraction(*, session: Session, result: dict[str, Any]) -> Extraction:
         Extraction.extractor_version == result["extractor_version"])).first()
     if old is not None:  # a rerun replaces the earlier rows of the same version
         for model in (MetricValue, CheckResult):
-            session.execute(delete(model).where(model.extraction_id == old.id))
+            session.execute(delete(model).where(col(model.extraction_id) == old.id))
         session.delete(old)
         session.flush()
     ex = Extraction(

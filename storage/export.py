@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage import measures
 from storage.db import session_scope
@@ -91,7 +91,7 @@ class _Report:
 
 def _current_version() -> str | None:
     try:
-        from extract import EXTRACTOR_VERSION  # type: ignore[attr-defined]
+        from extract import EXTRACTOR_VERSION
     except ImportError:
         return None
     return str(EXTRACTOR_VERSION)
@@ -104,25 +104,26 @@ def _load(engine: Engine) -> tuple[list[_Report], dict[str, Site]]:
     original = aliased(Capture)
     with session_scope(engine) as s:
         sites = {site.id: site for site in s.exec(select(Site))}
-        docs = list(s.exec(select(Document).order_by(Document.id)))
+        docs = list(s.exec(select(Document).order_by(col(Document.id))))
         # (no DISTINCT: PostgreSQL cannot compare JSON columns; the dicts dedupe by id)
         captures = {c.id: c for c in s.exec(
-            select(Capture).join(Document, Document.capture_id == Capture.id))}
+            select(Capture).join(Document, col(Document.capture_id) == Capture.id))}
         originals = {c.id: c for c in s.exec(
-            select(original).join(Capture, Capture.revisit_of == original.id)
-            .join(Document, Document.capture_id == Capture.id))}
+            select(original).join(Capture, col(Capture.revisit_of) == original.id)
+            .join(Document, col(Document.capture_id) == Capture.id))}
         chosen: dict[str, Extraction] = {}
-        for ex in s.exec(select(Extraction).order_by(Extraction.id)):
+        ex: Extraction | None  # each row here; below, the row chosen for a document
+        for ex in s.exec(select(Extraction).order_by(col(Extraction.id))):
             old = chosen.get(ex.sha256)
             if old is None or old.extractor_version != version:
                 chosen[ex.sha256] = ex  # the current version wins, else the newest row
         ids = {ex.id for ex in chosen.values()}
         metrics: dict[int, list[MetricValue]] = defaultdict(list)
         checks: dict[int, list[CheckResult]] = defaultdict(list)
-        for m in s.exec(select(MetricValue).order_by(MetricValue.id)):
+        for m in s.exec(select(MetricValue).order_by(col(MetricValue.id))):
             if m.extraction_id in ids:
                 metrics[m.extraction_id].append(m)
-        for c in s.exec(select(CheckResult).order_by(CheckResult.id)):
+        for c in s.exec(select(CheckResult).order_by(col(CheckResult.id))):
             if c.extraction_id in ids:
                 checks[c.extraction_id].append(c)
     reports = []
@@ -350,9 +351,9 @@ def data_dictionary_table(reports: list[_Report]) -> Table:
                     if t not in e["templates"]:
                         e["templates"].append(t)
     for r in reports:  # keys the extractor produced that the dictionary does not know
-        for m in r.metrics:
-            if m.key not in entries:
-                entries[m.key] = {"key": m.key, "label": None, "table": m.table_name,
+        for mv in r.metrics:
+            if mv.key not in entries:
+                entries[mv.key] = {"key": mv.key, "label": None, "table": mv.table_name,
                                   "unit": None, "meaning": None, "templates": []}
     for e in entries.values():
         table.rows.append({**e, "templates": ",".join(sorted(e["templates"]))})

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import storage
 from storage.archive import WARC_SUFFIX, lock_file
@@ -142,7 +142,7 @@ def _prepare(paths: Paths, session: Session, name: str, report: SealReport,
 
 
 def _head(session: Session) -> Manifest | None:
-    return session.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()
+    return session.exec(select(Manifest).order_by(col(Manifest.sequence).desc())).first()
 
 
 @contextmanager

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import crud
 from storage.config import Paths
@@ -20,7 +20,7 @@ def find_capture(session: Session, target: str, *, at: datetime | None = None,
     stmt = select(Capture).where(cond)
     if at is not None:
         stmt = stmt.where(Capture.fetched_at <= at)
-    return session.exec(stmt.order_by(Capture.fetched_at.desc(), Capture.id.desc())).first()
+    return session.exec(stmt.order_by(col(Capture.fetched_at).desc(), col(Capture.id).desc())).first()
 
 
 def read_original(paths: Paths, session: Session,
@@ -30,7 +30,7 @@ def read_original(paths: Paths, session: Session,
     rec = read_raw(paths.warc_dir / original.warc_file, original.warc_offset,
                    original.warc_length)
     body = rec.payload
-    record = {
+    record: dict[str, Any] = {
         "capture_id": capture.id, "url": capture.url,
         "fetched_at": capture.fetched_at.isoformat() + "Z", "status": capture.status,
         "record_type": capture.record_type, "sha256": capture.sha256, "size": len(body),

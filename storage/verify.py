@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.archive import lock_file
 from storage.config import Paths
@@ -120,7 +120,7 @@ def verify(paths: Paths, session: Session, *, seal_killed: bool = True) -> Verif
 def _check_manifests(paths: Paths, session: Session, rep: VerifyReport) -> dict[str, Any]:
     """The chain, in the database and in the files; returns the WARC entries it lists."""
     listed: dict[str, Any] = {}
-    rows = list(session.exec(select(Manifest).order_by(Manifest.sequence)))
+    rows = list(session.exec(select(Manifest).order_by(col(Manifest.sequence))))
     rep.manifests = len(rows)
     previous: Manifest | None = None
     for index, row in enumerate(rows, start=1):

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import storage
 from storage.archive import Sha256WARCWriter, warc_date
@@ -70,7 +70,7 @@ def _copy(paths: Paths, cap: Capture) -> bytes:
 def _pages(session: Session, caps: list[Capture]) -> list[dict[str, str]]:
     by_id = {c.id: c for c in caps}
     pages = []
-    for doc in session.exec(select(Document).order_by(Document.first_seen)):
+    for doc in session.exec(select(Document).order_by(col(Document.first_seen))):
         cap = by_id.get(doc.capture_id)
         if cap is not None:
             pages.append({"url": doc.url, "ts": _iso(cap.fetched_at), "title": doc.title})

@@ -357,7 +357,7 @@ def _block_text(root: Tag | BeautifulSoup | None, *, cell_sep: str = "\t") -> st
             if block:
                 parts.append("\n")
 
-    walk(root)  # type: ignore[arg-type]
+    walk(root)
     raw = "".join(parts).replace("\u00a0", " ")
     lines = [
         re.sub(r"[ \t\u3000]+", lambda m: "\t" if "\t" in m.group(0) else " ", ln).strip()

@@ -92,7 +92,7 @@ def _info_title(pdf: Any) -> str | None:
         return None
     for info in infos:
         raw = info.get("Title") if isinstance(info, dict) else None
-        if hasattr(raw, "resolve"):
+        if raw is not None and hasattr(raw, "resolve"):
             raw = raw.resolve()
         title = pdf_string(raw)
         if title:

@@ -30,6 +30,7 @@ if connection is not None:
 else:
     url = context.get_x_argument(as_dictionary=True).get("url") or config.get_main_option(
         "sqlalchemy.url")
+    assert url, "no database URL: pass -x url=... or set sqlalchemy.url"
     engine = create_engine(url)
     with engine.begin() as conn:
         _run(conn)
