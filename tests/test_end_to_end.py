@@ -20,6 +20,8 @@ from crawler.cli import main
 from storage.archive import read_record
 from support.db import isolated_db_url
 
+pytestmark = pytest.mark.integration  # the demo: simulator, crawl, extraction children, export
+
 SEED = Path(__file__).parent / "data" / "extract" / "seed-gongshu-zfj-2023.txt"
 SEED_VALUES = {
     "active.licensing.decisions": 2562,

@@ -17,6 +17,8 @@ import yaml
 
 from support.db import isolated_db_url
 
+pytestmark = pytest.mark.integration  # SIGKILLs real crawl subprocesses
+
 simulator = pytest.importorskip("crawler.simulator")
 pytest.importorskip("crawler.runner")
 

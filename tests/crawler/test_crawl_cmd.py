@@ -9,6 +9,8 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 
 def _crawl(harness, *extra):
     args = ["--data", str(harness.app.paths.data), "crawl", "--sites", str(harness.sites_file),

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import pytest
+
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 
 def test_crawl_archives_every_report_and_no_lookalike(harness):
     report = harness.crawl()

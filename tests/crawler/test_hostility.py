@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 SITE = "hanweb-gongshu"
 
 REPORTED = [  # (switch, value, expected outcome)

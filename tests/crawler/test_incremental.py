@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 
 def _current(harness) -> set[tuple[str, str]]:
     with harness.db() as db:

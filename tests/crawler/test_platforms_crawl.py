@@ -6,6 +6,8 @@ import pytest
 
 from crawler.simulator import available_platforms
 
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 PLATFORMS = tuple(p for p in ("trs", "jpaas", "gkmlpt", "static", "hanweb-web", "hanweb-jslib")
                   if p in available_platforms())
 

@@ -16,6 +16,8 @@ from sqlmodel import Session, select
 from storage.db import make_engine
 from storage.models import CrawlRun, Manifest
 
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 
 def test_each_run_writes_its_manifest_and_chains_it(harness) -> None:
     first = harness.crawl()

@@ -21,6 +21,8 @@ from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, Document, MetricValue
 
+pytestmark = pytest.mark.integration  # export spawns an extraction worker for narrative overlap
+
 CSV_NAMES = ["reports", "metrics", "metrics_wide", "checks", "data_dictionary", "coverage"]
 
 

@@ -90,6 +90,7 @@ def test_doc_without_converter_says_needs_converter(monkeypatch) -> None:
     assert info.value.status == "needs_converter"
 
 
+@pytest.mark.integration  # LibreOffice subprocess
 @pytest.mark.skipif(
     soffice_path() is None, reason="soffice (LibreOffice) not installed: DOC conversion untested"
 )

@@ -10,6 +10,8 @@ import pytest
 from extract.isolation import extract_isolated, preflight
 from tests.extract.pdfgen import Page, build_pdf
 
+pytestmark = pytest.mark.integration  # each extraction in a spawned child process
+
 H = "tests.extract.hostile:"
 
 

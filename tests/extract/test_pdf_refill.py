@@ -110,6 +110,7 @@ def test_refill_keeps_pdfminer_figures_when_pdfium_reads_nothing() -> None:
     assert P._refilled("12", "13") == "13"  # PDFium read something: it is the source
 
 
+@pytest.mark.integration  # LibreOffice subprocess
 @pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice not installed")
 def test_libreoffice_html_pdf_continued_table_three_is_exact() -> None:
     """The two documents whose 表三 continuation came out empty when printed from HTML."""

@@ -54,6 +54,7 @@ def pdfs() -> dict[tuple[str, str], bytes]:
     return made
 
 
+@pytest.mark.integration  # PDFs printed by a LibreOffice subprocess
 @pytest.mark.parametrize("lay", PDF, ids=[lay.name for lay in PDF])
 @pytest.mark.parametrize("stem", V.TRUTHS)
 def test_pdf_variant_never_silent(stem: str, lay: V.Layout, pdfs) -> None:

@@ -5,8 +5,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import pytest
+
 from extract.api import extract_bytes
 from extract.worker import ExtractionWorker
+
+pytestmark = pytest.mark.integration  # a spawned extraction worker process
 
 TARGET = "tests.extract.worker_targets:by_content"
 DATA = Path(__file__).resolve().parents[1] / "data" / "extract"

@@ -13,6 +13,7 @@ import math
 
 import duckdb
 import pandas as pd
+import pytest
 import yaml
 from openpyxl import load_workbook
 from sqlmodel import select
@@ -23,6 +24,8 @@ from storage.archive import read_record
 from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, CrawlRun, Document, Extraction, MetricValue
+
+pytestmark = pytest.mark.integration  # a scheduled real crawl
 
 
 def test_scheduled_real_crawl_then_export(sched: Scheduler) -> None:

@@ -8,12 +8,15 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from ops.conftest import Scheduler, wait_for
 from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CrawlRun
+
+pytestmark = pytest.mark.integration  # `gongkai schedule` subprocesses
 
 EVERY_SECOND = "* * * * * *"  # six fields: seconds first
 

@@ -5,7 +5,11 @@ from __future__ import annotations
 import socket
 import threading
 
+import pytest
+
 from crawler.simulator import Simulator
+
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 
 
 def test_a_taken_port_raises_instead_of_hanging() -> None:

@@ -13,6 +13,8 @@ from crawler.simulator import Simulator
 
 from .conftest import fetch
 
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
+
 
 @pytest.fixture(scope="module")
 def sim():

@@ -6,9 +6,13 @@ import hashlib
 import re
 import urllib.parse
 
+import pytest
+
 from crawler.simulator import Simulator
 
 from .conftest import fetch
+
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 
 RECORD_HREF = re.compile(r"<record><!\[CDATA\[<li><a href='([^']+)' title='([^']*)'")
 

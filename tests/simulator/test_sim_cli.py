@@ -5,10 +5,13 @@ from __future__ import annotations
 import io
 from contextlib import redirect_stdout
 
+import pytest
 import yaml
 
 from crawler.simulator import Simulator
 from crawler.simulator.__main__ import main, parse_switches
+
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 
 
 def test_cli_once_prints_yaml_registry():

@@ -14,6 +14,8 @@ from crawler.simulator import Simulator
 
 from .conftest import fetch
 
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
+
 SITE = "hanweb-gongshu"
 
 

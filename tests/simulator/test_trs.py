@@ -12,6 +12,8 @@ from crawler.simulator import Simulator
 
 from .conftest import fetch
 
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
+
 ITEM = re.compile(r'<li><a href="([^"]+)" target="_blank" title="([^"]*)"')
 
 

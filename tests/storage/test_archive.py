@@ -8,6 +8,7 @@ import random
 import subprocess
 import sys
 
+import pytest
 from sqlmodel import select
 
 from storage.archive import read_record
@@ -129,6 +130,7 @@ def test_files_rotate_by_size_each_with_warcinfo(crawl, paths):
             assert next(iter_records(fh)).rec_type == "warcinfo"
 
 
+@pytest.mark.integration  # runs warcio in a subprocess
 def test_warcio_check_accepts_the_files(crawl, paths):
     c = crawl(max_file_bytes=30_000)
     first = c.fetch("http://gov.example/1.pdf", PDF)

@@ -6,10 +6,13 @@ import os
 import subprocess
 import sys
 
+import pytest
 from sqlmodel import Session
 
 from storage import crud
 from storage.models import CrawlRun
+
+pytestmark = pytest.mark.integration  # starts a subprocess to get a dead pid
 
 
 def test_runs_whose_process_is_gone_become_aborted(engine) -> None:

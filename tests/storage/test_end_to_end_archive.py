@@ -20,6 +20,8 @@ from storage.db import init_db, make_engine
 from storage.manifest import write_run_manifest
 from storage.models import Capture, Document
 
+pytestmark = pytest.mark.integration  # real crawls against the simulator
+
 runner_mod = pytest.importorskip("crawler.runner")
 simulator = pytest.importorskip("crawler.simulator")
 FAST = {**runner_mod.POLITENESS_OFF, "LOG_LEVEL": "WARNING", "RETRY_AFTER_MAX": 2}
