@@ -6,13 +6,25 @@ STAMP  := $(VENV)/.installed
 # Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers).
 SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES)
 
-.PHONY: demo test test-pg lint format bench system-deps clean help
+# The test tiers: `integration` (subprocesses, real crawls, the simulator on sockets) and the
+# fast tier (everything else). Each target runs every test at most once.
+PYTEST      := $(BIN)/python -m pytest
+FAST        := -m "not integration"
+INTEGRATION := -m integration
+TEST_PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
+ON_PG       := GONGKAI_TEST_DB_URL=$${GONGKAI_TEST_DB_URL:-$(TEST_PG_URL)}
+
+.PHONY: demo test test-fast test-integration test-pg test-pg-fast test-pg-integration \
+	lint imports typecheck check format bench system-deps clean help
 
 help:
 	@echo "make demo    offline demo: simulator -> crawl -> archive -> extract -> export"
-	@echo "make test    the test suite (SQLite; PostgreSQL too when GONGKAI_TEST_DB_URL is set)"
+	@echo "make test    the whole test suite: fast tier, then integration tier (SQLite unless"
+	@echo "             GONGKAI_TEST_DB_URL is set)"
+	@echo "make test-fast / test-integration   one tier"
 	@echo "make test-pg the whole test suite against the local PostgreSQL server"
-	@echo "make lint    ruff"
+	@echo "make test-pg-fast / test-pg-integration   one tier on PostgreSQL"
+	@echo "make check   lint (ruff), imports (lint-imports), typecheck (mypy extract storage)"
 	@echo "make bench   throughput and memory figures"
 
 $(STAMP): pyproject.toml
@@ -34,15 +46,33 @@ system-deps:
 demo: $(STAMP) system-deps
 	$(BIN)/gongkai demo
 
-test: $(STAMP) system-deps
-	$(BIN)/python -m pytest
+test: test-fast test-integration
 
-test-pg: $(STAMP) system-deps
-	GONGKAI_TEST_DB_URL=$${GONGKAI_TEST_DB_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
-	  $(BIN)/python -m pytest
+test-fast: $(STAMP) system-deps
+	$(PYTEST) $(FAST)
+
+test-integration: $(STAMP) system-deps
+	$(PYTEST) $(INTEGRATION)
+
+test-pg: test-pg-fast test-pg-integration
+
+test-pg-fast: $(STAMP) system-deps
+	$(ON_PG) $(PYTEST) $(FAST)
+
+test-pg-integration: $(STAMP) system-deps
+	$(ON_PG) $(PYTEST) $(INTEGRATION)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	# $(BIN)/ruff format --check .   # TO ENABLE once the tree is formatted (`make format`)
+
+imports: $(STAMP)
+	$(BIN)/lint-imports
+
+typecheck: $(STAMP)
+	$(BIN)/mypy extract storage
+
+check: lint imports typecheck
 
 format: $(STAMP)
 	$(BIN)/ruff format .
