@@ -1,4 +1,4 @@
-"""Guangdong 政府信息公开目录管理平台 (gkmlpt), site-structures.md §4.
+"""Guangdong 政府信息公开目录管理平台 (gkmlpt), the province-wide disclosure catalogue platform.
 
 `/gkmlpt/index` carries `window._CONFIG = {SID:'…', TREE:[…]}`; lists come only from
 `/gkmlpt/api/all/<catId>?page=n&sid=s` JSON (100 per page, `total`, `articles[]`); detail pages

@@ -1,4 +1,4 @@
-"""Hanweb JCMS (大汉) district site, shaped like 杭州拱墅 (site-structures.md §2, §12.1).
+"""Hanweb JCMS (大汉) district site, shaped like the captured 杭州拱墅 district site.
 
 What makes it faithful: the list is invisible to text extractors (records sit in a
 `<script type="text/xml">` datastore island, first group of 45 only); the rest comes from

@@ -1,4 +1,4 @@
-"""Two other Hanweb dataproxy generations (site-structures.md §2.3).
+"""Two other generations of the Hanweb dataproxy list interface.
 
 * `/module/web/jpage/dataproxy.jsp` (Jiangsu-like): `?page=N` group index via GET or POST,
   `<nextgroup>` in the answer, and the look-ahead quirk (groups after the first repeat the

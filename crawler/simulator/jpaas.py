@@ -1,4 +1,4 @@
-"""Hanweb JPaaS (集约化平台) district site, shaped like 杭州滨江 (site-structures.md §2.6).
+"""Hanweb JPaaS (集约化平台) district site, shaped like the captured 杭州滨江 site.
 
 The column page carries only a unit element with `queryData="{…}"`; items come from
 `GET /api-gateway/jpaas-publish-server/front/page/build/unit?…&paramJson={"pageNo":n,

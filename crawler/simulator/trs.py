@@ -1,4 +1,4 @@
-"""TRS WCM (拓尔思) static-publishing district site, shaped like 福州鼓楼 (site-structures.md §3, §6).
+"""TRS WCM (拓尔思) static-publishing district site, shaped like the captured 福州鼓楼 site.
 
 Faithful points: the pager exists only as JS (`createPageHTML(n, 0, "index", "htm")` or the
 inline `var countPage = n` expansion), pages are `index.htm`, `index_1.htm` …; items are

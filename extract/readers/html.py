@@ -18,7 +18,7 @@ from extract.detect import decode_text
 from extract.readers.grid import Span, clean_text, expand
 from extract.template import label_norm
 
-# Known CMS body containers, most specific first (site-structures.md §2.5, §3).
+# Body containers of the CMS platforms on government sites (TRS, Hanweb, UCAP), most specific first.
 BODY_SELECTORS: tuple[str, ...] = (
     ".TRS_Editor",
     ".TRS_UEDITOR",

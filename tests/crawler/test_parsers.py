@@ -1,4 +1,4 @@
-"""Platform parsing on real captured pages (tests/data/crawler, from site-samples)."""
+"""Platform parsing on real captured pages (tests/data/crawler, saved from government sites)."""
 
 from __future__ import annotations
 

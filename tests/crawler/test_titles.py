@@ -1,4 +1,4 @@
-"""Report-title recognition on real titles (site-structures.md §11) and look-alikes."""
+"""Report-title recognition on real titles as published on government sites, and look-alikes."""
 
 from __future__ import annotations
 

@@ -5,8 +5,8 @@ This module renders a truth file's numbers into the layouts found on real sites 
 columns, split 表三 headers, 表四 as one row or three, Word-pasted markup, GBK pages, DOCX with
 merged cells, PDF through LibreOffice, text one cell per line, pipe and tab tables, units,
 thousands separators, full-width digits, placeholders, traditional characters) and scores the
-extraction the way ``score.py`` does.  It knows the *printed* template, not the extractor: the
-labels below are written out from the national format, independently of ``extract.template``.
+extraction into right, flagged and silent cells (`score`).  It knows the *printed* template, not
+the extractor: the labels below are written out from the national format, independently of ``extract.template``.
 """
 
 from __future__ import annotations
@@ -745,7 +745,7 @@ def render(truth: dict[str, Any], lay: Layout) -> tuple[str, bytes]:
     return "html", render_html(rep, lay)
 
 
-# ------------------------------------------------------------------ scoring (as score.py)
+# ------------------------------------------------------------------ scoring: right, flagged, silent
 def load_truth(stem: str) -> dict[str, Any]:
     return json.loads((DATA / f"{stem}.truth.json").read_text("utf-8"))
 
@@ -780,7 +780,7 @@ def _same(a: Any, b: Any) -> bool:
 
 
 def score(out: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
-    """right / flagged / silent cells, as the shared scoring tool counts them."""
+    """right / flagged / silent cells: a wrong cell is silent unless a check or warning names it."""
     got = {m["key"]: m["value"] for m in out.get("metrics", [])}
     flags = {k for c in out.get("checks", []) if c["status"] == "fail" for k in c["keys"]}
     flags |= {k for w in out.get("warnings", []) for k in w.get("keys", [])}
