@@ -6,7 +6,8 @@ columns, split 表三 headers, 表四 as one row or three, Word-pasted markup, G
 merged cells, PDF through LibreOffice, text one cell per line, pipe and tab tables, units,
 thousands separators, full-width digits, placeholders, traditional characters) and scores the
 extraction into right, flagged and silent cells (`score`).  It knows the *printed* template, not
-the extractor: the labels below are written out from the national format, independently of ``extract.template``.
+the extractor: the labels below are written out from the national format, independently of
+``extract.template``.
 """
 
 from __future__ import annotations
