@@ -20,7 +20,8 @@ def find_capture(session: Session, target: str, *, at: datetime | None = None,
     stmt = select(Capture).where(cond)
     if at is not None:
         stmt = stmt.where(Capture.fetched_at <= at)
-    return session.exec(stmt.order_by(col(Capture.fetched_at).desc(), col(Capture.id).desc())).first()
+    newest_first = (col(Capture.fetched_at).desc(), col(Capture.id).desc())
+    return session.exec(stmt.order_by(*newest_first)).first()
 
 
 def read_original(paths: Paths, session: Session,

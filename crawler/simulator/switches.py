@@ -1,9 +1,9 @@
 """Hostility switches: anti-crawling and failure behaviour layered in front of a site.
 
 Switches are given globally (`{"ruishu": True}`) or per site (`{"hanweb-gongshu": {...}}`).
-Each one models something real gov sites do (WAFs, rate limits, flaky servers); the crawler is expected
-to detect and report the protected ones (Ruishu is never to be solved), back off on 429/5xx,
-respect robots.txt, cap sizes and stay on its allowed hosts.
+Each one models something real gov sites do (WAFs, rate limits, flaky servers); the crawler
+is expected to detect and report the protected ones (Ruishu is never to be solved), back off
+on 429/5xx, respect robots.txt, cap sizes and stay on its allowed hosts.
 
 | switch            | value                         | effect                                            |
 |-------------------|-------------------------------|---------------------------------------------------|
