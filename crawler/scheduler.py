@@ -226,7 +226,7 @@ class CrawlRunner:
         argv = crawl_command(self.data, self.sites_file, sites, self.command, self.crawl_args)
         started = _now()
         env = {**os.environ, "GONGKAI_DATA": str(self.data)}
-        proc = subprocess.Popen(argv, env=env, start_new_session=True)  # noqa: S603
+        proc = subprocess.Popen(argv, env=env, start_new_session=True)
         with self._lock:
             self._procs[proc.pid] = proc
             late = self.stopping.is_set()  # stop() ran between our check and the Popen
@@ -286,7 +286,7 @@ class CrawlRunner:
                                         report=report)
             engine.dispose()
             return ids, cut_short
-        except Exception:  # noqa: BLE001 (the history line is written regardless)
+        except Exception:  # the history line is written regardless
             log.exception("could not look up the crawl runs")
             return [], aborted
 

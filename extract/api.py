@@ -49,7 +49,7 @@ def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = Non
     try:
         fmt = _detect(data)
         doc = _read(data, fmt)
-    except Exception as exc:  # noqa: BLE001 - any reader failure becomes a contract status
+    except Exception as exc:  # any reader failure becomes a contract status
         status = getattr(exc, "status", "error")
         reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
         out = _empty(sha, fmt, "error" if status not in _STATUSES else status)
