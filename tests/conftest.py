@@ -13,6 +13,10 @@ import pytest
 
 from support.db import backend, isolated_db_url
 
+# support.tiers: fast-tier tests may not start processes, listen on sockets or sleep.
+# pytester: for the guard's own test (tests/test_tiers.py).
+pytest_plugins = ["support.tiers", "pytester"]
+
 
 @pytest.fixture(autouse=True)
 def _database_per_test(tmp_path_factory: pytest.TempPathFactory,
