@@ -1,5 +1,6 @@
-"""`gongkai verify`, `gongkai show`, `gongkai export-wacz`, `gongkai cdxj`: the archive as
-evidence — check it, read an original back, package it for replay tools."""
+"""`gongkai verify`, `gongkai seal`, `gongkai show`, `gongkai export-wacz`, `gongkai cdxj`:
+the archive as evidence — check it, repair its seal, read an original back, package it for
+replay tools."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,36 +18,138 @@ from crawler.cli.context import App
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
+def read_heads(path: Path) -> list[str]:
+    """Published heads, one per line (the first word of a line: `verify --head` output or a
+    sha256sum-style `DIGEST  name`); blank lines and `#` comments are skipped."""
+    heads = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"cannot read {path}: {exc}",
+                                 param_hint="--expect-heads") from None
+    for number, line in enumerate(lines, start=1):
+        word = line.split("#", 1)[0].strip().split(maxsplit=1)
+        if not word:
+            continue
+        if not SHA256.match(word[0]):
+            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0]!r}",
+                                     param_hint="--expect-heads")
+        heads.append(word[0].lower())
+    return heads
+
+
+def _digest(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> list[str]:
+    for value in values:
+        if not SHA256.match(value):
+            raise click.BadParameter(f"not a sha256 digest: {value!r}")
+    return [v.lower() for v in values]
+
+
 @click.command("verify")
-@click.option("--no-seal", is_flag=True,
-              help="Do not seal WARCs left by killed runs first (report them instead).")
+@click.option("--head", "print_head", is_flag=True,
+              help="After a clean check, print only the chain's head digest (to publish).")
+@click.option("--expect-head", "expect_head", multiple=True, callback=_digest,
+              metavar="DIGEST", help="A head published earlier; the chain must still lead "
+              "to it (repeatable).")
+@click.option("--expect-heads", "heads_file", default=None,
+              type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A file of published heads, one per line.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object on standard output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the mismatches.")
+@click.option("--no-seal", is_flag=True, hidden=True,
+              help="Accepted for old scripts: verify never seals now.")
 @click.pass_obj
-def verify_command(app: App, no_seal: bool, quiet: bool) -> None:
+def verify_command(app: App, print_head: bool, expect_head: list[str], heads_file: Path | None,
+                   as_json: bool, quiet: bool, no_seal: bool) -> None:
     """Recompute every digest in every WARC; compare with the database and the manifests.
 
-    Prints each mismatch as: MISMATCH FILE [RECORD] WHAT: expected X, found Y.
-    Exits 1 on any mismatch.
+    Writes nothing. Prints each mismatch as: MISMATCH FILE [RECORD] WHAT: expected X, found
+    Y. Exits 1 on any mismatch, a published head the chain no longer leads to, a run that
+    ended without a manifest, or a WARC no manifest vouches for.
     """
     import time
 
     from storage.db import session_scope
     from storage.verify import verify
 
+    expected = [*expect_head, *(read_heads(heads_file) if heads_file else [])]
     started = time.perf_counter()
     with session_scope(app.engine) as session:
-        rep = verify(app.paths, session, seal_killed=not no_seal)
+        rep = verify(app.paths, session, expect_heads=expected)
     seconds = time.perf_counter() - started
+    if as_json:
+        click.echo(json.dumps({**rep.as_json(), "seconds": round(seconds, 3)},
+                              ensure_ascii=False, indent=1))
+    elif print_head and rep.ok:
+        if rep.head is None:
+            raise click.ClickException("no manifest yet: nothing to publish")
+        click.echo(rep.head["sha256"])
+    else:
+        _print_verify(rep, seconds, quiet)
+    if rep.problems:
+        sys.exit(1)
+
+
+def _print_verify(rep: Any, seconds: float, quiet: bool) -> None:
     if not quiet:
         for note in rep.notes:
             click.echo(f"note: {note}")
     for problem in rep.problems:
         click.echo(problem.line())
-    if not quiet:
-        click.echo(f"{'FAILED' if rep.problems else 'OK'}: {rep.warc_files} WARC files, "
-                   f"{rep.records} records, {rep.bytes / 1e6:.1f} MB, {rep.manifests} manifests"
-                   f", {len(rep.problems)} mismatches ({seconds:.2f}s)")
-    if rep.problems:
+    if quiet:
+        return
+    head = f", head {rep.head['sha256']}" if rep.head else ""
+    unsealed = f", {len(rep.unsealed)} unsealed (not verified)" if rep.unsealed else ""
+    click.echo(f"{'FAILED' if rep.problems else 'OK'}: {rep.warc_files} WARC files, "
+               f"{rep.records} records, {rep.bytes / 1e6:.1f} MB, {rep.manifests} manifests"
+               f"{head}{unsealed}, {len(rep.problems)} mismatches ({seconds:.2f}s)")
+
+
+@click.command("seal")
+@click.option("--dry-run", is_flag=True, help="Say what would be sealed (and cut), and why; "
+              "change nothing.")
+@click.option("--run", "run_id", type=int, default=None,
+              help="Repair: write the manifest of run ID, which ended without one, sealing "
+              "its unlisted files as they are now.")
+@click.pass_obj
+def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
+    """Seal the WARC files killed runs left into a new manifest (what a crawl does at its start).
+
+    Refuses files of runs that ended by themselves (their manifest should list them): only
+    `--run ID`, after you know why that manifest is missing, seals those. Exits 1 when any
+    file is refused.
+    """
+    from storage import crud
+    from storage.db import session_scope
+    from storage.manifest import RepairRefused, recover, repair_run_manifest, seal
+
+    with session_scope(app.engine) as session:
+        if not dry_run:
+            crud.mark_dead_runs(session=session)
+            session.commit()
+        try:
+            if run_id is not None:
+                rep = repair_run_manifest(app.paths, session, run_id, dry_run=dry_run)
+            else:
+                rep = seal(app.paths, session, dry_run=True) if dry_run else recover(
+                    app.paths, session)
+        except RepairRefused as exc:
+            raise click.ClickException(str(exc)) from None
+    verb = "would seal" if dry_run else "sealed"
+    for name in rep.sealed:
+        click.echo(f"{verb} {name}: {rep.why[name]}")
+    for name, (old, new) in rep.truncated.items():
+        click.echo(f"{'would cut' if dry_run else 'cut'} torn tail of {name}: {old} -> {new} "
+                   f"bytes")
+    for name in rep.live:
+        click.echo(f"skipped {name}: being written by a running crawl")
+    for name, why in rep.refused.items():
+        click.echo(f"refused {name}: {why}")
+    if rep.manifest:
+        click.echo(f"wrote {rep.manifest}; new head {rep.head}")
+    elif not dry_run:
+        click.echo("nothing to seal")
+    if rep.refused:
         sys.exit(1)
 
 
@@ -130,4 +234,4 @@ def cdxj_command(app: App, out: Path | None) -> None:
         click.echo(text, nl=False)
 
 
-COMMANDS = [verify_command, show_command, export_wacz_command, cdxj_command]
+COMMANDS = [verify_command, seal_command, show_command, export_wacz_command, cdxj_command]
