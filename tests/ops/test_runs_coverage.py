@@ -70,6 +70,7 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
 
 
 def test_no_runs_is_not_an_alert(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()  # a missing folder is refused (tests/test_read_commands.py)
     result = _cli(tmp_path / "d", "runs")
     assert result.exit_code == 0 and "no crawl runs" in result.output
 
