@@ -173,16 +173,21 @@ def parse_time(value: str) -> datetime:
 @click.argument("target")
 @click.option("--at", "at", default=None, help="The capture as of this time (ISO 8601, UTC "
               "unless a zone is given): the newest at or before it. Default: the newest.")
-@click.option("--out", "out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write the original bytes here (default: standard output, with the capture "
-              "record on standard error).")
+@click.option("--out", "out", default=None, metavar="FILE",
+              help="Write the original bytes to FILE (`-`: standard output), the capture "
+              "record to standard output. Default: bytes to standard output (text only, "
+              "when that is a terminal), the record to standard error.")
+@click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.pass_obj
-def show_command(app: App, target: str, at: str | None, out: Path | None) -> None:
+def show_command(app: App, target: str, at: str | None, out: str | None, force: bool) -> None:
     """Write the archived original of TARGET (a URL or a payload sha256) as captured."""
     from storage.db import session_scope
     from storage.show import find_capture, read_original
 
     moment = parse_time(at) if at else None
+    path = None if out in (None, "-") else Path(out)
+    if path is not None:
+        _check_writable(path, force)
     with session_scope(app.engine) as session:
         found = find_capture(session, target, at=moment, by_sha=bool(SHA256.match(target)))
         if found is None:
@@ -190,13 +195,98 @@ def show_command(app: App, target: str, at: str | None, out: Path | None) -> Non
                                        + (f" at or before {moment}Z" if moment else ""))
         record, body = read_original(app.paths, session, found)
     text = json.dumps(record, ensure_ascii=False, indent=1, default=str)
-    if out is not None:
-        out.write_bytes(body)
+    if path is not None:
+        _write_atomically(path, body, force=force)
         click.echo(text)
-    else:
+        return
+    if out is None and _stdout_is_terminal() and not is_text(body, record.get("media_type")):
+        raise click.ClickException(
+            f"refusing to write {len(body)} bytes of {record.get('media_type') or 'binary'} "
+            f"content to a terminal: use --out FILE (or --out - to insist)")
+    try:
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
-        click.echo(text, err=True)
+    except BrokenPipeError:  # `gongkai show URL | head`: the reader has what it wanted
+        return
+    click.echo(text, err=True)
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+TEXT_TYPES = ("application/json", "application/xml", "application/javascript",
+              "application/xhtml+xml")
+
+
+def is_text(body: bytes, media_type: str | None) -> bool:
+    """Whether `body` is safe to print on a terminal: a textual media type, or no NUL and
+    valid UTF-8 in its first 64 KiB."""
+    kind = (media_type or "").split(";", 1)[0].strip().lower()
+    if kind.startswith("text/") or kind in TEXT_TYPES or kind.endswith(("+xml", "+json")):
+        return True
+    head = body[:65536]
+    if b"\0" in head:
+        return False
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 3  # only a character cut at the 64 KiB mark
+    return True
+
+
+def _check_writable(path: Path, force: bool) -> None:
+    """Refuse, before any work, an existing file (without --force) or a missing folder."""
+    if path.is_dir():
+        raise click.ClickException(f"{path} is a folder: give a file name")
+    if path.exists() and not force:
+        raise click.ClickException(f"{path} exists: use --force to overwrite it")
+    if not path.parent.is_dir():
+        raise click.ClickException(f"cannot write {path}: folder {path.parent} does not exist")
+
+
+def _link_or_move(tmp: str, path: Path) -> None:
+    """Put `tmp` at `path` unless something is there (a hard link fails if so); where the
+    file system has no hard links, check and move."""
+    import errno
+    import os
+
+    try:
+        os.link(tmp, path)
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK):
+            raise
+        if path.exists():
+            raise FileExistsError(str(path)) from None
+        os.replace(tmp, path)
+
+
+def _write_atomically(path: Path, data: bytes, *, force: bool) -> None:
+    """Write via a temporary file in the same folder, so a full disk leaves no half file
+    (and an overwritten file stays whole until the new one is); without `force` the file is
+    linked into place, which fails if one appeared meanwhile."""
+    import os
+    import tempfile
+
+    tmp: str | None = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.fchmod(fd, 0o666 & ~umask)  # as a plain open() would (mkstemp makes it private)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        if force:
+            os.replace(tmp, path)
+        else:
+            _link_or_move(tmp, path)
+    except FileExistsError:
+        raise click.ClickException(f"{path} exists: use --force to overwrite it") from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
 
 
 @click.command("export-wacz")
@@ -229,7 +319,10 @@ def cdxj_command(app: App, out: Path | None) -> None:
     with session_scope(app.engine) as session:
         text = "".join(line + "\n" for line in archive_index(session, app.paths.warc_dir))
     if out is not None:
-        out.write_text(text, encoding="utf-8")
+        if not out.parent.is_dir():
+            raise click.ClickException(f"cannot write {out}: folder {out.parent} does not "
+                                       f"exist")
+        _write_atomically(out, text.encode("utf-8"), force=True)  # an index is regenerated
     else:
         click.echo(text, nl=False)
 

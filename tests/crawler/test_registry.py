@@ -213,3 +213,13 @@ def test_sites_list_prints_the_registry(tmp_path):
     path.write_text(MISTAKES, "utf-8")
     bad = CliRunner().invoke(main, ["sites", "list", str(path)])
     assert bad.exit_code == 1 and "typo-bool" in bad.output and "problem(s)" in bad.output
+
+
+def test_crawl_command_refuses_a_registry_with_mistakes(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(MISTAKES, "utf-8")
+    result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "crawl", "--sites",
+                                       str(path)])
+    assert result.exit_code != 0 and "list_url" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert not (tmp_path / "d" / "archive").exists()  # nothing was crawled
