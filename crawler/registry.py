@@ -130,7 +130,7 @@ def _public_host_problem(host: str) -> str | None:
     Names are not resolved (checking a registry must not touch the network); `localhost`
     and numeric hosts in any form the resolver accepts (`127.1`, `2130706433`) are caught.
     """
-    name = host.strip("[]").lower().rstrip(".")
+    name = host.strip("[]").lower().rstrip(".").split("%", 1)[0]  # no IPv6 zone id
     if name == "localhost" or name.endswith(".localhost"):
         return "loopback"
     try:
@@ -243,8 +243,11 @@ def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
         domains = ()
     elif not allow_private:
         for domain in domains:
-            check.public_host(domain.rsplit(":", 1)[0] if domain.count(":") == 1 else domain,
-                          f"allowed domain {domain}", "allowed_domains")
+            try:
+                host = urlsplit(f"//{domain.strip()}").hostname or domain
+            except ValueError:
+                host = domain
+            check.public_host(host, f"allowed domain {domain}", "allowed_domains")
     return SiteEntry(id=str(ident), name=str(name), region_code=region, start_urls=starts,
                      platform=str(platform), allowed_domains=domains, list_urls=lists,
                      enabled=enabled, allow_private=allow_private)

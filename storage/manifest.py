@@ -54,6 +54,7 @@ class SealReport:
     why: dict[str, str] = field(default_factory=dict)  # sealed file: why it may be sealed
     truncated: dict[str, tuple[int, int]] = field(default_factory=dict)  # file: (old, new)
     live: list[str] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)  # nothing in them to seal (or to forge)
     refused: dict[str, str] = field(default_factory=dict)  # file: why it was not sealed
     dry_run: bool = False
 
@@ -251,6 +252,9 @@ def _seal(paths: Paths, session: Session, *, run_id: int | None, always: bool, d
         verdict = assess(paths, session, name, closing_run=run_id)
         if verdict.action == "live":
             report.live.append(name)
+            continue
+        if verdict.action == "empty":
+            report.empty.append(name)
             continue
         if verdict.action != "seal":
             report.refused[name] = verdict.reason

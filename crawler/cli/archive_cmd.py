@@ -143,6 +143,8 @@ def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
                    f"bytes")
     for name in rep.live:
         click.echo(f"skipped {name}: being written by a running crawl")
+    for name in rep.empty:
+        click.echo(f"skipped {name}: empty (a writer that died before its first record)")
     for name, why in rep.refused.items():
         click.echo(f"refused {name}: {why}")
     if rep.manifest:

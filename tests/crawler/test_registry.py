@@ -223,3 +223,28 @@ def test_crawl_command_refuses_a_registry_with_mistakes(tmp_path):
     assert result.exit_code != 0 and "list_url" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "d" / "archive").exists()  # nothing was crawled
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "0x7f000001", "2130706433", "0.0.0.0",
+                                  "10.1.2.3", "172.16.0.1", "100.64.0.1", "[::1]",
+                                  "[fe80::1%25eth0]", "[::ffff:127.0.0.1]", "localhost",
+                                  "api.localhost", "169.254.169.254"])
+def test_non_public_hosts_are_refused(host):
+    _, problems = parse_registry([{**GOOD, "start_urls": [f"http://{host}:8080/"]}])
+    assert any("address" in p for p in problems), (host, problems)
+    _, allowed = parse_registry([{**GOOD, "start_urls": [f"http://{host}:8080/"],
+                                  "allow_private": True}])
+    assert not allowed, allowed
+
+
+@pytest.mark.parametrize("host", ["www.gongshu.gov.cn", "face.cafe", "1e100.net", "8.8.8.8",
+                                  "[2001:4860:4860::8888]"])
+def test_public_hosts_pass(host):
+    _, problems = parse_registry([{**GOOD, "start_urls": [f"http://{host}/"]}])
+    assert not problems, problems
+
+
+def test_private_allowed_domain_is_refused():
+    _, problems = parse_registry([{**GOOD, "allowed_domains": ["oss.example.cn",
+                                                               "127.0.0.1:8000", "[::1]:80"]}])
+    assert len([p for p in problems if "allowed domain" in p]) == 2, problems

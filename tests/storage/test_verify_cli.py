@@ -135,3 +135,14 @@ def test_seal_refuses_a_finished_runs_file_until_told_which_run(crawl, paths, se
     assert cli("verify").exit_code == 0
     again = cli("seal", "--run", str(c.run_id))
     assert again.exit_code == 1 and "already has its manifest" in again.output
+
+
+def test_empty_file_of_a_dead_writer_is_noted_not_refused(crawl, paths, cli):
+    _run(crawl)
+    empty = paths.warc_dir / "gongkai-20990101000000000000-1-00001.warc.gz"
+    empty.touch()
+    checked = cli("verify")
+    assert checked.exit_code == 0 and f"{empty.name} is an empty file" in checked.output
+    sealed = cli("seal")
+    assert sealed.exit_code == 0 and f"skipped {empty.name}: empty" in sealed.output
+    assert empty.exists()  # never deleted
