@@ -266,21 +266,21 @@ def parse_registry(data: Any, *, _lines: _Lines | None = None,
     if not isinstance(raw_sites, list):
         return [], ["registry must be a list of sites (or a mapping with a 'sites' list)"]
     problems = [f"unknown top-level key {k!r} (only 'sites')" for k in extra]
-    for index, key, line in lines.duplicate_keys:
-        problems.append(f"line {line}: site #{index + 1}: key {key!r} given twice")
+    for index, key, dup_line in lines.duplicate_keys:
+        problems.append(f"line {dup_line}: site #{index + 1}: key {key!r} given twice")
     entries: list[SiteEntry] = []
     first_line: dict[str, int | None] = {}
     for index, raw in enumerate(raw_sites):
         if not isinstance(raw, dict):
-            line = lines.of(index)
-            problems.append(f"{f'line {line}: ' if line else ''}entry {raw!r} is not a mapping")
+            at = lines.of(index)
+            problems.append(f"{f'line {at}: ' if at else ''}entry {raw!r} is not a mapping")
             continue
         entry = _entry(raw, problems, index, lines)
         if entry is None:
             continue
         if entry.id in first_line:
-            line, before = lines.of(index, "id"), first_line[entry.id]
-            problems.append(f"{f'line {line}: ' if line else ''}site {entry.id!r}: duplicate id"
+            at, before = lines.of(index, "id"), first_line[entry.id]
+            problems.append(f"{f'line {at}: ' if at else ''}site {entry.id!r}: duplicate id"
                             + (f" (first at line {before})" if before else ""))
         else:
             first_line[entry.id] = lines.of(index, "id")

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 import storage
 from storage.archive import WARC_SUFFIX, lock_file
@@ -101,7 +101,7 @@ def ended_by_itself(run: CrawlRun) -> bool:
 
 def chain_head(session: Session) -> Manifest | None:
     """The newest manifest: its sha256 is the digest an operator publishes."""
-    return session.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()
+    return session.exec(select(Manifest).order_by(col(Manifest.sequence).desc())).first()
 
 
 def _warcinfo_run(path: Path) -> tuple[int | None, int] | None:

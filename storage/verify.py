@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any, BinaryIO
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage.config import Paths
 from storage.manifest import assess, ended_by_itself, warc_files
@@ -93,7 +93,7 @@ def verify(paths: Paths, session: Session, *, expect_heads: Iterable[str] = ()) 
     """Check everything, writing nothing; `expect_heads` are published head digests the
     chain must still contain."""
     rep = VerifyReport()
-    rows = list(session.exec(select(Manifest).order_by(Manifest.sequence)))
+    rows = list(session.exec(select(Manifest).order_by(col(Manifest.sequence))))
     listed = _check_manifests(paths, rows, rep)
     _check_heads(rows, [h.lower() for h in expect_heads], rep)
     _check_runs_sealed(session, rows, rep)
@@ -161,7 +161,7 @@ def _check_heads(rows: list[Manifest], expected: list[str], rep: VerifyReport) -
 def _check_runs_sealed(session: Session, rows: list[Manifest], rep: VerifyReport) -> None:
     """Every run that reached its own end wrote a manifest naming it."""
     sealed = {row.run_id for row in rows if row.run_id is not None}
-    for run in session.exec(select(CrawlRun).order_by(CrawlRun.id)):
+    for run in session.exec(select(CrawlRun).order_by(col(CrawlRun.id))):
         if ended_by_itself(run) and run.id not in sealed:
             rep.add(f"run {run.id}", "manifest",
                     f"run {run.id} ended ({run.status}) but no manifest seals it (removed, or "
