@@ -16,6 +16,7 @@ from storage.db import init_db, make_engine, session_scope
 
 def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
          status: str | None) -> int:
+    data.mkdir(parents=True, exist_ok=True)  # read commands refuse a missing data folder
     engine = make_engine(resolve(data).db_url)
     init_db(engine)
     with session_scope(engine) as s:
