@@ -219,6 +219,9 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     with session_scope(app.engine) as session:
         sealed = write_run_manifest(app.paths, session, run_id or 0)
     report["manifest"] = sealed.manifest
+    report["manifest_head"] = sealed.head  # the digest to publish outside the data folder
+    path.write_text(json.dumps({k: v for k, v in report.items() if k != "report_file"},
+                               ensure_ascii=False, indent=1), encoding="utf-8")
     return report
 
 

@@ -49,9 +49,11 @@ def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = Non
     try:
         fmt = _detect(data)
         doc = _read(data, fmt)
+    except MemoryError:
+        raise  # the isolating child names its memory limit (and starts afresh)
     except Exception as exc:  # any reader failure becomes a contract status
         status = getattr(exc, "status", "error")
-        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        reason = getattr(exc, "reason", None) or failure_message(exc)
         out = _empty(sha, fmt, "error" if status not in _STATUSES else status)
         out["error"] = str(reason)[:300]
         out["warnings"].append({"message": f"document not read: {reason}"[:300], "keys": []})
@@ -61,6 +63,12 @@ def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = Non
     result = extract_parsed(doc, sha256=sha)
     result["format"] = fmt if fmt != "unknown" else doc.format
     return result
+
+
+def failure_message(exc: BaseException) -> str:
+    """A message that is never empty: `MemoryError()` and friends carry no text."""
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
 
 
 # needs_converter: a DOC/WPS file and no LibreOffice here; unsupported: a format no reader has.

@@ -44,7 +44,9 @@ _EXTENSIONS = {
 def error_result(
     message: str, *, name: str | None = None, fmt: str | None = None, status: str = "error"
 ) -> dict[str, Any]:
-    """A contract dict for a document that could not be extracted."""
+    """A contract dict for a document that could not be extracted (never without a message)."""
+    if not message.strip():
+        message = f"{status}: the extraction gave no reason"
     out: dict[str, Any] = {
         "status": status,
         "error": message,
@@ -152,7 +154,9 @@ def _child(conn: Any, data: bytes, name: str | None, memory_mb: int, target: str
     except MemoryError:
         conn.send(("error", f"memory limit ({memory_mb} MB) exceeded"))
     except BaseException as exc:  # report anything, including SystemExit, as an error
-        reason = getattr(exc, "reason", None) or f"{type(exc).__name__}: {exc}"
+        from extract.api import failure_message
+
+        reason = getattr(exc, "reason", None) or failure_message(exc)
         status = getattr(exc, "status", "error")
         with contextlib.suppress(Exception):
             conn.send(("error", str(reason)[:500], status))

@@ -1,6 +1,11 @@
 """`gongkai verify`: recompute every digest and hold the WARCs, the database and the manifest
 chain against each other, so any altered, removed or inserted byte or file is named.
 
+Read-only: it never seals, cuts or creates anything (sealing is the crawl's and `gongkai
+seal`'s job), so it cannot launder what it is asked to judge.  Whoever can write the folder
+and the database can still recompute the whole chain; heads published outside the folder
+(`expect_heads`) catch that.
+
 One sequential read per WARC file computes its sha256 (for the manifest) and, member by
 member, each record's block and payload sha256 (for its WARC headers and its Capture row).
 """
@@ -10,15 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
 from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
-from storage.archive import lock_file
 from storage.config import Paths
-from storage.manifest import SealReport, recover, warc_files
-from storage.models import Capture, Manifest
+from storage.manifest import assess, ended_by_itself, warc_files
+from storage.models import Capture, CrawlRun, Manifest
 from storage.records import TornRecord, iter_records, sha256_of_digest
 
 
@@ -46,7 +51,9 @@ class VerifyReport:
     records: int = 0
     bytes: int = 0
     manifests: int = 0
-    seal: SealReport | None = None
+    head: dict[str, Any] | None = None  # the newest manifest: sha256, file, sequence
+    unsealed: list[str] = field(default_factory=list)  # killed runs' files, not yet sealed
+    expected_heads: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -54,6 +61,13 @@ class VerifyReport:
 
     def add(self, *args: str) -> None:
         self.problems.append(Problem(*args))
+
+    def as_json(self) -> dict[str, Any]:
+        """Everything a script needs, in one object (`gongkai verify --json`)."""
+        return {"ok": self.ok, "head": self.head, "expected_heads": self.expected_heads,
+                "problems": [asdict(p) for p in self.problems], "notes": self.notes,
+                "unsealed": self.unsealed, "warc_files": self.warc_files,
+                "records": self.records, "bytes": self.bytes, "manifests": self.manifests}
 
 
 class _HashingReader:
@@ -75,19 +89,15 @@ class _HashingReader:
             pass
 
 
-def verify(paths: Paths, session: Session, *, seal_killed: bool = True) -> VerifyReport:
-    """Check everything; with `seal_killed`, first seal what killed runs left unsealed."""
+def verify(paths: Paths, session: Session, *, expect_heads: Iterable[str] = ()) -> VerifyReport:
+    """Check everything, writing nothing; `expect_heads` are published head digests the
+    chain must still contain."""
     rep = VerifyReport()
-    if seal_killed:
-        rep.seal = recover(paths, session)
-        for name in rep.seal.sealed:
-            rep.notes.append(f"sealed {name} (left by an ended or killed run) "
-                             f"into {rep.seal.manifest}")
-        for name, (old, new) in rep.seal.truncated.items():
-            rep.notes.append(f"cut torn tail of {name}: {old} -> {new} bytes")
-    listed = _check_manifests(paths, session, rep)
+    rows = list(session.exec(select(Manifest).order_by(col(Manifest.sequence))))
+    listed = _check_manifests(paths, rows, rep)
+    _check_heads(rows, [h.lower() for h in expect_heads], rep)
+    _check_runs_sealed(session, rows, rep)
     present = set(warc_files(paths))
-    scanned: set[str] = set()
     captures: dict[str, dict[int, Capture]] = defaultdict(dict)
     for cap in session.exec(select(Capture)):
         captures[cap.warc_file][cap.warc_offset] = cap
@@ -97,56 +107,78 @@ def verify(paths: Paths, session: Session, *, seal_killed: bool = True) -> Verif
                     f"sha256 {entry['sha256']}", "no file")
             continue
         _check_warc(paths, name, entry, captures.pop(name, {}), rep)
-        scanned.add(name)
     for name in sorted(present - set(listed)):
-        with open(paths.warc_dir / name, "rb") as fh:
-            live = not lock_file(fh)
-        if live:
-            rep.notes.append(f"{name} is being written by a running crawl: skipped")
-            captures.pop(name, None)
-        else:
-            rep.add(name, "file", "WARC file is in no manifest (inserted, or left unsealed)",
-                    "a manifest entry", "none")
-            captures.pop(name, None)
-    for name, rows in sorted(captures.items()):
+        captures.pop(name, None)
+        _check_unlisted(paths, session, name, rep)
+    for name, rows_at in sorted(captures.items()):
         if name not in present:
-            ids = ", ".join(str(c.id) for c in list(rows.values())[:5])
+            ids = ", ".join(str(c.id) for c in list(rows_at.values())[:5])
             rep.add(name, "file", "WARC file the database refers to is missing",
-                    f"{len(rows)} captures (ids {ids}...)", "no file")
+                    f"{len(rows_at)} captures (ids {ids}...)", "no file")
     _check_revisits(session, rep)
     return rep
 
 
-def _check_manifests(paths: Paths, session: Session, rep: VerifyReport) -> dict[str, Any]:
+def _check_unlisted(paths: Paths, session: Session, name: str, rep: VerifyReport) -> None:
+    """A WARC no manifest lists: a live crawl's, a killed run's (noted, not verified) or
+    one nothing vouches for (a problem, with the reason sealing would refuse it)."""
+    verdict = assess(paths, session, name)
+    if verdict.action == "live":
+        rep.notes.append(f"{name} is being written by a running crawl: skipped")
+    elif verdict.action == "empty":
+        rep.notes.append(f"{name} is an empty file (a writer that died before its first "
+                         f"record): nothing to verify")
+    elif verdict.action == "seal":
+        rep.unsealed.append(name)
+        rep.notes.append(f"{name} is unsealed, not verified: {verdict.reason}; the next crawl "
+                         f"or `gongkai seal` seals it")
+    else:
+        rep.add(name, "file", f"WARC file is in no manifest: {verdict.reason}",
+                "a manifest entry", "none")
+
+
+def _check_heads(rows: list[Manifest], expected: list[str], rep: VerifyReport) -> None:
+    """The head, and whether every published head is still a manifest of this chain (the
+    chain links each manifest to the one before, so that pins everything up to it)."""
+    if rows:
+        rep.head = {"sha256": rows[-1].sha256, "file": rows[-1].file_name,
+                    "sequence": rows[-1].sequence}
+    by_sha = {row.sha256: row for row in rows}
+    current = rep.head["sha256"] if rep.head else "no manifest"
+    for digest in expected:
+        row = by_sha.get(digest)
+        rep.expected_heads.append({"sha256": digest, "found": row is not None,
+                                   "sequence": row.sequence if row else None})
+        if row is None:
+            rep.add("manifests", "published head",
+                    "published head is not in the manifest chain (history rewritten, or "
+                    "its manifest removed)", digest, f"chain head {current}")
+        else:
+            rep.notes.append(f"published head {digest} is manifest {row.sequence} "
+                             f"({row.file_name})")
+
+
+def _check_runs_sealed(session: Session, rows: list[Manifest], rep: VerifyReport) -> None:
+    """Every run that reached its own end wrote a manifest naming it."""
+    sealed = {row.run_id for row in rows if row.run_id is not None}
+    for run in session.exec(select(CrawlRun).order_by(col(CrawlRun.id))):
+        if ended_by_itself(run) and run.id not in sealed:
+            rep.add(f"run {run.id}", "manifest",
+                    f"run {run.id} ended ({run.status}) but no manifest seals it (removed, or "
+                    f"the run was killed while sealing)", f"a manifest of run {run.id}",
+                    "none")
+
+
+def _check_manifests(paths: Paths, rows: list[Manifest], rep: VerifyReport) -> dict[str, Any]:
     """The chain, in the database and in the files; returns the WARC entries it lists."""
     listed: dict[str, Any] = {}
-    rows = list(session.exec(select(Manifest).order_by(col(Manifest.sequence))))
     rep.manifests = len(rows)
     previous: Manifest | None = None
-    for index, row in enumerate(rows, start=1):
+    for row in rows:
         where = f"manifests/{row.file_name}"
-        if row.sequence != index:
-            rep.add(where, "chain", "manifest sequence has a gap", str(index), str(row.sequence))
-        content_sha = hashlib.sha256(row.content.encode("utf-8")).hexdigest()
-        if content_sha != row.sha256:
-            rep.add(where, "database row", "manifest text in the database altered",
-                    row.sha256, content_sha)
-        want_prev = previous.sha256 if previous else None
-        doc = json.loads(row.content)
-        doc_prev = (doc.get("previous") or {}).get("sha256")
-        if row.previous_sha256 != want_prev or doc_prev != want_prev:
-            rep.add(where, "chain", "previous-manifest hash does not match",
-                    str(want_prev), str(doc_prev))
-        path = paths.manifests / row.file_name
-        if not path.exists():
-            rep.add(where, "file", "manifest file is missing", f"sha256 {row.sha256}",
-                    "no file")
-        else:
-            found = hashlib.sha256(path.read_bytes()).hexdigest()
-            if found != row.sha256:
-                rep.add(where, "file", "manifest file altered", f"sha256 {row.sha256}",
-                        f"sha256 {found}")
-        for entry in doc.get("warcs", []):
+        doc = _check_manifest_row(row, previous, where, rep)
+        _check_manifest_file(paths, row, where, rep)
+        for entry in (doc or {}).get("warcs", []):
             if entry["file"] in listed:
                 rep.add(where, entry["file"], "WARC sealed twice")
             listed[entry["file"]] = entry
@@ -158,6 +190,48 @@ def _check_manifests(paths: Paths, session: Session, rep: VerifyReport) -> dict[
                 rep.add(f"manifests/{path.name}", "file",
                         "manifest file is not in the database (inserted?)", "no file", "file")
     return listed
+
+
+def _check_manifest_row(row: Manifest, previous: Manifest | None, where: str,
+                        rep: VerifyReport) -> dict[str, Any] | None:
+    """One database row of the chain: its place, its text's digest, its link to the one
+    before; returns the parsed manifest (None when its text is not JSON)."""
+    want_seq = previous.sequence + 1 if previous else 1
+    if row.sequence != want_seq:
+        missing = (f"manifest {want_seq}" if row.sequence == want_seq + 1
+                   else f"manifests {want_seq}-{row.sequence - 1}")
+        rep.add(where, "chain", f"manifest sequence has a gap ({missing} missing)",
+                str(want_seq), str(row.sequence))
+    content_sha = hashlib.sha256(row.content.encode("utf-8")).hexdigest()
+    if content_sha != row.sha256:
+        rep.add(where, "database row", "manifest text in the database altered",
+                row.sha256, content_sha)
+    want_prev = previous.sha256 if previous else None
+    try:
+        doc: dict[str, Any] = json.loads(row.content)
+    except ValueError:
+        rep.add(where, "database row", "manifest text is not JSON")
+        return None
+    if doc.get("sequence") != row.sequence:
+        rep.add(where, "database row", "manifest's own sequence differs from its row",
+                str(row.sequence), str(doc.get("sequence")))
+    doc_prev = (doc.get("previous") or {}).get("sha256")
+    if row.previous_sha256 != want_prev or doc_prev != want_prev:
+        rep.add(where, "chain", "previous-manifest hash does not match",
+                str(want_prev), str(doc_prev))
+    return doc
+
+
+def _check_manifest_file(paths: Paths, row: Manifest, where: str, rep: VerifyReport) -> None:
+    """The manifest file on disk is the one the database row names, byte for byte."""
+    path = paths.manifests / row.file_name
+    if not path.exists():
+        rep.add(where, "file", "manifest file is missing", f"sha256 {row.sha256}", "no file")
+        return
+    found = hashlib.sha256(path.read_bytes()).hexdigest()
+    if found != row.sha256:
+        rep.add(where, "file", "manifest file altered", f"sha256 {row.sha256}",
+                f"sha256 {found}")
 
 
 def _check_warc(paths: Paths, name: str, entry: dict[str, Any],

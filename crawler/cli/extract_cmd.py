@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -29,7 +30,9 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
         from extract.isolation import extract_isolated
 
         for path in files:
-            result = extract_isolated(path.read_bytes(), name=path.name, timeout=timeout)
+            data = read_bounded(path)
+            result = data if isinstance(data, dict) else extract_isolated(
+                data, name=path.name, timeout=timeout)
             if as_json:
                 json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
                 sys.stdout.write("\n")
@@ -48,12 +51,36 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
             click.echo(", ".join(f"{k}: {v}" for k, v in counts.items()))
 
 
+def read_bounded(path: Path) -> bytes | dict[str, Any]:
+    """The file's bytes, or an error result: its size is checked before a byte is read, and
+    at most one byte over the limit is ever read (a file growing meanwhile, a device)."""
+    from extract.isolation import MAX_BYTES, complete_contract, error_result
+
+    def refused(message: str) -> dict[str, Any]:
+        result = error_result(message, name=path.name)
+        result["sha256"] = None  # not read, so not hashed
+        return complete_contract(result, b"")
+
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return refused(f"too large: {size} bytes (limit {MAX_BYTES})")
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        return refused(f"cannot read: {exc.strerror or exc}")
+    if len(data) > MAX_BYTES:
+        return refused(f"too large: over {MAX_BYTES} bytes (limit {MAX_BYTES})")
+    return data
+
+
 def _summary(name: str, result: dict) -> None:
     failed = sum(c.get("status") == "fail" for c in result.get("checks") or [])
     values = sum(m.get("value") is not None for m in result.get("metrics") or [])
     click.echo(f"{name}: {result.get('status')} template={result.get('template')} "
                f"agency={result.get('agency')} year={result.get('year')} values={values} "
-               f"checks_failed={failed} warnings={len(result.get('warnings') or [])}")
+               f"checks_failed={failed} warnings={len(result.get('warnings') or [])}"
+               + (f" error={result['error']}" if result.get("error") else ""))
 
 
 COMMANDS = [extract_command]

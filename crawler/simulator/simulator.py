@@ -171,6 +171,7 @@ class Simulator:
                 "start_urls": [s.home_url],
                 "allowed_domains": sorted({h.split(":")[0] for h in s.hosts}),
                 "platform": s.platform,
+                "allow_private": True,  # served on loopback: the strict registry needs it
             }
             if s.list_urls:
                 entry["list_urls"] = list(s.list_urls)

@@ -20,7 +20,8 @@ GONGKAI = [sys.executable, "-c", "from crawler.cli import main; main()"]
 
 def write_registry(path: Path, ids: list[str]) -> Path:
     sites = [{"id": sid, "name": f"{sid}人民政府", "region_code": f"31010{n}",
-              "platform": "hanweb", "start_urls": [f"http://127.0.0.1:9/{sid}/"]}
+              "platform": "hanweb", "start_urls": [f"http://127.0.0.1:9/{sid}/"],
+              "allow_private": True}
              for n, sid in enumerate(ids, start=1)]
     path.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True), encoding="utf-8")
     return path

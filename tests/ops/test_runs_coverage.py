@@ -16,6 +16,7 @@ from storage.db import init_db, make_engine, session_scope
 
 def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
          status: str | None) -> int:
+    data.mkdir(parents=True, exist_ok=True)  # read commands refuse a missing data folder
     engine = make_engine(resolve(data).db_url)
     init_db(engine)
     with session_scope(engine) as s:
@@ -70,6 +71,7 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
 
 
 def test_no_runs_is_not_an_alert(tmp_path: Path) -> None:
+    (tmp_path / "d").mkdir()  # a missing folder is refused (tests/test_read_commands.py)
     result = _cli(tmp_path / "d", "runs")
     assert result.exit_code == 0 and "no crawl runs" in result.output
 

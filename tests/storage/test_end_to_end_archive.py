@@ -201,3 +201,17 @@ def test_listed_report_answering_404_is_withdrawn_with_the_status(site: Site) ->
     kept = site.gongkai("show", report.sha256, "--out", str(site.data / "kept"))
     assert kept.exit_code == 0  # and the report as it was published
     assert hashlib.sha256((site.data / "kept").read_bytes()).hexdigest() == report.sha256
+
+
+def test_run_report_names_the_chain_head(site: Site) -> None:
+    from storage.models import Manifest
+
+    report = runner_mod.run_crawl(site.app, sites_file=site.sites_file, allow_failures=True,
+                                  settings_overrides=FAST)
+    on_disk = json.loads(Path(report["report_file"]).read_text(encoding="utf-8"))
+    with Session(site.engine) as s:
+        head = s.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()
+    assert head is not None and head.file_name == report["manifest"] == on_disk["manifest"]
+    assert report["manifest_head"] == on_disk["manifest_head"] == head.sha256
+    printed = site.gongkai("verify", "--head")
+    assert printed.exit_code == 0 and printed.output.strip() == head.sha256
