@@ -78,7 +78,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 bench: $(STAMP) system-deps
-	$(BIN)/python -m crawler.bench_all
+	PYTHONPATH=tests $(BIN)/python -m bench
 
 clean:
 	rm -rf data .pytest_cache .ruff_cache

@@ -19,7 +19,7 @@ from support.db import isolated_db_url
 
 pytestmark = pytest.mark.integration  # SIGKILLs real crawl subprocesses
 
-simulator = pytest.importorskip("crawler.simulator")
+simulator = pytest.importorskip("sim")
 pytest.importorskip("crawler.runner")
 
 # Kill moments: when the archive has grown by this many bytes since the kill before (0: the

@@ -11,7 +11,7 @@ import yaml
 
 from crawler.cli.context import App
 from crawler.runner import POLITENESS_OFF, run_crawl
-from crawler.simulator import Simulator
+from sim import Simulator
 from storage.db import make_engine
 
 FAST = {**POLITENESS_OFF, "LOG_LEVEL": "WARNING", "RETRY_AFTER_MAX": 2}

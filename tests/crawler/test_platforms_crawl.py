@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.simulator import available_platforms
+from sim import available_platforms
 
 pytestmark = pytest.mark.integration  # real crawls against the simulator
 

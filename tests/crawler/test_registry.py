@@ -188,7 +188,7 @@ def test_sites_check_prints_problems_without_a_traceback(tmp_path):
 
 
 def test_simulator_registries_pass_strict_checks():
-    simulator = pytest.importorskip("crawler.simulator")
+    simulator = pytest.importorskip("sim")
     with simulator.Simulator(seed=0) as sim:
         sim.start()
         entries, problems = parse_registry({"sites": sim.registry()})

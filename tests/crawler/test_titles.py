@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from crawler.simulator.titles import DECOY_PATTERNS
 from crawler.titles import is_report_title, report_year, variant, year_from_text
+from sim.titles import DECOY_PATTERNS
 
 REPORTS = [
     ("拱墅区人民政府2024年政府信息公开工作年度报告", 2024),

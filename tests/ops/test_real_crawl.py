@@ -18,8 +18,8 @@ import yaml
 from openpyxl import load_workbook
 from sqlmodel import select
 
-from crawler.simulator import Simulator
 from ops.conftest import Scheduler, wait_for
+from sim import Simulator
 from storage.archive import read_record
 from storage.config import resolve
 from storage.db import make_engine, session_scope

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from crawler.simulator import Simulator
+from sim import Simulator
 
 BROWSER_UA = (
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "

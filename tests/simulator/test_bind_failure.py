@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from crawler.simulator import Simulator
+from sim import Simulator
 
 pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 

@@ -8,7 +8,7 @@ import urllib.parse
 
 import pytest
 
-from crawler.simulator import Simulator
+from sim import Simulator
 
 from .conftest import fetch
 

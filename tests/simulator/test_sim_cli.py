@@ -1,4 +1,4 @@
-"""`python -m crawler.simulator --once` prints a registry that YAML parsers read back."""
+"""`PYTHONPATH=tests python -m sim --once` prints a registry that YAML parsers read back."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from contextlib import redirect_stdout
 import pytest
 import yaml
 
-from crawler.simulator import Simulator
-from crawler.simulator.__main__ import main, parse_switches
+from sim import Simulator
+from sim.__main__ import main, parse_switches
 
 pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 

@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from crawler.simulator import Simulator
+from sim import Simulator
 
 from .conftest import fetch
 
@@ -79,7 +79,7 @@ def test_robots_disallow_all():
 
 
 def test_slow_responses(monkeypatch):
-    from crawler.simulator import server
+    from sim import server
 
     delays: list[float] = []
     real_sleep = time.sleep

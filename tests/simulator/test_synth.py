@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import random
 
-from crawler.simulator.synth import report_html
 from extract.api import extract_bytes
+from sim.synth import report_html
 
 
 def _page(body: str) -> bytes:

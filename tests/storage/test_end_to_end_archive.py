@@ -23,7 +23,7 @@ from storage.models import Capture, Document
 pytestmark = pytest.mark.integration  # real crawls against the simulator
 
 runner_mod = pytest.importorskip("crawler.runner")
-simulator = pytest.importorskip("crawler.simulator")
+simulator = pytest.importorskip("sim")
 FAST = {**runner_mod.POLITENESS_OFF, "LOG_LEVEL": "WARNING", "RETRY_AFTER_MAX": 2}
 
 

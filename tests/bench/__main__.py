@@ -1,4 +1,4 @@
-"""`make bench`: every stage's figures in one run (speed targets live here, not in tests)."""
+"""`make bench` (`PYTHONPATH=tests python -m bench`): every stage's figures in one run (speed targets live here, not in tests)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import time
 
 # (module, what it measures) — each module's main() prints its own rows.
 BENCHES = (
-    ("extract.bench", "extraction: documents/s per format, PDF time vs bare pdfplumber text"),
-    ("crawler.bench_archive", "archive: WARC write MB/s, verify MB/s vs sha256sum"),
-    ("crawler.bench", "crawl: pages/s, CPU ms/page, peak memory for 10 and 100 sites"),
+    ("bench.extract", "extraction: documents/s per format, PDF time vs bare pdfplumber text"),
+    ("bench.archive", "archive: WARC write MB/s, verify MB/s vs sha256sum"),
+    ("bench.crawl", "crawl: pages/s, CPU ms/page, peak memory for 10 and 100 sites"),
 )
 
 

@@ -1,4 +1,4 @@
-"""`python -m crawler.simulator --platforms hanweb,trs --port-base 0`: serve until Ctrl-C.
+"""`PYTHONPATH=tests python -m sim --platforms hanweb,trs --port-base 0`: serve until Ctrl-C.
 
 Prints the registry (config/sites.yaml entries for the live addresses) as YAML on stdout.
 """
@@ -50,7 +50,7 @@ def parse_switches(items: list[str]) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m crawler.simulator", description=__doc__)
+    parser = argparse.ArgumentParser(prog="PYTHONPATH=tests python -m sim", description=__doc__)
     parser.add_argument(
         "--platforms", default="hanweb", help=f"comma list of {available_platforms()}"
     )

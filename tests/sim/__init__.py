@@ -1,6 +1,6 @@
 """Local simulator of Chinese district government sites for offline tests and demos.
 
-    from crawler.simulator import Simulator, SimReport
+    from sim import Simulator, SimReport
     with Simulator(platforms=("hanweb",), seed=0) as sim:
         sim.sites, sim.reports, sim.registry(), sim.request_log
 

@@ -1,7 +1,7 @@
 """Extraction benchmark: documents per second per format on one core, PDF cost vs bare text.
 
-``python -m extract.bench [FILE_OR_DIR ...]`` (default: the repository's extraction fixtures in
-tests/data/extract).  The PDF line compares full extraction (read tables + text, map, check)
+``PYTHONPATH=tests python -m bench.extract [FILE_OR_DIR ...]`` (default: the extraction
+fixtures in tests/data/extract).  The PDF line compares full extraction (read tables + text, map, check)
 with pdfplumber's bare ``extract_text`` over the same pages: the reader parses each page once,
 so the ratio should stay near 1 (target ≤ 1.5×).
 """
@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
-DEFAULT_DIR = Path(__file__).resolve().parent.parent / "tests" / "data" / "extract"
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "data" / "extract"
 MIN_SECONDS = 1.0  # repeat each measurement at least this long
 MIN_ROUNDS = 3
 

@@ -1,6 +1,6 @@
 """Crawl benchmark on the simulator, politeness off: pages/s, CPU ms per page, peak RSS.
 
-`python -m crawler.bench` (or `crawler.bench:main()`) crawls 10 and then 100 simulated Hanweb
+`PYTHONPATH=tests python -m bench.crawl` crawls 10 and then 100 simulated Hanweb
 district sites (each with its own main + OSS loopback hosts) into a throw-away data folder and
 prints one row per size.  CPU and peak RSS are those of the crawl subprocess(es), read from
 wait4() by the runner; the simulator's own CPU is not counted.
@@ -17,9 +17,9 @@ import yaml
 
 from crawler.cli.context import App
 from crawler.runner import POLITENESS_OFF, run_crawl
-from crawler.simulator import Simulator
-from crawler.simulator.hanweb import HanwebSite
-from crawler.simulator.switches import Hostility
+from sim import Simulator
+from sim.hanweb import HanwebSite
+from sim.switches import Hostility
 
 
 def many_sites(count: int, seed: int = 0) -> Simulator:

@@ -1,6 +1,6 @@
-"""Turn the packaged corpus files (content/) into report bodies a real site would publish.
+"""Turn the corpus files (tests/data/extract) into report bodies a real site would publish.
 
-Only files under this package's content/ are read, so the project never depends on the
+Only the repository's own corpus copies are read, so the project never depends on the
 research share at run or test time.
 """
 
@@ -12,7 +12,8 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
-CONTENT = Path(__file__).with_name("content")
+# The one corpus folder the extraction tests use too (no copies).
+CONTENT = Path(__file__).resolve().parents[1] / "data" / "extract"
 
 
 def read_bytes(name: str) -> bytes:
