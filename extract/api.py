@@ -131,9 +131,10 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     if m.template == "legacy":
         warnings.append({"message": "pre-2019 (legacy) format: no template numbers stored",
                          "keys": []})
-    if looks_spam(meta["agency"]):
+    spam = next((v for v in (meta["agency"], meta["title"]) if looks_spam(v)), None)
+    if spam:
         out["status"] = "not_a_report"
-        warnings.append({"message": f"agency {meta['agency']!r} is not a government body "
+        warnings.append({"message": f"publisher {spam!r} is not a government body "
                                     "(spam mirror?)", "keys": [x["key"] for x in metrics]})
     elif not m.tables_seen:
         out["status"] = "no_tables"

@@ -81,9 +81,9 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
         if len(out) >= limit:
             complete = False
             return
-        if group and acc and len(acc) % group == 0 and group_ok is not None:
-            if not group_ok(tuple(_as_number(t) for t in acc[-group:])):
-                return
+        if (group and acc and len(acc) % group == 0 and group_ok is not None
+                and not group_ok(tuple(_as_number(t) for t in acc[-group:]))):
+            return
         chunk = pieces[ci] if ci < len(pieces) else ""
         if ci < len(pieces) and off == len(chunk):
             ci, off = ci + 1, 0

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from extract import digits
-from extract.checks import figure_targets
 from extract.cells import Cell, ParsedDocument, Row
+from extract.checks import figure_targets
 from extract.template import (
     APP_CARRIED_FORWARD,
     APP_CARRIED_OVER,
