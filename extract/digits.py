@@ -60,9 +60,21 @@ def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tup
     return checked_splits(chunks, n, limit)[0]
 
 
+def _is_placeholder(chunk: str) -> bool:
+    """An empty-cell mark between runs (``/``, ``—``, ``无``): exactly one null cell."""
+    return chunk in PLACEHOLDERS
+
+
+PLACEHOLDERS = frozenset({"/", "／", "—", "–", "-", "－", "无"})
+
+
+def _value(tok: str) -> Number | None:
+    return None if _is_placeholder(tok) else _as_number(tok)
+
+
 def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group: int = 0,
-                   group_ok: Callable[[tuple[Number, ...]], bool] | None = None,
-                   ) -> tuple[list[tuple[tuple[Number, str], ...]], bool]:
+                   group_ok: Callable[[tuple[Number | None, ...]], bool] | None = None,
+                   ) -> tuple[list[tuple[tuple[Number | None, str], ...]], bool]:
     """(readings, complete): every reading of ``chunks`` as ``n`` numbers, and whether the
     enumeration finished (False: ``limit`` was hit, so the list may miss readings).
 
@@ -70,8 +82,8 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
     ``group_ok`` (a 表三 row's six columns add up to 总计; a 表四 group's four results to its
     total); readings are pruned as soon as a group fails, so long runs stay enumerable.
     """
-    pieces = [p for c in chunks if c for p in _pieces(c)]
-    out: list[tuple[tuple[Number, str], ...]] = []
+    pieces = [p for c in chunks if c for p in ([c] if _is_placeholder(c) else _pieces(c))]
+    out: list[tuple[tuple[Number | None, str], ...]] = []
     if not pieces or n < len(pieces) or n > sum(len(c.replace(".", "")) for c in pieces):
         return out, True
     complete = True
@@ -82,7 +94,7 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
             complete = False
             return
         if (group and acc and len(acc) % group == 0 and group_ok is not None
-                and not group_ok(tuple(_as_number(t) for t in acc[-group:]))):
+                and not group_ok(tuple(_value(t) for t in acc[-group:]))):
             return
         chunk = pieces[ci] if ci < len(pieces) else ""
         if ci < len(pieces) and off == len(chunk):
@@ -91,12 +103,17 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
         left = n - len(acc)
         if ci == len(pieces):
             if left == 0:
-                out.append(tuple((_as_number(t), t) for t in acc))
+                out.append(tuple((_value(t), t) for t in acc))
+            return
+        if _is_placeholder(chunk):
+            if left >= 1:
+                rec(ci + 1, 0, [*acc, chunk])
             return
         if left < len(pieces) - ci:
             return  # every remaining chunk needs a token of its own
         rest_digits = len(chunk[off:].replace(".", "").lstrip("-")) + sum(
-            len(c.replace(".", "").lstrip("-")) for c in pieces[ci + 1:])
+            1 if _is_placeholder(c) else len(c.replace(".", "").lstrip("-"))
+            for c in pieces[ci + 1:])
         if left > rest_digits:
             return
         start = off + (1 if chunk.startswith("-", off) else 0)

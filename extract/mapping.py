@@ -297,7 +297,9 @@ def _candidates(values: list[Cell], n: int, trail: int | None = None,
     while cells and not cells[0].text.strip():
         cells.pop(0)
     texts = [c.text.strip() for c in cells if c.text.strip()]
-    if len(cells) < n and texts and all(_RUN_CELL.match(t) for t in texts):
+    if (len(cells) < n and texts and all(_RUN_CELL.match(t) or t in digits.PLACEHOLDERS
+                                          for t in texts)
+            and any(_RUN_CELL.match(t) for t in texts)):
         run_cells = [c for c in cells if c.text.strip()]
         if not _may_split(run_cells, flat):
             return [], "bad"

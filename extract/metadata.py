@@ -229,7 +229,8 @@ def agency_name(text: str | None) -> str | None:
     if not text:
         return None
     name = re.sub(r"[（(]单位[)）]$", "", clean_line(text).strip("《》 "))
-    if not (2 <= len(name) <= 40) or _NOT_NAME.search(name) or not _AGENCY_END.search(name):
+    bare = re.sub(r"[（(][^（）()]*[)）]$", "", name)  # 平潭综合实验区管委会（平潭县人民政府）
+    if not (2 <= len(name) <= 40) or _NOT_NAME.search(name) or not _AGENCY_END.search(bare):
         return None
     if not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", name):
         return None
