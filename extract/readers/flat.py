@@ -25,6 +25,7 @@ from extract.template import simplified
 # Where each table starts (searched in normalized text); the rows are searched after it.
 _T2_START = re.compile(r"第二十条第.{0,8}?项.{0,8}?信息内容|信息内容.{0,8}?本年(?:制发|新制作)")
 _T3_START = re.compile(r"申请人情况|本年新收")
+_T3_HEADER = re.compile(r"申请人情况")
 _T4_START = re.compile(r"行政复议")
 _T4_END = re.compile(r"五、|存在的主要问题|(?:\(|（)五(?:\)|）)存在")
 
@@ -164,7 +165,8 @@ def flat_rows(line: str, lineno: int) -> list[Row] | None:
         two019 = "本年新制作" in norm[t2.start(): limit]
         cut.walk(_T2_2019 if two019 else _T2_2021, limit, first=True)
         t3_from = max(cut.pos, limit if t3 else cut.pos)
-    t3 = _T3_START.search(norm, t3_from)
+    # the table's own header first: the 正文 may say 本年新收…申请81件 before the table
+    t3 = _T3_HEADER.search(norm, t3_from) or _T3_START.search(norm, t3_from)
     if t3 is None:
         return None
     cut.pos = max(cut.pos, t3.start())

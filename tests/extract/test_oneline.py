@@ -103,3 +103,19 @@ def test_narrative_figures_as_reports_word_them() -> None:
     assert figs["app.new.total"] == 81
     assert figs["review.total"] == 2 and figs["litigation.total"] == 7
     assert figs["app.result.disclosed_or_partial.total"] == 42
+
+
+def test_narrative_row_label_before_the_table_is_not_a_row() -> None:
+    """The 正文 says 本年新收政府信息公开申请81件 before 表三 (and there is no 表二): the table's
+    own row is read, not the sentence."""
+    line = ("某县2023年政府信息公开工作年度报告 一、总体情况 本年新收政府信息公开申请81件，办结81件。"
+            + "全面推进政务公开。" * 20 + "三、收到和处理政府信息公开申请情况 申请人情况自然人法人或其他组织"
+            "总计商业企业科研机构社会公益组织法律服务机构其他一、本年新收政府信息公开申请数量801000081"
+            "二、上年结转政府信息公开申请数量0000000三、本年度办理结果（一）予以公开801000081"
+            "（二）部分公开（区分处理的，只计这一情形，不计其他情形）0000000（三）不予公开1.属于国家秘密"
+            "00000002.其他法律行政法规禁止公开0000000（七）总计801000081四、结转下年度继续办理0000000"
+            "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 无。")
+    out = extract_bytes(line.encode("utf-8"))
+    got = {m["key"]: m["value"] for m in out["metrics"]}
+    assert [got[f"app.new.{c}"] for c in ("natural_person", "commercial", "total")] == [80, 1, 81]
+    assert got["app.result.total.total"] == 81
