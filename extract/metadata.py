@@ -229,6 +229,7 @@ def agency_name(text: str | None) -> str | None:
     if not text:
         return None
     name = re.sub(r"[（(]单位[)）]$", "", clean_line(text).strip("《》 "))
+    name = re.sub(r"^关于", "", name)  # 关于XX局2023年度… : the name follows 关于
     bare = re.sub(r"[（(][^（）()]*[)）]$", "", name)  # 平潭综合实验区管委会（平潭县人民政府）
     if not (2 <= len(name) <= 40) or _NOT_NAME.search(name) or not _AGENCY_END.search(bare):
         return None

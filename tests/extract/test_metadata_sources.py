@@ -136,3 +136,14 @@ def test_pdf_title_from_the_largest_font_not_the_notice(info: str | None) -> Non
     assert out["title"] == "城口县人民政府2023年政府信息公开工作年度报告"
     assert out["agency"] == "城口县人民政府" and out["year"] == 2023
     assert out["metadata_sources"]["title"]["source"] == "largest_font"
+
+
+@pytest.mark.parametrize(("title", "agency"), [
+    ("关于城口县统计局2023年度政府信息公开工作年度报告", "城口县统计局"),
+    ("平潭综合实验区管委会（平潭县人民政府）2021年政府信息公开工作年度报告",
+     "平潭综合实验区管委会（平潭县人民政府）"),
+    ("365bet官方网站2024年政府信息公开工作年度报告", None),
+    ("2023年度某某政府信息公开工作年度报告", None),  # 某某: no agency ending
+])
+def test_agency_from_title_is_a_name_or_nothing(title: str, agency: str | None) -> None:
+    assert find_agency(title) == agency
