@@ -116,9 +116,12 @@ def clean_line(line: str) -> str:
     return _MARKUP.sub("", line).strip().strip("*_ ").strip()
 
 
-def _title_lines(doc: ParsedDocument) -> list[str]:
-    return [c for c in (clean_line(ln) for ln in doc.text.split("\n")
-                        if ln.strip() and not _SETEXT.match(ln)) if c]
+def _title_lines(doc: ParsedDocument, head: int = 30, tail: int = 0) -> list[str]:
+    """The first ``head`` (or last ``tail``) non-empty lines, markup stripped."""
+    lines = [ln for ln in doc.text.split("\n") if ln.strip() and not _SETEXT.match(ln)]
+    lines = lines[-tail:] if tail else lines[:head + 5]
+    cleaned = [c for c in (clean_line(ln) for ln in lines) if c]
+    return cleaned[-tail:] if tail else cleaned[:head]
 
 
 def find_title(doc: ParsedDocument) -> str | None:
@@ -140,7 +143,7 @@ def find_title_source(doc: ParsedDocument) -> tuple[str | None, str | None]:
     if heading and _is_title(heading):
         return _trim_title(heading), "largest_font"
     raw = [ln for ln in doc.text.split("\n") if ln.strip()][:30]
-    lines = _title_lines(doc)[:30]
+    lines = _title_lines(doc)
     first_heading = bool(raw) and bool(re.match(r"^\s*(#|\*\*|__)", raw[0]))
     cands = [i for i, line in enumerate(lines) if len(line) <= 80 and _is_title(line)
              and not _NOT_TITLE.search(line)]
@@ -257,7 +260,7 @@ _TAIL_SIGNATURE = re.compile(r"(?:^|[。；;，,！!\s])([\u4e00-\u9fff（）()]
 
 def _signature(doc: ParsedDocument) -> tuple[str | None, str | None]:
     """(agency, date) of the signature closing the report: a name above (or before) a date."""
-    lines = _title_lines(doc)[-8:]
+    lines = _title_lines(doc, tail=8)
     for i in range(len(lines) - 1, -1, -1):
         m = re.fullmatch(_SIG_DATE, lines[i].strip())
         if m and i > 0:
