@@ -1,6 +1,6 @@
 """Extraction: a document's bytes -> the template's numbers, with provenance and doubts."""
 
-EXTRACTOR_VERSION = "0.2.4"
+EXTRACTOR_VERSION = "0.3.0"
 
 from extract.api import extract_bytes, extract_parsed  # noqa: E402
 

@@ -12,7 +12,7 @@ from typing import Any
 from extract.cells import ParsedDocument
 from extract.checks import narrative_checks, narrative_figures, table_checks
 from extract.mapping import Mapping, map_document
-from extract.metadata import extract_metadata, looks_spam
+from extract.metadata import extract_metadata, looks_spam, no_sources
 from extract.template import keys_for, label_norm, table_of
 
 _TEXT_FORMATS = ("text", "markdown")
@@ -79,7 +79,8 @@ _STATUSES = ("ok", "partial", "no_tables", "not_a_report", "needs_ocr", "needs_c
 def _empty(sha: str, fmt: str, status: str) -> dict[str, Any]:
     return {"sha256": sha, "format": fmt, "extractor_version": _version(), "status": status,
             "template": None, "agency": None, "year": None, "title": None, "published": None,
-            "region": None, "metrics": [], "checks": [], "warnings": []}
+            "region": None, "metadata_sources": no_sources(), "metrics": [], "checks": [],
+            "warnings": []}
 
 
 def _is_report(doc: ParsedDocument, title: str | None) -> bool:
@@ -139,9 +140,10 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     if m.template == "legacy":
         warnings.append({"message": "pre-2019 (legacy) format: no template numbers stored",
                          "keys": []})
-    if looks_spam(meta["agency"]):
+    spam = next((v for v in (meta["agency"], meta["title"]) if looks_spam(v)), None)
+    if spam:
         out["status"] = "not_a_report"
-        warnings.append({"message": f"agency {meta['agency']!r} is not a government body "
+        warnings.append({"message": f"publisher {spam!r} is not a government body "
                                     "(spam mirror?)", "keys": [x["key"] for x in metrics]})
     elif not m.tables_seen:
         out["status"] = "no_tables"

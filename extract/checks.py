@@ -84,8 +84,12 @@ _GAP = r"[^。；;，,、\d]{0,12}?"  # a few words, no clause break and no othe
 _DOCS = r"(?:的)?(?:行政)?规范性文件(?:共|数量为|为)?"
 _FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("app.new.total", (
-        r"(?:新收|收到|受理)(?:政府信息公开|依申请公开)?(?:申请)?(?:共)?" + _NUM + r"件",
-        r"(?:新收|收到|受理)" + _GAP + r"申请(?:共|数量为|数为|为)?" + _NUM + r"件",
+        r"(?:新收|收到|受理)(?:政府信息公开|依申请公开)?(?:申请)?(?:共计|总计|合计|共)?" + _NUM + r"件",
+        r"(?:新收|收到|受理)" + _GAP + r"申请(?:共计|总计|合计|共|数量为|数为|为)?" + _NUM + r"件",
+        r"(?:新收|收到|受理)" + _GAP + r"申请[，,](?:共计|总计|合计)" + _NUM + r"件",
+    )),
+    ("app.result.disclosed_or_partial.total", (
+        r"予以公开(?:和|及|与|、|或)部分公开(?:的)?(?:申请)?(?:共计|共|合计)?" + _NUM + r"件",
     )),
     ("app.carried_over.total", (
         r"上年(?:度)?结转(?:政府信息公开)?(?:申请)?(?:共|为)?" + _NUM + r"件",
@@ -116,7 +120,14 @@ _FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 # 正文 figure -> the table cell(s) it summarises
 _TARGETS: dict[str, list[str]] = {
     "litigation.total": ["litigation_direct.total", "litigation_after_review.total"],
+    "app.result.disclosed_or_partial.total": ["app.result.disclosed.total",
+                                              "app.result.partial.total"],
 }
+
+
+def figure_targets(figure: str) -> list[str]:
+    """The table cells whose sum a 正文 figure states (the figure's own key by default)."""
+    return _TARGETS.get(figure, [figure])
 
 
 def narrative_figures(text: str) -> dict[str, Number]:
@@ -139,7 +150,7 @@ def narrative_checks(figures: dict[str, Number], values: dict[str, Number | None
     """正文 vs 表: each stated figure against the table cell(s) it summarises."""
     out: list[dict[str, Any]] = []
     for fig, stated in figures.items():
-        keys = _TARGETS.get(fig, [fig])
+        keys = figure_targets(fig)
         if not any(k in values for k in keys):
             continue
         nums = {k: values.get(k) for k in keys}

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 
 Number = int | float
 MAX_SPLITS = 200_000
+_LEADING_ZERO = re.compile(r"^-?0\d")
 
 
 def _token_ok(tok: str) -> bool:
@@ -54,28 +55,80 @@ def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tup
     """Every way to read ``chunks`` (whitespace-separated runs) as exactly ``n`` numbers.
 
     Each result is a tuple of (number, raw token).  Stops at ``limit`` results (callers treat a
-    truncated enumeration as ambiguous).
+    truncated enumeration as ambiguous: see :func:`checked_splits`).
     """
-    chunks = [p for c in chunks if c for p in _pieces(c)]
-    out: list[tuple[tuple[Number, str], ...]] = []
-    if not chunks or n < len(chunks) or n > sum(len(c.replace(".", "")) for c in chunks):
-        return out
+    return checked_splits(chunks, n, limit)[0]
 
-    def rec(i: int, left: int, acc: list[str]) -> None:
+
+def _is_placeholder(chunk: str) -> bool:
+    """An empty-cell mark between runs (``/``, ``—``, ``无``): exactly one null cell."""
+    return chunk in PLACEHOLDERS
+
+
+PLACEHOLDERS = frozenset({"/", "／", "—", "–", "-", "－", "无"})
+
+
+def _value(tok: str) -> Number | None:
+    return None if _is_placeholder(tok) else _as_number(tok)
+
+
+def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group: int = 0,
+                   group_ok: Callable[[tuple[Number | None, ...]], bool] | None = None,
+                   ) -> tuple[list[tuple[tuple[Number | None, str], ...]], bool]:
+    """(readings, complete): every reading of ``chunks`` as ``n`` numbers, and whether the
+    enumeration finished (False: ``limit`` was hit, so the list may miss readings).
+
+    With ``group``/``group_ok``, each completed group of ``group`` numbers must pass
+    ``group_ok`` (a 表三 row's six columns add up to 总计; a 表四 group's four results to its
+    total); readings are pruned as soon as a group fails, so long runs stay enumerable.
+    """
+    pieces = [p for c in chunks if c for p in ([c] if _is_placeholder(c) else _pieces(c))]
+    out: list[tuple[tuple[Number | None, str], ...]] = []
+    if not pieces or n < len(pieces) or n > sum(len(c.replace(".", "")) for c in pieces):
+        return out, True
+    complete = True
+
+    def rec(ci: int, off: int, acc: list[str]) -> None:
+        nonlocal complete
         if len(out) >= limit:
+            complete = False
             return
-        if i == len(chunks):
+        if (group and acc and len(acc) % group == 0 and group_ok is not None
+                and not group_ok(tuple(_value(t) for t in acc[-group:]))):
+            return
+        chunk = pieces[ci] if ci < len(pieces) else ""
+        if ci < len(pieces) and off == len(chunk):
+            ci, off = ci + 1, 0
+            chunk = pieces[ci] if ci < len(pieces) else ""
+        left = n - len(acc)
+        if ci == len(pieces):
             if left == 0:
-                out.append(tuple((_as_number(t), t) for t in acc))
+                out.append(tuple((_value(t), t) for t in acc))
             return
-        remaining = len(chunks) - i - 1
-        max_here = min(len(chunks[i].replace(".", "").lstrip("-")), left - remaining)
-        for k in range(1, max_here + 1):
-            for parts in _split_chunk(chunks[i], k):
-                rec(i + 1, left - k, acc + parts)
+        if _is_placeholder(chunk):
+            if left >= 1:
+                rec(ci + 1, 0, [*acc, chunk])
+            return
+        if left < len(pieces) - ci:
+            return  # every remaining chunk needs a token of its own
+        rest_digits = len(chunk[off:].replace(".", "").lstrip("-")) + sum(
+            1 if _is_placeholder(c) else len(c.replace(".", "").lstrip("-"))
+            for c in pieces[ci + 1:])
+        if left > rest_digits:
+            return
+        start = off + (1 if chunk.startswith("-", off) else 0)
+        for end in range(start + 1, len(chunk) + 1):
+            tok = chunk[off:end]
+            if not _token_ok(tok):
+                if _LEADING_ZERO.match(tok):
+                    return  # longer tokens only add digits after a leading zero
+                continue
+            if end < len(chunk) and chunk[end] == ".":
+                continue  # a token never ends right before a decimal point
+            rec(ci, end, [*acc, tok])
 
-    rec(0, n, [])
-    return out
+    rec(0, 0, [])
+    return out, complete
 
 
 def agreed(cands: list[tuple[Number | None, ...]]) -> list[Number | None]:

@@ -73,6 +73,9 @@ def complete_contract(result: dict[str, Any], data: bytes) -> dict[str, Any]:
                        ("extractor_version", EXTRACTOR_VERSION), ("title", None),
                        ("published", None), ("region", None)):
         result.setdefault(key, value)
+    from extract.metadata import no_sources
+
+    result.setdefault("metadata_sources", no_sources())
     return result
 
 

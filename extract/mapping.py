@@ -20,6 +20,7 @@ from typing import Any
 
 from extract import digits
 from extract.cells import Cell, ParsedDocument, Row
+from extract.checks import figure_targets
 from extract.template import (
     APP_CARRIED_FORWARD,
     APP_CARRIED_OVER,
@@ -272,7 +273,8 @@ def _trail_hint(obs: list[_Obs], n: int) -> int | None:
 
 
 def _candidates(values: list[Cell], n: int, trail: int | None = None,
-                flat: frozenset[int] = frozenset()) -> tuple[list[Cand], str]:
+                flat: frozenset[int] = frozenset(), group: int = 0,
+                group_ok: Any = None) -> tuple[list[Cand], str]:
     """All readings of a row's value cells as n numbers; how = cell | aligned | split | bad.
 
     Extra blank cells at the ends are dropped; when several ways remain, ``trail`` (what the
@@ -295,13 +297,21 @@ def _candidates(values: list[Cell], n: int, trail: int | None = None,
     while cells and not cells[0].text.strip():
         cells.pop(0)
     texts = [c.text.strip() for c in cells if c.text.strip()]
-    if len(cells) < n and texts and all(_RUN_CELL.match(t) for t in texts):
+    if (len(cells) < n and texts and all(_RUN_CELL.match(t) or t in digits.PLACEHOLDERS
+                                          for t in texts)
+            and any(_RUN_CELL.match(t) for t in texts)):
         run_cells = [c for c in cells if c.text.strip()]
         if not _may_split(run_cells, flat):
             return [], "bad"
-        out = []
-        for sp in digits.splits([c.text.strip() for c in run_cells], n):
-            out.append(tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp)))
+        texts = [c.text.strip() for c in run_cells]
+        found, complete = digits.checked_splits(texts, n, group=group, group_ok=group_ok)
+        if complete and not found and group_ok is not None:
+            # the document may break its own identity: every reading, filtered later
+            found, complete = digits.checked_splits(texts, n)
+        if not complete:
+            return [], "bad"  # too many readings to list: none can be trusted
+        out = [tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp))
+               for sp in found]
         return out, ("split" if out else "bad")
     return [], "bad"
 
@@ -344,16 +354,36 @@ def _put(m: Mapping, keys: list[str], cands: list[Cand], how: str, label: str) -
 
 
 # ------------------------------------------------------------------ 表二
+def _facts(keys: list[str], narrative: dict[str, Number]) -> list[tuple[list[int], Number]]:
+    """The 正文 figures about these keys: (positions whose values add up to it, the figure)."""
+    pos = {k: i for i, k in enumerate(keys)}
+    out = []
+    for fig, value in narrative.items():
+        targets = figure_targets(fig)
+        if all(t in pos for t in targets):
+            out.append(([pos[t] for t in targets], value))
+    return out
+
+
+def _agrees(values: tuple[Number | None, ...], facts: list[tuple[list[int], Number]]) -> bool:
+    for idx, figure in facts:
+        parts = [values[i] for i in idx]
+        if None in parts or abs(sum(parts) - figure) > 1e-9:  # type: ignore[arg-type]
+            return False
+    return True
+
+
 def _by_narrative(cands: list[Cand], keys: list[str], narrative: dict[str, Number]) -> list[Cand]:
     """Keep the readings that agree with every figure the 正文 states for these keys.
 
     Used only to settle an ambiguous split: when no reading agrees, all are kept (and stay
-    ambiguous), so the narrative never overrides what the table prints.
+    ambiguous), so the narrative never overrides what the table prints.  A figure may state
+    a sum (行政诉讼案件7件 = both 诉讼 totals; 予以公开及部分公开42件).
     """
-    facts = [(i, narrative[k]) for i, k in enumerate(keys) if k in narrative]
+    facts = _facts(keys, narrative)
     if len(cands) < 2 or not facts:
         return cands
-    ok = [c for c in cands if all(c[i][0] == f for i, f in facts)]
+    ok = [c for c in cands if _agrees(tuple(v for v, _, _ in c), facts)]
     return ok or cands
 
 
@@ -463,7 +493,7 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
             m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored",
                    o.rowdef.cell_keys())
             continue
-        cands, how = _candidates(o.values, 7, trail, m.flat_lines)
+        cands, how = _candidates(o.values, 7, trail, m.flat_lines, 7, digits.row_sum_ok)
         if how == "bad":
             m.warn(f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
                    "value cells, expected 7; row not used", o.rowdef.cell_keys())
@@ -519,13 +549,19 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
         if sizes <= MAX_COMBOS:
             fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
             keep: dict[str, list[Cand]] = {k: [] for k in ambiguous}
+            valid = []
             for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
                 trial = dict(fixed)
                 trial.update(zip(ambiguous, combo, strict=True))
                 if _columns_ok(trial, m.other_split):
-                    for k, c in zip(ambiguous, combo, strict=True):
-                        if c not in keep[k]:
-                            keep[k].append(c)
+                    valid.append((combo, _stated(trial, narrative)))
+            # 正文 figures spanning rows (予以公开及部分公开42件) narrow, never override
+            if any(ok for _, ok in valid):
+                valid = [v for v in valid if v[1]]
+            for combo, _ok in valid:
+                for k, c in zip(ambiguous, combo, strict=True):
+                    if c not in keep[k]:
+                        keep[k].append(c)
             for k in ambiguous:
                 if keep[k]:
                     cand_rows[k] = keep[k]
@@ -536,6 +572,24 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
 
 _COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
          "other_org", "total")
+
+
+def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
+    """Whether the rows of a trial agree with every 正文 figure that spans 表三 rows."""
+    for fig, figure in narrative.items():
+        targets = figure_targets(fig)
+        if len(targets) < 2 or not all(t.startswith("app.") for t in targets):
+            continue
+        parts = []
+        for t in targets:
+            row, col = t.rsplit(".", 1)
+            c = trial.get(row)
+            parts.append(None if c is None or col not in _COLS else c[_COLS.index(col)][0])
+        if None in parts:
+            continue
+        if abs(sum(parts) - figure) > 1e-9:  # type: ignore[arg-type]
+            return False
+    return True
 
 
 def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
@@ -600,11 +654,11 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
         if len(filled) >= 15 or (filled and all(_RUN_CELL.match(c.text.strip()) for c in filled)
                                  and sum(len(c.text.strip()) for c in filled) >= 15):
             break
-    cands, how = _candidates(cells, 15, flat=m.flat_lines)
+    cands, how = _candidates(cells, 15, flat=m.flat_lines, group=5, group_ok=digits.review_ok)
     if how == "bad":
         # whole-table rows may carry trailing blanks; retry on the non-empty cells
         cands, how = _candidates([c for c in cells if c.text.strip()], 15,
-                                 flat=m.flat_lines)
+                                 flat=m.flat_lines, group=5, group_ok=digits.review_ok)
     keys = list(REVIEW_KEYS)
     if how == "bad" or not cands:
         m.warn(f"表四: {len(cells)} value cells found, expected 15; not mapped", keys)

@@ -1,7 +1,27 @@
 """Report metadata: title, agency (as in the title), report year, publication date, region.
 
 Why: the report year is the year the data covers (a 2023 report is published in 2024), so it
-is read from the title or the statistics period, never from the publication date.
+is read from the title or the statistics period, never from the publication date.  A wrong name
+is worse than none: the agency is a name or null, never a fragment of a sentence.
+
+Each field's origin is recorded in ``metadata_sources`` (an additive key of the JSON contract):
+``{"title": {"source": "largest_font", "confidence": 0.9}, "agency": {...}, "year": {...},
+"published": {...}, "region": {...}}``; a field not found has ``{"source": null,
+"confidence": 0.0}``.  Sources, most trusted first:
+
+* title: ``page_header`` (a text archive's 标题: line, an HTML page's ArticleTitle/<title>),
+  ``largest_font`` (a PDF's largest type on page 1), ``first_heading`` (a markdown ``#``
+  heading or a **bold** first line), ``title_line`` (the early line ending in 年度报告),
+  ``joined_lines`` (a title printed over two lines), ``file_property`` (a PDF's Title
+  property that reads as a report title; DOC/DOCX properties are never used);
+* agency: ``title``, ``unit_line`` (``XX（单位）``), ``signature`` (the name closing the
+  report above its date), ``opening_sentence`` (由XX编制 / 现公布XX…年度报告);
+* year: ``title``, ``statistics_period``, ``year_phrase``;
+* published: ``page_header``, ``labelled_date``, ``title_date``, ``signature_date``;
+* region: ``agency`` (the area the agency's name starts with).
+
+A title is never taken from a sentence citing the format notice (印发〈中华人民共和国政府信息公开
+工作年度报告格式〉的通知, 国办公开办函〔2021〕30号); markup (``#``, ``**``, tags) is stripped.
 """
 
 from __future__ import annotations
@@ -87,15 +107,44 @@ def _lines(doc: ParsedDocument) -> list[str]:
     return [ln.strip() for ln in doc.text.split("\n") if ln.strip()]
 
 
+_MARKUP = re.compile(r"<[^>]{0,80}>|^\s*#{1,6}\s*|\*\*|__|^\s*[>*-]\s+")
+_SETEXT = re.compile(r"^\s*(?:=+|-{3,})\s*$")
+
+
+def clean_line(line: str) -> str:
+    """A line without markdown/HTML markup: ``# **标题**`` → ``标题``."""
+    return _MARKUP.sub("", line).strip().strip("*_ ").strip()
+
+
+def _title_lines(doc: ParsedDocument, head: int = 30, tail: int = 0) -> list[str]:
+    """The first ``head`` (or last ``tail``) non-empty lines, markup stripped."""
+    lines = [ln for ln in doc.text.split("\n") if ln.strip() and not _SETEXT.match(ln)]
+    lines = lines[-tail:] if tail else lines[:head + 5]
+    cleaned = [c for c in (clean_line(ln) for ln in lines) if c]
+    return cleaned[-tail:] if tail else cleaned[:head]
+
+
 def find_title(doc: ParsedDocument) -> str | None:
-    """The reader's title, else the early line naming a 年度报告 (a dated one first).
+    """The document's title (see :func:`find_title_source`)."""
+    return find_title_source(doc)[0]
+
+
+def find_title_source(doc: ParsedDocument) -> tuple[str | None, str | None]:
+    """(title, source): the reader's page title, the PDF's largest type, else the early line
+    naming a 年度报告 (a dated one first), else a title split over two lines.
 
     Navigation lines ("政府信息公开年报") also name a 年报, so a line with a year wins.  A title
     split over two lines (agency on one, "2023年度政府信息公开工作年度报告" on the next) is joined.
+    A file property (DOCX/PDF Title) is never preferred to the text.
     """
     if doc.meta.get("title"):
-        return str(doc.meta["title"]).strip()
-    lines = _lines(doc)[:30]
+        return str(doc.meta["title"]).strip(), "page_header"
+    heading = clean_line(str(doc.meta.get("heading") or ""))
+    if heading and _is_title(heading):
+        return _trim_title(heading), "largest_font"
+    raw = [ln for ln in doc.text.split("\n") if ln.strip()][:30]
+    lines = _title_lines(doc)
+    first_heading = bool(raw) and bool(re.match(r"^\s*(#|\*\*|__)", raw[0]))
     cands = [i for i, line in enumerate(lines) if len(line) <= 80 and _is_title(line)
              and not _NOT_TITLE.search(line)]
     dated = [i for i in cands if _YEAR_IN_TITLE.search(lines[i])]
@@ -104,25 +153,41 @@ def find_title(doc: ParsedDocument) -> str | None:
         title = lines[i]
         if find_agency(title) is None and i > 0 and _AGENCY_LINE.search(lines[i - 1]):
             title = lines[i - 1] + title
-        title = _LONE_DATE.sub("", title) if _is_title(_LONE_DATE.sub("", title)) else title
-        return re.sub(r"\s+", " ", title).strip()
+        source = "first_heading" if i == 0 and first_heading else "title_line"
+        return _trim_title(title), source
     lines = lines[:15]
     for i, line in enumerate(lines[:-1]):
         joined = line + lines[i + 1]
         if len(line) <= 80 and len(lines[i + 1]) <= 20 and _is_title(joined):
-            return re.sub(r"\s+", " ", joined).strip()
-    return None
+            return re.sub(r"\s+", " ", joined).strip(), "joined_lines"
+    if lines and len(lines[0]) > 80:  # a whole report on one line: its title opens it
+        m = re.match(r"^(.{4,80}?(?:年度报告|年报))", lines[0])
+        if m and _is_title(m.group(1)) and not _NOT_TITLE.search(m.group(1)):
+            return _trim_title(m.group(1)), "title_line"
+    prop = str(doc.meta.get("file_title") or "")
+    if doc.format == "pdf" and prop and _is_title(prop):
+        return _trim_title(prop), "file_property"
+    return None, None
+
+
+def _trim_title(title: str) -> str:
+    title = _LONE_DATE.sub("", title) if _is_title(_LONE_DATE.sub("", title)) else title
+    return re.sub(r"\s+", " ", title).strip()
 
 
 # a sentence about the report, not its title: "本年度报告根据《条例》…编制", "根据…，现公布…"
 _SENTENCE = re.compile(r"^(?:根据|依据|按照|本(?:年度)?报告)|[，。；,;]|《[^》]*条例》")
 
 
+# a sentence citing the format notice: 印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知
+_CITES_NOTICE = re.compile(r"[〈<]|印发|公开办函|格式[〉>》]|的通知")
+
+
 def _is_title(text: str) -> bool:
     norm = label_norm(text)
     bare = re.sub(r"[（(][^（）()]*[)）]", "", norm)  # "（更正版，2024年3月）" is still a title
-    return ("信息公开" in norm and bool(_TITLE_HINT.search(norm))
-            and not _SENTENCE.search(bare))
+    return (("信息公开" in norm or "政务公开" in norm) and bool(_TITLE_HINT.search(norm))
+            and not _SENTENCE.search(bare) and not _CITES_NOTICE.search(norm))
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -152,7 +217,28 @@ def find_agency(title: str | None) -> str | None:
         m = re.match(r"(.+?)(?:政府信息公开|政务公开)", t)
         head = m.group(1) if m else ""
     head = re.sub(r"^(?:关于)?(?:19|20)\d{2}年度?$", "", head.strip("《》 "))
-    return head or None
+    return agency_name(head)
+
+
+# what an agency's name ends with (人民政府, 局, 委员会, 办公室, 街道办事处, 县, 实验区…)
+_AGENCY_END = re.compile(r"(?:府|局|委|办|厅|院|中心|处|所|站|队|馆|会|室|部|署|区|县|市|州|旗|盟|"
+                         r"镇|乡|街道|司|行|社|关|场|园|组)$")
+_NOT_NAME = re.compile(r"[〈〉《》<>*#“”\"'、，,。；;:：]|中华人民共和国$|^(?:本|我|该|依据|根据|按照|"
+                       r"关于|印发|现将|现予|特此)")
+
+
+def agency_name(text: str | None) -> str | None:
+    """``text`` when it reads as an agency's name, else None (never a sentence fragment)."""
+    if not text:
+        return None
+    name = re.sub(r"[（(]单位[)）]$", "", clean_line(text).strip("《》 "))
+    name = re.sub(r"^关于", "", name)  # 关于XX局2023年度… : the name follows 关于
+    bare = re.sub(r"[（(][^（）()]*[)）]$", "", name)  # 平潭综合实验区管委会（平潭县人民政府）
+    if not (2 <= len(name) <= 40) or _NOT_NAME.search(name) or not _AGENCY_END.search(bare):
+        return None
+    if not re.fullmatch(r"[\u4e00-\u9fff（）()·]+", name):
+        return None
+    return name
 
 
 # "现公布区统计局2023年政府信息公开工作年度报告": the opening sentence names the publisher
@@ -164,8 +250,29 @@ def _compiler(doc: ParsedDocument) -> str | None:
     """The agency named as the report's compiler or publisher, when the title names none."""
     head = re.sub(r"\s+", "", doc.text[:3000])
     m = _COMPILER.search(head) or _PUBLISHER.search(head)
-    name = m.group(1) if m else None
-    return None if name is None or name.startswith(("本", "我", "该")) else name  # 本单位, 我局
+    return agency_name(m.group(1)) if m else None  # never 本单位, 我局
+
+
+_SIG_DATE = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+_TAIL_SIGNATURE = re.compile(r"(?:^|[。；;，,！!\s])([\u4e00-\u9fff（）()]{2,40}?)\s*" + _SIG_DATE
+                             + r"\s*$")
+
+
+def _signature(doc: ParsedDocument) -> tuple[str | None, str | None]:
+    """(agency, date) of the signature closing the report: a name above (or before) a date."""
+    lines = _title_lines(doc, tail=8)
+    for i in range(len(lines) - 1, -1, -1):
+        m = re.fullmatch(_SIG_DATE, lines[i].strip())
+        if m and i > 0:
+            name = agency_name(lines[i - 1])
+            if name:
+                return name, _ymd(m)
+    m = _TAIL_SIGNATURE.search(doc.text[-200:].strip())
+    if m:
+        name = agency_name(m.group(1))
+        if name:
+            return name, f"{m.group(2)}-{int(m.group(3)):02d}-{int(m.group(4)):02d}"
+    return None, None
 
 
 def find_published(doc: ParsedDocument, year: int | None = None) -> str | None:
@@ -210,9 +317,79 @@ def looks_spam(agency: str | None) -> bool:
     return bool(agency and _SPAM.search(agency))
 
 
+_CONFIDENCE = {
+    "page_header": 0.9, "largest_font": 0.9, "first_heading": 0.9, "title_line": 0.8,
+    "joined_lines": 0.7, "file_property": 0.4,
+    "title": 0.9, "unit_line": 0.8, "signature": 0.6, "opening_sentence": 0.6,
+    "statistics_period": 0.9, "year_phrase": 0.7,
+    "labelled_date": 0.8, "title_date": 0.7, "signature_date": 0.6, "agency": 0.8,
+}
+
+
+METADATA_FIELDS = ("title", "agency", "year", "published", "region")
+
+
+def no_sources() -> dict[str, dict[str, Any]]:
+    """``metadata_sources`` of a document whose metadata was not read (every field absent)."""
+    return {f: {"source": None, "confidence": 0.0} for f in METADATA_FIELDS}
+
+
+def _source(source: str | None, scale: float = 1.0) -> dict[str, Any]:
+    if source is None:
+        return {"source": None, "confidence": 0.0}
+    return {"source": source, "confidence": round(_CONFIDENCE[source] * scale, 2)}
+
+
+def _year_source(title: str | None, text: str) -> tuple[int | None, str | None]:
+    if title:
+        m = _YEAR_IN_TITLE.search(title)
+        if m:
+            return int(m.group(1)), "title"
+    norm = label_norm(text[:6000])
+    for pat, source in ((_PERIOD, "statistics_period"), (_YEAR_REPORT, "year_phrase")):
+        m = pat.search(norm)
+        if m:
+            return int(m.group(1)), source
+    return None, None
+
+
+def _published_source(doc: ParsedDocument, year: int | None,
+                      signed: str | None) -> tuple[str | None, str | None]:
+    found = find_published(doc, year)
+    if found is None:
+        if signed and (year is None or int(signed[:4]) >= year):
+            return signed, "signature_date"
+        return None, None
+    if doc.meta.get("published"):
+        return found, "page_header"
+    if _DATE.search("\n".join(_lines(doc)[:30])):
+        return found, "labelled_date"
+    return found, ("signature_date" if found == signed else "title_date")
+
+
 def extract_metadata(doc: ParsedDocument) -> dict[str, Any]:
-    title = find_title(doc)
-    agency = expand_agency(find_agency(title) or _compiler(doc))
-    year = find_year(title, doc.text)
-    return {"title": title, "agency": agency, "year": year,
-            "published": find_published(doc, year), "region": find_region(agency)}
+    """title, agency, year, published, region and ``metadata_sources`` (see module doc)."""
+    title, title_src = find_title_source(doc)
+    title_conf = _CONFIDENCE[title_src] if title_src else 0.0
+    agency, agency_src = find_agency(title), "title"
+    if agency and title and re.search(r"[（(]单位[)）]", title):
+        agency_src = "unit_line"
+    signed_by, signed_on = _signature(doc)
+    if agency is None:
+        agency, agency_src = signed_by, "signature"
+    if agency is None:
+        agency, agency_src = _compiler(doc), "opening_sentence"
+    agency = expand_agency(agency)
+    year, year_src = _year_source(title, doc.text)
+    published, published_src = _published_source(doc, year, signed_on)
+    region = find_region(agency)
+    sources = {
+        "title": _source(title_src),
+        "agency": _source(agency_src if agency else None,
+                          title_conf if agency_src in ("title", "unit_line") else 1.0),
+        "year": _source(year_src, title_conf if year_src == "title" else 1.0),
+        "published": _source(published_src),
+        "region": _source("agency" if region else None),
+    }
+    return {"title": title, "agency": agency, "year": year, "published": published,
+            "region": region, "metadata_sources": sources}

@@ -45,7 +45,8 @@ def read_docx(data: bytes, *, fmt: str = "docx") -> ParsedDocument:
     meta: dict[str, Any] = {"tables": table_index}
     props = document.core_properties
     if props.title and props.title.strip():
-        meta["title"] = props.title.strip()
+        # a file property ("Word Document"): recorded, never taken as the title
+        meta["file_title"] = props.title.strip()
     return ParsedDocument(format=fmt, text="\n".join(lines), rows=rows, meta=meta)
 
 

@@ -100,6 +100,26 @@ def _info_title(pdf: Any) -> str | None:
     return None
 
 
+def largest_font_text(chars: list[dict[str, Any]]) -> str | None:
+    """The text printed in the largest font on a page (a report's title), lines joined.
+
+    Only when that size stands out (>= 1.2x the page's most common size) and the text is
+    title-sized; the characters are read in line order (top, then x).
+    """
+    sizes = [round(float(c.get("size") or 0), 1) for c in chars]
+    if not sizes:
+        return None
+    common = max(set(sizes), key=sizes.count)
+    top = max(sizes)
+    if top < 1.2 * common:
+        return None
+    big = sorted((c for c, s in zip(chars, sizes, strict=True) if s >= top - 0.5),
+                 key=lambda c: (round(float(c["top"]) / 4), float(c["x0"])))
+    text = "".join(c.get("text", "") for c in big).strip()
+    text = fix_radicals(re.sub(r"\s+", "", text))
+    return text if 4 <= len(text) <= 120 else None
+
+
 def garbage_ratio(text: str) -> float:
     """Share of the text that is undecodable glyphs: (cid:N) sequences and U+FFFD.
 
@@ -154,12 +174,17 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
     char_counts: list[int] = []
     borderless: list[int] = []
     images = 0
+    first_heading: str | None = None
     for number, raw_page in enumerate(pdf.pages, start=1):
         page = raw_page.dedupe_chars()
         chars = page.chars
         char_counts.append(len(chars))
         images += len(raw_page.images)
         page_texts.append(fix_radicals(page.extract_text() or "") if chars else "")
+        if number == 1 and chars:
+            heading = largest_font_text(chars)
+            if heading:
+                first_heading = heading
         found = _page_tables(page, number) if chars and (page.rects or page.lines) else []
         if not found and chars and _TABLE_WORDS_RE.search(page_texts[-1]):
             found = _word_table(page, number)
@@ -169,8 +194,10 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
         raw_page.flush_cache()
     meta: dict[str, Any] = {"pages": len(page_texts), "text_source": "pdfplumber"}
     title = _info_title(pdf)
-    if title:
-        meta["title"] = title
+    if title:  # a file property ("Microsoft Word - 附件1.docx"): never taken as the title
+        meta["file_title"] = title
+    if first_heading:
+        meta["heading"] = first_heading
     if not any(count >= MIN_TEXT_CHARS_PER_PAGE for count in char_counts):
         meta.update(needs_ocr=True, text_source="none", images=images)
         return ParsedDocument(format="pdf", text="", rows=[], meta=meta)

@@ -8,9 +8,10 @@ cells.  Handled here:
 * one cell per line or paragraph without row breaks (rows are cut where a label follows values);
 * ``|``-separated pipe / markdown tables, tab-separated rows (a table copied from a browser),
   and ``label 1 2 3`` lines;
-* whole tables flattened into one long line with the cells run together
-  (``…申请数量640020470二、上年结转…``): cut into (label, digit run) pairs; the digit runs are
-  split later, under the template identities (extract.digits).
+* whole tables (or whole reports) flattened into one long line with the cells run together
+  (``…申请数量640020470二、上年结转…``): cut at the template's row labels (readers/flat.py),
+  else at every digit run, into (label, digit run) rows; the digit runs are split later,
+  under the template identities and the 正文 figures (extract.digits, extract.mapping).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 
 from extract.cells import Cell, Location, ParsedDocument, Row
+from extract.readers.flat import flat_rows
 from extract.values import parse_value
 
 _HEADER_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_number",
@@ -160,7 +162,7 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
             continue
         if _is_flat(stripped):
             stream.flush()
-            rows.extend(_flattened_rows(line, lineno))
+            rows.extend(flat_rows(line, lineno) or _flattened_rows(line, lineno))
             continue
         if _is_tab_row(line):
             cells = [Cell(p.strip(), Location(line=lineno, col=j))

@@ -65,7 +65,7 @@ def _report_docx() -> bytes:
 
 def test_synthetic_report_merges_follow_the_policy() -> None:
     doc = read_document(_report_docx(), "docx")
-    assert doc.meta["title"] == "某局2023年政府信息公开工作年度报告"
+    assert doc.meta["file_title"] == "某局2023年政府信息公开工作年度报告"
     assert values(find_row(doc.rows, "一、本年新收")) == ["5", "2", "7"]
     first = find_row(doc.rows, "（一）予以公开")
     second = find_row(doc.rows, "（二）部分公开")

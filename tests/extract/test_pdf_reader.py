@@ -46,7 +46,7 @@ def split_table_pdf() -> bytes:
 
 def test_split_table_joined_header_dropped_labels_carried() -> None:
     doc = read_pdf(split_table_pdf())
-    assert doc.meta["title"] == "某区2023年政府信息公开工作年度报告"
+    assert doc.meta["file_title"] == "某区2023年政府信息公开工作年度报告"
     assert {c.loc.table for r in doc.rows for c in r.cells} == {0}
     assert sum(1 for r in doc.rows if "自然人" in r.texts) == 1  # repeated header dropped
     row = find_row(doc.rows, "3.补正后申请内容仍不明确")
@@ -128,7 +128,7 @@ def hongze():
 def test_hongze_meta_and_text(hongze) -> None:
     assert hongze.meta["pages"] == 5
     assert hongze.meta["text_source"] == "pdfplumber"
-    assert hongze.meta["title"] == "洪泽区人民政府2023年政府信息公开工作年度报告"
+    assert hongze.meta["file_title"] == "洪泽区人民政府2023年政府信息公开工作年度报告"
     assert "全区受理政府信息公开申请 21 件" in hongze.text
 
 

@@ -29,12 +29,58 @@ def test_layout_variant_exact(stem: str, lay: V.Layout) -> None:
     if lay.exact:
         assert s["right"] == s["n"], f"{stem} {lay.name}: flagged {s['wrong'][:10]}"
     assert out["year"] == truth["year"]
-    if not lay.trad:
-        assert out["agency"] and (out["agency"] in truth["agency"] or truth["agency"] in
-                                  out["agency"])
+    if not lay.trad:  # a traditional-character title prints the name in other characters
+        _agency_right_or_null(out["agency"], truth["agency"], required=lay.title_style != "none")
+
+
+_FRAGMENT_MARKS = ("*", "#", "〈", "《", "Word", "中华人民共和国", "本报告", "依据", "印发")
+
+
+def _agency_right_or_null(agency: str | None, truth: str, required: bool) -> None:
+    """The agency is the name (as the title prints it or its expansion) or null, never a
+    fragment; ``required``: the document prints a title naming it, so null is wrong too."""
+    if agency is None:
+        assert not required, "agency missing"
+        return
+    assert not any(m in agency for m in _FRAGMENT_MARKS), agency
+    assert agency in truth or truth in agency, agency
+
+
+ONELINE_LAYOUTS = [lay for lay in V.LAYOUTS if lay.fmt in ("text-oneline", "text-runs")]
+
+
+def test_flattened_layouts_aggregate_right_and_never_silent() -> None:
+    """One-line and digit-run renderings of every truth: 0 silent cells; what stays
+    ambiguous under the identities and the 正文 figures is null and named.  The share of
+    cells right is pinned at the level measured (97.7%), so a regression shows."""
+    right = total = 0
+    for lay in ONELINE_LAYOUTS:
+        for stem in V.TRUTHS:
+            truth = V.truth_for(stem, lay)
+            s = V.score(V.extract_variant(stem, lay), truth)
+            assert s["silent"] == [], f"{stem} {lay.name}"
+            right += s["right"]
+            total += s["n"]
+    assert right / total >= 0.975, f"{right}/{total}"
 
 
 RANDOM = V.random_layouts(2026, 120)
+
+
+RANDOM_ONELINE = V.random_oneline_layouts(2026, 40)
+
+
+@pytest.mark.parametrize(("stem", "lay"), RANDOM_ONELINE,
+                         ids=[lay.name for _, lay in RANDOM_ONELINE])
+def test_random_flattened_layout_never_silent(stem: str, lay: V.Layout) -> None:
+    """One-line / digit-run documents with random options: wrong cells only when flagged;
+    the agency is right or null, the year right."""
+    truth = V.truth_for(stem, lay)
+    out = V.extract_variant(stem, lay)
+    s = V.score(out, truth)
+    assert s["silent"] == [], f"{stem} {lay}: silent wrong cells"
+    assert out["year"] == truth["year"]
+    _agency_right_or_null(out["agency"], truth["agency"], required=False)
 
 
 @pytest.mark.parametrize(("stem", "lay"), RANDOM, ids=[lay.name for _, lay in RANDOM])

@@ -141,6 +141,13 @@ class Layout:
     lost_labels: str = ""  # group whose item labels are missing (label text lost in conversion)
     bold: bool = False  # markdown **bold** labels
     other: str = "as_truth"  # （六）其他处理: as_truth | one (three rows folded) | three
+    # the title as printed: plain | md-bold (**title**) | md-heading-bold (# **title**) |
+    # setext (title underlined with ===) | none (no title line in the text at all)
+    title_style: str = "plain"
+    file_title: str = "same"  # DOCX/PDF file property Title: same (= the title) | any text | ""
+    cite_notice: bool = False  # the body cites 国办公开办函〔2021〕30号 (印发〈…〉) before the tables
+    signature: bool = False  # the report ends with the agency's name and a date (signature block)
+    oneline_sep: str = ""  # text-oneline: what separates blocks and cells ("" = run together)
 
 
 LAYOUTS: list[Layout] = [
@@ -192,6 +199,27 @@ LAYOUTS: list[Layout] = [
     Layout("pdf-from-html", fmt="pdf-html"),
     Layout("pdf-from-docx", fmt="pdf-docx", t4="rows5"),
     Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
+    # a whole report on one line (a text copy of a web page): sections, tables, digits together
+    Layout("text-oneline", fmt="text-oneline", narrative=True, t3_labels="flat", exact=False),
+    Layout("text-oneline-rowspan", fmt="text-oneline", narrative=True, signature=True,
+           cite_notice=True, exact=False),
+    Layout("text-oneline-no-narrative", fmt="text-oneline", t3_labels="flat", t4="rows5",
+           exact=False),
+    Layout("text-oneline-spaced-blocks", fmt="text-oneline", oneline_sep=" ", narrative=True,
+           t3_labels="flat", other="three", exact=False),
+    Layout("text-oneline-other-one-row", fmt="text-oneline", narrative=True, other="one",
+           t3_labels="flat", title_style="md-bold", exact=False),
+    # one table row per line, its digits run together ("…申请数量 801000081")
+    Layout("text-digit-runs", fmt="text-runs", t3_labels="flat", narrative=True, exact=False),
+    Layout("markdown-bold-title", fmt="text-pipe", title_style="md-bold"),
+    Layout("markdown-heading-bold-title", fmt="text-pipe", title_style="md-heading-bold"),
+    Layout("markdown-setext-title", fmt="text-pipe", title_style="setext", cite_notice=True),
+    Layout("docx-no-text-title", fmt="docx", title_style="none", file_title="Word Document",
+           signature=True),
+    Layout("docx-file-title-word", fmt="docx", file_title="Word Document", cite_notice=True),
+    Layout("pdf-drawn-cites-notice", fmt="pdf-drawn", cite_notice=True, file_title=""),
+    Layout("pdf-drawn-cites-notice-word-title", fmt="pdf-drawn", cite_notice=True,
+           file_title="Microsoft Word - 附件1.docx", signature=True),
 ]
 
 
@@ -208,6 +236,27 @@ OPTIONS: dict[str, list[Any]] = {
     "breaks": [False, True], "bold": [False, True],
     "lost_labels": ["", "（三）不予公开", "（五）不予处理"], "other": ["as_truth", "one", "three"],
 }
+# the one-line and digit-run layouts, drawn at random with the options that apply to text
+ONELINE_OPTIONS: dict[str, list[Any]] = {
+    "fmt": ["text-oneline", "text-runs"], "t4": ["official", "header2", "rows5"],
+    "t3_labels": ["rowspan", "flat", "grouprows", "numcell"], "t3_header": [1, 2, 3],
+    "narrative": [False, True], "other": ["as_truth", "one", "three"],
+    "oneline_sep": ["", " "], "title_style": ["plain", "md-bold", "none"],
+    "cite_notice": [False, True], "signature": [False, True], "values": ["plain", "units"],
+    "null": ["/", "—"], "labels": ["official", "short"],
+}
+
+
+def random_oneline_layouts(seed: int, n: int) -> list[tuple[str, Layout]]:
+    """n (truth stem, layout) pairs of flattened text with random options (deterministic)."""
+    import random
+
+    rnd = random.Random(seed)
+    out = []
+    for i in range(n):
+        kw = {k: rnd.choice(v) for k, v in ONELINE_OPTIONS.items()}
+        out.append((rnd.choice(TRUTHS), Layout(f"oneline-{seed}-{i}", exact=False, **kw)))
+    return out
 
 
 def random_layouts(seed: int, n: int) -> list[tuple[str, Layout]]:
@@ -393,8 +442,12 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     title = f"{agency}{year}年政府信息公开工作年度报告"
     intro = (f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限为{year}年1月1日至"
              f"{year}年12月31日。")
+    if lay.cite_notice:
+        intro = (NOTICE_SENTENCE + f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
     blocks: list[str | Table] = [title, intro, "一、总体情况"]
-    if lay.narrative:
+    if lay.narrative and lay.fmt in ("text-oneline", "text-runs"):
+        blocks.append(_rich_narrative(m))
+    elif lay.narrative:
         new = m.get("app.new.total")
         rev = m.get("review.total")
         facts = []
@@ -419,6 +472,8 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     blocks.append("四、政府信息公开行政复议、行政诉讼情况")
     blocks.append(table4(m, lay))
     blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    if lay.signature:
+        blocks += [str(agency), f"{year + 1}年1月20日"]
     if lay.labels == "loose":
         blocks = [_loose_block(b) for b in blocks]
     if lay.labels == "short":
@@ -435,6 +490,28 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
         blocks = [_trad_block(b) for b in blocks]
         title = title.translate(_TRAD)
     return Report(title, blocks)
+
+
+# how reports cite the format notice in their opening paragraph (the title is NOT in it)
+NOTICE_SENTENCE = ("本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开办公室"
+                   "《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
+                   "（国办公开办函〔2021〕30号）要求编制。")
+
+
+def _rich_narrative(m: dict[str, Any]) -> str:
+    """总体情况 stating the totals the way real reports word them (共计 N 件, 予以公开及部分公开…)."""
+    facts = []
+    new, d, p = m.get("app.new.total"), m.get("app.result.disclosed.total"), \
+        m.get("app.result.partial.total")
+    if new is not None:
+        facts.append(f"全年共收到政府信息公开申请共计{new}件")
+    if d is not None and p is not None:
+        facts.append(f"予以公开及部分公开{d + p}件")
+    rev = m.get("review.total")
+    lit = [m.get("litigation_direct.total"), m.get("litigation_after_review.total")]
+    if rev is not None and None not in lit:
+        facts.append(f"发生政府信息公开行政复议案件{rev}件、行政诉讼案件{sum(lit)}件")
+    return ("（二）依申请公开。" + "，".join(facts) + "。") if facts else "（二）依申请公开。"
 
 
 _LOOSE = str.maketrans({"（": "(", "）": ")", "“": '"', "”": '"', "、": "．"})
@@ -541,8 +618,57 @@ def render_html(rep: Report, lay: Layout, charset: str = "utf-8") -> bytes:
     return text.encode("gbk") if charset == "gbk" else text.encode("utf-8")
 
 
+def title_lines(title: str, style: str) -> list[str]:
+    """The title as a text/markdown document prints it (none: no title line at all)."""
+    if style == "none":
+        return []
+    if style == "md-bold":
+        return [f"**{title}**"]
+    if style == "md-heading-bold":
+        return [f"# **{title}**"]
+    if style == "setext":
+        return [title, "=" * 12]
+    return [title]
+
+
+def _flat_table(b: Table, sep: str) -> str:
+    """A table flattened to text: every printed cell once, in reading order, run together."""
+    return sep.join(c.text for row in b for c in row if c.text)
+
+
+def render_oneline(rep: Report, lay: Layout) -> bytes:
+    """The whole report on one line: title, paragraphs and tables with cells run together."""
+    parts = title_lines(rep.title, lay.title_style)[:1]
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            if b:
+                parts.append(b)
+        else:
+            parts.append(_flat_table(b, lay.oneline_sep))
+    return (lay.oneline_sep.join(parts) + "\n").encode(lay.encoding)
+
+
+def render_runs(rep: Report, lay: Layout) -> bytes:
+    """One printed row per line: its label cells, a space, its value cells run together."""
+    lines = title_lines(rep.title, lay.title_style) + [""]
+    for b in rep.blocks[1:]:
+        if isinstance(b, str):
+            lines += [b, ""]
+            continue
+        for row in b:
+            labels = "".join(c.text for c in row if not c.value)
+            values = "".join(c.text for c in row if c.value)
+            lines.append(f"{labels} {values}".strip())
+        lines.append("")
+    return "\n".join(lines).encode(lay.encoding)
+
+
 def render_text(rep: Report, lay: Layout) -> bytes:
-    lines = [rep.title, ""]
+    if lay.fmt == "text-oneline":
+        return render_oneline(rep, lay)
+    if lay.fmt == "text-runs":
+        return render_runs(rep, lay)
+    lines = title_lines(rep.title, lay.title_style) + [""]
     for b in rep.blocks[1:]:
         if isinstance(b, str):
             lines += [b, ""]
@@ -568,7 +694,9 @@ def render_docx(rep: Report, lay: Layout) -> bytes:
     from docx.oxml.ns import qn
 
     d = docx.Document()
-    d.add_heading(rep.title, level=1)
+    if lay.title_style != "none":
+        d.add_heading(rep.title, level=1)
+    d.core_properties.title = rep.title if lay.file_title == "same" else lay.file_title
     for b in rep.blocks[1:]:
         if isinstance(b, str):
             if lay.page_break and b.startswith("三、"):
@@ -645,7 +773,15 @@ def render_pdf(rep: Report, lay: Layout) -> bytes:
             pages[-1].text(_MARGIN, y, line, size=size)
             y += size * 1.6
 
-    para(rep.title, 12)
+    if lay.title_style == "none":
+        pass
+    elif lay.cite_notice and "政府信息公开" in rep.title:
+        # a large title wrapped over two lines, neither of which is a title on its own
+        cut = rep.title.index("政府信息公开") + len("政府信息公开")
+        para(rep.title[:cut], 18)
+        para(rep.title[cut:], 18)
+    else:
+        para(rep.title, 12)
     for b in rep.blocks[1:]:
         if isinstance(b, str):
             if lay.page_break and b.startswith("三、"):
@@ -709,7 +845,8 @@ def render_pdf(rep: Report, lay: Layout) -> bytes:
                 for k, line in enumerate(lines):
                     pages[pg].text(xs[c] + 2, ty + k * _LINE, line, size=_FONT)
         y += 10
-    return pdfgen.build_pdf(pages, title=rep.title)
+    info = rep.title if lay.file_title == "same" else (lay.file_title or None)
+    return pdfgen.build_pdf(pages, title=info)
 
 
 def to_pdf(sources: dict[str, bytes], workdir: Path) -> dict[str, bytes]:
