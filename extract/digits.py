@@ -51,7 +51,8 @@ def _split_chunk(chunk: str, k: int) -> Iterator[list[str]]:
             yield [head, *rest]
 
 
-def splits(chunks: list[str], n: int, limit: int = MAX_SPLITS) -> list[tuple[tuple[Number, str], ...]]:
+def splits(chunks: list[str], n: int,
+           limit: int = MAX_SPLITS) -> list[tuple[tuple[Number | None, str], ...]]:
     """Every way to read ``chunks`` (whitespace-separated runs) as exactly ``n`` numbers.
 
     Each result is a tuple of (number, raw token).  Stops at ``limit`` results (callers treat a
@@ -83,39 +84,68 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
     total); readings are pruned as soon as a group fails, so long runs stay enumerable.
     """
     pieces = [p for c in chunks if c for p in ([c] if _is_placeholder(c) else _pieces(c))]
-    out: list[tuple[tuple[Number | None, str], ...]] = []
     if not pieces or n < len(pieces) or n > sum(len(c.replace(".", "")) for c in pieces):
-        return out, True
-    complete = True
+        return [], True
+    splitter = _Splitter(pieces, n, limit, group, group_ok)
+    splitter.rec(0, 0, [])
+    return splitter.out, splitter.complete
 
-    def rec(ci: int, off: int, acc: list[str]) -> None:
-        nonlocal complete
-        if len(out) >= limit:
-            complete = False
+
+class _Splitter:
+    """The depth-first enumeration behind :func:`checked_splits`, one concern per method."""
+
+    def __init__(self, pieces: list[str], n: int, limit: int, group: int,
+                 group_ok: Callable[[tuple[Number | None, ...]], bool] | None) -> None:
+        self.pieces, self.n, self.limit = pieces, n, limit
+        self.group, self.group_ok = group, group_ok
+        self.out: list[tuple[tuple[Number | None, str], ...]] = []
+        self.complete = True
+
+    def rec(self, ci: int, off: int, acc: list[str]) -> None:
+        if self._pruned(acc):
             return
-        if (group and acc and len(acc) % group == 0 and group_ok is not None
-                and not group_ok(tuple(_value(t) for t in acc[-group:]))):
+        ci, off, chunk = self._advance(ci, off)
+        left = self.n - len(acc)
+        if ci == len(self.pieces):
+            if left == 0:
+                self.out.append(tuple((_value(t), t) for t in acc))
             return
+        if _is_placeholder(chunk):
+            if left >= 1:
+                self.rec(ci + 1, 0, [*acc, chunk])
+            return
+        if self._room(ci, off, chunk, left):
+            self._tokens(ci, off, chunk, acc)
+
+    def _pruned(self, acc: list[str]) -> bool:
+        """Stop at the limit (the enumeration is then incomplete) or on a failed group."""
+        if len(self.out) >= self.limit:
+            self.complete = False
+            return True
+        group, ok = self.group, self.group_ok
+        return bool(group and acc and len(acc) % group == 0 and ok is not None
+                    and not ok(tuple(_value(t) for t in acc[-group:])))
+
+    def _advance(self, ci: int, off: int) -> tuple[int, int, str]:
+        """Step past a chunk that is used up."""
+        pieces = self.pieces
         chunk = pieces[ci] if ci < len(pieces) else ""
         if ci < len(pieces) and off == len(chunk):
             ci, off = ci + 1, 0
             chunk = pieces[ci] if ci < len(pieces) else ""
-        left = n - len(acc)
-        if ci == len(pieces):
-            if left == 0:
-                out.append(tuple((_value(t), t) for t in acc))
-            return
-        if _is_placeholder(chunk):
-            if left >= 1:
-                rec(ci + 1, 0, [*acc, chunk])
-            return
-        if left < len(pieces) - ci:
-            return  # every remaining chunk needs a token of its own
+        return ci, off, chunk
+
+    def _room(self, ci: int, off: int, chunk: str, left: int) -> bool:
+        """Enough numbers left for every remaining chunk, and enough digits for the numbers."""
+        if left < len(self.pieces) - ci:
+            return False  # every remaining chunk needs a token of its own
         rest_digits = len(chunk[off:].replace(".", "").lstrip("-")) + sum(
             1 if _is_placeholder(c) else len(c.replace(".", "").lstrip("-"))
-            for c in pieces[ci + 1:])
-        if left > rest_digits:
-            return
+            for c in self.pieces[ci + 1:])
+        return left <= rest_digits
+
+    def _tokens(self, ci: int, off: int, chunk: str, acc: list[str]) -> None:
+        """Every next token the chunk admits, each followed by the rest of the reading."""
         start = off + (1 if chunk.startswith("-", off) else 0)
         for end in range(start + 1, len(chunk) + 1):
             tok = chunk[off:end]
@@ -125,10 +155,7 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
                 continue
             if end < len(chunk) and chunk[end] == ".":
                 continue  # a token never ends right before a decimal point
-            rec(ci, end, [*acc, tok])
-
-    rec(0, 0, [])
-    return out, complete
+            self.rec(ci, end, [*acc, tok])
 
 
 def agreed(cands: list[tuple[Number | None, ...]]) -> list[Number | None]:

@@ -23,7 +23,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extract.cells import ParsedDocument, Row
@@ -168,68 +168,87 @@ def _pdf_error(exc: BaseException) -> PdfError:
     return PdfError(f"unreadable PDF: {type(inner).__name__}: {inner}".rstrip(": "))
 
 
-def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
-    page_texts: list[str] = []
-    tables: list[_Table] = []
-    char_counts: list[int] = []
-    borderless: list[int] = []
-    images = 0
+@dataclass
+class _Pages:
+    """What one pass over the pages collects (each page is parsed once)."""
+
+    texts: list[str] = field(default_factory=list)
+    tables: list[_Table] = field(default_factory=list)
+    char_counts: list[int] = field(default_factory=list)
+    borderless: list[int] = field(default_factory=list)
+    images: int = 0
     first_heading: str | None = None
+
+
+def _scan_pages(pdf: Any) -> _Pages:
+    scan = _Pages()
     for number, raw_page in enumerate(pdf.pages, start=1):
         page = raw_page.dedupe_chars()
         chars = page.chars
-        char_counts.append(len(chars))
-        images += len(raw_page.images)
-        page_texts.append(fix_radicals(page.extract_text() or "") if chars else "")
+        scan.char_counts.append(len(chars))
+        scan.images += len(raw_page.images)
+        scan.texts.append(fix_radicals(page.extract_text() or "") if chars else "")
         if number == 1 and chars:
-            heading = largest_font_text(chars)
-            if heading:
-                first_heading = heading
+            scan.first_heading = largest_font_text(chars) or scan.first_heading
         found = _page_tables(page, number) if chars and (page.rects or page.lines) else []
-        if not found and chars and _TABLE_WORDS_RE.search(page_texts[-1]):
+        if not found and chars and _TABLE_WORDS_RE.search(scan.texts[-1]):
             found = _word_table(page, number)
             if found:
-                borderless.append(number)
-        tables.extend(found)
+                scan.borderless.append(number)
+        scan.tables.extend(found)
         raw_page.flush_cache()
-    meta: dict[str, Any] = {"pages": len(page_texts), "text_source": "pdfplumber"}
+    return scan
+
+
+def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
+    scan = _scan_pages(pdf)
+    tables = scan.tables
+    meta: dict[str, Any] = {"pages": len(scan.texts), "text_source": "pdfplumber"}
     title = _info_title(pdf)
     if title:  # a file property ("Microsoft Word - 附件1.docx"): never taken as the title
         meta["file_title"] = title
-    if first_heading:
-        meta["heading"] = first_heading
-    if not any(count >= MIN_TEXT_CHARS_PER_PAGE for count in char_counts):
-        meta.update(needs_ocr=True, text_source="none", images=images)
+    if scan.first_heading:
+        meta["heading"] = scan.first_heading
+    if not any(count >= MIN_TEXT_CHARS_PER_PAGE for count in scan.char_counts):
+        meta.update(needs_ocr=True, text_source="none", images=scan.images)
         return ParsedDocument(format="pdf", text="", rows=[], meta=meta)
-    empty_pages = [i + 1 for i, n in enumerate(char_counts) if n < MIN_TEXT_CHARS_PER_PAGE]
+    empty_pages = [i + 1 for i, n in enumerate(scan.char_counts) if n < MIN_TEXT_CHARS_PER_PAGE]
     if empty_pages:
         meta["pages_without_text"] = empty_pages
-    text = "\n".join(page_texts)
+    text = "\n".join(scan.texts)
     warnings: list[dict[str, Any]] = []
     ratio = garbage_ratio(text)
     if ratio > GARBAGE_RATIO:
-        text, source, ratio = _fallback_text(data, text, ratio)
-        meta["text_source"] = source
-        meta["garbage_ratio"] = round(ratio, 3)
-        meta["text_garbled"] = ratio > GARBAGE_RATIO
-        still = "still garbled" if ratio > GARBAGE_RATIO else "readable"
-        warnings.append(
-            {
-                "message": f"PDF text layer is garbled ((cid:N)/U+FFFD/one glyph); best text "
-                f"source {source} is {still} ({ratio:.0%} garbage)",
-                "keys": [],
-            }
-        )
-        if source == "pypdfium2" and ratio <= GARBAGE_RATIO:
-            try:
-                _refill_cells_from_pdfium(data, tables)
-                meta["cell_text_source"] = "pypdfium2"
-            except Exception:  # keep pdfplumber's cell text if pdfium cannot
-                pass
+        text = _garbled_text(data, text, ratio, tables, meta, warnings)
     rows = _join_tables(tables)
-    if borderless:
-        meta["borderless_table_pages"] = borderless  # rows rebuilt from word positions
+    if scan.borderless:
+        meta["borderless_table_pages"] = scan.borderless  # rows rebuilt from word positions
     return ParsedDocument(format="pdf", text=text, rows=rows, meta=meta, warnings=warnings)
+
+
+def _garbled_text(data: bytes, text: str, ratio: float, tables: list[_Table],
+                  meta: dict[str, Any], warnings: list[dict[str, Any]]) -> str:
+    """A garbled text layer: the least garbled other source, said so in meta and a warning;
+    PDFium's cell text replaces pdfplumber's when PDFium reads the page cleanly."""
+    text, source, ratio = _fallback_text(data, text, ratio)
+    meta["text_source"] = source
+    meta["garbage_ratio"] = round(ratio, 3)
+    meta["text_garbled"] = ratio > GARBAGE_RATIO
+    still = "still garbled" if ratio > GARBAGE_RATIO else "readable"
+    warnings.append(
+        {
+            "message": f"PDF text layer is garbled ((cid:N)/U+FFFD/one glyph); best text "
+            f"source {source} is {still} ({ratio:.0%} garbage)",
+            "keys": [],
+        }
+    )
+    if source == "pypdfium2" and ratio <= GARBAGE_RATIO:
+        try:
+            _refill_cells_from_pdfium(data, tables)
+            meta["cell_text_source"] = "pypdfium2"
+        except Exception:  # keep pdfplumber's cell text if pdfium cannot
+            pass
+    return text
 
 
 # ---------------------------------------------------------------- text fallbacks
