@@ -148,14 +148,14 @@ class Gazetteer:
             mine = ({PROVINCES[place] + "0000"} if place in PROVINCES
                     else set(self.codes.get(place, ())))
             if codes is not None:
-                mine = {c for c in mine if any(_contains(p, c) for p in codes)}
+                mine = {c for c in mine if any(contains(p, c) for p in codes)}
             if not mine:
                 return None
             codes = mine
         return next(iter(codes)) if codes and len(codes) == 1 else None
 
 
-def _contains(parent: str, child: str) -> bool:
+def contains(parent: str, child: str) -> bool:
     """Whether region `child` lies within region `parent` (by the code's hierarchy)."""
     if parent.endswith("0000"):
         return child.startswith(parent[:2])
