@@ -103,9 +103,11 @@ def describe(tables: dict[str, Table], out: Path, formats: list[str],
             res: dict[str, Any] = {
                 "name": name + suffix, "path": path.name, "profile": "tabular-data-resource",
                 "format": fmt, "mediatype": _MEDIA[fmt], "hash": f"sha256:{_sha256(path)}",
-                "bytes": path.stat().st_size, "rows": len(table.rows),
+                "rows": len(table.rows),
                 "schema": schema(table, present, suffix, keys),
                 "description": _DESCRIPTIONS.get(name, "")}
+            if fmt != "parquet":  # frictionless reads parquet through pyarrow: no byte count
+                res["bytes"] = path.stat().st_size
             if fmt == "csv":
                 res["encoding"] = "utf-8-sig"
             if fmt == "xlsx":
