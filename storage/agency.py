@@ -12,12 +12,13 @@ Rules (examples in tests/export/test_agency.py and README's analyst section):
   leading 本/我/该/依据/根据…, or 条例/报告/通知 inside → None;
 - the places at the start of the name (a province from the fixed list, then names the registry
   knows: 杭州市, 拱墅区) are cut off; what remains is the body;
-- the body is normalised: a leading 区/县/市 without a name (区统计局) goes, 人民政府办公室 /
-  政府办公室 / 政府办 / 政府 / nothing at all (城口县) all mean 人民政府, 街道办事处 → 街道,
-  镇人民政府 → 镇, 管委会 → 管理委员会, a trailing bracket (（高新区）) goes;
-- kind: `government` (a county-level or higher 人民政府, its office publishing for it, a zone's
-  管委会, a name that is only a place), `street_town` (街道/镇/乡), `department` (any other named
-  body), `unknown` (no agency);
+- the body is normalised: a leading 区/县/市 without a name (区统计局) goes, 政府 and nothing at
+  all (城口县) mean 人民政府, 政府办公室 / 政府办 / 府办 mean 人民政府办公室 (the government's
+  office publishes its own report besides the government's, so the two stay apart),
+  街道办事处 → 街道, 镇人民政府 → 镇, 管委会 → 管理委员会, a trailing bracket (（高新区）) goes;
+- kind: `government` (a county-level or higher 人民政府, a zone's 管委会, a name that is only a
+  place), `street_town` (街道/镇/乡), `department` (any other named body, the government's
+  办公室/办公厅 included), `unknown` (no agency);
 - key: `<region code>:<body>` when the region is known, else None (区统计局 exists in every
   district: a key without a region would join different agencies).
 """
@@ -166,8 +167,14 @@ def contains(parent: str, child: str) -> bool:
 
 # ------------------------------------------------------------------ body and kind
 
-_GOVERNMENT_BODIES = {"", "人民政府", "政府", "人民政府办公室", "政府办公室", "人民政府办公厅",
-                      "政府办公厅", "政府办", "府办", "人民政府办"}
+_GOVERNMENT_BODIES = {"", "人民政府", "政府"}
+# The government's general office: a department with its own annual report (31 January), and
+# the same body however it is spelled.
+_OFFICE_BODIES = {"人民政府办公室": "人民政府办公室", "政府办公室": "人民政府办公室",
+                  "政府办": "人民政府办公室", "府办": "人民政府办公室",
+                  "人民政府办": "人民政府办公室", "人民政府办公厅": "人民政府办公厅",
+                  "政府办公厅": "人民政府办公厅"}
+GOVERNMENT_AND_OFFICE = {"人民政府", "人民政府办公室", "人民政府办公厅"}
 _ZONE = re.compile(r"(开发区|园区|新区|高新区|试验区|合作区|保税区|示范区|经济区|港区|片区|产业园|"
                    r"风景区|景区)(管理委员会|管委会)$")
 _STREET_TOWN = re.compile(r"^(?P<name>.{1,12}?(街道|镇|乡|苏木))(办事处|人民政府|政府)?$")
@@ -179,6 +186,8 @@ def normalise_body(body: str) -> str:
     body = _GENERIC_PREFIX.sub("", body) if body not in ("区", "县", "市") else ""
     if body in _GOVERNMENT_BODIES:
         return "人民政府"
+    if body in _OFFICE_BODIES:
+        return _OFFICE_BODIES[body]
     body = re.sub(r"^(人民政府|政府)(?=..)", "", body)  # 人民政府外事办公室 → 外事办公室
     body = re.sub(r"管委会$", "管理委员会", body)
     m = _STREET_TOWN.match(body)
@@ -203,9 +212,8 @@ def kind_of(name: str | None) -> str:
     body = m.group(2) if m else text
     if m and m.group(1) and normalise_body(body) == "人民政府":
         return GOVERNMENT
-    # no place: 区政府, 人民政府办公室 still say government
-    if (not m or not m.group(1)) and re.fullmatch(
-            r"(区|县|市|旗)?(人民政府|政府)(办公室|办公厅|办)?", body):
+    # no place: 区政府 still says government
+    if (not m or not m.group(1)) and re.fullmatch(r"(区|县|市|旗)?(人民政府|政府)", body):
         return GOVERNMENT
     return DEPARTMENT
 

@@ -341,7 +341,7 @@ def _context_flags(r: _Report, gazetteer: Gazetteer) -> dict[int, dict[str, Any]
     out: dict[int, dict[str, Any]] = {}
     for x in r.listings:
         listed = context.list_title_agency(x.doc.title)
-        votes = [context.disagrees(r.agency_id, name, gazetteer)
+        votes = [context.disagrees(r.agency_id, name, gazetteer, x.site_region)
                  for name in (listed, x.content_source)]
         known = [v for v in votes if v is not None]
         region = r.region_code

@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from storage.agency import Agency, Gazetteer, clean_name, identify
+from storage.agency import GOVERNMENT_AND_OFFICE, Agency, Gazetteer, clean_name, identify
 from storage.config import Paths
 from storage.models import Capture
 from storage.payload import read_body
@@ -65,15 +65,21 @@ def list_title_agency(title: str | None) -> str | None:
     return clean_name(m.group(1)) if m else None
 
 
-def disagrees(document: Agency, other: str | None, gazetteer: Gazetteer) -> bool | None:
+def disagrees(document: Agency, other: str | None, gazetteer: Gazetteer,
+              site_region: str | None = None) -> bool | None:
     """Whether the crawl's `other` name is another agency than the document's (None: can't
-    tell, because one of them names no agency)."""
+    tell, because one of them names no agency).
+
+    A context name without a place (区政府办公室 on a district's page) is read as that
+    listing site's own agency; the government and its office (人民政府 / 人民政府办公室, which
+    posts the government's report) count as the same publisher here.
+    """
     theirs = identify(other, gazetteer)
     if document.body is None or theirs.body is None:
         return None
-    if document.key and theirs.key:
-        return document.key != theirs.key
-    if document.body != theirs.body:
-        return True
-    return bool(document.region_code and theirs.region_code
-                and document.region_code != theirs.region_code)
+    region = theirs.region_code or (None if theirs.places else site_region)
+    same_body = document.body == theirs.body or {document.body, theirs.body} <= (
+        GOVERNMENT_AND_OFFICE)
+    same_region = document.region_code is None or region is None or (
+        document.region_code == region)
+    return not (same_body and same_region)

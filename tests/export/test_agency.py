@@ -35,8 +35,11 @@ REGISTRY = Gazetteer.from_sites([
     ("拱墅区", "330105:人民政府", GOVERNMENT),
     ("杭州市拱墅区人民政府", "330105:人民政府", GOVERNMENT),
     ("拱墅区人民政府", "330105:人民政府", GOVERNMENT),
-    ("拱墅区政府办公室", "330105:人民政府", GOVERNMENT),
-    ("杭州市拱墅区人民政府办公室", "330105:人民政府", GOVERNMENT),
+    # the government's office publishes its own report besides the government's: one office
+    # however it is spelled, a department (31 January), never merged into the government
+    ("拱墅区政府办公室", "330105:人民政府办公室", DEPARTMENT),
+    ("杭州市拱墅区人民政府办公室", "330105:人民政府办公室", DEPARTMENT),
+    ("拱墅区府办", "330105:人民政府办公室", DEPARTMENT),
     ("浙江省杭州市拱墅区人民政府", "330105:人民政府", GOVERNMENT),
     ("拱墅区 人民政府 ", "330105:人民政府", GOVERNMENT),
     # an agency named only by its place is its government: the 31 March deadline
@@ -85,7 +88,7 @@ def test_fragments_are_never_an_agency(fragment: str | None) -> None:
 @pytest.mark.parametrize(("printed", "kind"), [
     ("苏州工业园区管理委员会", GOVERNMENT), ("某某经济技术开发区管委会", GOVERNMENT),
     ("某某市人民政府国有资产监督管理委员会", DEPARTMENT), ("某某区城市管理委员会", DEPARTMENT),
-    ("浙江省人民政府办公厅", GOVERNMENT), ("区政府", GOVERNMENT), ("某某街道办事处", STREET_TOWN),
+    ("浙江省人民政府办公厅", DEPARTMENT), ("区政府", GOVERNMENT), ("某某街道办事处", STREET_TOWN),
     ("五常市背荫河镇人民政府", STREET_TOWN), ("某某乡", STREET_TOWN),
     ("鼓楼区行政服务中心管委会", DEPARTMENT), ("平潭综合实验区", GOVERNMENT),
     ("上海市黄浦区人民政府 2023年度", GOVERNMENT),
@@ -114,3 +117,23 @@ def test_provinces_and_contradictions() -> None:
     assert identify("上海市人民政府", REGISTRY).key == "310000:人民政府"
     assert identify("四川省体育局", REGISTRY).key == "510000:体育局"  # the fixed province table
     assert identify("浙江省城口县", REGISTRY).key is None  # 城口县 is not in 浙江
+
+
+def test_context_names_compared_with_the_document() -> None:
+    from storage.listing_context import disagrees, list_title_agency
+
+    hongze = Gazetteer.from_sites([("淮安市洪泽区人民政府", "320813"),
+                                   ("杭州市拱墅区人民政府", "330105")])
+    doc = identify("洪泽区人民政府", hongze)
+    # a placeless page source is the listing site's own agency: 拱墅's office ≠ 洪泽's government
+    assert disagrees(doc, "区政府办公室", hongze, site_region="330105") is True
+    # on 洪泽's own site, its office posting the government's report is no disagreement
+    assert disagrees(doc, "区政府办公室", hongze, site_region="320813") is False
+    assert disagrees(doc, "淮安市洪泽区人民政府", hongze, site_region="330105") is False
+    assert disagrees(doc, "洪泽区统计局", hongze) is True
+    assert disagrees(doc, None, hongze) is None
+    assert disagrees(identify("本报告依据《中华人民共和国", hongze), "洪泽区", hongze) is None
+    assert list_title_agency("淮安市洪泽区人民政府2023年政府信息公开工作年度报告.pdf") == (
+        "淮安市洪泽区人民政府")
+    assert list_title_agency("2023年政府信息公开工作年度报告") is None
+    assert list_title_agency("关于拱墅区统计局2023年度政府信息公开工作年度报告") == "拱墅区统计局"

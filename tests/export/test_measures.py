@@ -12,7 +12,8 @@ from storage.measures import Found, agency_kind, overlap, timeliness
 
 @pytest.mark.parametrize(("agency", "kind"), [
     ("上海市普陀区人民政府", "government"), ("普陀区政府", "government"),
-    ("上海市普陀区人民政府办公室", "government"), ("浙江省人民政府办公厅", "government"),
+    # the government's office has its own (department) report besides the government's
+    ("上海市普陀区人民政府办公室", "department"), ("浙江省人民政府办公厅", "department"),
     ("某某镇人民政府", "street_town"), ("苏州工业园区管理委员会", "government"),
     ("某某经济技术开发区管委会", "government"), ("某某高新区管委会", "government"),
     ("上海市普陀区教育局", "department"), ("某某区发展和改革委员会", "department"),
