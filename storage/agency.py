@@ -79,6 +79,7 @@ def clean_name(name: str | None) -> str | None:
 _PLACE = (r"[\u4e00-\u9fff]{1,9}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市(?!场)|"
           r"州|盟|县|区(?!域)|旗)(?![市州县区省])")
 _PLACE_ONLY = re.compile(rf"^(?:{_PLACE})+$")
+_UNKNOWN_PLACE = re.compile(_PLACE)
 _GENERIC_PREFIX = re.compile(r"^(?:区|县|市(?!场|政(?!府)|辖)|旗)(?=.)")
 _TRAILING_BRACKET = re.compile(r"[(（][^)）]*[)）]$")
 
@@ -126,12 +127,24 @@ class Gazetteer:
         return cls({k: frozenset(v) for k, v in found.items()})
 
     def split(self, name: str) -> tuple[list[str], str]:
-        """(places at the start of `name` that this gazetteer or the province list knows, rest)."""
+        """(places at the start of `name`, rest).
+
+        Places this gazetteer or the province list knows, and before the first of them any
+        place-shaped word of 3+ characters (淮安市 of 淮安市洪泽区 when only 洪泽区 is
+        registered; 徐闻县 when no site names it): the body must not keep them.  After a
+        registered place nothing unknown is cut (拱墅区城市管理局 keeps 城市管理局).
+        """
         places: list[str] = []
         rest = name
         known = sorted({*self.codes, *PROVINCES}, key=len, reverse=True)
+        seen_known = False
         while True:
-            hit = next((p for p in known if rest.startswith(p) and len(rest) >= len(p)), None)
+            hit = next((p for p in known if rest.startswith(p)), None)
+            if hit is None and not seen_known:
+                m = _UNKNOWN_PLACE.match(rest)
+                hit = m.group(0) if m and len(m.group(0)) >= 3 else None
+            else:
+                seen_known = seen_known or hit in self.codes
             if hit is None:
                 return places, rest
             places.append(hit)
@@ -146,6 +159,8 @@ class Gazetteer:
         """
         codes: set[str] | None = None
         for place in places:
+            if place not in PROVINCES and place not in self.codes:
+                continue  # a place no site names: it neither decides nor contradicts
             mine = ({PROVINCES[place] + "0000"} if place in PROVINCES
                     else set(self.codes.get(place, ())))
             if codes is not None:
@@ -175,7 +190,7 @@ _OFFICE_BODIES = {"人民政府办公室": "人民政府办公室", "政府办�
                   "人民政府办": "人民政府办公室", "人民政府办公厅": "人民政府办公厅",
                   "政府办公厅": "人民政府办公厅"}
 GOVERNMENT_AND_OFFICE = {"人民政府", "人民政府办公室", "人民政府办公厅"}
-_ZONE = re.compile(r"(开发区|园区|新区|高新区|试验区|合作区|保税区|示范区|经济区|港区|片区|产业园|"
+_ZONE = re.compile(r"(开发区|园区|新区|高新区|试验区|实验区|合作区|保税区|示范区|经济区|港区|片区|产业园|"
                    r"风景区|景区)(管理委员会|管委会)$")
 _STREET_TOWN = re.compile(r"^(?P<name>.{1,12}?(街道|镇|乡|苏木))(办事处|人民政府|政府)?$")
 
@@ -188,6 +203,8 @@ def normalise_body(body: str) -> str:
         return "人民政府"
     if body in _OFFICE_BODIES:
         return _OFFICE_BODIES[body]
+    if body in ("管理委员会", "管委会"):  # a zone's (平潭综合实验区管委会) is its government
+        return "人民政府"
     body = re.sub(r"^(人民政府|政府)(?=..)", "", body)  # 人民政府外事办公室 → 外事办公室
     body = re.sub(r"管委会$", "管理委员会", body)
     m = _STREET_TOWN.match(body)
@@ -208,14 +225,16 @@ def kind_of(name: str | None) -> str:
         return STREET_TOWN
     if _ZONE.search(text):
         return GOVERNMENT
-    m = re.match(rf"^((?:{_PLACE})*)(.*)$", text)
-    body = m.group(2) if m else text
-    if m and m.group(1) and normalise_body(body) == "人民政府":
+    places, body = _NO_REGISTRY.split(text)
+    if places and normalise_body(body) == "人民政府":
         return GOVERNMENT
     # no place: 区政府 still says government
-    if (not m or not m.group(1)) and re.fullmatch(r"(区|县|市|旗)?(人民政府|政府)", body):
+    if not places and re.fullmatch(r"(区|县|市|旗)?(人民政府|政府)", body):
         return GOVERNMENT
     return DEPARTMENT
+
+
+_NO_REGISTRY = Gazetteer({})  # the kind depends on the name alone, never on the registry
 
 
 def deadline(year: int, kind: str) -> date:

@@ -137,3 +137,19 @@ def test_context_names_compared_with_the_document() -> None:
         "淮安市洪泽区人民政府")
     assert list_title_agency("2023年政府信息公开工作年度报告") is None
     assert list_title_agency("关于拱墅区统计局2023年度政府信息公开工作年度报告") == "拱墅区统计局"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("徐闻县", "徐闻县人民政府"),  # a place no site names: same body, no region
+    ("平潭综合实验区", "平潭综合实验区管委会"),  # a zone and its 管委会
+    ("西咸新区太平镇人民政府", "西咸新区太平镇"),
+])
+def test_unregistered_places_still_normalise(a: str, b: str) -> None:
+    x, y = identify(a, REGISTRY), identify(b, REGISTRY)
+    assert x.body == y.body and x.kind == y.kind and x.key is None and y.key is None
+
+
+def test_only_places_before_the_registered_one_are_cut() -> None:
+    assert identify("拱墅区城市管理局", REGISTRY).key == "330105:城市管理局"
+    assert identify("拱墅区某某社区居委会", REGISTRY).key == "330105:某某社区居委会"
+    assert identify("淮安市城口县人民政府", REGISTRY).key == "500229:人民政府"  # 淮安市 unknown
