@@ -62,7 +62,8 @@ class Table:
 
 @dataclass(frozen=True)
 class Filters:
-    """--region (code prefix), --year, --agency (substring of agency, else title)."""
+    """--region (prefix of the agency's region code), --year, --agency (substring of the
+    agency, the document's or a list title, or a listing site's name)."""
 
     region: str | None = None
     year: int | None = None
