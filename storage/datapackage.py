@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine, make_url
-from sqlmodel import select
+from sqlmodel import col, select
 
 from storage import dictionary
 from storage.db import session_scope
@@ -44,7 +44,7 @@ def source(engine: Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         revision = _revision(conn)
     with session_scope(engine) as s:
-        head = s.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()
+        head = s.exec(select(Manifest).order_by(col(Manifest.sequence).desc())).first()
         manifest = None if head is None else {
             "sequence": head.sequence, "file": head.file_name, "sha256": head.sha256,
             "created_at": head.created_at.replace(tzinfo=UTC).isoformat()}

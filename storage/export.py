@@ -31,7 +31,7 @@ from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import dictionary, measures
 from storage import listing_context as context
@@ -185,15 +185,14 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
         select(original).join(Capture, Capture.revisit_of == original.id)
         .join(Document, Document.capture_id == Capture.id))}
     pages: dict[str, list[Capture]] = defaultdict(list)  # found_on URL → its captures
-    if paths is not None:
-        for c in s.exec(select(Capture).join(Document, Document.found_on == Capture.url)
-                        .where(Capture.status == 200).order_by(Capture.id)):
-            if all(c.id != o.id for o in pages[c.url]):
-                pages[c.url].append(c)
-        pages_originals = {c.id: c for c in s.exec(
+    if paths is not None:  # the article pages that linked the documents (a subquery, no ids)
+        linking = select(Document.found_on).where(col(Document.found_on).is_not(None))
+        for c in s.exec(select(Capture).where(col(Capture.url).in_(linking),
+                                              Capture.status == 200).order_by(col(Capture.id))):
+            pages[c.url].append(c)
+        originals.update({c.id: c for c in s.exec(
             select(original).join(Capture, Capture.revisit_of == original.id)
-            .join(Document, Document.found_on == Capture.url))}
-        originals.update(pages_originals)
+            .where(col(Capture.url).in_(linking)))})
     chosen: dict[str, Extraction] = {}
     for ex in s.exec(select(Extraction).order_by(Extraction.id)):
         old = chosen.get(ex.sha256)
@@ -205,9 +204,9 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
     for m in s.exec(select(MetricValue).order_by(MetricValue.id)):
         if m.extraction_id in ids:
             metrics[m.extraction_id].append(m)
-    for c in s.exec(select(CheckResult).order_by(CheckResult.id)):
-        if c.extraction_id in ids:
-            checks[c.extraction_id].append(c)
+    for check in s.exec(select(CheckResult).order_by(CheckResult.id)):
+        if check.extraction_id in ids:
+            checks[check.extraction_id].append(check)
 
     def holder(cap: Capture | None) -> Capture | None:
         # a revisit whose original is missing has no payload to point at: nulls, not its record
@@ -227,11 +226,11 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
     gazetteer = Gazetteer.from_sites((site.name, site.region_code) for site in sites.values())
     reports = []
     for sha, listings in by_sha.items():
-        ex = chosen.get(sha)
-        eid = ex.id if ex else None
-        r = _Report(listings, ex, metrics.get(eid, []) if eid else [],
+        found = chosen.get(sha)
+        eid = found.id if found else None
+        r = _Report(listings, found, metrics.get(eid, []) if eid else [],
                     checks.get(eid, []) if eid else [])
-        r.agency_id = identify(ex.agency if ex else None, gazetteer)
+        r.agency_id = identify(found.agency if found else None, gazetteer)
         reports.append(r)
     reports.sort(key=lambda r: r.report_id)
     return Loaded(reports, sites, gazetteer)
@@ -588,9 +587,9 @@ def _template_keys(reports: list[_Report]) -> dict[str, dict[str, Any]]:
                     if t not in e["templates"]:
                         e["templates"].append(t)
     for r in reports:  # keys the extractor produced that the dictionary does not know
-        for m in r.metrics:
-            if m.key not in entries:
-                entries[m.key] = {"key": m.key, "label": None, "table": m.table_name,
+        for value in r.metrics:
+            if value.key not in entries:
+                entries[value.key] = {"key": value.key, "label": None, "table": value.table_name,
                                   "row_label": None, "column_label": None, "unit": None,
                                   "meaning": None, "templates": []}
     return entries
