@@ -3,10 +3,11 @@
 Each function is pure (data in, answer out) so that the known answers in tests/ops and
 tests/export pin the rules down; storage/export.py feeds them from the database.
 
-Rules (政府信息公开条例 2019 第四十九、五十条):
-- a department (局/委/办/中心…) publishes its report for year Y by 31 January of Y+1;
+Rules (政府信息公开条例 2019 第四十九、五十条; the kind of body from storage/agency.py):
+- a department (局/委/办/中心…) or a street/town (街道/镇/乡) publishes its report for year Y
+  by 31 January of Y+1;
 - a government (人民政府, 管委会 of a development zone, 政府办公室/办公厅 publishing the
-  government's report) by 31 March of Y+1;
+  government's report, a name that is only a place) by 31 March of Y+1;
 - reports for years before 2019 (the 2008 regulations) were due by 31 March for everyone.
 """
 
@@ -18,34 +19,23 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from storage.agency import deadline as agency_deadline
+from storage.agency import kind_of
+
 # ------------------------------------------------------------------ agency kind
 
-# End-anchored: "XX区人民政府国有资产监督管理委员会" is a department, "XX区人民政府" is not.
-_GOVERNMENT_RE = re.compile(
-    r"(人民政府|政府|政府办公室|政府办公厅|政府办|"
-    r"(开发区|园区|新区|高新区|试验区|合作区|保税区|示范区|经济区|港区|片区|产业园|风景区|景区)"
-    r"(管理委员会|管委会))$"
-)
-_TRAILING_RE = re.compile(r"(\d{4}年度?|年度|政府信息公开.*|信息公开.*|工作年度报告.*)$")
-
-
 def agency_kind(agency: str | None) -> str:
-    """'government', 'department' or 'unknown' from the agency's name (suffix rules)."""
-    if not agency:
-        return "unknown"
-    name = unicodedata.normalize("NFKC", agency)
-    name = re.sub(r"\s+|[（(][^）)]*[）)]$", "", name)
-    name = _TRAILING_RE.sub("", name)
-    if not name:
-        return "unknown"
-    return "government" if _GOVERNMENT_RE.search(name) else "department"
+    """government, street_town, department or unknown from the agency's name.
+
+    One rule for the whole project: storage/agency.py (an agency named only by its place,
+    城口县, is its government; a sentence fragment is no agency).
+    """
+    return kind_of(agency)
 
 
 def deadline(year: int, kind: str) -> date:
     """The last lawful publication day of the report for `year` by an agency of `kind`."""
-    if year >= 2019 and kind == "department":
-        return date(year + 1, 1, 31)
-    return date(year + 1, 3, 31)
+    return agency_deadline(year, kind)
 
 
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")

@@ -110,9 +110,17 @@ def test_pdf_attachment_behind_downfile_redirect_is_archived_and_extracted(demo:
 
 
 def test_reports_table_has_one_row_per_document(demo: Path) -> None:
+    """One row per distinct document (issue 10): the PDF the demo's five districts all list is
+    one report with several listings, and its region is its agency's (洪泽), not theirs."""
     reports = _rows(demo / "export" / "reports.csv")
-    assert len(reports) == len({(r["url"], r["sha256"]) for r in reports})
+    assert len(reports) == len({r["sha256"] for r in reports})
     assert all(len(r["sha256"]) == 64 for r in reports)
+    listings = _rows(demo / "export" / "listings.csv")
+    assert len(listings) > len(reports)
+    assert {x["report_id"] for x in listings} == {r["report_id"] for r in reports}
+    shared = [r for r in reports if int(r["listing_sites"]) >= 5]
+    assert shared and all(r["region_code"] == "320813" for r in shared)
+    assert all(r["listed_outside_region"] == "true" for r in shared)
 
 
 def test_extract_seed_json_contract() -> None:

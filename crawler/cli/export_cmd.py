@@ -77,8 +77,8 @@ def _formats(value: str) -> list[str]:
 @click.option("--year", type=int, help="Report year.")
 @click.option("--agency", help="Text contained in the agency name.")
 @click.option("--table", "tables", multiple=True,
-              help="Only these tables (repeatable): reports, metrics, metrics_wide, checks, "
-              "data_dictionary, coverage.")
+              help="Only these tables (repeatable): reports, listings, metrics, metrics_wide, "
+              "checks, data_dictionary, coverage.")
 @click.option("--no-overlap", is_flag=True,
               help="Skip the year-over-year text overlap (it re-reads archived originals).")
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
@@ -86,7 +86,9 @@ def _formats(value: str) -> list[str]:
 def export_command(app: App, out: Path | None, fmt: str, region: str | None, year: int | None,
                    agency: str | None, tables: tuple[str, ...], no_overlap: bool,
                    as_json: bool) -> None:
-    """Write reports, metrics, metrics_wide, checks, data_dictionary and coverage tables."""
+    """Write reports, listings, metrics, metrics_wide, checks, data_dictionary and coverage
+    tables, and datapackage.json describing them."""
+    from storage import datapackage
     from storage.export import TABLES, Filters, build_tables, write_tables
 
     formats = _formats(fmt)
@@ -97,11 +99,15 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
     reader = None if no_overlap else NarrativeReader(app)
     try:
         built = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
-                             text_for=reader, only=tables or None)
+                             text_for=reader, only=tables or None, paths=app.paths)
     finally:
         if reader is not None:
             reader.close()
     files = write_tables(built, target, formats)
+    options = {"formats": formats, "region": region, "year": year, "agency": agency,
+               "tables": list(built), "overlap": not no_overlap}
+    files.append(datapackage.write(built, target, formats, datapackage.source(app.engine),
+                                   options))
     summary = {"out": str(target), "formats": formats,
                "rows": {name: len(t.rows) for name, t in built.items()},
                "files": [{"path": str(p), "bytes": p.stat().st_size,

@@ -23,7 +23,8 @@ from storage.models import CheckResult, Document, MetricValue
 
 pytestmark = pytest.mark.integration  # export spawns an extraction worker for narrative overlap
 
-CSV_NAMES = ["reports", "metrics", "metrics_wide", "checks", "data_dictionary", "coverage"]
+CSV_NAMES = ["reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary",
+             "coverage"]
 
 
 def _export(data: Path, out: Path, *args: str) -> dict:
@@ -44,7 +45,8 @@ def _db_counts(data: Path) -> dict[str, int]:
 def test_default_is_csv_with_bom(demo_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = _export(demo_data, out)
-    assert sorted(p.name for p in out.iterdir()) == sorted(f"{n}.csv" for n in CSV_NAMES)
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [f"{n}.csv" for n in CSV_NAMES] + ["datapackage.json"])
     raw = (out / "reports.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "上海市普陀区人民政府".encode() in raw
@@ -121,7 +123,7 @@ def test_reports_flags_and_checks(demo_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _export(demo_data, out, "--format", "jsonl")
     reports = [json.loads(x) for x in (out / "reports.jsonl").read_text().splitlines()]
-    by_id = {r["document_id"]: r for r in reports}
+    by_id = {r["report_id"]: r for r in reports}
     assert [by_id[i]["late"] for i in range(1, 6)] == [False, True, True, True, False]
     assert [by_id[i]["days_late"] for i in range(1, 6)] == [-11, 2, 5, 5, -30]
     assert by_id[2]["deadline"] == "2024-03-31" and by_id[4]["deadline"] == "2024-01-31"
@@ -131,13 +133,13 @@ def test_reports_flags_and_checks(demo_data: Path, tmp_path: Path) -> None:
     assert by_id[5]["withdrawn"] and not by_id[4]["withdrawn"]
     assert by_id[2]["checks_failed"] == 1 and by_id[1]["checks_failed"] == 0
     # year-over-year overlap: recomputed from the archived originals
-    assert by_id[2]["previous_document_id"] == 1 and by_id[2]["previous_year"] == 2022
+    assert by_id[2]["previous_report_id"] == 1 and by_id[2]["previous_year"] == 2022
     assert 0.7 < by_id[2]["text_overlap_previous"] < 1 and by_id[2]["overlap_over_50"]
     assert by_id[1]["text_overlap_previous"] is None
     metrics = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
-    touched = {(m["document_id"], m["key"]) for m in metrics if m["check_failed"]}
+    touched = {(m["report_id"], m["key"]) for m in metrics if m["check_failed"]}
     assert touched == {(2, "app.new.total")}
-    assert next(m for m in metrics if m["document_id"] == 2 and m["key"] == "app.new.total"
+    assert next(m for m in metrics if m["report_id"] == 2 and m["key"] == "app.new.total"
                 )["failed_rules"] == "app.result_total"
     checks = [json.loads(x) for x in (out / "checks.jsonl").read_text().splitlines()]
     failed = [c for c in checks if c["status"] == "fail"]
@@ -151,7 +153,7 @@ def test_wide_and_dictionary(demo_data: Path, tmp_path: Path) -> None:
     long = pd.read_parquet(out / "metrics.parquet")
     assert len(wide) == 5
     for r in long.itertuples():
-        cell = wide.loc[wide.document_id == r.document_id, r.key].iloc[0]
+        cell = wide.loc[wide.report_id == r.report_id, r.key].iloc[0]
         assert (pd.isna(cell) and pd.isna(r.value)) or cell == r.value
     dd = pd.read_csv(out / "data_dictionary.csv", encoding="utf-8-sig")
     assert set(long.key) <= set(dd.key)
@@ -167,15 +169,15 @@ def test_wide_and_dictionary(demo_data: Path, tmp_path: Path) -> None:
 def test_filters(demo_data: Path, tmp_path: Path, args: list[str], docs: set[int]) -> None:
     out = tmp_path / "out"
     _export(demo_data, out, *args)
-    assert set(pd.read_csv(out / "reports.csv", encoding="utf-8-sig").document_id) == docs
-    assert set(pd.read_csv(out / "metrics.csv", encoding="utf-8-sig").document_id) == docs
+    assert set(pd.read_csv(out / "reports.csv", encoding="utf-8-sig").report_id) == docs
+    assert set(pd.read_csv(out / "metrics.csv", encoding="utf-8-sig").report_id) == docs
 
 
 def test_coverage_table(demo_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _export(demo_data, out, "--table", "coverage")
     cov = pd.read_csv(out / "coverage.csv", encoding="utf-8-sig")
-    assert list(out.iterdir()) == [out / "coverage.csv"]
+    assert sorted(out.iterdir()) == [out / "coverage.csv", out / "datapackage.json"]
     site = cov[cov.level == "site"].set_index(["site_id", "year"])
     assert bool(site.loc[("sh-putuo", 2023), "found"]) and site.loc[("sh-putuo", 2023), "reports"] == 2
     assert not bool(site.loc[("sh-putuo", 2018), "found"])

@@ -12,14 +12,17 @@ from storage.measures import Found, agency_kind, overlap, timeliness
 
 @pytest.mark.parametrize(("agency", "kind"), [
     ("上海市普陀区人民政府", "government"), ("普陀区政府", "government"),
-    ("上海市普陀区人民政府办公室", "government"), ("浙江省人民政府办公厅", "government"),
-    ("某某镇人民政府", "government"), ("苏州工业园区管理委员会", "government"),
+    # the government's office has its own (department) report besides the government's
+    ("上海市普陀区人民政府办公室", "department"), ("浙江省人民政府办公厅", "department"),
+    ("某某镇人民政府", "street_town"), ("苏州工业园区管理委员会", "government"),
     ("某某经济技术开发区管委会", "government"), ("某某高新区管委会", "government"),
     ("上海市普陀区教育局", "department"), ("某某区发展和改革委员会", "department"),
     ("某某市人民政府国有资产监督管理委员会", "department"),  # 管理委员会, but a department
     ("某某区城市管理委员会", "department"), ("某某区人民政府外事办公室", "department"),
-    ("某某区政务服务中心", "department"), ("某某街道办事处", "department"),
+    ("某某区政务服务中心", "department"), ("某某街道办事处", "street_town"),
     ("某某区卫生健康委", "department"), ("上海市普陀区人民政府 2023年度", "government"),
+    ("城口县", "government"),  # a place names its government (issue 10)
+    ("本报告依据《中华人民共和国", "unknown"),  # a fragment is no agency
     ("", "unknown"), (None, "unknown"),
 ])
 def test_agency_kind(agency: str | None, kind: str) -> None:
@@ -39,6 +42,8 @@ def test_agency_kind(agency: str | None, kind: str) -> None:
     ("苏州工业园区管理委员会", 2022, "2023-02-15", "on_time", -44),
     ("名称不详", 2022, "2023-03-01", "late", 29),  # no government suffix → department
     ("上海市普陀区教育局", 2023, None, "unknown", None),
+    ("城口县", 2023, "2024-02-18", "on_time", -42),  # not the department's 31 January
+    ("某某街道办事处", 2023, "2024-02-18", "late", 18),
     ("上海市普陀区教育局", None, "2024-01-01", "unknown", None),
 ])
 def test_timeliness(agency: str, year: int | None, published: str | None, status: str,
