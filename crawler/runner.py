@@ -25,6 +25,7 @@ from typing import Any
 
 from sqlmodel import func, select
 
+from crawler.causes import diagnose
 from crawler.cli.context import App
 from crawler.registry import SiteEntry, load_registry, select_sites
 from storage import crud
@@ -198,6 +199,7 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
             per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
                                  "clean_finish": clean, **(counts or {})}
+            per_site[site.id].update(diagnose(counts, outcome, processes[n].get("log")))
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:

@@ -69,9 +69,10 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
     assert got["runs"][0]["sites"][0]["outcome"] == "no_report"
 
 
-def test_no_runs_is_not_an_alert(tmp_path: Path) -> None:
+def test_no_runs_is_an_alert(tmp_path: Path) -> None:
+    # issue 13: a folder that never crawled (a mistyped --data) must not look healthy
     result = _cli(tmp_path / "d", "runs")
-    assert result.exit_code == 0 and "no crawl runs" in result.output
+    assert result.exit_code == 1 and "no crawl runs" in result.output
 
 
 def test_coverage_command(tmp_path: Path) -> None:
