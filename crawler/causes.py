@@ -22,47 +22,53 @@ CAUSES = "causes"  # per-site stats: {cause: count}
 FAILURE_URLS = "failure_urls"  # per-site stats: [{url, cause, role, status}] (first EXAMPLES)
 
 _BY_CLASS = (  # exception class names (any in the MRO) → cause class; first match wins
-    (("DNSLookupError", "gaierror"), "dns"),
-    (("ConnectionRefusedError",), "refused"),
-    (("TimeoutError", "TCPTimedOutError", "DeferredTimeoutError"), "timeout"),
-    (("ConnectionLost", "ConnectionDone", "ConnectionAborted", "PotentialDataLoss"),
-     "connection lost"),
+    (("DNSLookupError", "CannotResolveHostError", "gaierror"), "dns"),
+    (("ConnectionRefusedError", "DownloadConnectionRefusedError"), "refused"),
+    (("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"), "timeout"),
+    (("SSLError", "CertificateError", "VerificationError"), "tls"),
+    (("ConnectionLost", "ConnectionDone", "ConnectionAborted", "ResponseDataLossError",
+      "PotentialDataLoss"), "connection lost"),
 )
+_TLS_WORDS = ("SSL routines", "certificate verify", "tlsv1 alert", "sslv3 alert", "handshake")
 
 
-def _names(exc: BaseException) -> set[str]:
-    return {cls.__name__ for cls in type(exc).__mro__}
-
-
-def _tls(exc: BaseException) -> bool:
+def _is_tls(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
-    return module.startswith(("OpenSSL", "ssl", "service_identity")) or "SSL" in type(
-        exc).__name__
+    return module.startswith(("OpenSSL", "ssl", "service_identity")) or any(
+        w in str(exc) for w in _TLS_WORDS)
 
 
-def classify(exc: BaseException) -> str:
+def _by_class(exc: BaseException) -> str | None:
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    for classes, cause in _BY_CLASS:
+        if names & set(classes):
+            return cause
+    return "tls" if _is_tls(exc) else None
+
+
+def _inner(exc: BaseException) -> list[BaseException]:
+    """What a wrapper exception wraps: Scrapy's `raise … from e`, Twisted's `reasons`."""
+    found = [exc.__cause__] if exc.__cause__ is not None else []
+    for reason in getattr(exc, "reasons", None) or []:
+        value = getattr(reason, "value", reason)  # a twisted Failure, or an exception
+        if isinstance(value, BaseException):
+            found.append(value)
+    return found
+
+
+def classify(exc: BaseException, _depth: int = 0) -> str:
     """The cause class of a failed request's exception (see the module docstring)."""
     response = getattr(exc, "response", None)
     if response is not None and getattr(response, "status", None):
         return f"http {response.status}"
     if "robots.txt" in str(exc):
         return "robots"
-    # ResponseFailed / ResponseNeverReceived wrap the real reasons (Twisted failures)
-    for inner in getattr(exc, "reasons", None) or []:
-        value = getattr(inner, "value", inner)
-        if isinstance(value, BaseException):
-            if _tls(value):
-                return "tls"
-            found = classify(value)
-            if found != type(value).__name__:
+    if _depth < 4:
+        for inner in _inner(exc):
+            found = classify(inner, _depth + 1)
+            if found != type(inner).__name__:
                 return found
-    if _tls(exc):
-        return "tls"
-    names = _names(exc)
-    for classes, cause in _BY_CLASS:
-        if names & set(classes):
-            return cause
-    return type(exc).__name__
+    return _by_class(exc) or type(exc).__name__
 
 
 def note_failure(stats: Any, site_id: str, url: str, cause: str, *, role: str | None = None,

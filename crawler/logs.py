@@ -127,7 +127,10 @@ _DUMPS = {"scrapy.crawler": ("Overridden settings",),
           "scrapy.middleware": ("Enabled ",),
           "scrapy.addons": ("Enabled addons",),
           "scrapy.extensions.telnet": ("Telnet",),
-          "scrapy.utils.log": ("Scrapy ", "Versions:", "Using reactor", "Using asyncio")}
+          "scrapy.utils.log": ("Scrapy ", "Versions:", "Using reactor", "Using asyncio"),
+          "alembic.runtime.plugins": ("setup plugin",)}
+# Loggers whose errors carry a traceback of Scrapy internals: the message line says it all.
+_ONE_LINE = ("scrapy.downloadermiddlewares.robotstxt",)
 
 
 class _DemoteToDebug(logging.Filter):
@@ -143,9 +146,22 @@ class _DemoteToDebug(logging.Filter):
         return True
 
 
+class _NoTraceback(logging.Filter):
+    """Drop the traceback of a record (its message names the error already)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
 def demote_scrapy_dumps() -> None:
-    """Scrapy's settings dump and component lists only at LOG_LEVEL=DEBUG (idempotent)."""
+    """Scrapy's settings dump and component lists only at LOG_LEVEL=DEBUG; the robots.txt
+    middleware's errors on one line (idempotent)."""
     for name, prefixes in _DUMPS.items():
         target = logging.getLogger(name)
         if not any(isinstance(f, _DemoteToDebug) for f in target.filters):
             target.addFilter(_DemoteToDebug(prefixes))
+    for name in _ONE_LINE:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _NoTraceback) for f in target.filters):
+            target.addFilter(_NoTraceback())
