@@ -53,14 +53,14 @@ def schedule_command(app: App, config_path: Path, sites_file: Path | None, list_
     if list_only:
         rows = scheduler.planned(cfg, app.paths.db_url)
         if as_json:
-            _dump({"timezone": cfg.timezone, "jobs": rows})
+            _dump({"timezone": cfg.timezone, "sites_file": str(cfg.sites_file), "jobs": rows})
             return
         click.echo(f"timezone {cfg.timezone}; registry {cfg.sites_file}")
-        for r in rows:
-            state = "" if r["stored"] else "  (not yet in the job store)"
-            click.echo(f"{r['name']:<16} next {r['next_run_time']}  {r['trigger']}  "
-                       f"{len(r['sites'])} site(s): {', '.join(r['sites'][:6])}"
-                       f"{' …' if len(r['sites']) > 6 else ''}{state}")
+        render_table(("schedule", "when", "next runs", "sites"), (
+            [r["name"], r["schedule"], "\n".join(r["next_run_times"])
+             + ("" if r["stored"] else "\n(not yet in the job store)"),
+             f"{len(r['sites'])}: {', '.join(r['sites'][:6])}"
+             f"{' …' if len(r['sites']) > 6 else ''}"] for r in rows))
         return
     setup_logging(json_lines=log_json)
     app.paths.data.mkdir(parents=True, exist_ok=True)
