@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +34,7 @@ _dump = dump_json
                                                        path_type=Path),
               help="Site registry (default: the schedule's sites_file).")
 @click.option("--list", "list_only", is_flag=True, help="Show the next run times and exit.")
-@click.option("--json", "as_json", is_flag=True, help="With --list: JSON output.")
+@json_option("With --list: JSON output.")
 @click.option("--crawl-command", envvar="GONGKAI_CRAWL_COMMAND",
               help="Command run instead of `gongkai` (it gets `--data D crawl --sites F "
               "--site ID…`); env GONGKAI_CRAWL_COMMAND.")
@@ -191,7 +192,7 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
 @click.option("--year", type=int, help="Only this report year.")
 @click.option("--agency", help="Text contained in the agency name (agency rows).")
 @click.option("--agencies", is_flag=True, help="Also list each agency seen on a site.")
-@click.option("--json", "as_json", is_flag=True, help="JSON output (site and agency rows).")
+@json_option("JSON output (site and agency rows).")
 @click.pass_obj
 def coverage_command(app: App, region: str | None, year: int | None, agency: str | None,
                      agencies: bool, as_json: bool) -> None:
@@ -200,27 +201,29 @@ def coverage_command(app: App, region: str | None, year: int | None, agency: str
 
     table = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
                          only=["coverage"])["coverage"]
+    as_of = show(datetime.now(UTC))
     if as_json:
-        _dump({"coverage": table.rows})
+        _dump({"generated_at": as_of, "coverage": table.rows})
         return
     years = sorted({r["year"] for r in table.rows})
     if not years:
         click.echo("no reports found yet")
         return
-    click.echo(f"{'site / agency':<34}" + "".join(f"{y:>6}" for y in years))
     cells: dict[tuple[Any, Any, Any], dict[str, Any]] = {
         (r["site_id"], r["agency"], r["year"]): r for r in table.rows}
     keys = sorted({(r["site_id"], r["agency"]) for r in table.rows},
                   key=lambda k: (k[0], k[1] is not None, k[1] or ""))
+    rows = []
     for site_id, ag in keys:
         if ag is not None and not agencies:
             continue
         label = site_id if ag is None else f"  {ag}"
-        marks = "".join(f"{'✓' if cells[(site_id, ag, y)]['found'] else '·':>6}" for y in years)
-        click.echo(f"{label[:34]:<34}{marks}")
+        rows.append([label, *("✓" if cells[(site_id, ag, y)]["found"] else "·" for y in years)])
+    year_columns = [str(y) for y in years]
+    render_table(["site / agency", *year_columns], rows, right=year_columns)
     site_rows = [r for r in table.rows if r["level"] == "site"]
     found = sum(r["found"] for r in site_rows)
-    click.echo(f"found {found}/{len(site_rows)} site-years")
+    click.echo(f"found {found}/{len(site_rows)} site-years (as of {as_of})")
 
 
 COMMANDS = [schedule_command, runs_command, coverage_command]

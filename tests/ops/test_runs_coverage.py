@@ -88,3 +88,18 @@ def test_coverage_command(tmp_path: Path) -> None:
     assert "sh-putuo" in text and "上海市普陀区民政局" in text and "found 3/12 site-years" in text
     only = json.loads(_cli(data, "coverage", "--json", "--region", "310104").output)["coverage"]
     assert {r["site_id"] for r in only} == {"sh-xuhui"}
+
+
+def test_coverage_table_is_aligned_by_display_width(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    data = tmp_path / "data"
+    builders.build(data)
+    lines = _cli(data, "coverage", "--agencies").output.splitlines()
+    table = [line for line in lines[2:] if not line.startswith("found ")]
+    assert any("上海市普陀区民政局" in line for line in table)  # CJK rows are in the table
+    # every mark sits in the same terminal column, whatever the width of the names before it
+    assert len({cell_len(line) for line in [lines[0], *table]}) == 1, lines
+    for line in table:
+        marks = line.split()[-6:]
+        assert set(marks) <= {"✓", "·"}
