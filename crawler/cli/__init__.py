@@ -18,6 +18,8 @@ from typing import Any
 
 import click
 
+from crawler.cli.context import App
+
 DEBUG_ENV = "GONGKAI_DEBUG"
 
 
@@ -42,8 +44,6 @@ class GongkaiGroup(click.Group):
             detail = " ".join(str(exc).split()) or "no detail"
             raise click.ClickException(f"{type(exc).__name__}: {detail} "
                                        f"(set {DEBUG_ENV}=1 for the traceback)") from exc
-
-from crawler.cli.context import App
 
 # Modules that contribute commands; each defines COMMANDS: list[click.Command].
 COMMAND_MODULES = ("crawl_cmd", "extract_cmd", "export_cmd", "demo_cmd", "archive_cmd",
