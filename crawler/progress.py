@@ -98,7 +98,8 @@ class Progress:
             self.done = done
             if total is not None:
                 self.total = total
-            self.counts.update({k: v - self.counts.get(k, 0) for k, v in counts.items()})
+            for key, value in counts.items():
+                self.counts[key] = value
         self._show()
 
     def set_total(self, total: int) -> None:
