@@ -42,3 +42,13 @@ def show(value: datetime | float | str | None, tz: str | None = None) -> str | N
     else:
         moment = value
     return as_utc(moment).astimezone(display_tz(tz)).isoformat(timespec="seconds")
+
+
+# Scrapy's log lines in a crawl's log file: ISO 8601 with the offset, in the display timezone
+# (the subprocess's local time is set to it with TZ; %z prints the offset as +0800).
+LOG_TIME_SETTINGS = {"LOG_DATEFORMAT": "%Y-%m-%dT%H:%M:%S%z"}
+
+
+def log_time_env() -> dict[str, str]:
+    """Environment for a crawl subprocess: its local time is the display timezone."""
+    return {"TZ": display_tz().key, TZ_ENV: display_tz().key}

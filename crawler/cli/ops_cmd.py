@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ import click
 from crawler.causes import explain_lines
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
-from crawler.clock import show
+from crawler.clock import TZ_ENV, show
 from crawler.health import last_scheduled, scheduled_alert
 
 OK_OUTCOMES = {"ok"}
@@ -51,6 +52,8 @@ def schedule_command(app: App, config_path: Path, sites_file: Path | None, list_
         cfg = scheduler.load_config(config_path, sites_file=sites_file)
     except (OSError, ValueError) as exc:
         raise click.ClickException(str(exc)) from exc
+    # one time convention: runs, logs and crawls show times in the schedule's timezone
+    os.environ.setdefault(TZ_ENV, cfg.timezone)
     if list_only:
         rows = scheduler.planned(cfg, app.paths.db_url)
         if as_json:
