@@ -101,3 +101,8 @@ def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> Non
     greppable = [line for line in text.splitlines() if "cause='refused'" in line]
     assert len(greppable) == 1 and url in greppable[0] and "site=dead-site" in greppable[0]
     assert "Overridden settings" not in text and "Traceback" not in text
+    again = runner.invoke(main, ["--data", str(data), "crawl", "--sites", str(sites),
+                                 "--no-politeness", "--set", "RETRY_TIMES=0", "--json"])
+    report = json.loads(again.output)
+    assert again.exit_code == 1 and report["sites"]["dead-site"]["cause"] == "refused"
+    assert report["sites"]["dead-site"]["failing_urls"][0]["url"] == url
