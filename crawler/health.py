@@ -15,6 +15,7 @@ from typing import Any
 from crawler.cli.context import App
 
 BAD_SCHEDULED = {"failed", "aborted"}
+CONFIG_ERROR = "config_error"  # history event: the scheduler could not start from its config
 
 
 def history_path(data: Path) -> Path:
@@ -35,9 +36,22 @@ def last_scheduled(data: Path) -> dict[str, Any] | None:
             entry = json.loads(line)
         except ValueError:
             continue
-        if isinstance(entry, dict) and entry.get("event") == "end":
+        if isinstance(entry, dict) and entry.get("event") in ("end", CONFIG_ERROR):
             newest = entry
     return newest
+
+
+def record_schedule_error(data: Path, message: str) -> None:
+    """The scheduler refused to start (unreadable registry or schedule): one history line,
+    shaped like a failed execution, so the alert on `runs` fires."""
+    from datetime import UTC, datetime
+
+    path = history_path(data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    line = {"ts": datetime.now(UTC).isoformat(), "event": CONFIG_ERROR, "job": "scheduler",
+            "outcome": "failed", "exit_code": 1, "run_ids": [], "error": message}
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 
 def scheduled_alert(entry: dict[str, Any] | None) -> bool:

@@ -79,10 +79,16 @@ class ScheduleConfig:
 
 
 def _site_ids(sites_file: Path) -> list[str]:
-    """The enabled site ids of the registry."""
-    from crawler.registry import load_registry, select_sites
+    """The enabled site ids of the registry; a registry with no readable site at all (a YAML
+    error, a missing file) is an error, not an empty schedule that silently crawls nothing."""
+    from crawler.registry import read_registry, select_sites
 
-    return [s.id for s in select_sites(load_registry(sites_file, strict=False))]
+    entries, problems = read_registry(sites_file) if sites_file.exists() else (
+        [], [f"{sites_file}: no such file"])
+    if not entries and problems:
+        raise ValueError(" ".join(f"registry {sites_file} cannot be read: {problems[0]}"
+                                  .split()))
+    return [s.id for s in select_sites(entries)]
 
 
 def load_config(path: Path, *, sites_file: Path | None = None,

@@ -15,7 +15,7 @@ from crawler.causes import explain_lines
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
 from crawler.clock import TZ_ENV, show
-from crawler.health import last_scheduled, scheduled_alert
+from crawler.health import last_scheduled, record_schedule_error, scheduled_alert
 
 OK_OUTCOMES = {"ok"}
 FAILED_RUN_STATUSES = {"failed", "aborted"}
@@ -51,7 +51,10 @@ def schedule_command(app: App, config_path: Path, sites_file: Path | None, list_
     try:
         cfg = scheduler.load_config(config_path, sites_file=sites_file)
     except (OSError, ValueError) as exc:
-        raise click.ClickException(str(exc)) from exc
+        message = " ".join(str(exc).split())
+        if not list_only:  # the nightly crawls will not happen: `runs` must say so
+            record_schedule_error(app.paths.data, message)
+        raise click.ClickException(message) from exc
     # one time convention: runs, logs and crawls show times in the schedule's timezone
     os.environ.setdefault(TZ_ENV, cfg.timezone)
     if list_only:
@@ -124,6 +127,7 @@ def _scheduled_view(entry: dict[str, Any] | None) -> dict[str, Any] | None:
     if entry is None:
         return None
     return {"job": entry.get("job"), "outcome": entry.get("outcome"),
+            "error": entry.get("error"),
             "exit_code": entry.get("exit_code"), "run_ids": entry.get("run_ids") or [],
             "sites": entry.get("sites") or [], "ended_at": show(entry.get("ts")),
             "alert": scheduled_alert(entry)}
@@ -154,7 +158,8 @@ def _print_runs(rows: list[dict[str, Any]], sched: dict[str, Any] | None) -> Non
     if sched is not None:
         runs = ", ".join(map(str, sched["run_ids"])) or "none recorded"
         click.echo(f"newest scheduled crawl: {sched['job']} {sched['outcome']} "
-                   f"(exit {sched['exit_code']}) at {sched['ended_at']}; runs: {runs}")
+                   f"(exit {sched['exit_code']}) at {sched['ended_at']}; runs: {runs}"
+                   + (f" — {sched['error']}" if sched.get("error") else ""))
 
 
 @click.command("runs")

@@ -74,3 +74,17 @@ def test_a_folder_that_never_ran_a_crawl_alerts(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "no crawl runs" in result.output
     got = json.loads(_cli(data, "runs", "--json").output)
     assert got["alert"] and got["runs"] == []
+
+
+def test_a_scheduler_that_cannot_read_its_registry_alerts(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    _run(data, ["a"], {"a": "ok"}, "ok")
+    broken = tmp_path / "sites.yaml"
+    broken.write_text("sites: [ {id: a\n", encoding="utf-8")
+    schedule = tmp_path / "schedule.yaml"
+    schedule.write_text(f"sites_file: {broken}\n", encoding="utf-8")
+    started = _cli(data, "schedule", "--config", str(schedule))
+    assert started.exit_code == 1 and "cannot be read" in started.output
+    assert len(started.output.strip().splitlines()) == 1
+    result = _cli(data, "runs", "--last", "1")
+    assert result.exit_code == 1 and "cannot be read" in result.output, result.output
