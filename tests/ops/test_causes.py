@@ -106,3 +106,30 @@ def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> Non
     report = json.loads(again.output)
     assert again.exit_code == 1 and report["sites"]["dead-site"]["cause"] == "refused"
     assert report["sites"]["dead-site"]["failing_urls"][0]["url"] == url
+
+
+def test_a_list_page_that_parses_to_nothing_is_a_cause_with_its_url(tmp_path: Path) -> None:
+    from scrapy.http import HtmlResponse
+    from scrapy.utils.test import get_crawler
+
+    from crawler.spiders.hanweb import HanwebSpider
+
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(yaml.safe_dump({"sites": [{
+        "id": "drifted", "name": "测试区人民政府", "region_code": "310101",
+        "platform": "hanweb", "start_urls": ["http://127.0.0.1:9/"]}]}, allow_unicode=True),
+        encoding="utf-8")
+    crawler = get_crawler(HanwebSpider)
+    spider = HanwebSpider.from_crawler(crawler, site="drifted", sites_file=str(sites))
+    crawler.spider = spider
+    url = "http://127.0.0.1:9/col/col1/index.html"
+    request = Request(url, meta={"gongkai_site_id": "drifted", "gongkai_role": "list"})
+    # a redesigned page: 200, HTML, but no list the parser recognises
+    page = HtmlResponse(url, body="<html><body><div>新版网站</div></body></html>".encode(),
+                        encoding="utf-8", request=request)
+    assert list(spider.parse_list_page(page)) == []
+    stats = crawler.stats.get_stats()
+    assert stats["gongkai/drifted/lists_unparsed"] == 1
+    got = diagnose({"lists_unparsed": 1, "causes": stats["gongkai/drifted/causes"],
+                    "failure_urls": stats["gongkai/drifted/failure_urls"]}, "failing", "x.log")
+    assert got["cause"] == "parse found nothing" and got["failing_urls"][0]["url"] == url
