@@ -33,8 +33,9 @@ DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 NAV_LIST = re.compile(r"年报|年度报告|工作报告")
 NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
 MAX_HOPS = 6
-demote_scrapy_dumps()  # every crawl process imports this module before Scrapy logs its setup
 MAX_NAV_PAGES = 300
+
+demote_scrapy_dumps()  # every crawl process imports this module before Scrapy logs its setup
 
 
 class ReportSpider(scrapy.Spider):
