@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -40,7 +41,7 @@ def test_a_moved_list_is_named_with_its_status_url_and_log(harness):
     assert site["cause"] == "http 404" and site["failing_count"] >= 1
     assert list_url in [e["url"] for e in site["failing_urls"]]
     assert all(e["role"] == "list" for e in site["failing_urls"])
-    log = open(site["log"], encoding="utf-8").read()
+    log = Path(site["log"]).read_text(encoding="utf-8")
     assert f"cause='http 404' role=list url={list_url}" in log
     assert "Overridden settings" not in log
 
