@@ -73,10 +73,13 @@ class JsonFormatter(logging.Formatter):
 
 
 class TextFormatter(logging.Formatter):
-    """Human lines with the fields appended as key=value."""
+    """Human lines with the fields appended as key=value; the time is ISO 8601 with its
+    offset, in the display timezone (crawler.clock), like every other time shown."""
 
     def format(self, record: logging.LogRecord) -> str:
-        stamp = datetime.fromtimestamp(record.created).strftime("%H:%M:%S")
+        from crawler.clock import show
+
+        stamp = show(record.created)
         tail = " ".join(f"{k}={v}" for k, v in _fields(record).items())
         line = f"{stamp} {record.levelname:<7} {record.name}: {record.getMessage()}"
         line = f"{line} {tail}" if tail else line
@@ -116,3 +119,49 @@ def get_logger(name: str) -> logging.Logger:
 def event(logger: logging.Logger, msg: str, *, level: int = logging.INFO, **fields: Any) -> None:
     """Log `msg` with structured fields (they become JSON keys or key=value pairs)."""
     logger.log(level, msg, extra={"fields": fields})
+
+
+# Scrapy's start-up dumps (settings, enabled components, telnet password): useful when
+# debugging, noise above a crawl's real causes otherwise.
+_DUMPS = {"scrapy.crawler": ("Overridden settings",),
+          "scrapy.middleware": ("Enabled ",),
+          "scrapy.addons": ("Enabled addons",),
+          "scrapy.extensions.telnet": ("Telnet",),
+          "scrapy.utils.log": ("Scrapy ", "Versions:", "Using reactor", "Using asyncio"),
+          "alembic.runtime.plugins": ("setup plugin",)}
+# Loggers whose errors carry a traceback of Scrapy internals: the message line says it all.
+_ONE_LINE = ("scrapy.downloadermiddlewares.robotstxt",)
+
+
+class _DemoteToDebug(logging.Filter):
+    """Re-level matching records to DEBUG, so a handler at INFO or above drops them."""
+
+    def __init__(self, prefixes: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefixes = prefixes
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG and str(record.msg).startswith(self.prefixes):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
+class _NoTraceback(logging.Filter):
+    """Drop the traceback of a record (its message names the error already)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.exc_info, record.exc_text = None, None
+        return True
+
+
+def demote_scrapy_dumps() -> None:
+    """Scrapy's settings dump and component lists only at LOG_LEVEL=DEBUG; the robots.txt
+    middleware's errors on one line (idempotent)."""
+    for name, prefixes in _DUMPS.items():
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _DemoteToDebug) for f in target.filters):
+            target.addFilter(_DemoteToDebug(prefixes))
+    for name in _ONE_LINE:
+        target = logging.getLogger(name)
+        if not any(isinstance(f, _NoTraceback) for f in target.filters):
+            target.addFilter(_NoTraceback())

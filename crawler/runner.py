@@ -25,7 +25,9 @@ from typing import Any
 
 from sqlmodel import func, select
 
+from crawler.causes import diagnose
 from crawler.cli.context import App
+from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
 from storage import crud
 from storage.db import session_scope
@@ -179,8 +181,9 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
         env = {**os.environ, "GONGKAI_DATA": str(app.paths.data), "GONGKAI_DB_URL":
                app.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
                "GONGKAI_STATS_FILE": str(work / f"{n}.json"),
-               "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-        cmd = _command(platform, group, sites_file, dict(settings_overrides or {}))
+               "SCRAPY_SETTINGS_MODULE": "crawler.settings", **log_time_env()}
+        cmd = _command(platform, group, sites_file,
+                       {**LOG_TIME_SETTINGS, **(settings_overrides or {})})
         jobs.append((cmd, env, logs / f"run-{run_id}-{n}-{platform}.log"))
     with _Termination() as stop:
         processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop)
@@ -198,6 +201,7 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
             per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
                                  "clean_finish": clean, **(counts or {})}
+            per_site[site.id].update(diagnose(counts, outcome, processes[n].get("log")))
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:

@@ -34,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +79,16 @@ class ScheduleConfig:
 
 
 def _site_ids(sites_file: Path) -> list[str]:
-    """The enabled site ids of the registry."""
-    from crawler.registry import load_registry, select_sites
+    """The enabled site ids of the registry; a registry with no readable site at all (a YAML
+    error, a missing file) is an error, not an empty schedule that silently crawls nothing."""
+    from crawler.registry import read_registry, select_sites
 
-    return [s.id for s in select_sites(load_registry(sites_file, strict=False))]
+    entries, problems = read_registry(sites_file) if sites_file.exists() else (
+        [], [f"{sites_file}: no such file"])
+    if not entries and problems:
+        raise ValueError(" ".join(f"registry {sites_file} cannot be read: {problems[0]}"
+                                  .split()))
+    return [s.id for s in select_sites(entries)]
 
 
 def load_config(path: Path, *, sites_file: Path | None = None,
@@ -245,8 +251,8 @@ class CrawlRunner:
             # a crawl that got SIGTERM but had already recorded its end simply finished
             outcome = "aborted" if signalled and (cut_short or code != 0) else \
                 ("ok" if code == 0 else "failed")
-            event(log, "crawl finished", level=logging.INFO if outcome == "ok" else
-                  logging.WARNING, outcome=outcome, exit_code=code,
+            event(log, f"crawl finished: {outcome}", level=logging.INFO if outcome == "ok"
+                  else logging.WARNING, outcome=outcome, exit_code=code,
                   run_ids=",".join(map(str, run_ids)))
             self.record({"event": "end", "job": name, "sites": sites, "pid": proc.pid,
                          "exit_code": code, "outcome": outcome, "run_ids": run_ids,
@@ -384,8 +390,9 @@ def sync_jobs(scheduler: Any, cfg: ScheduleConfig) -> dict[str, str]:
     return actions
 
 
-def planned(cfg: ScheduleConfig, db_url: str) -> list[dict[str, Any]]:
-    """Next run times: the stored job's when it matches the config, else the trigger's."""
+def planned(cfg: ScheduleConfig, db_url: str, count: int = 3) -> list[dict[str, Any]]:
+    """Next run times: the stored job's when it matches the config, else the trigger's;
+    `count` upcoming times per schedule, ISO 8601 in the schedule's timezone."""
     from sqlalchemy import inspect
 
     from storage.db import make_engine
@@ -408,10 +415,29 @@ def planned(cfg: ScheduleConfig, db_url: str) -> list[dict[str, Any]]:
         job = stored.get(e.job_id)
         same = job is not None and str(job.trigger) == str(trigger)
         nxt = job.next_run_time if same else trigger.get_next_fire_time(None, now)
-        rows.append({"job": e.job_id, "name": e.name, "trigger": str(trigger),
-                     "sites": list(e.sites), "next_run_time": nxt.isoformat() if nxt else None,
-                     "stored": same})
+        times = next_fire_times(trigger, nxt, count)
+        rows.append({"job": e.job_id, "name": e.name, "schedule": as_written(e),
+                     "trigger": str(trigger), "sites": list(e.sites),
+                     "next_run_time": nxt.isoformat() if nxt else None,
+                     "next_run_times": [t.isoformat() for t in times], "stored": same})
     return rows
+
+
+def as_written(entry: Entry) -> str:
+    """The schedule as the YAML says it (`0 2 * * *`, `every 3600s`), not APScheduler's repr."""
+    if entry.every:
+        return f"every {float(entry.every):g}s"
+    return " ".join(str(entry.cron).split())
+
+
+def next_fire_times(trigger: Any, first: datetime | None, count: int) -> list[datetime]:
+    """`first` and the trigger's fire times after it, `count` in all (in its timezone)."""
+    times: list[datetime] = []
+    current = first
+    while current is not None and len(times) < count:
+        times.append(current)
+        current = trigger.get_next_fire_time(current, current + timedelta(microseconds=1))
+    return times
 
 
 class _Lock:
@@ -434,6 +460,13 @@ class _Lock:
         self.fh.close()
 
 
+def quiet_apscheduler_jobs() -> None:
+    """APScheduler logs `Job … executed successfully` whenever the job function returned —
+    also right after a crawl that failed.  Our own `crawl finished: <outcome>` line states the
+    outcome, so the executor's per-job INFO lines are dropped (its errors still show)."""
+    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+
+
 def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None = None,
           ready: Callable[[dict[str, str]], None] | None = None,
           stop_event: threading.Event | None = None) -> int:
@@ -446,6 +479,7 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
     )
 
     global _RUNNER
+    quiet_apscheduler_jobs()
     lock = _Lock(data / "schedule" / "scheduler.lock")
     runner = CrawlRunner(data=data, sites_file=cfg.sites_file, db_url=db_url, command=command,
                          stop_timeout=cfg.stop_timeout, crawl_args=cfg.crawl_args)
@@ -481,8 +515,9 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
     try:
         scheduler.start(paused=True)
         actions = sync_jobs(scheduler, cfg)
+        written = {e.job_id: as_written(e) for e in cfg.entries}
         for job in scheduler.get_jobs():
-            event(log, "scheduled", job=job.id, trigger=str(job.trigger),
+            event(log, "scheduled", job=job.id, schedule=written.get(job.id, str(job.trigger)),
                   next_run=job.next_run_time.isoformat() if job.next_run_time else None,
                   action=actions.get(job.id))
         runner.record({"event": "scheduler_start", "pid": os.getpid(), "jobs": actions})

@@ -27,6 +27,12 @@ COUNTERS = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "fa
             "entries_matched", "retry_after", "throttled_out", "items_dropped", "spider_errors")
 
 
+def site_key(site_id: str, counter: str) -> str:
+    """The Scrapy stats key of one per-site counter (`gongkai/<site>/<counter>`): the one
+    spelling that spiders, middlewares and `SiteStats.snapshot` agree on."""
+    return f"gongkai/{site_id}/{counter}"
+
+
 def _site(request: Request) -> str | None:
     return request.meta.get("gongkai_site_id")
 

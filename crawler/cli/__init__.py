@@ -2,22 +2,57 @@
 
 Command modules import their heavy dependencies inside the command so that
 `gongkai extract FILE --json`, run once per document by scorers, starts fast.
+
+Exit statuses (README, "The command line"): 0 success, 1 a failure or something to alert on
+(one line on stderr, `Error: …`), 2 a usage error (bad option or argument), 143 a crawl
+stopped by SIGTERM.  An unexpected exception is reported on one line too; set GONGKAI_DEBUG=1
+for its traceback.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 import click
 
 from crawler.cli.context import App
+
+DEBUG_ENV = "GONGKAI_DEBUG"
+
+
+def package_version() -> str:
+    try:
+        return version("gongkai")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown"
+
+
+class GongkaiGroup(click.Group):
+    """The root group: any exception a command did not expect becomes a one-line error."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
+                raise
+            detail = " ".join(str(exc).split()) or "no detail"
+            raise click.ClickException(f"{type(exc).__name__}: {detail} "
+                                       f"(set {DEBUG_ENV}=1 for the traceback)") from exc
 
 # Modules that contribute commands; each defines COMMANDS: list[click.Command].
 COMMAND_MODULES = ("crawl_cmd", "extract_cmd", "export_cmd", "demo_cmd", "archive_cmd",
                    "ops_cmd", "sites_cmd")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GongkaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_version(), "--version", "-V", prog_name="gongkai",
+                      message="%(prog)s %(version)s")
 @click.option("--data", "data", envvar="GONGKAI_DATA", default="data", show_default=True,
               type=click.Path(file_okay=False), help="Folder for the SQLite database and the "
               "archive (env GONGKAI_DATA). Env GONGKAI_DB_URL overrides the database.")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
 
 from crawler.cli.context import App
+from crawler.cli.output import dump_json, json_option, render_table
 
-COLUMNS = (("site", 24), ("outcome", 16), ("pages", 6), ("reports", 7), ("new", 4),
-           ("chg", 4), ("same", 5), ("fail", 4), ("blk", 4), ("KiB", 8))
+COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", "blk", "KiB")
 
 
 def _row(site: str, v: dict[str, Any]) -> list[str]:
@@ -21,12 +22,17 @@ def _row(site: str, v: dict[str, Any]) -> list[str]:
 
 
 def print_table(report: dict[str, Any]) -> None:
-    click.echo("  ".join(name.ljust(width) for name, width in COLUMNS))
-    for site, values in report["sites"].items():
-        cells = _row(site, values)
-        click.echo("  ".join(c.ljust(w) for c, (_, w) in zip(cells, COLUMNS, strict=True)))
-        if values.get("reason"):
-            click.echo(f"    ↳ {values['reason']}")
+    from crawler.causes import explain_lines
+
+    sites = report["sites"]
+    render_table(COLUMNS, (_row(site, values) for site, values in sites.items()),
+                 right=COLUMNS[2:])
+    for site, values in sites.items():
+        if values.get("outcome") != "ok":
+            click.echo(f"{site}: {values['outcome']}"
+                       + (f" — {values['reason']}" if values.get("reason") else ""))
+            for line in explain_lines(values):
+                click.echo(f"    {line}")
     click.echo(f"run {report['run_id']}: {report['status']}  ({report['seconds']:.1f}s)  "
                f"report: {report['report_file']}")
 
@@ -41,6 +47,23 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def unknown_site_message(exc: KeyError, sites_file: str | Path) -> str:
+    """`unknown site id(s): x; valid ids: a, b, …` — the ids the registry does have."""
+    from crawler.registry import load_registry
+
+    message = str(exc.args[0]) if exc.args else "unknown site id"
+    try:
+        valid = sorted(e.id for e in load_registry(sites_file, strict=False))
+    except OSError:
+        valid = []
+    shown = ", ".join(valid[:40]) + (f", … ({len(valid)} in all)" if len(valid) > 40 else "")
+    return f"{message}; valid ids in {sites_file}: {shown or 'none'}"
+
+
+def one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
 @click.command("crawl")
 @click.option("--sites", "sites_file", default="config/sites.yaml", show_default=True,
               type=click.Path(exists=True, dir_okay=False), help="The site registry.")
@@ -51,10 +74,12 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
               help="No download delay or autothrottle (tests and benchmarks on the simulator).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Extra Scrapy setting for the crawl subprocess (repeatable).")
+@json_option("The run report as JSON (per-site outcome, cause, failing URLs, log file).")
 @click.pass_obj
 def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_failures: bool,
-                  no_politeness: bool, settings: tuple[str, ...]) -> None:
+                  no_politeness: bool, settings: tuple[str, ...], as_json: bool) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
+    from crawler.health import record_unstarted_crawl
     from crawler.registry import RegistryError
     from crawler.runner import POLITENESS_OFF, run_crawl
 
@@ -63,9 +88,20 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     try:
         report = run_crawl(app, sites_file=sites_file, site_ids=site_ids,
                            allow_failures=allow_failures, settings_overrides=overrides)
-    except (RegistryError, KeyError) as exc:
-        raise click.ClickException(str(exc)) from exc
-    print_table(report)
+    except RegistryError as exc:
+        message = one_line(f"registry {sites_file} cannot be read: {exc}")
+        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+                               error=message)
+        raise click.ClickException(message) from exc
+    except KeyError as exc:
+        message = one_line(unknown_site_message(exc, sites_file))
+        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+                               error=message)
+        raise click.ClickException(message) from exc
+    if as_json:
+        dump_json(report)
+    else:
+        print_table(report)
     if report["status"] == "aborted":
         sys.exit(143)  # stopped by a signal: never reported as a completed crawl
     if report["failing"] and not allow_failures:

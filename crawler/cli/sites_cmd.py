@@ -12,6 +12,7 @@ import urllib.request
 import click
 
 from crawler.cli.context import App
+from crawler.cli.output import dump_json, json_option
 
 
 def probe(url: str, timeout: float = 15.0) -> str | None:
@@ -36,8 +37,9 @@ def sites_group() -> None:
 @click.argument("file", default="config/sites.yaml", type=click.Path(exists=True,
                                                                      dir_okay=False))
 @click.option("--probe", "do_probe", is_flag=True, help="Also fetch every start URL once.")
+@json_option("JSON output: site counts and the list of problems.")
 @click.pass_obj
-def check_command(app: App, file: str, do_probe: bool) -> None:
+def check_command(app: App, file: str, do_probe: bool, as_json: bool) -> None:
     """Report every registry mistake with its line: unknown keys, wrong types, bad ids, region
     codes or platforms, duplicate ids, private/loopback URLs (and, with --probe, unreachable
     start URLs). Exits 1 on any problem; a crawl refuses such a registry."""
@@ -50,10 +52,14 @@ def check_command(app: App, file: str, do_probe: bool) -> None:
                 reason = probe(url)
                 if reason:
                     problems.append(f"site {entry.id!r}: start URL {url} {reason}")
-    for problem in problems:
-        click.echo(problem)
     enabled = sum(e.enabled for e in entries)
-    click.echo(f"{len(entries)} site(s), {enabled} enabled, {len(problems)} problem(s)")
+    if as_json:
+        dump_json({"file": file, "sites": len(entries), "enabled": enabled,
+                   "problems": problems, "ok": not problems})
+    else:
+        for problem in problems:
+            click.echo(problem)
+        click.echo(f"{len(entries)} site(s), {enabled} enabled, {len(problems)} problem(s)")
     if problems:
         sys.exit(1)
 

@@ -17,9 +17,11 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import scrapy
 from scrapy.http import Request, Response, TextResponse
 
-from crawler import titles
+from crawler import causes, titles
 from crawler.items import ReportDocument
+from crawler.logs import demote_scrapy_dumps
 from crawler.registry import SiteEntry, host_allowed, load_registry, select_sites
+from crawler.stats import site_key
 
 DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
@@ -32,6 +34,8 @@ NAV_LIST = re.compile(r"年报|年度报告|工作报告")
 NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
 MAX_HOPS = 6
 MAX_NAV_PAGES = 300
+
+demote_scrapy_dumps()  # every crawl process imports this module before Scrapy logs its setup
 
 
 class ReportSpider(scrapy.Spider):
@@ -110,8 +114,12 @@ class ReportSpider(scrapy.Spider):
         """A page that should be a report list: parse it, and say so loudly if it is not."""
         found = list(self.parse_list(response))
         if not found and not response.meta.get("gongkai_list_parsed"):
-            self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
-                                         "/lists_unparsed")
+            site_id = response.meta["gongkai_site_id"]
+            self.crawler.stats.inc_value(site_key(site_id, "lists_unparsed"))
+            causes.note_failure(self.crawler.stats, site_id, response.url,
+                                "parse found nothing", role="list", status=response.status)
+            self.logger.warning("list not parsed site=%s cause='parse found nothing' url=%s",
+                                site_id, response.url)
         if "hops" in response.meta and isinstance(response, TextResponse):
             found.extend(self.nav_links(response))  # a discovered 年报 column: its sub-columns
         yield from found
@@ -215,25 +223,34 @@ class ReportSpider(scrapy.Spider):
             if found else None
 
     def on_error(self, failure: Any) -> None:
-        """Count a failed request against its site (blocks and offsite are counted at source)."""
+        """Count a failed request against its site (blocks and offsite are counted at source),
+        with its cause class and URL, and log it on one greppable line."""
         request = failure.request
         site_id = request.meta.get("gongkai_site_id", "?")
+        role = request.meta.get("gongkai_role")
         reason = getattr(failure.value, "gongkai_reason", None)
         if reason is None and "robots.txt" in str(failure.value):
             reason = "robots"
-        if reason is None and request.meta.get("gongkai_role") == "nav":
-            self.crawler.stats.inc_value(f"gongkai/{site_id}/nav_failed")  # a broken menu link
+        stats = self.crawler.stats
+        if reason is None and role == "nav":
+            stats.inc_value(site_key(site_id, "nav_failed"))  # a broken menu link
         elif reason is None:
             response = getattr(failure.value, "response", None)
             status = response.status if response is not None else None
-            self.crawler.stats.inc_value(f"gongkai/{site_id}/failed")
-            role = request.meta.get("gongkai_role")
+            cause = causes.classify(failure.value)
+            stats.inc_value(site_key(site_id, "failed"))
             if role in ("list", "home", "proxy"):  # a list window lost: absence proves nothing
-                self.crawler.stats.inc_value(f"gongkai/{site_id}/lists_failed")
+                stats.inc_value(site_key(site_id, "lists_failed"))
             if role in ("article", "file") and status in (404, 410):  # listed, but gone
-                gone = self.crawler.stats.get_value(f"gongkai/{site_id}/gone") or {}
+                gone = stats.get_value(site_key(site_id, "gone")) or {}
                 gone[request.url] = status
-                self.crawler.stats.set_value(f"gongkai/{site_id}/gone", gone)
-            self.logger.warning("failed %s (%s): %s", request.url, status, failure.value)
+                stats.set_value(site_key(site_id, "gone"), gone)
+            causes.note_failure(stats, site_id, request.url, cause, role=role, status=status)
+            self.logger.warning("request failed site=%s cause=%r role=%s url=%s detail=%s",
+                                site_id, cause, role, request.url,
+                                " ".join(str(failure.value).split())[:300])
         elif reason == "robots":
-            self.crawler.stats.inc_value(f"gongkai/{site_id}/robots_refusals")
+            stats.inc_value(site_key(site_id, "robots_refusals"))
+            causes.note_failure(stats, site_id, request.url, "robots", role=role)
+            self.logger.warning("request failed site=%s cause='robots' role=%s url=%s",
+                                site_id, role, request.url)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import re
 
 from crawler.logs import event, get_logger, log_context, setup_logging
-from crawler.progress import Progress, track
+from crawler.progress import Progress, stage, track
 
 
 def test_json_logs_carry_the_context() -> None:
@@ -37,9 +38,20 @@ def test_progress_on_a_terminal_draws_a_bar() -> None:
     with Progress(total=4, label="extract", stream=out, tty=True) as bar:
         for status in ("ok", "ok", "error", "ok"):
             bar.advance(status=status)
-    text = out.getvalue()
-    assert "\r" in text and "[" + "#" * 30 + "]" in text
-    assert text.rstrip().endswith("extract 4/4 (100%) error=1 ok=3")
+    text = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())  # drop terminal controls
+    final = [line for line in text.splitlines() if line.strip()][-1]
+    assert final.startswith("extract") and "4/4" in final and "error=1 ok=3" in final
+    assert "━" * 30 in final  # rich's bar, full
+
+
+def test_a_stage_without_a_count_logs_its_start_and_end() -> None:
+    stream = io.StringIO()
+    setup_logging(json_lines=True, stream=stream, logger="gongkai.progress")
+    with stage("export", stream=io.StringIO(), tty=False):
+        pass
+    lines = [json.loads(x) for x in stream.getvalue().splitlines()]
+    assert [x["msg"] for x in lines] == ["export started", "export done"]
+    assert lines[-1]["label"] == "export" and "seconds" in lines[-1]
 
 
 def test_progress_elsewhere_logs_lines() -> None:

@@ -70,10 +70,11 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
     assert got["runs"][0]["sites"][0]["outcome"] == "no_report"
 
 
-def test_no_runs_is_not_an_alert(tmp_path: Path) -> None:
+def test_no_runs_is_an_alert(tmp_path: Path) -> None:
+    # issue 13: a folder that never crawled (a mistyped --data) must not look healthy
     (tmp_path / "d").mkdir()  # a missing folder is refused (tests/test_read_commands.py)
     result = _cli(tmp_path / "d", "runs")
-    assert result.exit_code == 0 and "no crawl runs" in result.output
+    assert result.exit_code == 1 and "no crawl runs" in result.output
 
 
 def test_coverage_command(tmp_path: Path) -> None:
@@ -89,3 +90,18 @@ def test_coverage_command(tmp_path: Path) -> None:
     assert "sh-putuo" in text and "上海市普陀区民政局" in text and "found 3/12 site-years" in text
     only = json.loads(_cli(data, "coverage", "--json", "--region", "310104").output)["coverage"]
     assert {r["site_id"] for r in only} == {"sh-xuhui"}
+
+
+def test_coverage_table_is_aligned_by_display_width(tmp_path: Path) -> None:
+    from rich.cells import cell_len
+
+    data = tmp_path / "data"
+    builders.build(data)
+    lines = _cli(data, "coverage", "--agencies").output.splitlines()
+    table = [line for line in lines[2:] if not line.startswith("found ")]
+    assert any("上海市普陀区民政局" in line for line in table)  # CJK rows are in the table
+    # every mark sits in the same terminal column, whatever the width of the names before it
+    assert len({cell_len(line) for line in [lines[0], *table]}) == 1, lines
+    for line in table:
+        marks = line.split()[-6:]
+        assert set(marks) <= {"✓", "·"}

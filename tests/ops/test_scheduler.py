@@ -147,3 +147,36 @@ def test_a_second_scheduler_on_the_same_data_is_refused(sched: Scheduler) -> Non
     finally:
         assert sched.stop(proc)[0] == 0
     assert os.path.exists(sched.data / "schedule" / "scheduler.lock")
+
+
+def test_a_failed_crawl_is_logged_as_failed_and_alerts(sched: Scheduler) -> None:
+    sched.configure([{"name": "nightly", "cron": EVERY_SECOND, "sites": "all"}])
+    proc = sched.start(FAKE_CRAWL_EXIT="1")
+    wait_for(lambda: any(h["event"] == "end" for h in sched.history), 20, "a failed crawl")
+    assert sched.stop(proc)[0] == 0
+    lines = [json.loads(x) for x in sched.log().splitlines() if x.startswith("{")]
+    finished = [x for x in lines if x["msg"].startswith("crawl finished")]
+    assert finished and finished[0]["msg"] == "crawl finished: failed"
+    assert finished[0]["outcome"] == "failed" and finished[0]["exit_code"] == 1
+    assert "executed successfully" not in sched.log()  # APScheduler's claim after a failure
+    runs = sched.cli("runs", "--last", "1")
+    assert runs.returncode == 1 and "failed" in runs.stdout
+
+
+def test_list_shows_each_schedule_as_written_with_next_times(sched: Scheduler) -> None:
+    sched.configure([{"name": "slow", "cron": "30 3 * * 0", "sites": ["s1"]},
+                     {"name": "nightly", "cron": "0 2 * * *", "sites": "all"}])
+    out = sched.cli("schedule", "--config", str(sched.schedule), "--list")
+    assert out.returncode == 0, out.stderr
+    assert "30 3 * * 0" in out.stdout and "0 2 * * *" in out.stdout
+    assert "cron[" not in out.stdout
+    listed = json.loads(sched.cli("schedule", "--config", str(sched.schedule), "--list",
+                                  "--json").stdout)
+    nightly = next(j for j in listed["jobs"] if j["name"] == "nightly")
+    assert nightly["schedule"] == "0 2 * * *" and len(nightly["next_run_times"]) == 3
+    times = [datetime.fromisoformat(t) for t in nightly["next_run_times"]]
+    assert all((t.hour, t.minute, t.utcoffset().total_seconds()) == (2, 0, 8 * 3600)
+               for t in times)
+    assert [(b - a).days for a, b in zip(times, times[1:], strict=False)] == [1, 1]
+    for t in times:
+        assert t.isoformat() in out.stdout
