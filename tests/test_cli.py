@@ -91,9 +91,9 @@ def test_unknown_site_id_lists_the_valid_ones(tmp_path) -> None:
     sites.write_text(
         "sites:\n"
         "  - {id: sh-putuo, name: 上海市普陀区人民政府, region_code: '310107', platform: hanweb,\n"
-        "     start_urls: ['http://127.0.0.1:9/']}\n"
+        "     start_urls: ['http://127.0.0.1:9/'], allow_private: true}\n"
         "  - {id: sh-xuhui, name: 上海市徐汇区人民政府, region_code: '310104', platform: hanweb,\n"
-        "     start_urls: ['http://127.0.0.1:9/']}\n", encoding="utf-8")
+        "     start_urls: ['http://127.0.0.1:9/'], allow_private: true}\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "crawl", "--sites",
                                        str(sites), "--site", "sh-putou"])
     assert result.exit_code == 1

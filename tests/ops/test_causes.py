@@ -10,6 +10,7 @@ import json
 import socket
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 from OpenSSL import SSL
@@ -75,6 +76,7 @@ def _closed_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.integration  # a real crawl subprocess
 def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> None:
     port = _closed_port()
     url = f"http://127.0.0.1:{port}/col/col1/index.html"
@@ -82,7 +84,7 @@ def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> Non
     sites.write_text(yaml.safe_dump({"sites": [{
         "id": "dead-site", "name": "测试区人民政府", "region_code": "310101",
         "platform": "hanweb", "start_urls": [f"http://127.0.0.1:{port}/"],
-        "list_urls": [url]}]}, allow_unicode=True), encoding="utf-8")
+        "list_urls": [url], "allow_private": True}]}, allow_unicode=True), encoding="utf-8")
     data = tmp_path / "data"
     runner = CliRunner()
     crawl = runner.invoke(main, ["--data", str(data), "crawl", "--sites", str(sites),
@@ -117,7 +119,8 @@ def test_a_list_page_that_parses_to_nothing_is_a_cause_with_its_url(tmp_path: Pa
     sites = tmp_path / "sites.yaml"
     sites.write_text(yaml.safe_dump({"sites": [{
         "id": "drifted", "name": "测试区人民政府", "region_code": "310101",
-        "platform": "hanweb", "start_urls": ["http://127.0.0.1:9/"]}]}, allow_unicode=True),
+        "platform": "hanweb", "start_urls": ["http://127.0.0.1:9/"], "allow_private": True}]},
+        allow_unicode=True),
         encoding="utf-8")
     crawler = get_crawler(HanwebSpider)
     spider = HanwebSpider.from_crawler(crawler, site="drifted", sites_file=str(sites))

@@ -10,10 +10,13 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from click.testing import CliRunner
-from storage.testing import isolated_db_url
 
 from crawler.cli import main
+from support.db import isolated_db_url
+
+pytestmark = pytest.mark.integration  # the simulator on sockets and crawl subprocesses
 
 
 def test_demo_summary_equals_the_export_and_says_what_next(tmp_path: Path,
