@@ -160,7 +160,9 @@ mark.gk-m:has(> a.gk-anchor:target), .gk-box:target {
   background: rgba(255, 214, 0, .45) !important; }
 .gk-cell { cursor: pointer; box-shadow: inset 0 0 0 1px rgba(0, 102, 204, .35); }
 .gk-cell:focus { outline: 2px dashed #0066cc; }
+.gk-cell { position: relative; }
 .gk-cell:focus::after, mark.gk-m:focus::after { content: attr(data-gk-label); display: block;
+  position: absolute; left: 0; top: 100%; z-index: 10; width: max-content; max-width: 320px;
   font: 12px/1.4 sans-serif; background: #222; color: #fff; padding: 2px 4px;
   white-space: normal; text-align: left; }
 a.gk-anchor { display: inline; scroll-margin: 40vh; }
@@ -234,6 +236,11 @@ def render_html(data: bytes, cells: dict[str, CellRef]) -> SourceView:
     cell_of = {str(td["data-gk-n"]): td for td in soup.find_all(["td", "th"])}
     _strip_active(soup)
     _annotate(soup, cell_of, located, placed_key)
+    if note and soup.body is not None:
+        banner = soup.new_tag("p")
+        banner["style"] = "background:#fffbe6;border:1px solid #e0c200;padding:4px;font:12px sans-serif"
+        banner.string = note
+        soup.body.insert(0, banner)
     return SourceView("html", _finish_html(soup), cells, note=note)
 
 
