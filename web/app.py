@@ -30,6 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from storage import measures
 from storage.config import Paths
+from storage.payload import UndecodableBody
 from web import charts, layout, originals, pages, queries, sources
 from web.db import readonly_engine
 
@@ -72,7 +73,9 @@ def _env() -> Environment:
 def _num(value: float | None) -> str:
     if value is None:
         return "—"
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+    if float(value).is_integer():
+        return f"{value:,.0f}"
+    return f"{value:,.6f}".rstrip("0").rstrip(".")  # never round a stored value away
 
 
 ENV = _env()
@@ -345,7 +348,7 @@ async def view(request: Request) -> Response:
     sha = request.path_params["sha256"]
     if not originals.SHA_RE.fullmatch(sha):
         raise HTTPException(404, "no archived original with this sha256")
-    v = _cached_view(_wb(request), sha)
+    v = _view_for(_wb(request), sha)
     if v is None:
         raise HTTPException(404, "no archived original with this sha256")
     body = v.body or ("<!doctype html><meta charset='utf-8'><p>"
@@ -393,7 +396,8 @@ def _coverage(request: Request) -> dict[str, Any]:
     wb = _wb(request)
     rows = [r for r in wb.index.rows() if r.status != "superseded"]
     sites = queries.site_names(wb.engine)
-    years = sorted({r.year for r in rows if r.year})
+    seen = [r.year for r in rows if r.year]
+    years = list(range(min(seen), max(seen) + 1)) if seen else []  # gaps are years too
     found = [measures.Found(r.site_id, r.agency, r.year) for r in rows]
     expected = {k: [str(a) for a in (s.config or {}).get("agencies", []) or []]
                 for k, s in sites.items()}
@@ -401,7 +405,7 @@ def _coverage(request: Request) -> dict[str, Any]:
     grid: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
     for m in matrix:
         grid[(str(m["site_id"]), m["agency"])][int(m["year"])] = int(m["reports"])
-    per_year = Counter(r.year for r in rows if r.year)
+    per_year = Counter(seen)
     late: dict[int, list[bool]] = defaultdict(list)
     for r in rows:
         if r.year and r.timeliness != "unknown":
@@ -437,6 +441,12 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _archive_error(request: Request, exc: Exception) -> Response:
+    """The database points at bytes the archive does not hold (run `gongkai verify`)."""
+    return _render("error.html", request, status=502, status_code=502,
+                   detail=f"archive and database disagree: {exc}")
+
+
 def create_app(paths: Paths) -> Starlette:
     """The workbench over one data folder (its database opened read-only)."""
     engine = readonly_engine(paths.db_url)
@@ -451,7 +461,9 @@ def create_app(paths: Paths) -> Starlette:
         Route("/api/reports", api_reports, methods=METHODS),
         Route("/api/reports/{document_id:int}", api_report, methods=METHODS),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ], exception_handlers={HTTPException: _http_error})
+    ], exception_handlers={HTTPException: _http_error,
+                          originals.ArchiveMismatch: _archive_error,
+                          UndecodableBody: _archive_error})
     app.state.workbench = Workbench(paths, engine, queries.ReportIndex(engine))
     return app
 
