@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers).
-SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES)
+# Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers),
+# and the browser the workbench's browser test drives (tests/web).
+SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES tests/SYSTEM_PACKAGES)
 
 .PHONY: demo test test-pg lint format bench system-deps clean help
 
@@ -28,11 +29,12 @@ system-deps:
 	    (apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null)) \
 	     && echo "installed:$$missing"; \
-	  else echo "optional system packages missing:$$missing (DOC/WPS extraction is skipped)"; fi; \
+	  else echo "optional system packages missing:$$missing (DOC/WPS extraction and the browser test are skipped)"; fi; \
 	fi
 
 demo: $(STAMP) system-deps
 	$(BIN)/gongkai demo
+	@echo "Look at it: $(BIN)/gongkai serve  then open http://127.0.0.1:8700/ (reports; click a number to see its cell in the original)"
 
 test: $(STAMP) system-deps
 	$(BIN)/python -m pytest
@@ -49,6 +51,7 @@ format: $(STAMP)
 
 bench: $(STAMP) system-deps
 	$(BIN)/python -m crawler.bench_all
+	$(BIN)/python -m web.bench
 
 clean:
 	rm -rf data .pytest_cache .ruff_cache
