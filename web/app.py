@@ -1,5 +1,8 @@
 """The workbench's routes: Starlette, server-rendered Jinja2 pages, GET and HEAD only.
 
+Endpoints are plain functions: Starlette runs them in its thread pool, so a slow original
+(a big PDF drawn for the first time) does not hold up other requests.
+
 Safety, in one place:
 - every route is GET/HEAD (anything else is 405) and the database is opened read-only;
 - archived bytes are addressed by sha256 looked up in the database, never by a path;
@@ -10,7 +13,6 @@ Safety, in one place:
 
 from __future__ import annotations
 
-import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -20,6 +22,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -31,6 +34,7 @@ from starlette.staticfiles import StaticFiles
 from storage import measures
 from storage.config import Paths
 from storage.payload import UndecodableBody
+from web import cells as cells_html
 from web import charts, layout, originals, pages, queries, sources
 from web.db import readonly_engine
 
@@ -65,17 +69,9 @@ class Workbench:
 def _env() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"),
                       autoescape=select_autoescape(default=True, default_for_string=True))
-    env.filters["num"] = _num
+    env.filters["num"] = cells_html.number
     env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
     return env
-
-
-def _num(value: float | None) -> str:
-    if value is None:
-        return "—"
-    if float(value).is_integer():
-        return f"{value:,.0f}"
-    return f"{value:,.6f}".rstrip("0").rstrip(".")  # never round a stored value away
 
 
 ENV = _env()
@@ -144,12 +140,12 @@ def _page_link(request: Request, page: int) -> str:
     return "?" + urlencode(params)
 
 
-async def index(request: Request) -> Response:
+def index(request: Request) -> Response:
     data = _listing(request)
     return _render("index.html", request, page_link=lambda p: _page_link(request, p), **data)
 
 
-async def api_reports(request: Request) -> Response:
+def api_reports(request: Request) -> Response:
     data = _listing(request)
     return JSONResponse({"total": data["counts"]["matching"], "page": data["page"],
                          "pages": data["pages"], "counts": data["counts"],
@@ -246,7 +242,7 @@ def _source_cells(request: Request, d: queries.ReportDetail) -> dict[str, source
     return cells
 
 
-async def report(request: Request) -> Response:
+def report(request: Request) -> Response:
     d = _detail(request)
     present = {m.key for m in d.metrics}
     tables = layout.printed_tables(d.extraction.template if d.extraction else None, present)
@@ -260,19 +256,30 @@ async def report(request: Request) -> Response:
         name = next((t.name for t in tables if set(c.keys or []) & t.keys), "其他")
         checks_by_table[name].append(c)
     cells = _source_cells(request, d)
+    values = {m.key: m for m in d.metrics}
+    labels = _labels()
+    previous_year = d.previous.year if d.previous else None
+
+    def cell(key: str) -> Markup:
+        ref = cells.get(key)
+        return cells_html.value_cell(
+            key, values.get(key), label=labels.get(key, key), where=ref.where if ref else "",
+            failed=key in failed_by_key, previous_year=previous_year,
+            previous=d.previous_values.get(key))
+
     data = {"view": f"/view/{d.document.sha256}",
             "cells": {k: {"raw": r.raw, "where": r.where, "found": r.found,
                           "label": _labels().get(k, k)} for k, r in cells.items()}}
     return _render(
-        "report.html", request, d=d, tables=tables, values={m.key: m for m in d.metrics},
-        extra=[m for m in d.metrics if m.key not in in_tables], labels=_labels(),
-        failed_by_key=failed_by_key, checks_by_table=checks_by_table, cells=cells,
+        "report.html", request, d=d, tables=tables, cell=cell,
+        extra=[m for m in d.metrics if m.key not in in_tables], labels=labels,
+        checks_by_table=checks_by_table,
         viewer=_viewer_kind(d.extraction.format if d.extraction else None,
                             d.document.media_type),
         permalink=_permalink(d), data=data)
 
 
-async def api_report(request: Request) -> Response:
+def api_report(request: Request) -> Response:
     return JSONResponse(_detail_json(_detail(request)), headers=COMMON_HEADERS)
 
 
@@ -288,7 +295,7 @@ def _original(request: Request) -> originals.Original:
     return found
 
 
-async def original(request: Request) -> Response:
+def original(request: Request) -> Response:
     o = _original(request)
     headers = {**COMMON_HEADERS, "Content-Disposition":
                f"inline; filename*=UTF-8''{quote(o.filename)}",
@@ -344,7 +351,7 @@ def _visible(wb: Workbench, sha256: str) -> dict[str, tuple[int | None, int | No
     return {k: (r.visible_row, r.visible_col, r.found) for k, r in v.cells.items()}
 
 
-async def view(request: Request) -> Response:
+def view(request: Request) -> Response:
     sha = request.path_params["sha256"]
     if not originals.SHA_RE.fullmatch(sha):
         raise HTTPException(404, "no archived original with this sha256")
@@ -356,7 +363,7 @@ async def view(request: Request) -> Response:
     return HTMLResponse(body, headers={**COMMON_HEADERS, "Content-Security-Policy": VIEW_CSP})
 
 
-async def page_image(request: Request) -> Response:
+def page_image(request: Request) -> Response:
     wb = _wb(request)
     sha, page = request.path_params["sha256"], request.path_params["page"]
     zoom_raw = request.query_params.get("zoom", str(pages.DEFAULT_ZOOM))
@@ -388,7 +395,7 @@ async def page_image(request: Request) -> Response:
 # ---------------------------------------------------------------------------- sites, coverage
 
 
-async def sites_page(request: Request) -> Response:
+def sites_page(request: Request) -> Response:
     return _render("sites.html", request, sites=queries.site_summaries(_wb(request).engine))
 
 
@@ -422,7 +429,7 @@ def _coverage(request: Request) -> dict[str, Any]:
     return {"years": years, "grid": grid, "sites": sites, "charts": svg}
 
 
-async def coverage_page(request: Request) -> Response:
+def coverage_page(request: Request) -> Response:
     return _render("coverage.html", request, **_coverage(request))
 
 
@@ -466,7 +473,3 @@ def create_app(paths: Paths) -> Starlette:
                           UndecodableBody: _archive_error})
     app.state.workbench = Workbench(paths, engine, queries.ReportIndex(engine))
     return app
-
-
-def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False)

@@ -246,12 +246,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--demo", default="data", help="a demo data folder, measured if present")
+    parser.add_argument("--keep", default=None,
+                        help="generate into this folder and keep it (reused when present)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gongkai-web-bench-") as tmp:
-        started = time.perf_counter()
-        data = generate(Path(tmp) / "data", args.reports)
-        print(f"   generated {args.reports} reports in {time.perf_counter() - started:.1f}s",
-              flush=True)
+        data = Path(args.keep) if args.keep else Path(tmp) / "data"
+        if not (data / "gongkai.sqlite").is_file():
+            started = time.perf_counter()
+            generate(data, args.reports)
+            print(f"   generated {args.reports} reports in {time.perf_counter() - started:.1f}s",
+                  flush=True)
         report_pages(data, "generated", args.samples)
     demo = Path(args.demo)
     if (demo / "gongkai.sqlite").is_file():

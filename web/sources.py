@@ -174,11 +174,10 @@ def _strip_active(soup: BeautifulSoup) -> None:
     for bad in soup.find_all(list(_DROP_TAGS)):
         bad.decompose()
     for meta in soup.find_all("meta"):
-        if str(meta.get("http-equiv", "")).lower() in ("refresh", "content-security-policy",
-                                                        "content-type"):
-            meta.decompose()
-        elif meta.get("charset") is not None:
-            meta.decompose()
+        equiv = str(meta.get("http-equiv", "")).lower()
+        if equiv in ("refresh", "content-security-policy", "content-type") or meta.has_attr(
+                "charset"):
+            meta.decompose()  # the page is re-served as UTF-8 under our own policy
     for tag in soup.find_all(True):
         for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
             del tag[attr]
@@ -314,7 +313,7 @@ def _spot(line: str, ref: CellRef, taken: set[int]) -> tuple[int, int] | None:
     raw = (ref.raw or "").strip()
     if not raw:
         return None
-    chunks = [m for m in _CHUNK_RE.finditer(line)]
+    chunks = list(_CHUNK_RE.finditer(line))
     values = [m for m in chunks if is_valueish(m.group(0))]
     col = ref.location.get("col")
     if isinstance(col, int) and 1 <= col <= len(values):

@@ -135,8 +135,8 @@ def test_click_a_number_highlights_its_cell(name: str, built: Built, live_url: s
     # the highlight is drawn (the :target style) and scrolled into the frame's view
     assert box["outline"] == "solid" and box["outlineWidth"] == "3px"
     assert box["w"] > 2 and box["h"] > 2
-    assert 0 <= box["y"] and box["y"] + box["h"] <= box["vh"]
-    assert 0 <= box["x"] and box["x"] + box["w"] <= box["vw"]
+    assert box["y"] >= 0 and box["y"] + box["h"] <= box["vh"]
+    assert box["x"] >= 0 and box["x"] + box["w"] <= box["vw"]
     if name != "pdf":
         assert raw in box["text"]
         return
@@ -160,3 +160,30 @@ def test_report_page_screenshot_is_kept(built: Built, live_url: str, driver,  # 
     driver.save_screenshot(str(path))
     assert path.stat().st_size > 10_000
     assert "政府信息公开工作年度报告" in driver.page_source
+
+
+_AFTER = """
+const td = document.getElementById(arguments[0]).parentElement;
+return getComputedStyle(td, '::after').content;
+"""
+
+
+def test_click_a_cell_in_the_original_shows_its_number_and_key(
+        built: Built, live_url: str, driver, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    from selenium.webdriver.common.by import By
+
+    metric = _pick(built, "docx")
+    driver.get(f"{live_url}/reports/{built.ids['docx']}")
+    driver.switch_to.frame(driver.find_element(By.ID, "source"))
+    try:
+        assert driver.execute_script(_AFTER, f"gk-{metric['key']}") in ("none", "normal")
+        cell = driver.find_element(By.ID, f"gk-{metric['key']}").find_element(By.XPATH, "..")
+        cell.click()
+        shown = driver.execute_script(_AFTER, f"gk-{metric['key']}")
+    finally:
+        driver.switch_to.default_content()
+    driver.save_screenshot(str(artifacts / "docx-cell-clicked.png"))
+    assert metric["key"] in shown and f"= {metric['raw']}" in shown
+    # （七）总计 总计: the 9th printed row (3 header rows), the 8th printed cell of its row
+    assert metric["key"] == "app.result.total.total"
+    assert "表1 第9行 第8列" in shown

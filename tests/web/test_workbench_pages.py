@@ -75,7 +75,6 @@ def test_index_pagination(client: TestClient, built: Built, monkeypatch) -> None
     assert first["pages"] == 3 and first["total"] == len(built.ids)
     ids = [d["document_id"] for p in (first, second, third) for d in p["reports"]]
     assert sorted(ids) == sorted(built.ids.values())
-    assert "page=2" in client.get("/").text or True
     html = client.get("/?page=2").text
     assert "第 2 / 3 页" in html and "page=3" in html and "page=1" in html
 
@@ -120,7 +119,8 @@ def test_failed_identity_shown_in_place(client: TestClient, built: Built) -> Non
     for check in failing:
         box = next(b for b in boxes if check["message"] in b.get_text())  # the equation
         assert check["rule"] in box.get_text()
-        assert "原件本身不平" in box.get_text() if check["culprit"] == "source" else True
+        if check["culprit"] == "source":
+            assert "原件本身不平" in box.get_text()
         # the box stands under the table that holds its keys
         table = box.find_previous("table")
         assert {b["data-key"] for b in table.select("button.num")} & set(check["keys"])
@@ -261,8 +261,9 @@ def test_text_marks_the_value_on_its_line(client: TestClient, built: Built) -> N
 
 
 def test_pdf_boxes_are_the_stored_bboxes(client: TestClient, built: Built) -> None:
-    from web.sources import pdf_page_sizes
     from workbench_data import specs
+
+    from web.sources import pdf_page_sizes
 
     sizes = pdf_page_sizes(next(s.body for s in specs() if s.name == "pdf"))
     page = _soup(client.get(f"/view/{built.sha['pdf']}").text)
