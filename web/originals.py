@@ -81,7 +81,7 @@ def _warc_path(paths: Paths, warc_file: str) -> Path:
     return path
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=8)  # a few originals (a PDF page view asks for its bytes per page)
 def _read(paths: Paths, warc_file: str, offset: int, length: int,
           sha256: str) -> tuple[tuple[tuple[str, str], ...], bytes]:
     """(headers, payload) of one record; content-addressed, so caching is always right."""

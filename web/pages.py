@@ -12,12 +12,16 @@ import io
 import os
 import re
 import tempfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 ZOOMS = (1.0, 1.5, 2.0)  # the only scales served; 1.0 = 72 dpi
 DEFAULT_ZOOM = 1.5
 MAX_PAGES = 2000
+# PDFium is not thread-safe (pypdfium2's documentation: no simultaneous calls from several
+# threads, even on different documents) and the server renders from a thread pool.
+PDFIUM_LOCK = threading.Lock()
 _SHA_RE = re.compile(r"[0-9a-f]{64}")
 
 
@@ -35,16 +39,17 @@ def render_png(data: bytes, page: int, zoom: float) -> bytes:
     """One page (1-based) of a PDF as PNG bytes."""
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        if not 1 <= page <= len(pdf):
-            raise PageNotFound(f"no page {page}")
-        bitmap = pdf[page - 1].render(scale=zoom)
-        out = io.BytesIO()
-        bitmap.to_pil().save(out, format="PNG", optimize=False)
-        return out.getvalue()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            if not 1 <= page <= len(pdf):
+                raise PageNotFound(f"no page {page}")
+            image = pdf[page - 1].render(scale=zoom).to_pil()
+        finally:
+            pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=False)
+    return out.getvalue()
 
 
 def cached_png(cache_root: Path | None, sha256: str, page: int, zoom: float,

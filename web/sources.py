@@ -165,6 +165,7 @@ mark.gk-m:has(> a.gk-anchor:target), .gk-box:target {
   position: absolute; left: 0; top: 100%; z-index: 10; width: max-content; max-width: 320px;
   font: 12px/1.4 sans-serif; background: #222; color: #fff; padding: 2px 4px;
   white-space: normal; text-align: left; }
+td.gk-cell:last-child:focus::after, th.gk-cell:last-child:focus::after { left: auto; right: 0; }
 a.gk-anchor { display: inline; scroll-margin: 40vh; }
 """
 
@@ -393,11 +394,14 @@ def _page(body: str) -> str:
 def pdf_page_sizes(data: bytes) -> list[tuple[float, float]]:
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        return [tuple(pdf[i].get_size()) for i in range(len(pdf))]  # type: ignore[misc]
-    finally:
-        pdf.close()
+    from web.pages import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:
+        pdf = pdfium.PdfDocument(data)
+        try:
+            return [tuple(pdf[i].get_size()) for i in range(len(pdf))]  # type: ignore[misc]
+        finally:
+            pdf.close()
 
 
 def render_pdf(data: bytes, cells: dict[str, CellRef], page_url: str) -> SourceView:

@@ -410,3 +410,4 @@ def test_head_answers_without_a_body(client: TestClient, built: Built) -> None:
 def test_static_assets_ship_in_the_package(client: TestClient) -> None:
     assert "button.num" in client.get("/static/app.css").text
     assert "gk-data" in client.get("/static/app.js").text
+
