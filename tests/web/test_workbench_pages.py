@@ -411,3 +411,10 @@ def test_static_assets_ship_in_the_package(client: TestClient) -> None:
     assert "button.num" in client.get("/static/app.css").text
     assert "gk-data" in client.get("/static/app.js").text
 
+
+
+def test_a_report_without_values_says_so(client: TestClient, built: Built) -> None:
+    page = _soup(client.get(f"/reports/{built.ids['hostile']}").text)
+    assert built.results["hostile"]["metrics"] == []
+    assert "没有抽取到模板表格中的数字" in page.select_one("#no-values").get_text()
+    assert page.select("table.tmpl") == []
