@@ -335,20 +335,26 @@ def _view_for(wb: Workbench, sha256: str) -> sources.SourceView | None:
     return sources.SourceView("none", cells=cells, note="此格式无法在此显示，请下载原件。")
 
 
-def _cached_view(wb: Workbench, sha256: str) -> sources.SourceView | None:
-    try:
-        return _view_for(wb, sha256)
-    except Exception:  # noqa: BLE001 - an unreadable original still leaves the numbers
-        return None
-
-
 @lru_cache(maxsize=8192)
 def _visible(wb: Workbench, sha256: str) -> dict[str, tuple[int | None, int | None, bool]]:
     """key → (visible row, visible column, found) of one original (small; kept long)."""
-    v = _cached_view(wb, sha256)
-    if v is None:
+    try:
+        o = originals.load(wb.engine, wb.paths, sha256)
+        if o is None:
+            return {}
+        ex, metrics = queries.extraction_for_sha(wb.engine, sha256)
+        kind = _viewer_kind(ex.format if ex else None, o.media_type)
+        data = o.decoded
+        if kind == "doc":
+            from extract.readers.office import convert_to_docx, soffice_path
+
+            if soffice_path() is None:
+                return {}
+            kind, data = "docx", convert_to_docx(data)
+        cells = sources.locate(kind, data, sources.refs(metrics))
+    except Exception:  # noqa: BLE001 - an unreadable original still leaves the numbers
         return {}
-    return {k: (r.visible_row, r.visible_col, r.found) for k, r in v.cells.items()}
+    return {k: (r.visible_row, r.visible_col, r.found) for k, r in cells.items()}
 
 
 def view(request: Request) -> Response:

@@ -439,3 +439,40 @@ def render_pdf(data: bytes, cells: dict[str, CellRef], page_url: str) -> SourceV
              "body{margin:8px;background:#ddd}</style>")
     body = _page("".join(out)).replace("</head>", style + "</head>")
     return SourceView("pdf", body, cells, pages=sizes)
+
+
+# ---------------------------------------------------------------------------- locate only
+
+
+def locate(kind: str, data: bytes, cells: dict[str, CellRef]) -> dict[str, CellRef]:
+    """Set each ref's visible row/column and `found` without rendering the original.
+
+    Why apart from the renderers: the report page needs only the coordinates, and rendering
+    (a second parse, the annotated markup) doubled its first-visit time.
+    """
+    if kind == "html":
+        from extract.detect import decode_text
+
+        grids, _ = _html_grids(decode_text(data)[0])
+        _locate(grids, cells)
+    elif kind == "docx":
+        import docx
+
+        from extract.readers.docx import W, _table_grid
+
+        body = docx.Document(io.BytesIO(data)).element.body
+        _locate([_table_grid(t) for t in body.iterchildren(f"{W}tbl")], cells)
+    elif kind in ("text", "markdown"):
+        from extract.readers.text import decode
+
+        count = decode(data).replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1
+        for ref in cells.values():
+            line = ref.location.get("line")
+            if isinstance(line, int) and 1 <= line <= count:
+                ref.found, ref.visible_row = True, line
+    elif kind == "pdf":
+        pages = len(pdf_page_sizes(data))
+        for ref in cells.values():
+            page, bbox = ref.location.get("page"), ref.location.get("bbox")
+            ref.found = isinstance(page, int) and 1 <= page <= pages and isinstance(bbox, list)
+    return cells

@@ -418,3 +418,26 @@ def test_a_report_without_values_says_so(client: TestClient, built: Built) -> No
     assert built.results["hostile"]["metrics"] == []
     assert "没有抽取到模板表格中的数字" in page.select_one("#no-values").get_text()
     assert page.select("table.tmpl") == []
+
+
+@pytest.mark.parametrize(("name", "kind"), [("html", "html"), ("gkmlpt", "html"),
+                                            ("docx", "docx"), ("md_v2", "text"),
+                                            ("pdf", "pdf")])
+def test_locating_agrees_with_rendering(built: Built, name: str, kind: str) -> None:
+    """The report page's coordinates (located only) are those of the rendered original."""
+    from workbench_data import specs
+
+    from storage.models import MetricValue
+    from web import sources
+
+    body = next(s.body for s in specs() if s.name == name)
+    metrics = [MetricValue(extraction_id=0, key=m["key"], value=m["value"], raw=m["raw"],
+                           location=m["location"]) for m in built.results[name]["metrics"]]
+    render = {"html": sources.render_html, "docx": sources.render_docx,
+              "text": sources.render_text,
+              "pdf": lambda d, c: sources.render_pdf(d, c, "/p/{page}")}[kind]
+    shown = render(body, sources.refs(metrics)).cells
+    located = sources.locate(kind, body, sources.refs(metrics))
+    assert {k: (r.visible_row, r.visible_col, r.found) for k, r in located.items()} == \
+        {k: (r.visible_row, r.visible_col, r.found) for k, r in shown.items()}
+    assert sum(r.found for r in located.values()) >= 10
