@@ -209,7 +209,7 @@ def report_pages(data: Path, label: str, samples: int) -> None:
         cold = [ttfb(port, f"/reports/{i}")[0] for i in chosen]
         warm = [ttfb(port, f"/reports/{i}")[0] for i in chosen]
     print(f"   {label}: {len(ids)} reports", flush=True)
-    _row("report page, cold (original parsed)", cold)
+    _row("report page, cold (cells located)", cold)
     _row("report page, warm", warm)
     _row("report list /, warm", list_ms)
 
