@@ -233,8 +233,8 @@ def _viewer_kind(fmt: str | None, media_type: str | None) -> str:
 
 
 def _source_cells(request: Request, d: queries.ReportDetail) -> dict[str, sources.CellRef]:
-    """Every number's location; visible row/column from the rendered original when cheap
-    enough to have (cached per sha256), else from the stored grid coordinates."""
+    """Every number's location: visible row/column as located in the original (cached per
+    sha256); when the original cannot be read, the stored grid coordinates (1-based)."""
     cells = sources.refs(d.metrics)
     for key, (row, col, found) in _visible(_wb(request), d.document.sha256).items():
         if key in cells:
