@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers).
-SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES)
+# Debian packages for DOC/WPS conversion and a second PDF text source (see extract/readers),
+# and the browser the workbench's browser test drives (tests/web).
+SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES tests/SYSTEM_PACKAGES)
 
 # The test tiers: `integration` (subprocesses, real crawls, the simulator on sockets) and the
 # fast tier (everything else). Each target runs every test at most once.
@@ -40,7 +41,7 @@ system-deps:
 	    (apt-get install -y -qq --no-install-recommends $$missing >/dev/null 2>&1 || \
 	     (apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends $$missing >/dev/null)) \
 	     && echo "installed:$$missing"; \
-	  else echo "optional system packages missing:$$missing (DOC/WPS extraction is skipped)"; fi; \
+	  else echo "optional system packages missing:$$missing (DOC/WPS extraction and the browser test are skipped)"; fi; \
 	fi
 
 demo: $(STAMP) system-deps

@@ -71,3 +71,33 @@ for _name in COMMAND_MODULES:
         continue
     for _command in _module.COMMANDS:
         main.add_command(_command)
+
+
+PLUGIN_GROUP = "gongkai.commands"  # entry points contributing commands (e.g. web's `serve`)
+
+
+def add_plugin_commands(group: click.Group) -> list[str]:
+    """Add every command of the `gongkai.commands` entry-point group; return their names.
+
+    Why entry points: a package such as web/ contributes `gongkai serve` without the crawler
+    importing it. A plugin that fails to load must not take the other commands down: it is
+    skipped with a one-line warning on stderr.
+    """
+    from importlib.metadata import entry_points
+
+    added = []
+    for ep in entry_points(group=PLUGIN_GROUP):
+        if ep.name in group.commands:
+            continue  # a built-in command keeps its name
+        try:
+            command = ep.load()
+        except Exception as exc:
+            click.echo(f"warning: command plugin {ep.name!r} not loaded: {exc}", err=True)
+            continue
+        if isinstance(command, click.Command):
+            group.add_command(command, ep.name)
+            added.append(ep.name)
+    return added
+
+
+add_plugin_commands(main)

@@ -11,6 +11,7 @@ BENCHES = (
     ("bench.extract", "extraction: documents/s per format, PDF time vs bare pdfplumber text"),
     ("bench.archive", "archive: WARC write MB/s, verify MB/s vs sha256sum"),
     ("bench.crawl", "crawl: pages/s, CPU ms/page, peak memory for 10 and 100 sites"),
+    ("bench.web", "workbench: report-page time to first byte p50/p95, PDF page render time"),
 )
 
 
