@@ -46,6 +46,7 @@ def test_too_large_file_is_refused_without_reading(tmp_path: Path,
     assert "error=too large" in text.output
 
 
+@pytest.mark.integration  # the isolating child process
 def test_reader_memory_error_has_a_message() -> None:
     out = extract_isolated(b"hello", timeout=60,
                            target="tests.test_extract_limits:memory_error_in_reader")

@@ -31,7 +31,7 @@ class FastTierViolation(RuntimeError):
 
 @contextmanager
 def forbidden(seen: list[str]) -> Iterator[None]:
-    """Process starts, network-socket binds and sleeps raise (and are noted in `seen`)."""
+    """Process starts, listening network sockets and sleeps raise (and are noted in `seen`)."""
     bystanders = {t.ident for t in threading.enumerate()} - {threading.get_ident()}
     originals: dict[tuple[Any, str], Any] = {}
 
@@ -48,14 +48,15 @@ def forbidden(seen: list[str]) -> Iterator[None]:
 
         return call
 
-    def bind(sock: socket.socket, address: Any) -> str | None:
+    def listen(sock: socket.socket, *_backlog: Any) -> str | None:
+        # listen(), not bind(): libraries probe for IPv6 by binding ('::1', 0) at import time
         inet = sock.family in (socket.AF_INET, socket.AF_INET6)
-        return f"listened on {address!r}" if inet else None
+        return f"listened on {sock.getsockname()[0]}" if inet else None
 
     patches = {
         (subprocess.Popen, "__init__"): lambda *_a, **_k: "started a subprocess",
         (multiprocessing.process.BaseProcess, "start"): lambda *_a: "started a child process",
-        (socket.socket, "bind"): bind,
+        (socket.socket, "listen"): listen,
         (time, "sleep"): lambda seconds: f"slept {seconds:g} s" if seconds > 0 else None,
     }
     replacements = {key: guarded(*key, what) for key, what in patches.items()}

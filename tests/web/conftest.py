@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 from starlette.testclient import TestClient
-from storage.testing import isolated_db_url
 from workbench_data import Built, build
+
+from support.db import isolated_db_url
 
 
 @pytest.fixture(scope="session")

@@ -19,9 +19,12 @@ from workbench_data import Built, specs
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None or CHROMEDRIVER is None,
-    reason="needs Debian's chromium and chromium-driver (make test installs them when root)")
+pytestmark = [
+    pytest.mark.integration,  # a real server and a real browser
+    pytest.mark.skipif(
+        CHROMIUM is None or CHROMEDRIVER is None,
+        reason="needs Debian's chromium and chromium-driver (make test installs them when root)"),
+]
 
 
 @pytest.fixture(scope="module")

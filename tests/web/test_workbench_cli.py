@@ -9,12 +9,12 @@ import click
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import text
-from storage.testing import backend
 from workbench_data import Built
 
 import crawler.cli as cli
 import web.cli
 from crawler.cli.context import App
+from support.db import backend
 
 
 @pytest.fixture

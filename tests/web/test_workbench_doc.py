@@ -10,8 +10,11 @@ import pytest
 from bs4 import BeautifulSoup
 from docx_report import docx_report_bytes
 
-pytestmark = pytest.mark.skipif(shutil.which("soffice") is None,
-                                reason="needs LibreOffice (make test installs it when root)")
+pytestmark = [
+    pytest.mark.integration,  # LibreOffice runs in a subprocess
+    pytest.mark.skipif(shutil.which("soffice") is None,
+                       reason="needs LibreOffice (make test installs it when root)"),
+]
 
 
 def _to_doc(tmp_path: Path) -> bytes:
