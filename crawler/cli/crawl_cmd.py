@@ -51,9 +51,13 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
               help="No download delay or autothrottle (tests and benchmarks on the simulator).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Extra Scrapy setting for the crawl subprocess (repeatable).")
+@click.option("--deadline", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Stop the run after this long and report it cut short "
+                   "[default: GONGKAI_RUN_DEADLINE, 4 hours].")
 @click.pass_obj
 def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_failures: bool,
-                  no_politeness: bool, settings: tuple[str, ...]) -> None:
+                  no_politeness: bool, settings: tuple[str, ...],
+                  deadline: float | None) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
     from crawler.registry import RegistryError
     from crawler.runner import POLITENESS_OFF, run_crawl
@@ -62,7 +66,8 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     overrides.update(_overrides(settings))
     try:
         report = run_crawl(app, sites_file=sites_file, site_ids=site_ids,
-                           allow_failures=allow_failures, settings_overrides=overrides)
+                           allow_failures=allow_failures, settings_overrides=overrides,
+                           deadline=deadline)
     except (RegistryError, KeyError) as exc:
         raise click.ClickException(str(exc)) from exc
     print_table(report)
