@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -25,6 +26,11 @@ if TYPE_CHECKING:
     from scrapy.http import Request, Response
 
 RUISHU = re.compile(rb"\$_ts\s*=\s*window\[|\$_ts\.(?:nsd|cd)\s*=|<meta[^>]+\br=['\"]m['\"]")
+# A host's delay raised by a Retry-After shrinks back while its responses succeed: the excess
+# halves every RECOVERY_HALF_LIFE seconds — slow enough that a rate limiter is not hammered
+# again at once, fast enough that one capped `Retry-After: 999999999` (60 s) costs minutes,
+# not the rest of the run.
+RECOVERY_HALF_LIFE = 60.0
 JSLUID = re.compile(rb"__jsl(?:uid|_clearance)|document\.cookie\s*=", re.IGNORECASE)
 
 
@@ -180,7 +186,8 @@ class RetryAfterMiddleware:
         self.stats = crawler.stats
         self.times = crawler.settings.getint("RETRY_AFTER_TIMES", 3)
         self.cap = crawler.settings.getfloat("RETRY_AFTER_MAX", 60.0)
-        self.raised: dict[Any, float] = {}  # slot key -> its delay before a Retry-After
+        self.raised: dict[Any, tuple[float, float]] = {}  # slot key -> (delay before, since)
+        self.clock = time.monotonic
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -217,21 +224,30 @@ class RetryAfterMiddleware:
         key = downloader.get_slot_key(request)
         slot = downloader.slots.get(key)
         if slot is not None:
-            self.raised.setdefault(key, slot.delay)
+            before = self.raised[key][0] if key in self.raised else slot.delay
+            self.raised[key] = (before, self.clock())
             slot.delay = max(slot.delay, delay)
 
     def recover(self, request: Request, response: Response) -> None:
-        """After a successful response, give the host back the delay it had before."""
+        """After a successful response, shrink the host's raised delay toward what it had
+        before the Retry-After (see RECOVERY_HALF_LIFE); a new 429 raises it again."""
         if not self.raised or response.status >= 400:
             return
         downloader = self.crawler.engine.downloader
         key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
         if key not in self.raised:
             return
-        before = self.raised.pop(key)
-        slot = downloader.slots.get(key)
-        if slot is not None:
+        before, since = self.raised[key]
+        now = self.clock()
+        if slot is None or slot.delay - before <= 0.01:
+            self.raised.pop(key)
+            return
+        slot.delay = before + (slot.delay - before) * 0.5 ** ((now - since) / RECOVERY_HALF_LIFE)
+        self.raised[key] = (before, now)
+        if slot.delay - before <= 0.01:
             slot.delay = before
+            self.raised.pop(key)
 
 
 class RobotsGuardMiddleware:

@@ -166,10 +166,23 @@ def test_retry_after_delay_recovers_after_a_success(tmp_path: Path) -> None:
     downloader = _Downloader()
     spider.crawler.engine = type("Engine", (), {"downloader": downloader})()
     request = Request(f"http://{HOST}/a.html", meta={"gongkai_site_id": "gs"})
-    mw.slow_down(request, 60.0)
+    now = [1000.0]
+    mw.clock = lambda: now[0]
+    mw.slow_down(request, 60.0)  # a 429 with Retry-After 999999999, capped
     assert downloader.slots[HOST].delay == 60.0
-    mw.recover(request, Response(request.url, status=200, request=request))
+    ok = Response(request.url, status=200, request=request)
+    now[0] += 60
+    mw.recover(request, Response(request.url, status=500, request=request))
+    assert downloader.slots[HOST].delay == 60.0  # only a success shortens it
+    mw.recover(request, ok)
+    assert downloader.slots[HOST].delay == pytest.approx(1.0 + 59 / 2)  # one half-life
+    for _ in range(12):  # successes over the next 12 minutes
+        now[0] += 60
+        mw.recover(request, ok)
     assert downloader.slots[HOST].delay == 1.0  # back to what it was before the 429
+    assert not mw.raised
+    mw.slow_down(request, 5.0)  # a later Retry-After raises it again
+    assert downloader.slots[HOST].delay == 5.0
 
 
 def test_retry_after_is_capped() -> None:

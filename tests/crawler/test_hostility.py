@@ -205,6 +205,7 @@ def test_the_run_deadline_cuts_a_hung_download_short_and_says_so(hostile, tmp_pa
 
 
 def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
+    import contextlib
     import json
     import signal
     import subprocess
@@ -219,7 +220,7 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
         [sys.executable, "-m", "crawler.cli", "crawl", "--sites", str(sites_file),
          "--no-politeness", "--set", "DOWNLOAD_TIMEOUT=600", "--set", "GONGKAI_KILL_GRACE=600",
          "--set", "GONGKAI_STATS_INTERVAL=0.2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         while not hostile.trickling.wait(0.5):  # bounded by the test timeout
             assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
@@ -229,10 +230,10 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
                 break
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
+    finally:  # whatever happened, leave no crawl process behind
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
     assert proc.returncode == 143, out.decode(errors="replace")
     report_file = next(data.rglob("run-*.report.json"))
     report = json.loads(report_file.read_text("utf-8"))
