@@ -7,6 +7,7 @@ unchanged), and `gongkai/<site>/<counter>` stats the spiders and middlewares inc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import defaultdict
@@ -97,14 +98,40 @@ class SiteStats:
         self.in_flight.pop(id(request), None)
 
     def spider_opened(self, spider: Any) -> None:
-        """Write a live snapshot every GONGKAI_STATS_INTERVAL seconds: a crawl process that has
-        to be killed (a download that never ends) still tells what it archived and awaited."""
-        if not self.path or self.interval <= 0:
+        """Write a live snapshot every GONGKAI_STATS_INTERVAL seconds, and when SIGTERM/SIGINT
+        arrives: a crawl process that then has to be killed (a download that never ends)
+        still tells what it archived and what was in flight."""
+        if not self.path:
+            return
+        self.snapshot_on_signals()
+        if self.interval <= 0:
             return
         from twisted.internet.task import LoopingCall
 
         self.live = LoopingCall(self.write, None)
         self.live.start(self.interval, now=False)
+
+    def snapshot_on_signals(self) -> None:
+        """Chain a snapshot in front of Scrapy's own SIGTERM/SIGINT handlers (installed by then);
+        the run report reads it if the process is killed before it closes."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(sig)
+
+            def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+                with contextlib.suppress(Exception):  # a snapshot never blocks the shutdown
+                    self.write(None)
+                if callable(previous):
+                    previous(signum, frame)
+                elif previous == signal.SIG_DFL:
+                    signal.signal(signum, signal.SIG_DFL)
+                    os.kill(os.getpid(), signum)
+
+            signal.signal(sig, handler)
 
     def headers_received(self, headers: Any, body_length: int, request: Request,
                          spider: Any) -> None:

@@ -208,6 +208,7 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
     import contextlib
     import json
     import signal
+    import time
     import subprocess
     import sys
 
@@ -228,6 +229,10 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
         for line in proc.stdout:  # the runner says when the first signal was taken
             if b"again to stop at once" in line:
                 break
+        log = next((data / "logs").glob("run-*.log"))
+        while b"Received SIGTERM" not in log.read_bytes():  # and Scrapy, when it got it
+            assert proc.poll() is None
+            time.sleep(0.05)  # a log file gives no event to wait on
         proc.send_signal(signal.SIGTERM)
         out, _ = proc.communicate(timeout=60)
     finally:  # whatever happened, leave no crawl process behind
