@@ -208,9 +208,9 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
     import contextlib
     import json
     import signal
-    import time
     import subprocess
     import sys
+    import time
 
     sites_file = tmp_path / "sites.yaml"
     sites_file.write_text(yaml.safe_dump(hostile.registry("/gk/slow.html"), allow_unicode=True),
