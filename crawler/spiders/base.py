@@ -176,7 +176,7 @@ class ReportSpider(scrapy.Spider):
         if not self.take_link(response):
             return None
         url = self.absolute(response, href)
-        meta = {"title": title, "listed": listed, "found_on": response.url}
+        meta: dict[str, Any] = {"title": title, "listed": listed, "found_on": response.url}
         if self.is_file_url(url):
             return self.request(site_id, url, self.parse_file, role="file", **meta)
         return self.request(site_id, url, self.parse_article, role="article", **meta)

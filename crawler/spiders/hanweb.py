@@ -95,7 +95,8 @@ class HanwebSpider(ReportSpider):
         """One record window from dataproxy.jsp (POST form; GET with `page=` as fallback)."""
         window = {"startrecord": str(start), "endrecord": str(end), "perpage": str(per)}
         site_id = response.meta["gongkai_site_id"]
-        meta = {"hanweb": (proxy, param, start, end, per, method), "found_on": response.url}
+        meta: dict[str, Any] = {"hanweb": (proxy, param, start, end, per, method),
+                                "found_on": response.url}
         url = self.absolute(response, proxy)
         if method == "GET":
             query = {**param, **window, "page": str((start - 1) // (end - start + 1) + 1)}
@@ -130,7 +131,9 @@ class HanwebSpider(ReportSpider):
             following = PROXY_PATHS[PROXY_PATHS.index(path) + 1:]
             if following and not request.meta.get("gongkai_blocked"):
                 page = Response(request.meta["found_on"], request=request)
-                yield self.proxy_request(page, following[0], param, start, end, per)
+                retry = self.proxy_request(page, following[0], param, start, end, per)
+                if retry is not None:
+                    yield retry
                 return
         self.on_error(failure)
 
