@@ -169,6 +169,8 @@ class ReportSpider(scrapy.Spider):
                      listed: str | None = None) -> Request | None:
         """A request for one list entry, if its title is a report's (look-alikes dropped)."""
         site_id = response.meta["gongkai_site_id"]
+        if response.meta.get("gongkai_links_capped"):  # the page's link cap was reached
+            return None
         title = " ".join(title.split())
         if not href or not titles.is_report_title(title):
             return None

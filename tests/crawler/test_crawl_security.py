@@ -89,6 +89,16 @@ def test_a_bad_link_costs_only_itself(tmp_path: Path) -> None:
         "javascript": 2, "mailto": 1, "tel": 1, "data": 1, "file": 2, "ftp": 1, "s3": 1}
 
 
+def test_links_taken_from_one_page_are_capped(tmp_path: Path) -> None:
+    spider = _spider(tmp_path)
+    spider.crawler.settings = Settings({**project_settings_dict(),
+                                        "GONGKAI_MAX_LINKS_PER_PAGE": 3})
+    hrefs = [f"/art/2023/1/{n}/art_1_{n}.html" for n in range(1, 11)]
+    out = [r for r in spider.parse_list_page(_list_page(hrefs)) if r is not None]
+    assert [r.url for r in out] == [f"http://{HOST}{h}" for h in hrefs[:3]]
+    assert spider.crawler.stats.get_value("gongkai/gs/list_links_capped") == 1
+
+
 def test_every_request_is_made_in_one_place(tmp_path: Path) -> None:
     spider = _spider(tmp_path)
     for url in BAD:
