@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -17,13 +18,19 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 
-from crawler.registry import host_allowed
+from crawler.stats import count
+from crawler.urlpolicy import refused_scheme, url_allowed
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request, Response
 
 RUISHU = re.compile(rb"\$_ts\s*=\s*window\[|\$_ts\.(?:nsd|cd)\s*=|<meta[^>]+\br=['\"]m['\"]")
+# A host's delay raised by a Retry-After shrinks back while its responses succeed: the excess
+# halves every RECOVERY_HALF_LIFE seconds — slow enough that a rate limiter is not hammered
+# again at once, fast enough that one capped `Retry-After: 999999999` (60 s) costs minutes,
+# not the rest of the run.
+RECOVERY_HALF_LIFE = 60.0
 JSLUID = re.compile(rb"__jsl(?:uid|_clearance)|document\.cookie\s*=", re.IGNORECASE)
 
 
@@ -40,7 +47,8 @@ def _site(request: Request) -> str:
 
 
 class AllowedHostsMiddleware:
-    """Drop any request outside its site's allowed hosts (start/list URL hosts + allowed_domains).
+    """Drop any request outside its site's allowed hosts (start/list URL hosts + allowed_domains)
+    or of a scheme other than http(s) (`file://<allowed host>/etc/passwd` has an allowed host).
 
     Stricter than Scrapy's OffsiteMiddleware: hosts are compared with their port, and IP
     addresses never match "subdomains".  robots.txt requests are checked like any other.
@@ -57,13 +65,68 @@ class AllowedHostsMiddleware:
         sites = getattr(self.crawler.spider, "sites", {})
         site = sites.get(request.meta.get("gongkai_site_id"))
         netloc = urlsplit(request.url).netloc
+        scheme = refused_scheme(request.url)
+        if scheme is not None:
+            count(self.crawler.stats, _site(request), "scheme_dropped", scheme)
+            raise GongkaiIgnore("scheme", f"{scheme}: URLs are never fetched ({_site(request)})")
         if site is None:  # robots.txt and other engine requests carry no site: any site's host
-            if any(host_allowed(netloc, s.allowed_hosts) for s in sites.values()):
+            if any(url_allowed(request.url, s.allowed_hosts) for s in sites.values()):
                 return
-        elif host_allowed(netloc, site.allowed_hosts):
+        elif url_allowed(request.url, site.allowed_hosts):
             return
         self.crawler.stats.inc_value(f"gongkai/{_site(request)}/offsite_dropped")
         raise GongkaiIgnore("offsite", f"host {netloc} is not allowed for {_site(request)}")
+
+
+class SiteRequestCapMiddleware:
+    """At most GONGKAI_MAX_REQUESTS_PER_SITE requests to one site in one run; the rest are
+    dropped and counted (`requests_capped`), so the run report says the site was cut short."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+        self.cap = crawler.settings.getint("GONGKAI_MAX_REQUESTS_PER_SITE", 20_000)
+        self.sent: dict[str, int] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SiteRequestCapMiddleware:
+        return cls(crawler)
+
+    def process_request(self, request: Request) -> None:
+        site = request.meta.get("gongkai_site_id")
+        if site is None:  # robots.txt: one per host, bounded by the hosts themselves
+            return
+        sent = self.sent.get(site, 0)
+        if sent >= self.cap:
+            count(self.stats, site, "requests_capped")
+            raise GongkaiIgnore("capped", f"{site}: request cap of {self.cap} reached")
+        self.sent[site] = sent + 1
+
+
+class SchemeRedirectMiddleware:
+    """Refuse (and count) a 3xx whose Location is not http(s), e.g. `file:///etc/passwd`.
+
+    Scrapy 2.19's RedirectMiddleware already does not follow such a Location (it hands the 3xx
+    on); this makes the refusal explicit and counted per site, like a link of that scheme.
+    Meta refreshes to other schemes Scrapy ignores (the page itself is kept as fetched)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> SchemeRedirectMiddleware:
+        return cls(crawler)
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        location = response.headers.get("Location")
+        if not 300 <= response.status < 400 or not location:
+            return response
+        target = location.decode("latin-1")
+        if target.startswith("//") or refused_scheme(target) in (None, "none"):
+            return response  # http(s), protocol-relative or relative: RedirectMiddleware's
+        site = _site(request)
+        count(self.stats, site, "redirects_refused", refused_scheme(target))
+        raise GongkaiIgnore("scheme", f"redirect from {request.url} to a "
+                            f"{refused_scheme(target)}: URL refused ({site})")
 
 
 def challenge(response: Response) -> str | None:
@@ -113,13 +176,18 @@ class BlockDetectionMiddleware:
 
 
 class RetryAfterMiddleware:
-    """429/503 with Retry-After: wait that long (capped) and retry, at most RETRY_AFTER_TIMES."""
+    """429/503 with Retry-After: wait that long (capped) and retry, at most RETRY_AFTER_TIMES.
+
+    The host's download delay is raised meanwhile and put back after its next successful
+    response, so one `Retry-After: 999999999` cannot slow a host for the rest of the run."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
         self.times = crawler.settings.getint("RETRY_AFTER_TIMES", 3)
         self.cap = crawler.settings.getfloat("RETRY_AFTER_MAX", 60.0)
+        self.raised: dict[Any, tuple[float, float]] = {}  # slot key -> (delay before, since)
+        self.clock = time.monotonic
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RetryAfterMiddleware:
@@ -128,14 +196,17 @@ class RetryAfterMiddleware:
     async def process_response(self, request: Request, response: Response) -> Any:
         if response.status not in (429, 503) or (response.status == 503
                                                  and b"Retry-After" not in response.headers):
+            self.recover(request, response)
             return response
         tries = request.meta.get("gongkai_retry_after", 0)
         site = _site(request)
         if tries >= self.times:
             self.stats.inc_value(f"gongkai/{site}/throttled_out")
             return response  # HttpError → counted as failed by the spider
-        delay = min(_seconds(response.headers.get("Retry-After"), default=1.0), self.cap)
+        delay, capped = retry_after_delay(response.headers.get("Retry-After"), cap=self.cap)
         self.stats.inc_value(f"gongkai/{site}/retry_after")
+        if capped:
+            count(self.stats, site, "retry_after_capped")
         self.slow_down(request, delay)
         from twisted.internet import reactor
         from twisted.internet.task import deferLater
@@ -150,9 +221,33 @@ class RetryAfterMiddleware:
         """Space every later request to this host by the server's Retry-After (as AutoThrottle
         does, through the downloader slot), instead of retrying the whole burst at once."""
         downloader = self.crawler.engine.downloader
-        slot = downloader.slots.get(downloader.get_slot_key(request))
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
         if slot is not None:
+            before = self.raised[key][0] if key in self.raised else slot.delay
+            self.raised[key] = (before, self.clock())
             slot.delay = max(slot.delay, delay)
+
+    def recover(self, request: Request, response: Response) -> None:
+        """After a successful response, shrink the host's raised delay toward what it had
+        before the Retry-After (see RECOVERY_HALF_LIFE); a new 429 raises it again."""
+        if not self.raised or response.status >= 400:
+            return
+        downloader = self.crawler.engine.downloader
+        key = downloader.get_slot_key(request)
+        slot = downloader.slots.get(key)
+        if key not in self.raised:
+            return
+        before, since = self.raised[key]
+        now = self.clock()
+        if slot is None or slot.delay - before <= 0.01:
+            self.raised.pop(key)
+            return
+        slot.delay = before + (slot.delay - before) * 0.5 ** ((now - since) / RECOVERY_HALF_LIFE)
+        self.raised[key] = (before, now)
+        if slot.delay - before <= 0.01:
+            slot.delay = before
+            self.raised.pop(key)
 
 
 class RobotsGuardMiddleware:
@@ -187,6 +282,12 @@ class RobotsGuardMiddleware:
         if parser is not None and not parser.allowed(request.url, self.agent):
             self.crawler.stats.inc_value("robotstxt/forbidden")
             raise IgnoreRequest("Forbidden by robots.txt")
+
+
+def retry_after_delay(value: bytes | None, *, cap: float) -> tuple[float, bool]:
+    """(seconds to wait, whether the server asked for more than `cap`) for a Retry-After."""
+    asked = _seconds(value, default=1.0)
+    return min(asked, cap), asked > cap
 
 
 def _seconds(value: bytes | None, default: float) -> float:

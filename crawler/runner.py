@@ -4,7 +4,9 @@ Scrapy runs in a subprocess (`python -m scrapy crawl <platform> -a site=<ids>`) 
 Twisted reactor cannot be restarted: the CLI and the scheduler can call `run_crawl` any number
 of times.  Sites of one platform share a process (start-up is paid once per batch).
 Outcomes are loud: a site with no reports — or whose list pages no longer parse — is
-`failing`; challenge pages make it `blocked`, robots.txt refusals `robots_forbidden`.
+`failing`; challenge pages make it `blocked`, robots.txt refusals `robots_forbidden`; a run
+stopped by its deadline or a signal leaves its unfinished sites `cut_short`, with the URLs
+that were in flight and the captures archived.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from crawler.registry import SiteEntry, load_registry, select_sites
 from storage import crud
 from storage.db import session_scope
 from storage.manifest import recover, write_run_manifest
-from storage.models import Document
+from storage.models import Capture, Document
 from storage.versions import mark_run_outcome
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -59,13 +61,21 @@ def _command(platform: str, sites: list[SiteEntry], sites_file: Path,
 
 
 class _Termination:
-    """SIGTERM/SIGINT while crawling: stop starting batches and let the run be recorded as
-    aborted. SIGTERM is passed on to the running Scrapy processes (which then close
-    gracefully); SIGINT is not, since a terminal's Ctrl-C already reached the whole process
-    group and a second signal would make Scrapy stop uncleanly."""
+    """SIGTERM/SIGINT while crawling, or the run deadline: stop starting batches and let the
+    run be recorded as aborted. SIGTERM (and the deadline) is passed on to the running Scrapy
+    processes, which then close gracefully; SIGINT is not, since a terminal's Ctrl-C already
+    reached the whole process group and a second signal would make Scrapy stop uncleanly.
 
-    def __init__(self) -> None:
+    A graceful close can wait for ever on a download that never ends, so it is bounded: a
+    second SIGTERM/SIGINT, or `grace` seconds after the first stop, SIGKILLs the processes
+    (their live statistics snapshot still tells the run report what was in flight)."""
+
+    def __init__(self, grace: float = 120.0) -> None:
         self.requested: int | None = None
+        self.reason: str | None = None  # "SIGTERM" | "SIGINT" | "deadline"
+        self.since: float | None = None  # monotonic time of the first stop
+        self.grace = grace
+        self.killed: list[int] = []
         self.running: dict[int, Any] = {}
         self._previous: dict[int, Any] = {}
 
@@ -80,13 +90,39 @@ class _Termination:
             signal.signal(sig, handler)
 
     def _handle(self, signum: int, _frame: Any) -> None:
-        first = self.requested is None
-        self.requested = signum
-        if signum != signal.SIGTERM or not first:
+        if self.requested is not None:  # a second signal: stop at once
+            self.kill("a second " + signal.Signals(signum).name)
+            return
+        self.stop(signum, signal.Signals(signum).name)
+
+    def stop(self, signum: int, reason: str) -> None:
+        """The first stop: remember why; forward SIGTERM (a deadline counts as one)."""
+        self.requested, self.reason, self.since = signum, reason, time.monotonic()
+        print(f"gongkai: {reason}: stopping the crawl gracefully (at most {self.grace:.0f}s); "
+              "send the signal again to stop at once", file=sys.stderr, flush=True)
+        if signum != signal.SIGTERM:
             return
         for pid in list(self.running):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGTERM)
+
+    def kill(self, why: str) -> None:
+        """SIGKILL every running crawl process (once each)."""
+        for pid in list(self.running):
+            if pid in self.killed:
+                continue
+            self.killed.append(pid)
+            print(f"gongkai: {why}: killing crawl process {pid}", file=sys.stderr, flush=True)
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def check_clock(self, deadline: float | None) -> None:
+        """Called while waiting: the run deadline starts a stop, the grace ends it."""
+        now = time.monotonic()
+        if self.requested is None and deadline is not None and now >= deadline:
+            self.stop(signal.SIGTERM, "deadline")
+        elif self.since is not None and now >= self.since + self.grace:
+            self.kill(f"still running {self.grace:.0f}s after {self.reason}")
 
 
 def _reap(pids: list[int]) -> tuple[int, int, Any] | None:
@@ -99,12 +135,15 @@ def _reap(pids: list[int]) -> tuple[int, int, Any] | None:
 
 
 def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
-                   parallel: int, stop: _Termination) -> list[dict[str, Any]]:
-    """Run the crawl subprocesses (at most `parallel` at once); wall/CPU/peak RSS of each."""
+                   parallel: int, stop: _Termination,
+                   deadline: float | None = None) -> list[dict[str, Any]]:
+    """Run the crawl subprocesses (at most `parallel` at once); wall/CPU/peak RSS of each.
+    `deadline` (monotonic) stops the run as a SIGTERM would."""
     results: list[dict[str, Any]] = [{} for _ in jobs]
     running = stop.running
     pending = list(enumerate(jobs))
     while pending or running:
+        stop.check_clock(deadline)
         if stop.requested is not None:
             pending.clear()  # batches not started stay unstarted
             if not running:
@@ -135,6 +174,7 @@ def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, 
     """(outcome, reason) for one site's counters."""
     if counts is None:
         return "failing", "the crawl process ended without statistics"
+    cut = cap_reason(counts)
     found = counts.get("reports_found", 0)
     if counts.get("robots_refusals", 0) and not found:
         return "robots_forbidden", f"robots.txt refused {counts['robots_refusals']} request(s)"
@@ -145,10 +185,41 @@ def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, 
         return "failing", f"{counts['lists_unparsed']} list page(s) no longer parse"
     if counts.get("lists_failed", 0):
         return "failing", f"{counts['lists_failed']} list page(s) could not be fetched"
+    if cut:
+        return "failing", cut
     if not found:
         before = f" (it had {had_reports} before)" if had_reports else ""
         return "failing", f"no reports found{before}"
     return "ok", ""
+
+
+def cap_reason(counts: dict[str, Any]) -> str:
+    """Why a site's crawl was cut short by a cap ("" if it was not)."""
+    parts = []
+    if counts.get("requests_capped"):
+        parts.append(f"request cap reached: {counts['requests_capped']} request(s) not sent")
+    if counts.get("list_links_capped"):
+        parts.append(f"link cap reached on {counts['list_links_capped']} page(s): "
+                     "the rest of their links were not followed")
+    return "; ".join(parts)
+
+
+def _run_limits(overrides: dict[str, Any], deadline: float | None) -> tuple[float, float]:
+    """(deadline seconds, kill grace seconds): argument, else --set override, else settings."""
+    from crawler import settings
+
+    if deadline is None:
+        deadline = float(overrides.get("GONGKAI_RUN_DEADLINE", settings.GONGKAI_RUN_DEADLINE))
+    grace = float(overrides.get("GONGKAI_KILL_GRACE", settings.GONGKAI_KILL_GRACE))
+    return deadline, grace
+
+
+def _captures_archived(app: App, run_id: int | None) -> dict[str, int]:
+    """Captures this run archived, per site (true even for a killed crawl process)."""
+    with session_scope(app.engine) as session:
+        rows = session.exec(select(Capture.site_id, func.count()).where(
+            Capture.run_id == run_id).group_by(Capture.site_id))  # type: ignore[arg-type]
+        return {site: n for site, n in rows.all() if site}
 
 
 def _documents_before(app: App, site_ids: Iterable[str]) -> dict[str, int]:
@@ -160,8 +231,11 @@ def _documents_before(app: App, site_ids: Iterable[str]) -> dict[str, int]:
 
 def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
               allow_failures: bool = False, settings_overrides: dict[str, Any] | None = None,
-              parallel: int | None = None) -> dict[str, Any]:
-    """Crawl the chosen sites and return the run report (also written to the manifests)."""
+              parallel: int | None = None, deadline: float | None = None) -> dict[str, Any]:
+    """Crawl the chosen sites and return the run report (also written to the manifests).
+
+    `deadline`: seconds the whole run may take (default GONGKAI_RUN_DEADLINE); then it is
+    stopped like a SIGTERM and reported as cut short, with what it had archived."""
     sites_file = Path(sites_file).resolve()
     sites = select_sites(load_registry(sites_file), site_ids)
     with session_scope(app.engine) as session:
@@ -185,8 +259,11 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
         cmd = _command(platform, group, sites_file,
                        {**LOG_TIME_SETTINGS, **(settings_overrides or {})})
         jobs.append((cmd, env, logs / f"run-{run_id}-{n}-{platform}.log"))
-    with _Termination() as stop:
-        processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop)
+    limit, grace = _run_limits(dict(settings_overrides or {}), deadline)
+    with _Termination(grace) as stop:
+        processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop,
+                                   deadline=time.monotonic() + limit)
+    archived = _captures_archived(app, run_id)
     per_site: dict[str, Any] = {}
     for n, (platform, group) in enumerate(_batches(sites)):
         stats_path = work / f"{n}.json"
@@ -200,16 +277,24 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
             counts = data.get("sites", {}).get(site.id)
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
             per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
-                                 "clean_finish": clean, **(counts or {})}
+                                 "clean_finish": clean, **(counts or {}),
+                                 "captures_archived": archived.get(site.id, 0)}
             per_site[site.id].update(diagnose(counts, outcome, processes[n].get("log")))
+            if stop.reason is not None and not clean:  # what it found is not all there is
+                per_site[site.id]["reason"] = _cut_short(stop, limit, reason)
+                if outcome == "ok":
+                    per_site[site.id]["outcome"] = "cut_short"
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:
         _mark_withdrawn(app, run_id, per_site)
     failing = sorted(s for s, v in per_site.items() if v["outcome"] != "ok")
     status = "aborted" if aborted else "failed" if failing else "ok"
+    ended = {"reason": stop.reason or "completed", "deadline_s": limit,
+             "killed_processes": stop.killed}
     report = {"run_id": run_id, "started": started, "seconds": time.time() - started,
-              "status": status, "failing": failing,
+              "status": status, "failing": failing, "ended": ended,
+              "cut_short": stop.reason is not None,
               "allow_failures": allow_failures, "sites": per_site, "processes": processes,
               "totals": _totals(per_site)}
     app.paths.manifests.mkdir(parents=True, exist_ok=True)
@@ -229,6 +314,14 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     return report
 
 
+def _cut_short(stop: _Termination, limit: float, reason: str) -> str:
+    """A cut-short site's reason: why the run ended, then what its counters say."""
+    why = (f"run deadline of {limit:.0f}s reached" if stop.reason == "deadline"
+           else f"stopped by {stop.reason}")
+    killed = "; crawl process killed" if stop.killed else ""
+    return f"cut short: {why}{killed}" + (f" ({reason})" if reason else "")
+
+
 def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> None:
     """Reports a site no longer lists become `withdrawn` — only when its lists were all read,
     since an unread list proves nothing (their archived copies are untouched)."""
@@ -239,7 +332,8 @@ def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> N
             complete = (info["outcome"] == "ok" and info.get("clean_finish")
                         and not any(info.get(k) for k in (
                             "lists_failed", "lists_unparsed", "failed", "blocked",
-                            "spider_errors", "items_dropped")))
+                            "spider_errors", "items_dropped", "requests_capped",
+                            "list_links_capped")))
             seen = {r["url"] for r in info.get("reports", [])} if complete else None
             outcome = mark_run_outcome(session, run_id, site_id, seen, info.get("gone") or {})
             info["withdrawn"] = outcome.withdrawn

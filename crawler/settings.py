@@ -56,6 +56,11 @@ DOWNLOADER_MIDDLEWARES = {
     # Below that: challenge pages are archived (evidence) before being reported and dropped.
     "crawler.middlewares.BlockDetectionMiddleware": 940,
     "crawler.middlewares.RetryAfterMiddleware": 930,
+    # Before RedirectMiddleware (600) sees a 3xx: a redirect to file://, ftp:// … is refused
+    # and counted (Scrapy would hand the 3xx on as a failure).
+    "crawler.middlewares.SchemeRedirectMiddleware": 610,
+    # After the allowed-hosts check: a per-site cap on requests sent in one run.
+    "crawler.middlewares.SiteRequestCapMiddleware": 60,
 }
 EXTENSIONS = {
     "crawler.stats.SiteStats": 500,  # per-site counts for the run report (GONGKAI_STATS_FILE)
@@ -69,3 +74,19 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False  # a nightly batch job needs no console port
+# Scrapy 2.19's RemoteControl extension opens an HTTP port that runs Python code sent to it.
+REMOTE_CONTROL_ENABLED = False
+
+# Only http and https: Scrapy's file/ftp/s3/data handlers would fetch this machine's own files
+# (file://host/etc/passwd), hang past DOWNLOAD_TIMEOUT (ftp) or reach other stores (s3).
+# None switches off a scheme of DOWNLOAD_HANDLERS_BASE (spiders also drop such links).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+
+# Caps (issue 9): a hostile or broken site cannot keep a crawl busy for ever.
+GONGKAI_MAX_REQUESTS_PER_SITE = 20_000  # requests sent to one site in one run (then: reported)
+GONGKAI_MAX_LINKS_PER_PAGE = 1_000  # report/attachment links taken from one page
+# The run (runner, all batches): after this many seconds it is stopped and reported cut short.
+GONGKAI_RUN_DEADLINE = 4 * 3600
+# After SIGTERM (or the deadline) a crawl process gets this long to close; then it is killed.
+GONGKAI_KILL_GRACE = 120
+GONGKAI_STATS_INTERVAL = 10.0  # seconds between live statistics snapshots (kept if killed)

@@ -7,6 +7,7 @@ unchanged), and `gongkai/<site>/<counter>` stats the spiders and middlewares inc
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections import defaultdict
@@ -24,13 +25,26 @@ if TYPE_CHECKING:
 COUNTERS = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed",
             "blocked", "bytes_downloaded", "report_bytes_downloaded", "robots_refusals",
             "not_modified", "lists_unparsed", "lists_failed", "offsite_dropped",
-            "entries_matched", "retry_after", "throttled_out", "items_dropped", "spider_errors")
+            "entries_matched", "retry_after", "throttled_out", "items_dropped", "spider_errors",
+            # issue 9: links/redirects of other schemes refused, caps hit, Retry-After cut short
+            "scheme_dropped", "redirects_refused", "requests_capped", "list_links_capped",
+            "retry_after_capped")
 
 
-def site_key(site_id: str, counter: str) -> str:
+def site_key(site: str, counter: str) -> str:
     """The Scrapy stats key of one per-site counter (`gongkai/<site>/<counter>`): the one
     spelling that spiders, middlewares and `SiteStats.snapshot` agree on."""
-    return f"gongkai/{site_id}/{counter}"
+    return f"gongkai/{site}/{counter}"
+
+
+def count(stats: Any, site: str, counter: str, label: str | None = None) -> None:
+    """Add one to a per-site counter; with `label`, also to its `<counter>_by` breakdown."""
+    stats.inc_value(site_key(site, counter))
+    if label is not None:
+        key = site_key(site, f"{counter}_by")
+        breakdown = stats.get_value(key) or {}
+        breakdown[label] = breakdown.get(label, 0) + 1
+        stats.set_value(key, breakdown)
 
 
 def _site(request: Request) -> str | None:
@@ -58,6 +72,9 @@ class SiteStats:
         self.path = path
         self.sites: dict[str, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(COUNTERS, 0))
         self.reports: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.in_flight: dict[int, tuple[str, str]] = {}  # id(request) -> (site, url)
+        self.interval = crawler.settings.getfloat("GONGKAI_STATS_INTERVAL", 10.0)
+        self.live: Any = None  # the LoopingCall writing live snapshots
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteStats:
@@ -70,7 +87,52 @@ class SiteStats:
         crawler.signals.connect(ext.item_lost, signal=signals.item_error)
         crawler.signals.connect(ext.spider_error, signal=signals.spider_error)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.reached_downloader, signal=signals.request_reached_downloader)
+        crawler.signals.connect(ext.left_downloader, signal=signals.request_left_downloader)
         return ext
+
+    def reached_downloader(self, request: Request, spider: Any) -> None:
+        self.in_flight[id(request)] = (_site(request) or "?", request.url)
+
+    def left_downloader(self, request: Request, spider: Any) -> None:
+        self.in_flight.pop(id(request), None)
+
+    def spider_opened(self, spider: Any) -> None:
+        """Write a live snapshot every GONGKAI_STATS_INTERVAL seconds, and when SIGTERM/SIGINT
+        arrives: a crawl process that then has to be killed (a download that never ends)
+        still tells what it archived and what was in flight."""
+        if not self.path:
+            return
+        self.snapshot_on_signals()
+        if self.interval <= 0:
+            return
+        from twisted.internet.task import LoopingCall
+
+        self.live = LoopingCall(self.write, None)
+        self.live.start(self.interval, now=False)
+
+    def snapshot_on_signals(self) -> None:
+        """Chain a snapshot in front of Scrapy's own SIGTERM/SIGINT handlers (installed by then);
+        the run report reads it if the process is killed before it closes."""
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            previous = signal.getsignal(sig)
+
+            def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+                with contextlib.suppress(Exception):  # a snapshot never blocks the shutdown
+                    self.write(None)
+                if callable(previous):
+                    previous(signum, frame)
+                elif previous == signal.SIG_DFL:
+                    signal.signal(signum, signal.SIG_DFL)
+                    os.kill(os.getpid(), signum)
+
+            signal.signal(sig, handler)
 
     def headers_received(self, headers: Any, body_length: int, request: Request,
                          spider: Any) -> None:
@@ -121,16 +183,28 @@ class SiteStats:
                 out[parts[1]][parts[2]] = value
         for site, entry in out.items():
             entry["reports"] = self.reports.get(site, [])
+            entry["in_flight"] = sorted(url for s, url in self.in_flight.values() if s == site)
         return out
 
     def spider_closed(self, spider: Any, reason: str) -> None:
+        if self.live is not None and self.live.running:
+            self.live.stop()
+        self.write(reason)
+
+    def write(self, reason: str | None) -> None:
+        """The statistics file; `reason` None marks a live snapshot of a running crawl."""
         if not self.path:
             return
         stats = self.crawler.stats.get_stats()
-        data = {"spider": spider.name, "finish_reason": reason, "sites": self.snapshot(),
+        spider = self.crawler.spider
+        data = {"spider": getattr(spider, "name", None), "finish_reason": reason,
+                "sites": self.snapshot(),
                 "peak_rss_kb": peak_rss_kb(),
                 "scrapy": {k: v for k, v in stats.items() if isinstance(v, int | float | str)
                            and not k.startswith("gongkai/")}}
-        Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-        Path(self.path).write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
-                                   encoding="utf-8")
+        path = Path(self.path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".part")  # never a half-written file if killed
+        partial.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
+                           encoding="utf-8")
+        os.replace(partial, path)

@@ -74,10 +74,14 @@ def one_line(text: str) -> str:
               help="No download delay or autothrottle (tests and benchmarks on the simulator).")
 @click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
               help="Extra Scrapy setting for the crawl subprocess (repeatable).")
+@click.option("--deadline", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
+              help="Stop the run after this long and report it cut short "
+                   "[default: GONGKAI_RUN_DEADLINE, 4 hours].")
 @json_option("The run report as JSON (per-site outcome, cause, failing URLs, log file).")
 @click.pass_obj
 def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_failures: bool,
-                  no_politeness: bool, settings: tuple[str, ...], as_json: bool) -> None:
+                  no_politeness: bool, settings: tuple[str, ...], deadline: float | None,
+                  as_json: bool) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
     from crawler.health import record_unstarted_crawl
     from crawler.registry import RegistryError
@@ -87,7 +91,8 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     overrides.update(_overrides(settings))
     try:
         report = run_crawl(app, sites_file=sites_file, site_ids=site_ids,
-                           allow_failures=allow_failures, settings_overrides=overrides)
+                           allow_failures=allow_failures, settings_overrides=overrides,
+                           deadline=deadline)
     except RegistryError as exc:
         message = one_line(f"registry {sites_file} cannot be read: {exc}")
         record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),

@@ -15,13 +15,14 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import FormRequest, Request, Response, TextResponse
 
 from crawler import causes, titles
 from crawler.items import ReportDocument
 from crawler.logs import demote_scrapy_dumps
-from crawler.registry import SiteEntry, host_allowed, load_registry, select_sites
-from crawler.stats import site_key
+from crawler.registry import SiteEntry, load_registry, select_sites
+from crawler.stats import count, site_key
+from crawler.urlpolicy import refused_scheme, url_allowed
 
 DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
@@ -57,17 +58,55 @@ class ReportSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
             if site.list_urls:
-                for url in site.list_urls:
-                    yield self.request(site.id, url, self.parse_list_page, role="list")
+                requests = [self.request(site.id, url, self.parse_list_page, role="list")
+                            for url in site.list_urls]
             else:
-                for url in site.start_urls:
-                    yield self.request(site.id, url, self.parse_nav, role="home", hops=0)
+                requests = [self.request(site.id, url, self.parse_nav, role="home", hops=0)
+                            for url in site.start_urls]
+            for request in requests:
+                if request is not None:
+                    yield request
 
     def request(self, site_id: str, url: str, callback: Any, *, role: str,
-                **meta: Any) -> Request:
-        """A request that carries its site (for archiving, host checks and stats)."""
-        return Request(url, callback=callback, errback=self.on_error, meta={
-            "gongkai_site_id": site_id, "gongkai_role": role, **meta})
+                errback: Any = None, method: str = "GET", formdata: dict[str, str] | None = None,
+                headers: dict[str, str] | None = None, dont_filter: bool = False,
+                **meta: Any) -> Request | None:
+        """The one place every spider request is made: it carries its site (for archiving,
+        host checks and stats), and a URL that is not http(s) — `file:`, `ftp:`, `javascript:`,
+        `mailto:`, `tel:`, `data:` … — gives None (counted per site), never an exception, so
+        one bad link costs only itself and never the rest of its page.  `formdata` makes a
+        form POST (Hanweb's dataproxy)."""
+        scheme = refused_scheme(url)
+        if scheme is not None:
+            count(self.crawler.stats, site_id, "scheme_dropped", scheme)
+            self.logger.debug("dropped a %s: link %.200r (%s)", scheme, url, site_id)
+            return None
+        meta = {"gongkai_site_id": site_id, "gongkai_role": role, **meta}
+        options: dict[str, Any] = {"callback": callback, "errback": errback or self.on_error,
+                                   "meta": meta, "method": method, "headers": headers,
+                                   "dont_filter": dont_filter}
+        try:
+            if formdata is not None:
+                return FormRequest(url.strip(), formdata=formdata, **options)
+            return Request(url.strip(), **options)
+        except ValueError:  # e.g. an unparsable host: the link is lost, the page is not
+            count(self.crawler.stats, site_id, "scheme_dropped", "invalid")
+            return None
+
+    def take_link(self, response: Response) -> bool:
+        """Whether one more report/attachment link may be taken from this page: at most
+        GONGKAI_MAX_LINKS_PER_PAGE (a list of 100 000 links is cut, and reported once)."""
+        cap = self.crawler.settings.getint("GONGKAI_MAX_LINKS_PER_PAGE", 1000)
+        taken = response.meta.get("gongkai_links_taken", 0)
+        if taken >= cap:
+            if not response.meta.get("gongkai_links_capped"):
+                response.meta["gongkai_links_capped"] = True
+                count(self.crawler.stats, response.meta["gongkai_site_id"], "list_links_capped")
+                self.logger.warning("link cap: took %d links from %s, left the rest", cap,
+                                    response.url)
+            return False
+        response.meta["gongkai_links_taken"] = taken + 1
+        return True
 
     # ---- discovery -------------------------------------------------------------------
     def parse_nav(self, response: Response) -> Iterator[Any]:
@@ -86,7 +125,7 @@ class ReportSpider(scrapy.Spider):
         for link in response.css("a[href]"):
             href = link.attrib["href"].strip()
             text = " ".join(link.css("::text").getall()).strip() or link.attrib.get("title", "")
-            url = urljoin(response.url, href)
+            url = self.absolute(response, href)
             if not self.is_nav_candidate(site_id, url):
                 continue
             if NAV_LIST.search(text) and not titles.is_report_title(text):
@@ -99,13 +138,14 @@ class ReportSpider(scrapy.Spider):
                 return
             self.nav_pages[site_id] += 1
             callback = self.parse_list_page if role == "list" else self.parse_nav
-            yield self.request(site_id, url, callback, role=role, hops=hops + 1,
-                               directory="部门" in text and not in_directory)
+            request = self.request(site_id, url, callback, role=role, hops=hops + 1,
+                                   directory="部门" in text and not in_directory)
+            if request is not None:
+                yield request
 
     def is_nav_candidate(self, site_id: str, url: str) -> bool:
         parts = urlsplit(url)
-        return (parts.scheme in ("http", "https")
-                and host_allowed(parts.netloc, self.sites[site_id].allowed_hosts)
+        return (url_allowed(url, self.sites[site_id].allowed_hosts)
                 and not FILE_EXT.search(url) and not FILE_LINK.search(url)
                 and not ARTICLE_LINK.search(parts.path))
 
@@ -136,15 +176,26 @@ class ReportSpider(scrapy.Spider):
                      listed: str | None = None) -> Request | None:
         """A request for one list entry, if its title is a report's (look-alikes dropped)."""
         site_id = response.meta["gongkai_site_id"]
+        if response.meta.get("gongkai_links_capped"):  # the page's link cap was reached
+            return None
         title = " ".join(title.split())
         if not href or not titles.is_report_title(title):
             return None
         self.crawler.stats.inc_value(f"gongkai/{site_id}/entries_matched")
-        url = urljoin(response.url, href.strip())
-        meta = {"title": title, "listed": listed, "found_on": response.url}
+        if not self.take_link(response):
+            return None
+        url = self.absolute(response, href)
+        meta: dict[str, Any] = {"title": title, "listed": listed, "found_on": response.url}
         if self.is_file_url(url):
             return self.request(site_id, url, self.parse_file, role="file", **meta)
         return self.request(site_id, url, self.parse_article, role="article", **meta)
+
+    def absolute(self, response: Response, href: str) -> str:
+        """`href` resolved against the page ("" if it cannot be: request() then drops it)."""
+        try:
+            return urljoin(response.url, href.strip())
+        except ValueError:
+            return ""
 
     # ---- documents -------------------------------------------------------------------
     @staticmethod
@@ -158,7 +209,7 @@ class ReportSpider(scrapy.Spider):
             yield from self.parse_file(response)
             return
         title = response.meta.get("title") or self.page_title(response)
-        files = list(self.attachments(response, title))
+        files = [r for r in self.attachments(response, title) if r is not None]
         if not files or len(self.body_text(response)) >= 600:
             yield self.item(response, title, kind="article")
         yield from files
@@ -166,14 +217,19 @@ class ReportSpider(scrapy.Spider):
     def attachments(self, response: TextResponse, title: str) -> Iterator[Request]:
         site_id = response.meta["gongkai_site_id"]
         for link in response.css("a[href]"):
-            url = urljoin(response.url, link.attrib["href"].strip())
+            url = self.absolute(response, link.attrib["href"])
             if not self.is_file_url(url) or IMAGE.search(urlsplit(url).path):
                 continue
+            if not self.take_link(response):
+                return
             name = (link.attrib.get("download") or parse_qs(urlsplit(url).query).get(
                 "showname", [""])[0] or " ".join(link.css("::text").getall()).strip())
             file_title = name if titles.is_report_title(name) else title
-            yield self.request(site_id, url, self.parse_file, role="file", title=file_title,
-                               listed=response.meta.get("listed"), found_on=response.url)
+            request = self.request(site_id, url, self.parse_file, role="file",
+                                   title=file_title, listed=response.meta.get("listed"),
+                                   found_on=response.url)
+            if request is not None:
+                yield request
 
     def parse_file(self, response: Response) -> Iterator[ReportDocument]:
         yield self.item(response, response.meta.get("title") or "", kind="attachment")

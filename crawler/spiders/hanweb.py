@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urljoin, urlsplit
 
-from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 from scrapy.selector import Selector
 
 from crawler.spiders.base import ReportSpider
@@ -91,19 +91,22 @@ class HanwebSpider(ReportSpider):
                 yield request
 
     def proxy_request(self, response: Response, proxy: str, param: dict[str, str], start: int,
-                      end: int, per: int, *, method: str = "POST") -> Request:
+                      end: int, per: int, *, method: str = "POST") -> Request | None:
         """One record window from dataproxy.jsp (POST form; GET with `page=` as fallback)."""
         window = {"startrecord": str(start), "endrecord": str(end), "perpage": str(per)}
-        meta = {"gongkai_site_id": response.meta["gongkai_site_id"], "gongkai_role": "proxy",
-                "hanweb": (proxy, param, start, end, per, method), "found_on": response.url}
-        url = urljoin(response.url, proxy)
+        site_id = response.meta["gongkai_site_id"]
+        meta: dict[str, Any] = {"hanweb": (proxy, param, start, end, per, method),
+                                "found_on": response.url}
+        url = self.absolute(response, proxy)
         if method == "GET":
             query = {**param, **window, "page": str((start - 1) // (end - start + 1) + 1)}
-            return Request(f"{url}?{urlencode(query)}", callback=self.parse_proxy,
-                           errback=self.proxy_error, meta=meta, dont_filter=True)
-        return FormRequest(f"{url}?{urlencode(window)}", formdata=param, meta=meta,
-                           callback=self.parse_proxy, errback=self.proxy_error,
-                           headers={"Referer": response.url}, dont_filter=True)
+            return self.request(site_id, f"{url}?{urlencode(query)}", self.parse_proxy,
+                                role="proxy", errback=self.proxy_error, dont_filter=True,
+                                **meta)
+        return self.request(site_id, f"{url}?{urlencode(window)}", self.parse_proxy,
+                            role="proxy", errback=self.proxy_error, method="POST",
+                            formdata=param, headers={"Referer": response.url},
+                            dont_filter=True, **meta)
 
     def parse_proxy(self, response: Response) -> Iterator[Any]:
         xml = response.text if isinstance(response, TextResponse) else ""
@@ -128,7 +131,9 @@ class HanwebSpider(ReportSpider):
             following = PROXY_PATHS[PROXY_PATHS.index(path) + 1:]
             if following and not request.meta.get("gongkai_blocked"):
                 page = Response(request.meta["found_on"], request=request)
-                yield self.proxy_request(page, following[0], param, start, end, per)
+                retry = self.proxy_request(page, following[0], param, start, end, per)
+                if retry is not None:
+                    yield retry
                 return
         self.on_error(failure)
 

@@ -41,6 +41,8 @@ class StaticSpider(ReportSpider):
             text = " ".join(link.css("::text").getall())
             title = link.attrib.get("title") or text
             row = " ".join(link.xpath("..//text()").getall())
+            if response.meta.get("gongkai_links_capped"):
+                return  # a page with more report links than the cap: the rest is not read
             request = self.follow_entry(response, href, title, self.listed_date(row))
             if request is not None:
                 self.mark_parsed(response)
