@@ -74,3 +74,106 @@ def test_ruishu_challenge_is_recognised():
     assert challenge(jsl) == "jsl-cookie"
     normal = _html("trs-wcm-article-page-cs-com-cn-2020.html")
     assert challenge(normal) is None
+
+
+# ---- spiders on hand-written fixtures in the byte shapes the notes quote ---------------------
+
+def _spider(cls, tmp_path, start: str, **extra):
+    """A spider of `cls` for one registered site at `start`, with a crawler (for its stats)."""
+    import yaml
+    from scrapy.utils.test import get_crawler
+
+    entry = {"id": "fx", "name": "fixture site", "region_code": "440305",
+             "start_urls": [start], "platform": cls.platform, **extra}
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), encoding="utf-8")
+    crawler = get_crawler(cls)
+    spider = cls.from_crawler(crawler, site="fx", sites_file=str(sites))
+    crawler.spider = spider
+    crawler.stats.open_spider(spider)
+    return spider
+
+
+def _page(path: str, url: str, cls=HtmlResponse, **meta) -> TextResponse:
+    request = Request(url, meta={"gongkai_site_id": "fx", **meta})
+    return cls(url, body=(DATA / path).read_bytes(), request=request)
+
+
+def _stat(spider, name: str):
+    return spider.crawler.stats.get_value(f"gongkai/fx/{name}")
+
+
+def test_gkmlpt_config_is_a_js_object_literal(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
+    urls = [r.url for r in spider.parse_list(index)]
+    assert urls == ["http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031",
+                    "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031"]
+    assert index.meta.get("gongkai_list_parsed")
+
+
+def test_gkmlpt_without_nianbao_category_lists_everything(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.gd.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index-no-nianbao.html", "http://www.gd.gov.cn/gkmlpt/index")
+    assert [r.url for r in spider.parse_list(index)] == [
+        "http://www.gd.gov.cn/gkmlpt/api/all/0?page=1&sid=2"]
+
+
+def test_gkmlpt_unreadable_config_is_a_changed_site_not_an_empty_one(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index-broken.html", "http://www.szns.gov.cn/gkmlpt/index")
+    assert list(spider.parse_list(index)) == []
+    assert _stat(spider, "lists_unparsed") == 1
+
+
+def test_gkmlpt_api_entries_dates_and_hosts(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    out = list(spider.parse_list(_page("gkmlpt/api-all-2191-page1.json", url, TextResponse)))
+    got = [(r.url, r.meta["title"], r.meta["listed"]) for r in out]
+    assert got == [  # 图解 dropped; post_url keeps the sibling-host article on the site's host
+        ("http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html",
+         "深圳市南山区人民政府2023年政府信息公开工作年度报告", "2024-01-26"),
+        ("http://www.szns.gov.cn/gkmlpt/content/9/9765/post_9765432.html",
+         "深圳市南山区人民政府2022年政府信息公开工作年度报告", "2023-02-10"),
+    ]
+
+
+def test_gkmlpt_api_pages_from_zero_when_total_exceeds_the_first_page(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    out = list(spider.parse_list(_page("gkmlpt/api-all-2192-page1.json", url, TextResponse)))
+    entries = [r for r in out if r.meta.get("gongkai_role") == "article"]
+    pages = [r.url.split("?")[1] for r in out if r.meta.get("gongkai_role") == "list"]
+    assert [r.meta["title"] for r in entries] == ["深圳市南山区教育局2023年政府信息公开工作年度报告"]
+    assert entries[0].meta["listed"] == "2024-01-19"  # display_publish_time given as text
+    # 250 articles, 2 on page 1: a 0-based and a 1-based server are both covered
+    assert pages[0] == "page=0&sid=755031" and pages[-1] == "page=125&sid=755031"
+    assert len(pages) == 125 and out[-1].meta["gk_page"] == 125
+    later = _page("gkmlpt/api-all-2192-page1.json", url.replace("page=1", "page=2"),
+                  TextResponse, gk_page=2)
+    assert not [r for r in spider.parse_list(later) if r.meta.get("gongkai_role") == "list"]
+
+
+def test_gkmlpt_detail_body_and_attachments_from_detail(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    page = _page("gkmlpt/post_10123456.html", url, role="article")
+    out = list(spider.parse_article(page))
+    files = [r.url for r in out if isinstance(r, Request)]
+    assert files == ["http://www.szns.gov.cn/attachment/0/10/10123/10123456.pdf",
+                     "http://www.szns.gov.cn/attachment/0/10/10123/10123999.xlsx"]
+    assert spider.page_title(page) == "深圳市南山区人民政府2023年政府信息公开工作年度报告"
+    assert "统计期限自2023年1月1日" in spider.body_text(page)
