@@ -67,6 +67,12 @@ class Simulator:
         self.hostility: dict[str, Hostility] = {
             a.site_id: Hostility({**global_sw, **per_site.get(a.site_id, {})}) for a in self.apps
         }
+        for app in self.apps:  # a global variant applies where the platform has it
+            wanted = per_site.get(app.site_id, {}).get("variant")
+            if wanted is not None and int(wanted) not in app.variants:
+                raise ValueError(f"{app.site_id}: variant {wanted} not in {app.variants}")
+            variant = int(wanted or global_sw.get("variant") or 1)
+            app.variant = variant if variant in app.variants else 1
         self._servers: list[HostServer] = []
         self._log: list[LogEntry] = []
         self._log_lock = threading.Lock()

@@ -158,7 +158,8 @@ class GkmlptSpider(ReportSpider):
 
     def other_pages(self, response: TextResponse, data: dict[str, Any],
                     got: int) -> Iterator[Request]:
-        """Page 0 and pages 2…n when page 1 did not hold all `total` articles."""
+        """Pages 0…n but the one asked first, when it did not hold all `total` articles
+        (a 0-based server ends at n-1, a 1-based one starts at 1: both are covered)."""
         try:
             total = int(data.get("total") or (data.get("classify") or {}).get("post_count") or 0)
         except (TypeError, ValueError, AttributeError):
@@ -168,8 +169,11 @@ class GkmlptSpider(ReportSpider):
         per = got or int(data.get("page_size") or PAGE_SIZE)
         last = min(math.ceil(total / per), MAX_PAGES)
         site_id = response.meta["gongkai_site_id"]
-        for n in (0, *range(2, last + 1)):
-            url = re.sub(r"([?&])page=\d+", rf"\g<1>page={n}", response.url)
+        asked = re.search(r"[?&]page=(\d+)", response.url)
+        first = int(asked.group(1)) if asked else 1
+        for n in (k for k in range(last + 1) if k != first):
+            url = (re.sub(r"([?&])page=\d+", rf"\g<1>page={n}", response.url) if asked
+                   else f"{response.url}{'&' if '?' in response.url else '?'}page={n}")
             request = self.request(site_id, url, self.parse_list_page, role="list", gk_page=n)
             if n == 0:  # a 1-based server may refuse page 0: that loses nothing
                 request = request.replace(errback=self.page_zero_refused)

@@ -35,3 +35,12 @@ def test_auto_detection_and_discovery_from_home_pages(harness):
     detected = {k.removeprefix("detected_") for s in report["sites"].values() for k in s
                 if k.startswith("detected_")}
     assert {"hanweb", "trs", "jpaas", "gkmlpt", "static"} <= detected
+
+
+@pytest.mark.parametrize("variant", [1, 2])
+def test_gkmlpt_variants_from_the_home_page_only(make_harness, variant):
+    """JS-literal `_CONFIG`, 1- or 0-based pages, 年报 categories or only `api/all/0`."""
+    harness = make_harness(platforms=("gkmlpt",), switches={"variant": variant})
+    harness.write_registry(lambda entries: [{k: v for k, v in e.items() if k != "list_urls"}
+                                            for e in entries])
+    _check_all_reports(harness, harness.crawl())
