@@ -40,6 +40,10 @@ class ReportSpider(scrapy.Spider):
     name = ""  # not a runnable spider itself
     platform = ""
     custom_settings: dict[str, Any] = {}
+    # How `platform: auto` recognises a page of this platform (None: never by itself), and
+    # the order fingerprints are tried in (lower first; specific before generic).
+    fingerprint: re.Pattern[str] | None = None
+    detect_order = 50
 
     def __init__(self, site: str | None = None, sites_file: str | None = None,
                  **kwargs: Any) -> None:

@@ -105,6 +105,11 @@ class GkmlptSpider(ReportSpider):
 
     name = "gkmlpt"
     platform = "gkmlpt"
+    # `window._CONFIG = { SID:'…'` (a JS literal: SID unquoted or quoted), a gkmlpt path, or
+    # the api/all JSON envelope.
+    fingerprint = re.compile(r"window\._CONFIG\s*=\s*\{[^<]{0,200}?['\"]?\bSID\b|/gkmlpt/|"
+                             r"^\s*\{\s*\"total\".*\"articles\"", re.DOTALL)
+    detect_order = 30
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

@@ -59,6 +59,8 @@ class HanwebSpider(ReportSpider):
 
     name = "hanweb"
     platform = "hanweb"
+    fingerprint = re.compile(r"dataproxy\.jsp|<datastore>|var\s+param_\w+\s*=")
+    detect_order = 10
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

@@ -34,6 +34,8 @@ class JpaasSpider(ReportSpider):
 
     name = "jpaas"
     platform = "jpaas"
+    fingerprint = re.compile(r"jpaas-publish-server|queryData=|/build/unit\b")
+    detect_order = 20
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

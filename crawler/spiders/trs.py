@@ -47,6 +47,9 @@ class TrsSpider(ReportSpider):
 
     name = "trs"
     platform = "trs"
+    fingerprint = re.compile(r"createPageHTML\s*\(|var\s+countPage\s*=|TRS_Editor|"
+                             r"['\"]\./\d{6}/t\d{8}_\d+\.s?html?['\"]")
+    detect_order = 40
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):

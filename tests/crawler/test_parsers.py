@@ -63,6 +63,7 @@ def test_detection_fingerprints():
                        "</script>")) == "hanweb"
     assert detect(page("<div queryData=\"{'webId':'1'}\"></div>")) == "jpaas"
     assert detect(page('<script>window._CONFIG = {"SID": "1", "TREE": []};</script>')) == "gkmlpt"
+    assert detect(page("<script>window._CONFIG = { SID:'755031', TREE:[] };</script>")) == "gkmlpt"
     assert detect(page("<ul><li><a href='a.html'>x</a></li></ul>")) == "static"
 
 
@@ -177,3 +178,41 @@ def test_gkmlpt_detail_body_and_attachments_from_detail(tmp_path):
                      "http://www.szns.gov.cn/attachment/0/10/10123/10123999.xlsx"]
     assert spider.page_title(page) == "深圳市南山区人民政府2023年政府信息公开工作年度报告"
     assert "统计期限自2023年1月1日" in spider.body_text(page)
+
+
+def test_platforms_are_registered_in_one_place():
+    from crawler.registry import PLATFORMS
+    from crawler.spiders.platforms import platform_spiders
+
+    spiders = platform_spiders()
+    assert set(PLATFORMS) == {*spiders, "auto"}
+    for name, cls in spiders.items():
+        assert cls.name == cls.platform == name
+        assert (cls.fingerprint is None) == (name == "static")  # static is the fallback
+
+
+def test_auto_delegates_to_the_detected_platform(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+    from crawler.spiders.gkmlpt import GkmlptSpider
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(AutoSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    assert not isinstance(spider, GkmlptSpider)  # no platform's helpers on every page
+    index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
+    lists = list(spider.parse_list(index))
+    assert len(lists) == 2 and all(r.callback == spider.parse_list_page for r in lists)
+    api = _page("gkmlpt/api-all-2191-page1.json",
+                "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031", TextResponse)
+    articles = list(spider.parse_list(api))
+    assert len(articles) == 2
+    assert all(isinstance(r.callback.__self__, GkmlptSpider) for r in articles)
+    island = HtmlResponse(
+        "http://www.szns.gov.cn/col/col1/index.html", encoding="utf-8",
+        request=Request("http://www.szns.gov.cn/col/col1/index.html",
+                        meta={"gongkai_site_id": "fx"}),
+        body="<div id='9'><script type='text/xml'><datastore><recordset><record><![CDATA["
+             "<li><a href='/art/2024/1/2/art_1_2.html' title='南山区2023年政府信息公开工作年度报告'>"
+             "x</a></li>]]></record></recordset></datastore></script></div>".encode())
+    (entry,) = spider.parse_list(island)
+    assert isinstance(entry.callback.__self__, HanwebSpider)
+    assert spider.crawler.stats.get_value("gongkai/fx/detected_hanweb") == 1
