@@ -30,6 +30,10 @@ DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # Navigation words that lead from a home page to the 年报 column (and department trees).
 NAV_LIST = re.compile(r"年报|年度报告|工作报告")
 NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
+# A date (and time) written before or after a title inside the same link.
+LINK_DATE = re.compile(r"^[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}"
+                       r"(?::\d{2})?)?[\]】)）]?\s*|\s*[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
+                       r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】)）]?$")
 MAX_HOPS = 6
 MAX_NAV_PAGES = 300
 
@@ -211,6 +215,26 @@ class ReportSpider(scrapy.Spider):
             if nodes:
                 return "".join(nodes[0].css("::text").getall()).strip()
         return ""
+
+    @staticmethod
+    def link_title(link: Any) -> str:
+        """A list link's title: `title=`, else a heading inside it (TRS `<a><em>date</em>
+        <h3>title</h3></a>`), else its text without a leading/trailing date."""
+        title = (link.attrib.get("title") or "").strip()
+        if title:
+            return title
+        heading = " ".join(link.css("h1 ::text, h2 ::text, h3 ::text, h4 ::text, "
+                                    ".title ::text").getall()).strip()
+        if heading:
+            return heading
+        text = " ".join(" ".join(link.css("::text").getall()).split())
+        return LINK_DATE.sub("", text).strip()
+
+    @staticmethod
+    def row_text(link: Any) -> str:
+        """Text of the list row holding a link (li/tr/dl; else its parent), for its date."""
+        row = link.xpath("ancestor::*[self::li or self::tr or self::dl][1]") or link.xpath("..")
+        return " ".join(row[0].css("::text").getall()) if row else ""
 
     @staticmethod
     def listed_date(text: str) -> str | None:

@@ -84,7 +84,10 @@ class HanwebSpider(ReportSpider):
             step = per * int(init.get("groupSize") or 3)
             proxy = init.get("proxyUrl") or _nextgroup_path(islands.get(unit, "")) or PROXY_PATHS[0]
             for start in range(have + 1, total + 1, step):
-                yield self.proxy_request(response, proxy, param, start, start + step - 1, per)
+                request = self.proxy_request(response, proxy, param, start, start + step - 1,
+                                             per)
+                if request is not None:
+                    yield request
 
     def follow_records(self, response: Response, xml: str) -> Iterator[Request]:
         for href, title, listed in records(xml):
@@ -93,18 +96,27 @@ class HanwebSpider(ReportSpider):
                 yield request
 
     def proxy_request(self, response: Response, proxy: str, param: dict[str, str], start: int,
-                      end: int, per: int, *, method: str = "POST") -> Request:
-        """One record window from dataproxy.jsp (POST form; GET with `page=` as fallback)."""
+                      end: int, per: int, *, method: str = "POST") -> Request | None:
+        """One record window from dataproxy.jsp (POST form; GET with `page=` as fallback).
+
+        Built by `request()` (the one place that vets URLs), then given the proxy's own
+        errback, form body and Referer."""
         window = {"startrecord": str(start), "endrecord": str(end), "perpage": str(per)}
-        meta = {"gongkai_site_id": response.meta["gongkai_site_id"], "gongkai_role": "proxy",
-                "hanweb": (proxy, param, start, end, per, method), "found_on": response.url}
         url = urljoin(response.url, proxy)
         if method == "GET":
             query = {**param, **window, "page": str((start - 1) // (end - start + 1) + 1)}
-            return Request(f"{url}?{urlencode(query)}", callback=self.parse_proxy,
-                           errback=self.proxy_error, meta=meta, dont_filter=True)
-        return FormRequest(f"{url}?{urlencode(window)}", formdata=param, meta=meta,
-                           callback=self.parse_proxy, errback=self.proxy_error,
+            url = f"{url}?{urlencode(query)}"
+        else:
+            url = f"{url}?{urlencode(window)}"
+        request = self.request(response.meta["gongkai_site_id"], url, self.parse_proxy,
+                               role="proxy", hanweb=(proxy, param, start, end, per, method),
+                               found_on=response.url)
+        if request is None:
+            return None
+        if method == "GET":
+            return request.replace(errback=self.proxy_error, dont_filter=True)
+        return FormRequest(request.url, formdata=param, meta=request.meta,
+                           callback=request.callback, errback=self.proxy_error,
                            headers={"Referer": response.url}, dont_filter=True)
 
     def parse_proxy(self, response: Response) -> Iterator[Any]:
@@ -114,8 +126,10 @@ class HanwebSpider(ReportSpider):
             return
         proxy, param, start, end, per, method = response.meta["hanweb"]
         if method == "POST":  # some servers only answer GET with a group number
-            yield self.proxy_request(response.replace(url=response.meta["found_on"]), proxy,
-                                     param, start, end, per, method="GET")
+            request = self.proxy_request(response.replace(url=response.meta["found_on"]), proxy,
+                                         param, start, end, per, method="GET")
+            if request is not None:
+                yield request
         else:
             self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
                                          "/lists_unparsed")
@@ -130,7 +144,9 @@ class HanwebSpider(ReportSpider):
             following = PROXY_PATHS[PROXY_PATHS.index(path) + 1:]
             if following and not request.meta.get("gongkai_blocked"):
                 page = Response(request.meta["found_on"], request=request)
-                yield self.proxy_request(page, following[0], param, start, end, per)
+                retry = self.proxy_request(page, following[0], param, start, end, per)
+                if retry is not None:
+                    yield retry
                 return
         self.on_error(failure)
 

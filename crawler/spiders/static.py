@@ -39,9 +39,8 @@ class StaticSpider(ReportSpider):
         for link in response.css("a[href]"):
             href = link.attrib["href"]
             text = " ".join(link.css("::text").getall())
-            title = link.attrib.get("title") or text
-            row = " ".join(link.xpath("..//text()").getall())
-            request = self.follow_entry(response, href, title, self.listed_date(row))
+            request = self.follow_entry(response, href, self.link_title(link),
+                                        self.listed_date(self.row_text(link)))
             if request is not None:
                 self.mark_parsed(response)
                 yield request

@@ -216,3 +216,186 @@ def test_auto_delegates_to_the_detected_platform(tmp_path):
     (entry,) = spider.parse_list(island)
     assert isinstance(entry.callback.__self__, HanwebSpider)
     assert spider.crawler.stats.get_value("gongkai/fx/detected_hanweb") == 1
+
+
+# ---- Hanweb JCMS -------------------------------------------------------------------------------
+
+GONGSHU = "http://www.gongshu.gov.cn/col/col1229850496/index.html"
+
+
+def _entries(out):
+    return [(r.url, r.meta["title"], r.meta["listed"]) for r in out
+            if isinstance(r, Request) and r.meta.get("gongkai_role") in ("article", "file")]
+
+
+def test_hanweb_column_page_island_and_proxy_window(tmp_path):
+    from urllib.parse import parse_qs
+
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://www.gongshu.gov.cn/")
+    out = list(spider.parse_list(_page("hanweb/column-gongshu.html", GONGSHU)))
+    entries = _entries(out)
+    assert [(t, d) for _u, t, d in entries] == [
+        ("拱墅区人民政府2024年政府信息公开工作年度报告", "2025-01-13"),
+        ("拱墅区教育局2024年政府信息公开工作年度报告", "2025-01-10"),
+        ("拱墅区人民政府2023年政府信息公开工作年度报告", "2024-01-22"),
+    ]  # 图解 and the notices/要点/决算/指南 look-alikes dropped; full title= over "..." text
+    assert entries[0][0] == "http://www.gongshu.gov.cn/art/2025/1/13/art_1230096_59083676.html"
+    assert out[[r.url for r in out].index(entries[1][0])].meta["gongkai_role"] == "file"
+    (proxy,) = [r for r in out if r.meta.get("gongkai_role") == "proxy"]
+    assert proxy.method == "POST" and proxy.url == (
+        "http://www.gongshu.gov.cn/module/jpage/dataproxy.jsp?startrecord=46&endrecord=90"
+        "&perpage=15")
+    form = parse_qs(proxy.body.decode())
+    assert form["webid"] == ["2096"] and form["columnid"] == ["1230096"]
+    assert form["unitid"] == ["4535233"] and form["webname"] == ["杭州市拱墅区人民政府"]
+    assert proxy.headers["Referer"] == GONGSHU.encode()
+
+
+def test_hanweb_web_proxy_response_records(tmp_path):
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://jshrss.jiangsu.gov.cn/")
+    column = "http://jshrss.jiangsu.gov.cn/col/col77278/index.html"
+    proxy = "http://jshrss.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=2"
+    response = _page("hanweb/dataproxy-web-response.xml", proxy, TextResponse, found_on=column,
+                     hanweb=("/module/web/jpage/dataproxy.jsp", {}, 46, 90, 15, "GET"))
+    assert _entries(spider.parse_proxy(response)) == [
+        ("http://jshrss.jiangsu.gov.cn/art/2023/1/30/art_77278_10744512.html",
+         "江苏省人力资源和社会保障厅2022年政府信息公开工作年度报告", "2023-01-30"),
+        ("http://zwgk.dingxi.gov.cn/art/2021/11/4/art_12480_1461862.html",  # another host
+         "定西市2020年政府信息公开工作年度报告", "2021-11-04"),
+        ("http://jshrss.jiangsu.gov.cn/art/2022/1/28/art_77278_10312207.html",
+         "江苏省人力资源和社会保障厅2021年政府信息公开工作年度报告", "2022-01-28"),
+    ]
+
+
+def test_hanweb_article_attachments_downfile_and_oss(tmp_path):
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://www.gongshu.gov.cn/")
+    url = "http://www.gongshu.gov.cn/art/2025/1/13/art_1230096_59083676.html"
+    page = _page("hanweb/article-gongshu.html", url, title="拱墅区人民政府2024年政府信息公开工作年度报告")
+    out = list(spider.parse_article(page))
+    assert [(r.url.split("?")[0].rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
+        ("downfile.jsp", "拱墅区人民政府2024年政府信息公开工作年度报告.pdf"),  # its showname
+        ("b6b892c924a3469a851eb42e21654697.pdf", "拱墅区人民政府2024年政府信息公开工作年度报告"),
+    ]  # a short page that links its report files: the files are the documents, no image
+    assert "统计期限自2024年1月1日" in spider.body_text(page)
+
+
+# ---- Hanweb JPaaS ------------------------------------------------------------------------------
+
+def test_jpaas_query_data_and_build_unit(tmp_path):
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    from crawler.spiders.jpaas import JpaasSpider
+
+    spider = _spider(JpaasSpider, tmp_path, "http://www.hhtz.gov.cn/")
+    column = "http://www.hhtz.gov.cn/col/col1487002/index.html"
+    (unit,) = spider.parse_list(_page("jpaas/column-binjiang.html", column))
+    assert urlsplit(unit.url).path == "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    query = {k: v[0] for k, v in parse_qs(urlsplit(unit.url).query).items()}
+    assert query["webId"] == "2945" and query["pageId"] == "1487002"
+    assert query["tagId"] == "阳光政务_分页列表" and query["tplSetId"] == "quSyqDUrFfjv1nGRQhEEH"
+    assert json.loads(query["paramJson"]) == {"pageNo": 1, "pageSize": 15}
+    response = _page("jpaas/build-unit-page1.json", unit.url, TextResponse, **unit.meta)
+    out = list(spider.jpaas_page(response))
+    assert _entries(out) == [
+        ("http://www.hhtz.gov.cn/col/col1487002/art/2025/art_b8b22e03d57e44f1aebccb5ebbb1b1d7.html",
+         "杭州市滨江区人民政府2024年政府信息公开工作年度报告", "2025-01-20"),
+        ("http://www.hhtz.gov.cn/art/2024/art_5e2d1c0b9a8f4e7d6c5b4a3f2e1d0c9b.html",
+         "杭州市滨江区西兴街道办事处2023年政府信息公开工作年度报告", "2024-01-25"),
+    ]  # H5 and 工作要点 dropped
+    pages = [json.loads(parse_qs(urlsplit(r.url).query)["paramJson"][0])["pageNo"]
+             for r in out if r.meta.get("gongkai_role") == "proxy"]
+    assert pages == [2, 3, 4, 5]  # count="61", 15 a page
+
+
+# ---- TRS WCM -----------------------------------------------------------------------------------
+
+GULOU = "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/index.htm"
+
+
+def test_trs_gbk_list_heading_titles_and_live_pager(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.gl.gov.cn/")
+    page = _page("trs/list-gulou-gbk.htm", GULOU)
+    assert page.encoding in ("gbk", "gb18030")
+    out = list(spider.parse_list(page))
+    assert _entries(out) == [
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202601/t20260109_5123456.htm",
+         "福州市鼓楼区2025年政府信息公开工作年度报告", "2026-01-09"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202501/t20250115_4923411.htm",
+         "福州市鼓楼区2024年政府信息公开工作年度报告", "2025-01-15"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm",
+         "福州市鼓楼区2023年政府信息公开工作年度报告", "2024-02-08"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/qzbmptlj/qrmzfjzfgzbm/qjyj/zfxxgknb/202401/"
+         "t20240119_4761200.htm", "福州市鼓楼区教育局2023年政府信息公开工作年度报告", "2024-01-19"),
+    ]
+    assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
+        "index_1.htm", "index_2.htm"]  # countPage = 3, not the commented-out 9
+
+
+def test_trs_inline_pager_live_count_wins():
+    inline = (DATA / "trs-inline-pager-script-list-page.html").read_text("utf-8")
+    assert trs_pager(inline) == (17, 0, "index", "html")
+
+
+def test_six_argument_create_page_html(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.zt.gov.cn/")
+    url = "http://www.zt.gov.cn/zwgk/zfxxgknb/list.shtml"
+    out = list(spider.parse_list(_page("trs/list-six-arg.shtml", url)))
+    assert len(_entries(out)) == 1
+    assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
+        "list_2.shtml", "list_3.shtml", "list_4.shtml", "list_5.shtml"]
+
+
+def test_trs_article_appendix_files(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.gl.gov.cn/")
+    url = "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm"
+    page = _page("trs/t20240208_4776283.htm", url, title="福州市鼓楼区2023年政府信息公开工作年度报告")
+    out = list(spider.parse_article(page))
+    assert [(r.url.rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
+        ("P020240208356210447893.pdf", "福州市鼓楼区2023年政府信息公开工作年度报告.pdf"),
+        ("P020240208356210461234.ofd", "福州市鼓楼区2023年政府信息公开工作年度报告"),
+    ]  # the W0….jpg image is not a document
+
+
+def test_trs_real_pingtan_list_rows_with_dates_in_sibling_cells(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "https://www.pingtan.gov.cn/")
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
+    entries = _entries(spider.parse_list(_page("pingtan-zfxxgknb-list-index.html", url)))
+    assert len(entries) >= 10
+    assert entries[0] == ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202603/"
+                          "t20260313_105587.htm", "平潭综合实验区2025年度政府信息公开工作年度报告",
+                          "2026-03-10")
+
+
+# ---- plain static lists ------------------------------------------------------------------------
+
+def test_static_list_entries_and_same_folder_pager(tmp_path):
+    from crawler.spiders.static import StaticSpider
+
+    spider = _spider(StaticSpider, tmp_path, "https://www.pudong.gov.cn/")
+    url = "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list.html"
+    out = list(spider.parse_list(_page("static/list-pudong.html", url)))
+    assert [(t, d) for _u, t, d in _entries(out)] == [
+        ("上海市浦东新区2023年政府信息公开工作年度报告", "2024-02-19"),
+        ("上海市浦东新区2014年政府信息公开工作年度报告", "2015-02-28"),
+        ("上海市浦东新区政府2010年信息公开工作年度报告", "2011-03-31"),
+    ]
+    pages = [r.url for r in out if r.meta.get("gongkai_role") == "list"]
+    assert pages == ["https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html"]
