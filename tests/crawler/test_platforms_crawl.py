@@ -44,3 +44,12 @@ def test_gkmlpt_variants_from_the_home_page_only(make_harness, variant):
     harness.write_registry(lambda entries: [{k: v for k, v in e.items() if k != "list_urls"}
                                             for e in entries])
     _check_all_reports(harness, harness.crawl())
+
+
+@pytest.mark.parametrize("platform", ["trs", "jpaas", "static"])
+def test_second_variant_of_each_platform_from_the_home_page(make_harness, platform):
+    """The platform's other real shape (see each simulator module), found from home pages."""
+    harness = make_harness(platforms=(platform,), switches={"variant": 2})
+    harness.write_registry(lambda entries: [{k: v for k, v in e.items() if k != "list_urls"}
+                                            for e in entries])
+    _check_all_reports(harness, harness.crawl())
