@@ -53,12 +53,22 @@ def _core(title: str) -> str:
 
 def is_report_title(title: str) -> bool:
     """True for an annual information-disclosure report title, False for look-alikes."""
+    return rejection(title) is None
+
+
+def rejection(title: str) -> str | None:
+    """Why a title is not a report's (None when it is one) — for operators reading a site."""
     core = _core(title)
     if _OPENING.match(core):
-        return True
-    if not core or len(core) > 80 or not _PHRASE.search(core):
-        return False
-    return not _REJECT.search(core) and not _LOOKALIKE.search(normalise(title))
+        return None
+    if not core:
+        return "empty title"
+    if len(core) > 80:
+        return "too long for a title"
+    if not _PHRASE.search(core):
+        return "does not end with the report phrase (…信息公开工作年度报告)"
+    found = _REJECT.search(core) or _LOOKALIKE.search(normalise(title))
+    return f"look-alike: {found.group(0)}" if found else None
 
 
 def report_year(title: str) -> int | None:
