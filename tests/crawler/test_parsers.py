@@ -399,3 +399,54 @@ def test_static_list_entries_and_same_folder_pager(tmp_path):
                      "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
                      "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
                      "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html"]
+
+
+# ---- Shanghai districts ------------------------------------------------------------------------
+
+MH = "https://zwgk.shmh.gov.cn/mh-xxgk-cms/website/mh_xxgk/"
+
+
+def test_minhang_channel_entries_and_next_list_page(tmp_path):
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
+    out = list(spider.parse_list(_page("shanghai/minhang-gknb_qzfnb-list_0.htm",
+                                       MH + "gknb_qzfnb/List/list_0.htm")))
+    assert _entries(out) == [
+        (MH + "gknb_qzfnb/content/22ad802a-f7d9-4c5f-8346-6786a6643137.htm",
+         "2025年闵行区政府信息公开工作年度报告", "2026-02-04"),
+        (MH + "xxgk_lhsrj_gknb/content/99e4c16d-f9c4-478e-baf8-f23f32e91b42.htm",
+         "2025年上海市闵行区绿化和市容管理局政府信息公开工作年度报告", "2026-01-22"),
+        ("https://zwgk.shmh.gov.cn/mh-xxgk-cms/UploadPath/uploadfile/2025-02-10/"
+         "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.pdf",
+         "2024年闵行区政府信息公开工作年度报告（图片版）.pdf", "2025-02-10"),
+    ]  # 图解 and the 通知 dropped; the 图片版 is a report
+    (following,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    assert following.url == MH + "gknb_qzfnb/List/list_1.htm"
+    root = _page("shanghai/minhang-empty-list.htm", MH + "gknb_qzfnb/")
+    root = root.replace(body=(DATA / "shanghai/minhang-gknb_qzfnb-list_0.htm").read_bytes()
+                        .replace(b"../../xxgk", b"../xxgk"))  # relative to the channel root
+    assert [r.url for r in spider.parse_list(root) if r.meta["gongkai_role"] == "list"] == [
+        MH + "gknb_qzfnb/List/list_0.htm"]
+
+
+def test_minhang_empty_page_ends_the_channel(tmp_path):
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
+    out = list(spider.parse_list(_page("shanghai/minhang-empty-list.htm",
+                                       MH + "gknb_qzfnb/List/list_7.htm")))
+    assert out == []
+
+
+def test_yangpu_query_id_details(tmp_path):
+    from crawler.spiders.platforms import detect
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.shyp.gov.cn/")
+    page = _page("shanghai/yangpu-list.html", "https://www.shyp.gov.cn/yp-zwgk/zwgk/nb/")
+    assert detect(page) == "shanghai"
+    assert _entries(spider.parse_list(page)) == [
+        ("https://www.shyp.gov.cn/yp-zwgk/zwgk/buffersInformation/details?id="
+         "b848446e-cf33-457b-b54f-1c8bfeb55fde", "上海市杨浦区2023年政府信息公开工作年度报告",
+         "2024-02-18")]

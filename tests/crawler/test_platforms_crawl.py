@@ -6,7 +6,8 @@ import pytest
 
 from crawler.simulator import available_platforms
 
-PLATFORMS = tuple(p for p in ("trs", "jpaas", "gkmlpt", "static", "hanweb-web", "hanweb-jslib")
+PLATFORMS = tuple(p for p in ("trs", "jpaas", "gkmlpt", "static", "hanweb-web", "hanweb-jslib",
+                              "shanghai")
                   if p in available_platforms())
 
 
@@ -34,7 +35,7 @@ def test_auto_detection_and_discovery_from_home_pages(harness):
     _check_all_reports(harness, report)
     detected = {k.removeprefix("detected_") for s in report["sites"].values() for k in s
                 if k.startswith("detected_")}
-    assert {"hanweb", "trs", "jpaas", "gkmlpt", "static"} <= detected
+    assert {"hanweb", "trs", "jpaas", "gkmlpt", "static", "shanghai"} <= detected
 
 
 @pytest.mark.parametrize("variant", [1, 2])
@@ -46,7 +47,7 @@ def test_gkmlpt_variants_from_the_home_page_only(make_harness, variant):
     _check_all_reports(harness, harness.crawl())
 
 
-@pytest.mark.parametrize("platform", ["trs", "jpaas", "static"])
+@pytest.mark.parametrize("platform", ["trs", "jpaas", "static", "shanghai"])
 def test_second_variant_of_each_platform_from_the_home_page(make_harness, platform):
     """The platform's other real shape (see each simulator module), found from home pages."""
     harness = make_harness(platforms=(platform,), switches={"variant": 2})
