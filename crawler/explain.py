@@ -48,6 +48,7 @@ class Candidate:
     title: str
     accepted: bool
     reason: str
+    platform: str = ""  # the platform spider that read the entry
 
     @property
     def report_like(self) -> bool:
@@ -110,9 +111,7 @@ class Explanation:
 
     def list_platform(self) -> str:
         """The platform of the pages that held the reports (else the home page's)."""
-        by_url = {v.url: v.platform for v in self.visits}
-        found = Counter(by_url.get(p, "") for p in self.list_pages)
-        found.pop("", None)
+        found = Counter(c.platform for c in self.accepted if c.platform != "auto")
         return found.most_common(1)[0][0] if found else self.home_platform
 
     def registry_entry(self, site_id: str | None = None, region_code: str | None = None,
@@ -239,7 +238,8 @@ def _record_entries(spider: ReportSpider, out: Explanation) -> None:
         out.candidates.append(Candidate(
             page=response.url, url=urljoin(response.url, href.strip()) if href else "",
             title=title_text, accepted=request is not None,
-            reason="report title" if request is not None else reason))
+            reason="report title" if request is not None else reason,
+            platform=spider.platform))
         return request
 
     spider.follow_entry = follow_entry  # type: ignore[method-assign]
@@ -292,8 +292,9 @@ def explain(url: str, *, delay: float = 1.0, max_pages: int = 60,
         if role in ("article", "file") or key in seen:
             continue  # report pages are judged from their list entry, never downloaded
         seen.add(key)
+        own_window = request.callback not in (spider.parse_list_page, spider.parse_nav)
         visit = Visit(request.url, role, 0, parent, via,
-                      paged=any(k in request.meta for k in PAGE_KEYS))
+                      paged=own_window or any(k in request.meta for k in PAGE_KEYS))
         out.visits.append(visit)
         if not host_allowed(urlsplit(request.url).netloc, allowed):
             visit.note = "not followed: host not allowed"

@@ -1,4 +1,4 @@
-"""Shanghai district disclosure site shaped like 闵行 (site-structures.md §5).
+"""Shanghai district disclosure sites shaped like 闵行 and 浦东 (site-structures.md §5).
 
 A separate CMS under `/mh-xxgk-cms/website/mh_xxgk/`: one channel per 年报 (`gknb_qzfnb` for the
 district, `xxgk_<dept>_gknb` per department), channel lists `<channel>/List/list_0.htm`,
@@ -10,6 +10,7 @@ with `来源:… 发布时间:2026年2月4日`, files under `/mh-xxgk-cms/Upload
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import uuid
@@ -204,3 +205,116 @@ class MinhangSite(SiteApp):
                 return Response(body=f.data, content_type=PDF, last_modified=f.modified,
                                 etag=True)
         return not_found()
+
+
+PUDONG_CHANNEL = "/zwgk/zwgk_zfxxgknb_qzf_gknb/"
+AFFAIR_API = "/zwgk-search-front/api/data/affair"
+
+
+class PudongSite(SiteApp):
+    """浦东-like: the 年报 channel page fills its list from a JSON POST API (§5).
+
+    `POST /zwgk-search-front/api/data/affair` with `{"channelList":["5144"],"pageSize":20}` →
+    `{"data":{"total":N,"list":[{title,url,display_date}]}}`, newest first, at most pageSize
+    rows; a GET, or a body that is not JSON, is refused (405/400). Details
+    `/zwgk/zwgk_zfxxgknb_qzf_gknb/<upload year>/<n>/<id>.html` with `#ivs_content`.
+    """
+
+    platform = "shanghai"
+    channel_id = "5144"
+
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__("shanghai-pudong", "上海市浦东新区人民政府", "310115", seed)
+
+    def build(self) -> None:
+        rng = self.rng
+        self.columns[self.channel_id] = Column(self.channel_id, "区政府年报", kind="nianbao")
+        for year in range(2010, 2026):
+            agency = "上海市浦东新区人民政府"
+            title = (f"上海市浦东新区政府{year}年信息公开工作年度报告" if year < 2012
+                     else f"上海市浦东新区{year}年政府信息公开工作年度报告")
+            self._add(title, titles.pub_datetime(rng, year + 1, report=True),
+                      synth.report_html(rng, agency, year), source="区政府",
+                      report_year=year, agency=agency, report_format="html", synthetic=True)
+        for year in (2022, 2023, 2024):
+            self._add(f"一图读懂上海市浦东新区{year}年政府信息公开工作年度报告",
+                      titles.pub_datetime(rng, year + 1, report=True),
+                      titles.decoy_body(rng, "一图读懂", "浦东新区"), source="区政府")
+        for _ in range(12):
+            title, when, body, unit = titles.decoy(rng, ["浦东新区", "浦东新区人民政府办公室"])
+            self._add(title, when, body, source=unit)
+        self.sort_columns()
+
+    def _add(self, title: str, when: datetime, body: str, **kw: object) -> Item:
+        item = Item(item_id=self.new_id(200_000, 399_999), title=title, published=when,
+                    column=self.channel_id, body_html=body, **kw)  # type: ignore[arg-type]
+        return self.add_item(item, self.channel_id)
+
+    def home_path(self) -> str:
+        return "/index.html"
+
+    def item_path(self, item: Item) -> str:
+        return f"{PUDONG_CHANNEL}{item.published.year}/{int(item.item_id) % 400}/{item.item_id}.html"
+
+    def file_url(self, f: FileRes) -> str:  # no attachments on this site
+        raise KeyError(f)
+
+    def list_paths(self) -> list[str]:
+        return [PUDONG_CHANNEL + "index.html"]
+
+    def shell(self, title: str, main: str) -> bytes:
+        return ('<!DOCTYPE html>\n<html><head><meta charset="utf-8">'
+                f"<title>{escape(title)}</title></head><body>{main}</body></html>\n").encode()
+
+    def render_item(self, item: Item) -> bytes:
+        return self.shell(item.title, (
+            f"<h1>{escape(item.title)}</h1><table><tr><td>索引号</td><td>{item.item_id}</td>"
+            f"<td>发布机构</td><td>{escape(item.source)}</td><td>公开类别</td><td>主动公开</td>"
+            f"<td>发布时间</td><td>{item.published:%Y-%m-%d}</td></tr></table>"
+            f'<div id="ivs_content">{item.body_html}</div>'))
+
+    def render_channel(self) -> bytes:
+        return self.shell("区政府年报", (
+            '<div class="crumb">首页 &gt; 政务公开 &gt; 政府信息公开年报 &gt; 区政府年报</div>'
+            '<ul id="list"></ul><script>\n$.ajax({url: "/zwgk-search-front/api/data/affair", '
+            'type: "POST", contentType: "application/json",\n  data: JSON.stringify('
+            f'{{channelList: ["{self.channel_id}"], pageSize: 20}}),\n'
+            "  success: function (res) { render(res.data.list); }});\n</script>"))
+
+    def render_api(self, req: Request) -> Response:
+        if req.method != "POST":
+            return Response(status=405, body=b'{"code":405,"msg":"Request method not supported"}',
+                            content_type="application/json")
+        try:
+            ask = json.loads(req.body or b"")
+            channels, size = [str(c) for c in ask["channelList"]], int(ask.get("pageSize", 20))
+        except (ValueError, KeyError, TypeError):
+            return Response(status=400, body=b'{"code":400,"msg":"bad request"}',
+                            content_type="application/json")
+        items = self.visible(self.columns[self.channel_id]) if self.channel_id in channels else []
+        rows = [{"title": i.title, "url": self.base() + self.item_path(i),
+                 "display_date": f"{i.published:%Y-%m-%d}"} for i in items[:max(1, size)]]
+        body = {"code": 200, "msg": "success", "data": {"total": len(items), "list": rows}}
+        return Response(body=json.dumps(body, ensure_ascii=False).encode(),
+                        content_type="application/json;charset=UTF-8")
+
+    def handle(self, req: Request, role: str) -> Response:
+        with self.lock:
+            path = req.path
+            if path in ("/", "/index.html"):
+                return Response(body=self.shell(self.name, (
+                    f'<ul><li><a href="{PUDONG_CHANNEL}index.html">政府信息公开年报</a></li>'
+                    '<li><a href="/zwgk/tzgg/index.html">通知公告</a></li></ul>')), etag=True)
+            if path == "/robots.txt":
+                return Response(body=b"User-agent: *\nDisallow:\n",
+                                content_type="text/plain; charset=UTF-8")
+            if path == PUDONG_CHANNEL + "index.html":
+                return Response(body=self.render_channel(), etag=True)
+            if path == AFFAIR_API:
+                return self.render_api(req)
+            m = re.fullmatch(re.escape(PUDONG_CHANNEL) + r"\d{4}/\d+/(\d+)\.html", path)
+            item = self.items.get(m.group(1)) if m else None
+            if item is not None and not item.removed and self.item_path(item) == path:
+                return Response(body=self.render_item(item), last_modified=self.modified(item),
+                                etag=True)
+            return not_found()

@@ -30,7 +30,8 @@ def _factories() -> dict[str, list[SiteFactory]]:
         "trs": [lambda seed: trs.TrsSite(seed=seed), lambda seed: trs.GbkTrsSite(seed=seed)],
         "gkmlpt": [lambda seed: gkmlpt.GkmlptSite(seed=seed)],
         "static": [lambda seed: static.StaticSite(seed=seed)],
-        "shanghai": [lambda seed: shanghai.MinhangSite(seed=seed)],
+        "shanghai": [lambda seed: shanghai.MinhangSite(seed=seed),
+                     lambda seed: shanghai.PudongSite(seed=seed)],
     }
 
 

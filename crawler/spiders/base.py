@@ -85,7 +85,7 @@ class ReportSpider(scrapy.Spider):
     def nav_links(self, response: TextResponse) -> Iterator[Request]:
         """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation."""
         site_id, hops = response.meta["gongkai_site_id"], response.meta.get("hops", 0)
-        if hops >= MAX_HOPS:
+        if hops >= MAX_HOPS or not self.is_markup(response):
             return
         in_directory = response.meta.get("directory", False)
         for link in response.css("a[href]"):
@@ -216,6 +216,11 @@ class ReportSpider(scrapy.Spider):
             if nodes:
                 return "".join(nodes[0].css("::text").getall()).strip()
         return ""
+
+    @staticmethod
+    def is_markup(response: Response) -> bool:
+        """An HTML/XML page (links can be read with CSS), not JSON or a file."""
+        return isinstance(response, TextResponse) and response.selector.type in ("html", "xml")
 
     @staticmethod
     def link_title(link: Any) -> str:

@@ -4,7 +4,10 @@ Platform: Shanghai districts run their own systems (site-structures.md §5); thi
   the shapes seen on them: 闵行's `/mh-xxgk-cms/website/mh_xxgk/<channel>/` channels
   (`gknb_qzfnb` for the district, `xxgk_<dept>_gknb` per department) whose lists are
   `<channel>/List/list_0.htm`, `list_1.htm` … and whose details are `content/<uuid>.htm`, and
-  杨浦's `buffersInformation/details?id=<uuid>` details.
+  杨浦's `buffersInformation/details?id=<uuid>` details, and 浦东's JSON list API: a list URL
+  `…/zwgk-search-front/api/data/affair?channelList=<id>[&pageSize=n]` is asked as
+  `POST` with the JSON body `{"channelList":["<id>"],"pageSize":n}` and answers
+  `data.list[{title,url,display_date}]`.
 Listing: every report-titled link of a channel page; then the next `List/list_<n+1>.htm`
   as long as the page held detail links — the pager may be script, so pages are asked in
   order, and a 404 past the last page ends the channel quietly.
@@ -14,17 +17,22 @@ Caveats: a channel root and `List/list_0.htm` show the same first page (duplicat
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
-from scrapy.http import Response, TextResponse
+from scrapy.http import Request, Response, TextResponse
 
 from crawler.spiders.base import ReportSpider
 
 CHANNEL = re.compile(r"^(.*/mh_xxgk/\w+/)(?:index\.html?|List/list_(\d+)\.htm)?$")
 DETAIL_LINK = re.compile(r"/content/[0-9a-fA-F-]{36}\.htm|buffersInformation/details\?id=")
 MAX_PAGES = 200
+AFFAIR_API = "/zwgk-search-front/api/data/affair"
+AFFAIR_PAGE_SIZE = 100
+CHANNEL_LIST = re.compile(r"channelList['\"]?\s*[:=]\s*\[([^\]]*)\]")
 
 
 class ShanghaiSpider(ReportSpider):
@@ -32,11 +40,30 @@ class ShanghaiSpider(ReportSpider):
 
     name = "shanghai"
     platform = "shanghai"
-    fingerprint = re.compile(r"/mh-xxgk-cms/|buffersInformation/details\?id=")
+    fingerprint = re.compile(r"/mh-xxgk-cms/|buffersInformation/details\?id=|zwgk-search-front/")
     detect_order = 35
+
+    async def start(self) -> AsyncIterator[Request]:
+        async for request in super().start():
+            yield self.affair_request(request) if AFFAIR_API in request.url else request
+
+    @staticmethod
+    def affair_request(request: Request) -> Request:
+        """浦东's list API wants its query as a JSON POST body."""
+        query = parse_qs(urlsplit(request.url).query)
+        body = {"channelList": query.get("channelList", []),
+                "pageSize": int((query.get("pageSize") or [AFFAIR_PAGE_SIZE])[0])}
+        return request.replace(method="POST", body=json.dumps(body),
+                               headers={"Content-Type": "application/json;charset=UTF-8"})
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
+            return
+        if AFFAIR_API in response.url:
+            yield from self.affair(response)
+            return
+        yield from self.affair_calls(response)
+        if not self.is_markup(response):
             return
         for link in response.css("a[href]"):
             request = self.follow_entry(response, link.attrib["href"], self.link_title(link),
@@ -67,3 +94,38 @@ class ShanghaiSpider(ReportSpider):
             self.crawler.stats.inc_value(f"gongkai/{site_id}/channel_ends")
             return
         self.on_error(failure)
+
+    def affair_calls(self, response: TextResponse) -> Iterator[Request]:
+        """A 浦东 channel page's script that asks the list API for `channelList:[…]`."""
+        if AFFAIR_API not in response.text:
+            return
+        for found in CHANNEL_LIST.finditer(response.text):
+            ids = re.findall(r"\d+", found.group(1))
+            if not ids:
+                continue
+            self.mark_parsed(response)
+            url = response.urljoin(AFFAIR_API) + "?" + "&".join(f"channelList={i}" for i in ids)
+            yield self.affair_request(self.request(response.meta["gongkai_site_id"], url,
+                                                   self.parse_affair, role="list"))
+
+    def parse_affair(self, response: Response) -> Iterator[Any]:
+        """The API's answer is this platform's to read (`auto` must not re-detect JSON)."""
+        yield from self.parse_list_page(response)
+
+    def affair(self, response: TextResponse) -> Iterator[Request]:
+        """Entries of a 浦东 `api/data/affair` answer (`data.list[{title,url,display_date}]`)."""
+        try:
+            rows = (response.json().get("data") or {}).get("list")
+        except (ValueError, AttributeError):
+            return
+        if not isinstance(rows, list):
+            return
+        self.mark_parsed(response)
+        for row in rows:
+            if not isinstance(row, dict):
+                continue
+            request = self.follow_entry(response, str(row.get("url") or ""),
+                                        str(row.get("title") or ""),
+                                        self.listed_date(str(row.get("display_date") or "")))
+            if request is not None:
+                yield request

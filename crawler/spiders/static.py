@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 
 from crawler.spiders.base import ReportSpider
 
@@ -31,7 +31,7 @@ class StaticSpider(ReportSpider):
     platform = "static"
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
+        if not self.is_markup(response):
             return
         site_id = response.meta["gongkai_site_id"]
         pages = response.meta.get("static_pages", 0)

@@ -83,7 +83,7 @@ class TrsSpider(ReportSpider):
     detect_order = 40
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
+        if not self.is_markup(response):
             return
         yield from self.trs_entries(response)
         if CREATE_PAGE_6.search(response.text) is None and trs_pager(response.text) is None:

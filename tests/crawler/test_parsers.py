@@ -450,3 +450,30 @@ def test_yangpu_query_id_details(tmp_path):
         ("https://www.shyp.gov.cn/yp-zwgk/zwgk/buffersInformation/details?id="
          "b848446e-cf33-457b-b54f-1c8bfeb55fde", "上海市杨浦区2023年政府信息公开工作年度报告",
          "2024-02-18")]
+
+
+def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
+    import asyncio
+    import json
+
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    (request,) = asyncio.run(first())
+    assert request.method == "POST" and request.url == api
+    assert json.loads(request.body) == {"channelList": ["5144"], "pageSize": 100}
+    assert request.headers["Content-Type"].startswith(b"application/json")
+    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse)
+    assert _entries(spider.parse_list(response)) == [
+        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
+         "上海市浦东新区2023年政府信息公开工作年度报告", "2024-02-19"),
+        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/325/334333.html",
+         "上海市浦东新区2014年政府信息公开工作年度报告", "2024-11-20"),
+        ("https://www.pudong.gov.cn/zwgk/006009005/2022/302/257480.html",
+         "上海市浦东新区政府2010年信息公开工作年度报告", "2022-10-28"),
+    ]
