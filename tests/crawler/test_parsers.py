@@ -477,3 +477,36 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
         ("https://www.pudong.gov.cn/zwgk/006009005/2022/302/257480.html",
          "上海市浦东新区政府2010年信息公开工作年度报告", "2022-10-28"),
     ]
+
+
+# ---- Jiangxi script data -----------------------------------------------------------------------
+
+def test_jiangxi_list_data_with_urls_as_a_json_string(tmp_path):
+    from crawler.spiders.jiangxi import JiangxiSpider
+    from crawler.spiders.platforms import detect
+
+    spider = _spider(JiangxiSpider, tmp_path, "http://www.jiangxi.gov.cn/")
+    url = "http://www.jiangxi.gov.cn/col/col4975/index.html"
+    page = _page("jiangxi/list-nb.html", url)
+    assert detect(page) == "jiangxi"
+    out = list(spider.parse_list(page))
+    assert _entries(out) == [
+        ("http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html",
+         "江西省人民政府办公厅2023年政府信息公开工作年度报告", "2024-01-26"),
+        ("http://www.jiangxi.gov.cn/art/2023/1/30/art_4975_4283716.html",
+         "江西省人民政府办公厅2022年政府信息公开工作年度报告", "2023-01-30"),
+    ]  # the 图解 (highlighted with <font>) dropped
+    assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == {
+        "http://www.jiangxi.gov.cn/col/col4975/index_2.html"}
+    broken = page.replace(body=page.body.replace(b"articleList:[{", b"articleList:[{{"))
+    assert list(spider.parse_list(broken)) == []
+    assert _stat(spider, "lists_unparsed") == 1
+
+
+def test_jiangxi_detail_body_from_script(tmp_path):
+    from crawler.spiders.jiangxi import JiangxiSpider
+
+    spider = _spider(JiangxiSpider, tmp_path, "http://www.jiangxi.gov.cn/")
+    page = _page("jiangxi/art_4975_4767330.html",
+                 "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html")
+    assert "统计期限自2023年1月1日" in spider.body_text(page)

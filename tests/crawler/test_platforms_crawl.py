@@ -7,7 +7,7 @@ import pytest
 from crawler.simulator import available_platforms
 
 PLATFORMS = tuple(p for p in ("trs", "jpaas", "gkmlpt", "static", "hanweb-web", "hanweb-jslib",
-                              "shanghai")
+                              "shanghai", "jiangxi")
                   if p in available_platforms())
 
 
@@ -35,7 +35,7 @@ def test_auto_detection_and_discovery_from_home_pages(harness):
     _check_all_reports(harness, report)
     detected = {k.removeprefix("detected_") for s in report["sites"].values() for k in s
                 if k.startswith("detected_")}
-    assert {"hanweb", "trs", "jpaas", "gkmlpt", "static", "shanghai"} <= detected
+    assert {"hanweb", "trs", "jpaas", "gkmlpt", "static", "shanghai", "jiangxi"} <= detected
 
 
 @pytest.mark.parametrize("variant", [1, 2])
