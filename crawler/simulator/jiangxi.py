@@ -107,7 +107,8 @@ class JiangxiSite(SiteApp):
     def render_item(self, item: Item) -> bytes:
         page = {"title": item.title, "pubDate": f"{item.published:%Y-%m-%d}",
                 "content": {"content": item.body_html}}
-        text = json.dumps(page["content"], ensure_ascii=False).replace("</", "<\\/")
+        text = json.dumps(page["content"], ensure_ascii=False, separators=(",", ":"))
+        text = text.replace("</", "<\\/")
         return self.shell(item.title, (
             '<div id="app"></div><script>\nvar pageData = {title:'
             + js_literal(item.title) + ",pubDate:'" + page["pubDate"] + "',content:" + text
