@@ -18,7 +18,9 @@ from scrapy.http import Request, Response
 
 from crawler.spiders.base import ReportSpider
 
-PAGER_TEXT = re.compile(r"^\s*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})\s*$")
+# Pager words, also decorated (`下一页>>`, `<<上一页`, `[2]`).
+PAGER_TEXT = re.compile(r"^[\s<>«»\[\]]*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})"
+                        r"[\s<>«»\[\]]*$")
 PAGER_HREF = re.compile(r"(?:list|index|page)[_-]?\d+\.s?html?$|[?&](?:page|pageNo|pageIndex)=\d+",
                         re.IGNORECASE)
 MAX_PAGES = 100

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 from crawler.middlewares import challenge
@@ -510,3 +511,22 @@ def test_jiangxi_detail_body_from_script(tmp_path):
     page = _page("jiangxi/art_4975_4767330.html",
                  "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html")
     assert "统计期限自2023年1月1日" in spider.body_text(page)
+
+
+@pytest.mark.parametrize(("fixture", "url", "report", "following"), [
+    ("static/sudy-list.htm", "https://www.example.edu.cn/2345/list.htm",  # Sudy WebPlus
+     "https://www.example.edu.cn/2024/0125/c2345a123001/page.htm",
+     {"https://www.example.edu.cn/2345/list2.htm", "https://www.example.edu.cn/2345/list3.htm"}),
+    ("static/public-column-list.html",  # Anhui/Jiangxi/Qinghai /public/column/ lists
+     "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3",
+     "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
+     {"https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+      "&pageIndex=2"}),
+])
+def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, following):
+    from crawler.spiders.static import StaticSpider
+
+    spider = _spider(StaticSpider, tmp_path, url)
+    out = list(spider.parse_list(_page(fixture, url)))
+    assert [u for u, _t, _d in _entries(out)] == [report]  # the 通知 and 政策解读 not taken
+    assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == following
