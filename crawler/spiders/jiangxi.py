@@ -58,7 +58,7 @@ class JiangxiSpider(ReportSpider):
     name = "jiangxi"
     platform = "jiangxi"
     fingerprint = re.compile(r"var\s+listData\s*=\s*\{")
-    detect_order = 25
+    detect_order = 5  # before hanweb: the Jiangxi group runs on Hanweb, listData is specific
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
