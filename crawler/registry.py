@@ -21,7 +21,9 @@ from urllib.parse import urlsplit
 
 import yaml
 
-PLATFORMS = ("hanweb", "jpaas", "trs", "gkmlpt", "static", "auto")
+from crawler.spiders import platform_names  # a file listing: no scrapy import
+
+PLATFORMS = (*platform_names(), "auto")  # one spider module per platform
 _REGION = re.compile(r"^[1-8]\d{5}$")  # 6-digit 行政区划代码 (first digit = 大区 1–8)
 
 

@@ -2,7 +2,8 @@
 
 Real columns mix the reports with look-alikes that share words (政府网站工作年度报表, 工作要点,
 决算, 预算, 公开指南, "关于做好…年度报告编制工作的通知"), so a title counts only when it *ends*
-with the report phrase, once variant suffixes (（图片版）, （超链版）, .pdf, year notes) are removed.
+with the report phrase, once variant suffixes (（图片版）, （超链版）, .pdf, year notes) are removed,
+and never when it names a rendering of a report (图解, 一图读懂, 解读, H5, 问答 …).
 """
 
 from __future__ import annotations
@@ -23,6 +24,11 @@ _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # mirror/aggregator copy ("（镜像）", an anonymised "某市…").
 _REJECT = re.compile(r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正"
                      r"|镜像|^(?:转载[:：])?某[省市区县]")
+# Renderings *of* a report (an infographic, an interpretation, an H5 page, a Q&A, a video) are
+# not the report, wherever the word stands — also inside a trailing bracket such as （图解）.
+# The published variants （图片版）/（超链版） are the report and carry none of these words.
+_LOOKALIKE = re.compile(r"图解|一图(?:读懂|看懂|了解|速览|带你)|图说|图读|长图|[Hh\uff28\uff48][5\uff15]"
+                        r"|问答|答记者问|解读|动漫|漫画|视频|新闻发布会|快讯")
 # Lists that lack a title show the body's first sentence, which in a report is the statute one.
 _OPENING = re.compile(r"^本(?:年度)?报告(?:是)?(?:根据|依据|按照)《中华人民共和国政府信息公开条例》")
 # "统计期限自2023年1月1日起至2023年12月31日止" — the year a report body says it covers.
@@ -47,12 +53,22 @@ def _core(title: str) -> str:
 
 def is_report_title(title: str) -> bool:
     """True for an annual information-disclosure report title, False for look-alikes."""
+    return rejection(title) is None
+
+
+def rejection(title: str) -> str | None:
+    """Why a title is not a report's (None when it is one) — for operators reading a site."""
     core = _core(title)
     if _OPENING.match(core):
-        return True
-    if not core or len(core) > 80 or not _PHRASE.search(core):
-        return False
-    return not _REJECT.search(core)
+        return None
+    if not core:
+        return "empty title"
+    if len(core) > 80:
+        return "too long for a title"
+    if not _PHRASE.search(core):
+        return "does not end with the report phrase (…信息公开工作年度报告)"
+    found = _REJECT.search(core) or _LOOKALIKE.search(normalise(title))
+    return f"look-alike: {found.group(0)}" if found else None
 
 
 def report_year(title: str) -> int | None:

@@ -95,4 +95,67 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+@sites_group.command("explain")
+@click.argument("url")
+@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
+              help="Seconds between requests.")
+@click.option("--max-pages", default=60, show_default=True, type=click.IntRange(min=1),
+              help="At most this many fetches (report pages are never fetched).")
+@click.option("--allow-domain", "allowed", multiple=True,
+              help="Another host the site's pages may be read from (repeatable).")
+@click.option("--id", "site_id", default=None, help="Id for the printed registry entry.")
+@click.option("--region-code", default=None, help="行政区划代码 for the printed entry.")
+@click.option("--all-candidates", is_flag=True,
+              help="Also list rejected links whose titles are not report-like.")
+def explain_command(url: str, delay: float, max_pages: int, allowed: tuple[str, ...],
+                    site_id: str | None, region_code: str | None, all_candidates: bool) -> None:
+    """Walk a site from URL as `platform: auto` would and explain what it finds.
+
+    Shows the detected platform and the text that gave it away, the path to the 年报 columns,
+    the list pages, every candidate link accepted or rejected with the reason, and a registry
+    entry ready for config/sites.yaml. Polite: robots.txt obeyed, one request at a time.
+    """
+    import yaml
+
+    from crawler.explain import explain
+
+    found = explain(url, delay=delay, max_pages=max_pages, allowed_domains=allowed)
+    if found.refused:
+        click.echo(f"cannot explain: {found.refused}", err=True)
+        sys.exit(1)
+    click.echo(f"platform: {found.platform} (home page: {found.home_platform})")
+    click.echo(f"  evidence on the list pages: {found.evidence}")
+    click.echo(f"  evidence on the home page: {found.home_evidence}")
+    click.echo("pages visited:")
+    for visit in found.visits:
+        status = visit.status or "-"
+        extra = f"  [{visit.platform}]" if visit.platform else ""
+        note = f"  ({visit.note})" if visit.note and visit.role != "home" else ""
+        click.echo(f"  {status} {visit.role:5} {visit.url}{extra}{note}")
+    click.echo("年报 list pages and how they were reached:")
+    if not found.list_pages:
+        click.echo("  none found: no report link on any page visited")
+    for page in found.list_pages:
+        click.echo(f"  {page}")
+        for step in found.path_to(page):
+            click.echo(f"    <- {step.role:5} {step.via or '(start)'}: {step.url}")
+    click.echo("candidate links:")
+    shown: set[tuple[str, str]] = set()
+    for cand in found.candidates:
+        if (cand.title, cand.url) in shown:
+            continue
+        shown.add((cand.title, cand.url))
+        if cand.report_like or all_candidates:
+            mark = "ACCEPT" if cand.accepted else "reject"
+            click.echo(f"  {mark} {cand.title} -> {cand.url} ({cand.reason})")
+    hidden = sum(1 for c in found.candidates if not (c.report_like or all_candidates))
+    if hidden:
+        click.echo(f"  … {hidden} other link(s) rejected: not report-like (--all-candidates)")
+    click.echo(f"{len(found.accepted)} report link(s) accepted. Registry entry:")
+    entry = found.registry_entry(site_id=site_id, region_code=region_code)
+    click.echo(yaml.safe_dump({"sites": [entry]}, allow_unicode=True, sort_keys=False).rstrip())
+    if not region_code:
+        click.echo("# set region_code to the site's 6-digit 行政区划代码 before use")
+
+
 COMMANDS = [sites_group]

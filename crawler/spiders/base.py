@@ -28,11 +28,16 @@ DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
 FILE_LINK = re.compile(r"downfile\.jsp|/download\b|[?&]fileName=|/attach/", re.IGNORECASE)
 IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.IGNORECASE)
-ARTICLE_LINK = re.compile(r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/", re.IGNORECASE)
+ARTICLE_LINK = re.compile(r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$",
+                          re.IGNORECASE)
 DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # Navigation words that lead from a home page to the 年报 column (and department trees).
 NAV_LIST = re.compile(r"年报|年度报告|工作报告")
 NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
+# A date (and time) written before or after a title inside the same link.
+LINK_DATE = re.compile(r"^[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}"
+                       r"(?::\d{2})?)?[\]】)）]?\s*|\s*[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
+                       r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】)）]?$")
 MAX_HOPS = 6
 MAX_NAV_PAGES = 300
 
@@ -45,6 +50,10 @@ class ReportSpider(scrapy.Spider):
     name = ""  # not a runnable spider itself
     platform = ""
     custom_settings: dict[str, Any] = {}
+    # How `platform: auto` recognises a page of this platform (None: never by itself), and
+    # the order fingerprints are tried in (lower first; specific before generic).
+    fingerprint: re.Pattern[str] | None = None
+    detect_order = 50
 
     def __init__(self, site: str | None = None, sites_file: str | None = None,
                  **kwargs: Any) -> None:
@@ -119,7 +128,7 @@ class ReportSpider(scrapy.Spider):
     def nav_links(self, response: TextResponse) -> Iterator[Request]:
         """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation."""
         site_id, hops = response.meta["gongkai_site_id"], response.meta.get("hops", 0)
-        if hops >= MAX_HOPS:
+        if hops >= MAX_HOPS or not self.is_markup(response):
             return
         in_directory = response.meta.get("directory", False)
         for link in response.css("a[href]"):
@@ -271,6 +280,31 @@ class ReportSpider(scrapy.Spider):
             if nodes:
                 return "".join(nodes[0].css("::text").getall()).strip()
         return ""
+
+    @staticmethod
+    def is_markup(response: Response) -> bool:
+        """An HTML/XML page (links can be read with CSS), not JSON or a file."""
+        return isinstance(response, TextResponse) and response.selector.type in ("html", "xml")
+
+    @staticmethod
+    def link_title(link: Any) -> str:
+        """A list link's title: `title=`, else a heading inside it (TRS `<a><em>date</em>
+        <h3>title</h3></a>`), else its text without a leading/trailing date."""
+        title = (link.attrib.get("title") or "").strip()
+        if title:
+            return title
+        heading = " ".join(link.css("h1 ::text, h2 ::text, h3 ::text, h4 ::text, "
+                                    ".title ::text").getall()).strip()
+        if heading:
+            return heading
+        text = " ".join(" ".join(link.css("::text").getall()).split())
+        return LINK_DATE.sub("", text).strip()
+
+    @staticmethod
+    def row_text(link: Any) -> str:
+        """Text of the list row holding a link (li/tr/dl; else its parent), for its date."""
+        row = link.xpath("ancestor::*[self::li or self::tr or self::dl][1]") or link.xpath("..")
+        return " ".join(row[0].css("::text").getall()) if row else ""
 
     @staticmethod
     def listed_date(text: str) -> str | None:

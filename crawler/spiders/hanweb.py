@@ -59,6 +59,8 @@ class HanwebSpider(ReportSpider):
 
     name = "hanweb"
     platform = "hanweb"
+    fingerprint = re.compile(r"dataproxy\.jsp|<datastore>|var\s+param_\w+\s*=")
+    detect_order = 10
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -82,7 +84,10 @@ class HanwebSpider(ReportSpider):
             step = per * int(init.get("groupSize") or 3)
             proxy = init.get("proxyUrl") or _nextgroup_path(islands.get(unit, "")) or PROXY_PATHS[0]
             for start in range(have + 1, total + 1, step):
-                yield self.proxy_request(response, proxy, param, start, start + step - 1, per)
+                request = self.proxy_request(response, proxy, param, start, start + step - 1,
+                                             per)
+                if request is not None:
+                    yield request
 
     def follow_records(self, response: Response, xml: str) -> Iterator[Request]:
         for href, title, listed in records(xml):
@@ -115,8 +120,10 @@ class HanwebSpider(ReportSpider):
             return
         proxy, param, start, end, per, method = response.meta["hanweb"]
         if method == "POST":  # some servers only answer GET with a group number
-            yield self.proxy_request(response.replace(url=response.meta["found_on"]), proxy,
-                                     param, start, end, per, method="GET")
+            request = self.proxy_request(response.replace(url=response.meta["found_on"]), proxy,
+                                         param, start, end, per, method="GET")
+            if request is not None:
+                yield request
         else:
             self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
                                          "/lists_unparsed")

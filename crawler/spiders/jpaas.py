@@ -27,6 +27,9 @@ BUILD_UNIT = "/api-gateway/jpaas-publish-server/front/page/build/unit"
 QUERY_DATA = re.compile(r"queryData=[\"']\{(.*?)\}[\"']", re.DOTALL)
 PAIR = re.compile(r"['\"]?(\w+)['\"]?\s*:\s*['\"]([^'\"]*)['\"]")
 PAGE_SIZE = re.compile(r"pageSize\s*:\s*(\d+)")
+# The total sits in the fragment as a count attribute (`count="931"`), some units write it as
+# `"count":931` or `count:'931'`.
+COUNT = re.compile(r"\bcount\\?[\"']?\s*[=:]\s*\\?[\"']?(\d+)")
 
 
 class JpaasSpider(ReportSpider):
@@ -34,6 +37,8 @@ class JpaasSpider(ReportSpider):
 
     name = "jpaas"
     platform = "jpaas"
+    fingerprint = re.compile(r"jpaas-publish-server|queryData=|/build/unit\b")
+    detect_order = 20
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -66,13 +71,12 @@ class JpaasSpider(ReportSpider):
             self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
                                          "/lists_unparsed")
         for link in fragment.css("li a[href]") or links:
-            row = " ".join(link.xpath("..//text()").getall())
-            title = link.attrib.get("title") or " ".join(link.css("::text").getall())
-            request = self.follow_entry(page_of, link.attrib["href"], title,
-                                        self.listed_date(row))
+            request = self.follow_entry(page_of, link.attrib["href"], self.link_title(link),
+                                        self.listed_date(self.row_text(link)))
             if request is not None:
                 yield request
         if page == 1:
-            count = int(fragment.css("[count]::attr(count)").get() or 0)
+            found = COUNT.search(html) or COUNT.search(response.text)
+            count = int(found.group(1)) if found else 0
             for n in range(2, math.ceil(count / size) + 1):
                 yield self.jpaas_unit(page_of, query, n, size)

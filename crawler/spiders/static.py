@@ -14,11 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Request, Response
 
 from crawler.spiders.base import ReportSpider
 
-PAGER_TEXT = re.compile(r"^\s*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})\s*$")
+# Pager words, also decorated (`下一页>>`, `<<上一页`, `[2]`).
+PAGER_TEXT = re.compile(r"^[\s<>«»\[\]]*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})"
+                        r"[\s<>«»\[\]]*$")
 PAGER_HREF = re.compile(r"(?:list|index|page)[_-]?\d+\.s?html?$|[?&](?:page|pageNo|pageIndex)=\d+",
                         re.IGNORECASE)
 MAX_PAGES = 100
@@ -31,7 +33,7 @@ class StaticSpider(ReportSpider):
     platform = "static"
 
     def parse_list(self, response: Response) -> Iterator[Any]:
-        if not isinstance(response, TextResponse):
+        if not self.is_markup(response):
             return
         site_id = response.meta["gongkai_site_id"]
         pages = response.meta.get("static_pages", 0)
@@ -39,11 +41,10 @@ class StaticSpider(ReportSpider):
         for link in response.css("a[href]"):
             href = link.attrib["href"]
             text = " ".join(link.css("::text").getall())
-            title = link.attrib.get("title") or text
-            row = " ".join(link.xpath("..//text()").getall())
             if response.meta.get("gongkai_links_capped"):
                 return  # a page with more report links than the cap: the rest is not read
-            request = self.follow_entry(response, href, title, self.listed_date(row))
+            request = self.follow_entry(response, href, self.link_title(link),
+                                        self.listed_date(self.row_text(link)))
             if request is not None:
                 self.mark_parsed(response)
                 yield request

@@ -20,7 +20,7 @@ from functools import cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from crawler.simulator.server import allocate_ip, release_ip
+from sim.server import allocate_ip, release_ip
 
 ENDLESS_CAP = 64 * 1024 * 1024  # the server's own bound on an "endless" body
 BOMB_INFLATED = 64 * 1024 * 1024  # what the gzip bomb inflates to (≈64 KiB on the wire)

@@ -201,3 +201,43 @@ def test_retry_after_is_capped() -> None:
     assert retry_after_delay(b"999999999", cap=60.0) == (60.0, True)
     assert retry_after_delay(b"5", cap=60.0) == (5.0, False)
     assert retry_after_delay(b"Wed, 21 Oct 2015 07:28:00 GMT", cap=60.0) == (1.0, False)
+
+
+def test_sites_explain_fetcher_has_no_handler_but_http() -> None:
+    """`sites explain` fetches with urllib: its opener must not read files, FTP or data URLs."""
+    import urllib.error
+
+    from crawler.explain import _OPENER
+
+    for url in ("file:///etc/passwd", "ftp://127.0.0.1/report.pdf", "data:,secret"):
+        with pytest.raises(urllib.error.URLError, match="unknown url type"):
+            _OPENER.open(url, timeout=2)
+
+
+@pytest.mark.integration  # a loopback server
+def test_sites_explain_fetcher_refuses_a_redirect_to_another_scheme() -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from crawler.explain import Fetcher
+
+    class Redirect(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(302)
+            self.send_header("Location", "ftp://127.0.0.1/etc/passwd" if "ftp" in self.path
+                             else "file:///etc/passwd")
+            self.end_headers()
+
+        def log_message(self, *_args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        for path in ("/to-file", "/to-ftp"):
+            status, _headers, body, final = Fetcher(delay=0, timeout=5).raw(base + path)
+            assert status == 302 and final == base + path and b"root:" not in body
+    finally:
+        server.shutdown()
+        server.server_close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from scrapy.http import HtmlResponse, Request, TextResponse
 
 from crawler.middlewares import challenge
@@ -63,6 +64,7 @@ def test_detection_fingerprints():
                        "</script>")) == "hanweb"
     assert detect(page("<div queryData=\"{'webId':'1'}\"></div>")) == "jpaas"
     assert detect(page('<script>window._CONFIG = {"SID": "1", "TREE": []};</script>')) == "gkmlpt"
+    assert detect(page("<script>window._CONFIG = { SID:'755031', TREE:[] };</script>")) == "gkmlpt"
     assert detect(page("<ul><li><a href='a.html'>x</a></li></ul>")) == "static"
 
 
@@ -74,3 +76,457 @@ def test_ruishu_challenge_is_recognised():
     assert challenge(jsl) == "jsl-cookie"
     normal = _html("trs-wcm-article-page-cs-com-cn-2020.html")
     assert challenge(normal) is None
+
+
+# ---- spiders on hand-written fixtures in the byte shapes the notes quote ---------------------
+
+def _spider(cls, tmp_path, start: str, **extra):
+    """A spider of `cls` for one registered site at `start`, with a crawler (for its stats)."""
+    import yaml
+    from scrapy.utils.test import get_crawler
+
+    entry = {"id": "fx", "name": "fixture site", "region_code": "440305",
+             "start_urls": [start], "platform": cls.platform, **extra}
+    sites = tmp_path / "sites.yaml"
+    sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), encoding="utf-8")
+    crawler = get_crawler(cls)
+    spider = cls.from_crawler(crawler, site="fx", sites_file=str(sites))
+    crawler.spider = spider
+    crawler.stats.open_spider(spider)
+    return spider
+
+
+def _page(path: str, url: str, cls=HtmlResponse, **meta) -> TextResponse:
+    request = Request(url, meta={"gongkai_site_id": "fx", **meta})
+    return cls(url, body=(DATA / path).read_bytes(), request=request)
+
+
+def _stat(spider, name: str):
+    return spider.crawler.stats.get_value(f"gongkai/fx/{name}")
+
+
+def test_gkmlpt_config_is_a_js_object_literal(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
+    urls = [r.url for r in spider.parse_list(index)]
+    assert urls == ["http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031",
+                    "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031"]
+    assert index.meta.get("gongkai_list_parsed")
+
+
+def test_gkmlpt_without_nianbao_category_lists_everything(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.gd.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index-no-nianbao.html", "http://www.gd.gov.cn/gkmlpt/index")
+    assert [r.url for r in spider.parse_list(index)] == [
+        "http://www.gd.gov.cn/gkmlpt/api/all/0?page=1&sid=2"]
+
+
+def test_gkmlpt_unreadable_config_is_a_changed_site_not_an_empty_one(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    index = _page("gkmlpt/index-broken.html", "http://www.szns.gov.cn/gkmlpt/index")
+    assert list(spider.parse_list(index)) == []
+    assert _stat(spider, "lists_unparsed") == 1
+
+
+def test_gkmlpt_api_entries_dates_and_hosts(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    out = list(spider.parse_list(_page("gkmlpt/api-all-2191-page1.json", url, TextResponse)))
+    got = [(r.url, r.meta["title"], r.meta["listed"]) for r in out]
+    assert got == [  # 图解 dropped; post_url keeps the sibling-host article on the site's host
+        ("http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html",
+         "深圳市南山区人民政府2023年政府信息公开工作年度报告", "2024-01-26"),
+        ("http://www.szns.gov.cn/gkmlpt/content/9/9765/post_9765432.html",
+         "深圳市南山区人民政府2022年政府信息公开工作年度报告", "2023-02-10"),
+    ]
+
+
+def test_gkmlpt_api_pages_from_zero_when_total_exceeds_the_first_page(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    out = list(spider.parse_list(_page("gkmlpt/api-all-2192-page1.json", url, TextResponse)))
+    entries = [r for r in out if r.meta.get("gongkai_role") == "article"]
+    pages = [r.url.split("?")[1] for r in out if r.meta.get("gongkai_role") == "list"]
+    assert [r.meta["title"] for r in entries] == ["深圳市南山区教育局2023年政府信息公开工作年度报告"]
+    assert entries[0].meta["listed"] == "2024-01-19"  # display_publish_time given as text
+    # 250 articles, 2 on page 1: a 0-based and a 1-based server are both covered
+    assert pages[0] == "page=0&sid=755031" and pages[-1] == "page=125&sid=755031"
+    assert len(pages) == 125 and out[-1].meta["gk_page"] == 125
+    later = _page("gkmlpt/api-all-2192-page1.json", url.replace("page=1", "page=2"),
+                  TextResponse, gk_page=2)
+    assert not [r for r in spider.parse_list(later) if r.meta.get("gongkai_role") == "list"]
+
+
+def test_gkmlpt_detail_body_and_attachments_from_detail(tmp_path):
+    from crawler.spiders.gkmlpt import GkmlptSpider
+
+    url = "http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html"
+    spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    page = _page("gkmlpt/post_10123456.html", url, role="article")
+    out = list(spider.parse_article(page))
+    files = [r.url for r in out if isinstance(r, Request)]
+    assert files == ["http://www.szns.gov.cn/attachment/0/10/10123/10123456.pdf",
+                     "http://www.szns.gov.cn/attachment/0/10/10123/10123999.xlsx"]
+    assert spider.page_title(page) == "深圳市南山区人民政府2023年政府信息公开工作年度报告"
+    assert "统计期限自2023年1月1日" in spider.body_text(page)
+
+
+def test_platforms_are_registered_in_one_place():
+    from crawler.registry import PLATFORMS
+    from crawler.spiders.platforms import platform_spiders
+
+    spiders = platform_spiders()
+    assert set(PLATFORMS) == {*spiders, "auto"}
+    for name, cls in spiders.items():
+        assert cls.name == cls.platform == name
+        assert (cls.fingerprint is None) == (name == "static")  # static is the fallback
+
+
+def test_auto_delegates_to_the_detected_platform(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+    from crawler.spiders.gkmlpt import GkmlptSpider
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(AutoSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
+    assert not isinstance(spider, GkmlptSpider)  # no platform's helpers on every page
+    index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
+    lists = list(spider.parse_list(index))
+    assert len(lists) == 2 and all(r.callback == spider.parse_list_page for r in lists)
+    api = _page("gkmlpt/api-all-2191-page1.json",
+                "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031", TextResponse)
+    articles = list(spider.parse_list(api))
+    assert len(articles) == 2
+    assert all(isinstance(r.callback.__self__, GkmlptSpider) for r in articles)
+    island = HtmlResponse(
+        "http://www.szns.gov.cn/col/col1/index.html", encoding="utf-8",
+        request=Request("http://www.szns.gov.cn/col/col1/index.html",
+                        meta={"gongkai_site_id": "fx"}),
+        body="<div id='9'><script type='text/xml'><datastore><recordset><record><![CDATA["
+             "<li><a href='/art/2024/1/2/art_1_2.html' title='南山区2023年政府信息公开工作年度报告'>"
+             "x</a></li>]]></record></recordset></datastore></script></div>".encode())
+    (entry,) = spider.parse_list(island)
+    assert isinstance(entry.callback.__self__, HanwebSpider)
+    assert spider.crawler.stats.get_value("gongkai/fx/detected_hanweb") == 1
+
+
+# ---- Hanweb JCMS -------------------------------------------------------------------------------
+
+GONGSHU = "http://www.gongshu.gov.cn/col/col1229850496/index.html"
+
+
+def _entries(out):
+    return [(r.url, r.meta["title"], r.meta["listed"]) for r in out
+            if isinstance(r, Request) and r.meta.get("gongkai_role") in ("article", "file")]
+
+
+def test_hanweb_column_page_island_and_proxy_window(tmp_path):
+    from urllib.parse import parse_qs
+
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://www.gongshu.gov.cn/")
+    out = list(spider.parse_list(_page("hanweb/column-gongshu.html", GONGSHU)))
+    entries = _entries(out)
+    assert [(t, d) for _u, t, d in entries] == [
+        ("拱墅区人民政府2024年政府信息公开工作年度报告", "2025-01-13"),
+        ("拱墅区教育局2024年政府信息公开工作年度报告", "2025-01-10"),
+        ("拱墅区人民政府2023年政府信息公开工作年度报告", "2024-01-22"),
+    ]  # 图解 and the notices/要点/决算/指南 look-alikes dropped; full title= over "..." text
+    assert entries[0][0] == "http://www.gongshu.gov.cn/art/2025/1/13/art_1230096_59083676.html"
+    assert out[[r.url for r in out].index(entries[1][0])].meta["gongkai_role"] == "file"
+    (proxy,) = [r for r in out if r.meta.get("gongkai_role") == "proxy"]
+    assert proxy.method == "POST" and proxy.url == (
+        "http://www.gongshu.gov.cn/module/jpage/dataproxy.jsp?startrecord=46&endrecord=90"
+        "&perpage=15")
+    form = parse_qs(proxy.body.decode())
+    assert form["webid"] == ["2096"] and form["columnid"] == ["1230096"]
+    assert form["unitid"] == ["4535233"] and form["webname"] == ["杭州市拱墅区人民政府"]
+    assert proxy.headers["Referer"] == GONGSHU.encode()
+
+
+def test_hanweb_web_proxy_response_records(tmp_path):
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://jshrss.jiangsu.gov.cn/")
+    column = "http://jshrss.jiangsu.gov.cn/col/col77278/index.html"
+    proxy = "http://jshrss.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=2"
+    response = _page("hanweb/dataproxy-web-response.xml", proxy, TextResponse, found_on=column,
+                     hanweb=("/module/web/jpage/dataproxy.jsp", {}, 46, 90, 15, "GET"))
+    assert _entries(spider.parse_proxy(response)) == [
+        ("http://jshrss.jiangsu.gov.cn/art/2023/1/30/art_77278_10744512.html",
+         "江苏省人力资源和社会保障厅2022年政府信息公开工作年度报告", "2023-01-30"),
+        ("http://zwgk.dingxi.gov.cn/art/2021/11/4/art_12480_1461862.html",  # another host
+         "定西市2020年政府信息公开工作年度报告", "2021-11-04"),
+        ("http://jshrss.jiangsu.gov.cn/art/2022/1/28/art_77278_10312207.html",
+         "江苏省人力资源和社会保障厅2021年政府信息公开工作年度报告", "2022-01-28"),
+    ]
+
+
+def test_hanweb_article_attachments_downfile_and_oss(tmp_path):
+    from crawler.spiders.hanweb import HanwebSpider
+
+    spider = _spider(HanwebSpider, tmp_path, "http://www.gongshu.gov.cn/")
+    url = "http://www.gongshu.gov.cn/art/2025/1/13/art_1230096_59083676.html"
+    page = _page("hanweb/article-gongshu.html", url, title="拱墅区人民政府2024年政府信息公开工作年度报告")
+    out = list(spider.parse_article(page))
+    assert [(r.url.split("?")[0].rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
+        ("downfile.jsp", "拱墅区人民政府2024年政府信息公开工作年度报告.pdf"),  # its showname
+        ("b6b892c924a3469a851eb42e21654697.pdf", "拱墅区人民政府2024年政府信息公开工作年度报告"),
+    ]  # a short page that links its report files: the files are the documents, no image
+    assert "统计期限自2024年1月1日" in spider.body_text(page)
+
+
+# ---- Hanweb JPaaS ------------------------------------------------------------------------------
+
+def test_jpaas_query_data_and_build_unit(tmp_path):
+    import json
+    from urllib.parse import parse_qs, urlsplit
+
+    from crawler.spiders.jpaas import JpaasSpider
+
+    spider = _spider(JpaasSpider, tmp_path, "http://www.hhtz.gov.cn/")
+    column = "http://www.hhtz.gov.cn/col/col1487002/index.html"
+    (unit,) = spider.parse_list(_page("jpaas/column-binjiang.html", column))
+    assert urlsplit(unit.url).path == "/api-gateway/jpaas-publish-server/front/page/build/unit"
+    query = {k: v[0] for k, v in parse_qs(urlsplit(unit.url).query).items()}
+    assert query["webId"] == "2945" and query["pageId"] == "1487002"
+    assert query["tagId"] == "阳光政务_分页列表" and query["tplSetId"] == "quSyqDUrFfjv1nGRQhEEH"
+    assert json.loads(query["paramJson"]) == {"pageNo": 1, "pageSize": 15}
+    response = _page("jpaas/build-unit-page1.json", unit.url, TextResponse, **unit.meta)
+    out = list(spider.jpaas_page(response))
+    assert _entries(out) == [
+        ("http://www.hhtz.gov.cn/col/col1487002/art/2025/art_b8b22e03d57e44f1aebccb5ebbb1b1d7.html",
+         "杭州市滨江区人民政府2024年政府信息公开工作年度报告", "2025-01-20"),
+        ("http://www.hhtz.gov.cn/art/2024/art_5e2d1c0b9a8f4e7d6c5b4a3f2e1d0c9b.html",
+         "杭州市滨江区西兴街道办事处2023年政府信息公开工作年度报告", "2024-01-25"),
+    ]  # H5 and 工作要点 dropped
+    pages = [json.loads(parse_qs(urlsplit(r.url).query)["paramJson"][0])["pageNo"]
+             for r in out if r.meta.get("gongkai_role") == "proxy"]
+    assert pages == [2, 3, 4, 5]  # count="61", 15 a page
+
+
+# ---- TRS WCM -----------------------------------------------------------------------------------
+
+GULOU = "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/index.htm"
+
+
+def test_trs_gbk_list_heading_titles_and_live_pager(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.gl.gov.cn/")
+    page = _page("trs/list-gulou-gbk.htm", GULOU)
+    assert page.encoding in ("gbk", "gb18030")
+    out = list(spider.parse_list(page))
+    assert _entries(out) == [
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202601/t20260109_5123456.htm",
+         "福州市鼓楼区2025年政府信息公开工作年度报告", "2026-01-09"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202501/t20250115_4923411.htm",
+         "福州市鼓楼区2024年政府信息公开工作年度报告", "2025-01-15"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm",
+         "福州市鼓楼区2023年政府信息公开工作年度报告", "2024-02-08"),
+        ("http://www.gl.gov.cn/xjwz/zfxxgk/qzbmptlj/qrmzfjzfgzbm/qjyj/zfxxgknb/202401/"
+         "t20240119_4761200.htm", "福州市鼓楼区教育局2023年政府信息公开工作年度报告", "2024-01-19"),
+    ]
+    assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
+        "index_1.htm", "index_2.htm"]  # countPage = 3, not the commented-out 9
+
+
+def test_trs_inline_pager_live_count_wins():
+    inline = (DATA / "trs-inline-pager-script-list-page.html").read_text("utf-8")
+    assert trs_pager(inline) == (17, 0, "index", "html")
+
+
+def test_six_argument_create_page_html(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.zt.gov.cn/")
+    url = "http://www.zt.gov.cn/zwgk/zfxxgknb/list.shtml"
+    out = list(spider.parse_list(_page("trs/list-six-arg.shtml", url)))
+    assert len(_entries(out)) == 1
+    assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
+        "list_2.shtml", "list_3.shtml", "list_4.shtml", "list_5.shtml"]
+
+
+def test_trs_article_appendix_files(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "http://www.gl.gov.cn/")
+    url = "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm"
+    page = _page("trs/t20240208_4776283.htm", url, title="福州市鼓楼区2023年政府信息公开工作年度报告")
+    out = list(spider.parse_article(page))
+    assert [(r.url.rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
+        ("P020240208356210447893.pdf", "福州市鼓楼区2023年政府信息公开工作年度报告.pdf"),
+        ("P020240208356210461234.ofd", "福州市鼓楼区2023年政府信息公开工作年度报告"),
+    ]  # the W0….jpg image is not a document
+
+
+def test_trs_real_pingtan_list_rows_with_dates_in_sibling_cells(tmp_path):
+    from crawler.spiders.trs import TrsSpider
+
+    spider = _spider(TrsSpider, tmp_path, "https://www.pingtan.gov.cn/")
+    url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
+    entries = _entries(spider.parse_list(_page("pingtan-zfxxgknb-list-index.html", url)))
+    assert len(entries) >= 10
+    assert entries[0] == ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202603/"
+                          "t20260313_105587.htm", "平潭综合实验区2025年度政府信息公开工作年度报告",
+                          "2026-03-10")
+
+
+# ---- plain static lists ------------------------------------------------------------------------
+
+def test_static_list_entries_and_same_folder_pager(tmp_path):
+    from crawler.spiders.static import StaticSpider
+
+    spider = _spider(StaticSpider, tmp_path, "https://www.pudong.gov.cn/")
+    url = "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list.html"
+    out = list(spider.parse_list(_page("static/list-pudong.html", url)))
+    assert [(t, d) for _u, t, d in _entries(out)] == [
+        ("上海市浦东新区2023年政府信息公开工作年度报告", "2024-02-19"),
+        ("上海市浦东新区2014年政府信息公开工作年度报告", "2015-02-28"),
+        ("上海市浦东新区政府2010年信息公开工作年度报告", "2011-03-31"),
+    ]
+    pages = [r.url for r in out if r.meta.get("gongkai_role") == "list"]
+    assert pages == ["https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html"]
+
+
+# ---- Shanghai districts ------------------------------------------------------------------------
+
+MH = "https://zwgk.shmh.gov.cn/mh-xxgk-cms/website/mh_xxgk/"
+
+
+def test_minhang_channel_entries_and_next_list_page(tmp_path):
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
+    out = list(spider.parse_list(_page("shanghai/minhang-gknb_qzfnb-list_0.htm",
+                                       MH + "gknb_qzfnb/List/list_0.htm")))
+    assert _entries(out) == [
+        (MH + "gknb_qzfnb/content/22ad802a-f7d9-4c5f-8346-6786a6643137.htm",
+         "2025年闵行区政府信息公开工作年度报告", "2026-02-04"),
+        (MH + "xxgk_lhsrj_gknb/content/99e4c16d-f9c4-478e-baf8-f23f32e91b42.htm",
+         "2025年上海市闵行区绿化和市容管理局政府信息公开工作年度报告", "2026-01-22"),
+        ("https://zwgk.shmh.gov.cn/mh-xxgk-cms/UploadPath/uploadfile/2025-02-10/"
+         "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.pdf",
+         "2024年闵行区政府信息公开工作年度报告（图片版）.pdf", "2025-02-10"),
+    ]  # 图解 and the 通知 dropped; the 图片版 is a report
+    (following,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    assert following.url == MH + "gknb_qzfnb/List/list_1.htm"
+    root = _page("shanghai/minhang-empty-list.htm", MH + "gknb_qzfnb/")
+    root = root.replace(body=(DATA / "shanghai/minhang-gknb_qzfnb-list_0.htm").read_bytes()
+                        .replace(b"../../xxgk", b"../xxgk"))  # relative to the channel root
+    assert [r.url for r in spider.parse_list(root) if r.meta["gongkai_role"] == "list"] == [
+        MH + "gknb_qzfnb/List/list_0.htm"]
+
+
+def test_minhang_empty_page_ends_the_channel(tmp_path):
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
+    out = list(spider.parse_list(_page("shanghai/minhang-empty-list.htm",
+                                       MH + "gknb_qzfnb/List/list_7.htm")))
+    assert out == []
+
+
+def test_yangpu_query_id_details(tmp_path):
+    from crawler.spiders.platforms import detect
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.shyp.gov.cn/")
+    page = _page("shanghai/yangpu-list.html", "https://www.shyp.gov.cn/yp-zwgk/zwgk/nb/")
+    assert detect(page) == "shanghai"
+    assert _entries(spider.parse_list(page)) == [
+        ("https://www.shyp.gov.cn/yp-zwgk/zwgk/buffersInformation/details?id="
+         "b848446e-cf33-457b-b54f-1c8bfeb55fde", "上海市杨浦区2023年政府信息公开工作年度报告",
+         "2024-02-18")]
+
+
+def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
+    import asyncio
+    import json
+
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+
+    async def first():
+        return [r async for r in spider.start()]
+
+    (request,) = asyncio.run(first())
+    assert request.method == "POST" and request.url == api
+    assert json.loads(request.body) == {"channelList": ["5144"], "pageSize": 100}
+    assert request.headers["Content-Type"].startswith(b"application/json")
+    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse)
+    assert _entries(spider.parse_list(response)) == [
+        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
+         "上海市浦东新区2023年政府信息公开工作年度报告", "2024-02-19"),
+        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/325/334333.html",
+         "上海市浦东新区2014年政府信息公开工作年度报告", "2024-11-20"),
+        ("https://www.pudong.gov.cn/zwgk/006009005/2022/302/257480.html",
+         "上海市浦东新区政府2010年信息公开工作年度报告", "2022-10-28"),
+    ]
+
+
+# ---- Jiangxi script data -----------------------------------------------------------------------
+
+def test_jiangxi_list_data_with_urls_as_a_json_string(tmp_path):
+    from crawler.spiders.jiangxi import JiangxiSpider
+    from crawler.spiders.platforms import detect
+
+    spider = _spider(JiangxiSpider, tmp_path, "http://www.jiangxi.gov.cn/")
+    url = "http://www.jiangxi.gov.cn/col/col4975/index.html"
+    page = _page("jiangxi/list-nb.html", url)
+    assert detect(page) == "jiangxi"
+    out = list(spider.parse_list(page))
+    assert _entries(out) == [
+        ("http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html",
+         "江西省人民政府办公厅2023年政府信息公开工作年度报告", "2024-01-26"),
+        ("http://www.jiangxi.gov.cn/art/2023/1/30/art_4975_4283716.html",
+         "江西省人民政府办公厅2022年政府信息公开工作年度报告", "2023-01-30"),
+    ]  # the 图解 (highlighted with <font>) dropped
+    assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == {
+        "http://www.jiangxi.gov.cn/col/col4975/index_2.html"}
+    broken = page.replace(body=page.body.replace(b"articleList:[{", b"articleList:[{{"))
+    assert list(spider.parse_list(broken)) == []
+    assert _stat(spider, "lists_unparsed") == 1
+
+
+def test_jiangxi_detail_body_from_script(tmp_path):
+    from crawler.spiders.jiangxi import JiangxiSpider
+
+    spider = _spider(JiangxiSpider, tmp_path, "http://www.jiangxi.gov.cn/")
+    page = _page("jiangxi/art_4975_4767330.html",
+                 "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html")
+    assert "统计期限自2023年1月1日" in spider.body_text(page)
+
+
+@pytest.mark.parametrize(("fixture", "url", "report", "following"), [
+    ("static/sudy-list.htm", "https://www.example.edu.cn/2345/list.htm",  # Sudy WebPlus
+     "https://www.example.edu.cn/2024/0125/c2345a123001/page.htm",
+     {"https://www.example.edu.cn/2345/list2.htm", "https://www.example.edu.cn/2345/list3.htm"}),
+    ("static/public-column-list.html",  # Anhui/Jiangxi/Qinghai /public/column/ lists
+     "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3",
+     "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
+     {"https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+      "&pageIndex=2"}),
+])
+def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, following):
+    from crawler.spiders.static import StaticSpider
+
+    spider = _spider(StaticSpider, tmp_path, url)
+    out = list(spider.parse_list(_page(fixture, url)))
+    assert [u for u, _t, _d in _entries(out)] == [report]  # the 通知 and 政策解读 not taken
+    assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == following

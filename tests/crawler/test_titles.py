@@ -35,6 +35,34 @@ LOOKALIKES = [
 ]
 
 
+# One table of real-style titles: a report (True) or a rendering/look-alike of one (False).
+REAL_STYLE = [
+    ("深圳市南山区人民政府2023年政府信息公开工作年度报告", True),
+    ("宿州市人民政府2019年政府信息公开工作年度报告（图片版）", True),
+    ("上海市黄浦区人民政府2022年政府信息公开工作年度报告（超链版）.pdf", True),
+    ("2025年闵行区政府信息公开工作年度报告", True),
+    ("福州市鼓楼区2023年政府信息公开工作年度报告", True),
+    ("图解：XX区人民政府2023年政府信息公开工作年度报告", False),
+    ("【图解】南山区2023年政府信息公开工作年度报告", False),
+    ("南山区2023年政府信息公开工作年度报告（图解）", False),
+    ("一图读懂南山区教育局2023年政府信息公开工作年度报告", False),
+    ("一图看懂：2023年政府信息公开工作年度报告", False),
+    ("解读：XX区人民政府2023年政府信息公开工作年度报告", False),
+    ("政策解读：XX区2023年政府信息公开工作年度报告", False),
+    ("XX区2023年政府信息公开工作年度报告解读", False),
+    ("H5｜XX区2023年政府信息公开工作年度报告", False),
+    ("XX区2023年政府信息公开工作年度报告（H5版）", False),
+    ("问答：XX区2023年政府信息公开工作年度报告", False),
+    ("图说XX区2023年政府信息公开工作年度报告", False),
+    ("视频：XX区2023年政府信息公开工作年度报告", False),
+]
+
+
+@pytest.mark.parametrize(("title", "accepted"), REAL_STYLE)
+def test_real_style_titles_accepted_or_rejected(title, accepted):
+    assert is_report_title(title) is accepted
+
+
 @pytest.mark.parametrize(("title", "year"), REPORTS)
 def test_reports_are_recognised_with_their_year(title, year):
     assert is_report_title(title)

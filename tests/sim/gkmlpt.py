@@ -1,14 +1,19 @@
 """Guangdong 政府信息公开目录管理平台 (gkmlpt), the province-wide disclosure catalogue platform.
 
-`/gkmlpt/index` carries `window._CONFIG = {SID:'…', TREE:[…]}`; lists come only from
-`/gkmlpt/api/all/<catId>?page=n&sid=s` JSON (100 per page, `total`, `articles[]`); detail pages
-`/gkmlpt/content/<a>/<b>/post_<id>.html` embed the body as a JSON string in `_CONFIG.DETAIL`.
+`/gkmlpt/index` carries `window._CONFIG = { SID:'…', TREE:[…], SERVICE_AREA_ID:'…' }` — a
+JavaScript object literal (unquoted keys, single-quoted strings), not JSON; lists come only from
+`/gkmlpt/api/all/<catId>?page=n&sid=s` JSON (100 per page, `total`, `articles[]` with `url`,
+`post_url`, `display_publish_time` in unix seconds, `create_time`); detail pages
+`/gkmlpt/content/<a>/<b>/post_<id>.html` embed the body as a string in `_CONFIG.DETAIL`.
+
+Variants (switch `variant`): 1 = pages numbered from 1, 年报 categories in TREE; 2 = pages
+numbered from 0 and no 年报 category in TREE (reports filed under 其他), so only `api/all/0`
+(every article of the site) finds them.
 """
 
 from __future__ import annotations
 
 import json
-import math
 import re
 from datetime import datetime
 from html import escape
@@ -19,6 +24,24 @@ from .model import FileRes, Item
 from .site import CST, Column, SiteApp
 
 PAGE_SIZE = 100
+_IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
+
+
+def js_literal(value: object) -> str:
+    """A JavaScript object literal as gkmlpt pages write it: bare keys, single quotes."""
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{k if _IDENT.fullmatch(k) else js_literal(k)}:{js_literal(v)}"
+                              for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(js_literal(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value).replace("\\", "\\\\").replace("'", "\\'").replace("\n", "\\n")
+    return "'" + text.replace("\r", "\\r").replace("</", "<\\/") + "'"
 
 
 class GkmlptSite(SiteApp):
@@ -26,6 +49,7 @@ class GkmlptSite(SiteApp):
 
     platform = "gkmlpt"
     sid = "759031"
+    variants = (1, 2)
 
     def __init__(self, seed: int = 0) -> None:
         super().__init__("gkmlpt-xuwen", "徐闻县人民政府", "440825", seed)
@@ -149,8 +173,12 @@ class GkmlptSite(SiteApp):
         n = int(f.key)
         return f"{self.base()}/attachment/0/{n // 1000}/{n}.{f.ext}"
 
+    def first_page(self) -> int:
+        return 0 if self.variant == 2 else 1
+
     def list_paths(self) -> list[str]:
-        return [f"/gkmlpt/api/all/{c}?page=1&sid={self.sid}" for c in ("3488", "3490")]
+        cats = ("0",) if self.variant == 2 else ("3488", "3490")
+        return [f"/gkmlpt/api/all/{c}?page={self.first_page()}&sid={self.sid}" for c in cats]
 
     # ---- rendering -------------------------------------------------------------------
     def article_json(self, item: Item, absolute: bool = True) -> dict:
@@ -205,16 +233,18 @@ class GkmlptSite(SiteApp):
         }
         nb = node(self.cats["3488"])
         nb["children"] = [node(self.cats["3490"])]
+        if self.variant == 2:  # the reports are filed under categories not named 年报
+            nb["name"], nb["children"][0]["name"] = "其他", "其他文件"
         return [xxgk, nb]
 
     def render_index(self) -> bytes:
-        config = {"SID": self.sid, "TREE": self.tree(), "SERVICE_AREA_ID": 2}
+        config = {"SID": self.sid, "TREE": self.tree(), "SERVICE_AREA_ID": self.region_code}
         page = (
             '<!DOCTYPE html><html><head><meta charset="utf-8">'
             f"<title>{escape(self.name)}政府信息公开</title></head><body>"
-            '<div id="app"></div><script>window._CONFIG = '
-            + json.dumps(config, ensure_ascii=False)
-            + ';</script><script src="/gkmlpt/static/js/app.js"></script></body></html>'
+            '<div id="app"></div>\n<script>\n    window._CONFIG = '
+            + js_literal(config)
+            + ';\n</script><script src="/gkmlpt/static/js/app.js"></script></body></html>'
         )
         return page.encode("utf-8")
 
@@ -227,25 +257,29 @@ class GkmlptSite(SiteApp):
             f'<meta name="ArticleTitle" content="{escape(item.title)}">'
             f'<meta name="PubDate" content="{item.published:%Y-%m-%d %H:%M}">'
             f'<meta name="ContentSource" content="{escape(item.source)}"></head><body>'
-            '<div id="app"></div><script>window._CONFIG = '
-            + json.dumps(config, ensure_ascii=False)
-            + ";</script></body></html>"
+            '<div id="app"></div>\n<script>\n    window._CONFIG = '
+            + js_literal(config)
+            + ";\n</script></body></html>"
         )
         return page.encode("utf-8")
 
     def render_api(self, req: Request, cat: str) -> Response:
-        col = self.cats.get(cat)
-        items = self.visible(col) if col is not None and req.param("sid") == self.sid else []
+        if cat == "0":  # api/all/0: every article of the site, newest first
+            items = sorted((i for c in self.cats.values() for i in self.visible(c)),
+                           key=lambda i: (i.published, i.item_id), reverse=True)
+        else:
+            col = self.cats.get(cat)
+            items = self.visible(col) if col is not None else []
+        if req.param("sid") != self.sid:
+            items = []
+        first = self.first_page()
         try:
-            page = max(1, int(req.param("page") or 1))
+            page = max(first, int(req.param("page") or first))
         except ValueError:
-            page = 1
-        chunk = items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+            page = first
+        chunk = items[(page - first) * PAGE_SIZE : (page - first + 1) * PAGE_SIZE]
         body = {
             "total": len(items),
-            "page": page,
-            "page_size": PAGE_SIZE,
-            "total_page": math.ceil(len(items) / PAGE_SIZE),
             "articles": [self.article_json(i) for i in chunk],
             "classify": {"id": int(cat) if cat.isdigit() else 0, "post_count": len(items)},
         }

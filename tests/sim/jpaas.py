@@ -4,6 +4,8 @@ The column page carries only a unit element with `queryData="{…}"`; items come
 `GET /api-gateway/jpaas-publish-server/front/page/build/unit?…&paramJson={"pageNo":n,
 "pageSize":m}` as JSON whose `data.html` is an HTML fragment with `count="N"`. Without
 paramJson only the latest 10 come back. Articles: `/col/col<id>/art/<YYYY>/art_<32hex>.html`.
+Switch `variant: 2` renders the unit as 建德 does (`ul.ajax-ul > li.cf.border-line`, full title
+as text, no `title=`).
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ class JpaasSite(HanwebSite):
         "长河街道",
         "浦沿街道",
     )
+
+    variants = (1, 2)
 
     def __init__(self, seed: int = 0) -> None:
         super().__init__(
@@ -120,6 +124,14 @@ class JpaasSite(HanwebSite):
         return self.chrome(col.name, self._crumbs_for(col.col_id), main, metas)
 
     def fragment(self, col: Column, items: list[Item], total: int, page: int, size: int) -> str:
+        if self.variant == 2:  # 建德-style unit: ul.ajax-ul > li.cf.border-line, no title=
+            lis = "".join(
+                f'<li class="cf border-line"><a href="{attr(self.item_href(i))}" '
+                f'target="_blank">{escape(i.title)}</a><span>{i.published:%Y-%m-%d}</span></li>'
+                for i in items
+            )
+            return (f'<div class="ajax-list" count="{total}" pageNo="{page}">'
+                    f'<ul class="ajax-ul">{lis}</ul></div>')
         lis = "".join(
             f'<li><a class="news" href="{attr(self.item_href(i))}" title="{attr(i.title)}" '
             f'target="_blank">{escape(titles.truncate(i.title, 32))}</a>'

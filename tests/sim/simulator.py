@@ -20,7 +20,7 @@ SiteFactory = Callable[[int], SiteApp]
 
 def _factories() -> dict[str, list[SiteFactory]]:
     """Platform name -> site builders (one platform may bring several sites)."""
-    from . import gkmlpt, hanweb, hanweb_variants, jpaas, static, trs
+    from . import gkmlpt, hanweb, hanweb_variants, jiangxi, jpaas, shanghai, static, trs
 
     return {
         "hanweb": [lambda seed: hanweb.HanwebSite(seed=seed)],
@@ -30,6 +30,9 @@ def _factories() -> dict[str, list[SiteFactory]]:
         "trs": [lambda seed: trs.TrsSite(seed=seed), lambda seed: trs.GbkTrsSite(seed=seed)],
         "gkmlpt": [lambda seed: gkmlpt.GkmlptSite(seed=seed)],
         "static": [lambda seed: static.StaticSite(seed=seed)],
+        "jiangxi": [lambda seed: jiangxi.JiangxiSite(seed=seed)],
+        "shanghai": [lambda seed: shanghai.MinhangSite(seed=seed),
+                     lambda seed: shanghai.PudongSite(seed=seed)],
     }
 
 
@@ -67,6 +70,12 @@ class Simulator:
         self.hostility: dict[str, Hostility] = {
             a.site_id: Hostility({**global_sw, **per_site.get(a.site_id, {})}) for a in self.apps
         }
+        for app in self.apps:  # a global variant applies where the platform has it
+            wanted = per_site.get(app.site_id, {}).get("variant")
+            if wanted is not None and int(wanted) not in app.variants:
+                raise ValueError(f"{app.site_id}: variant {wanted} not in {app.variants}")
+            variant = int(wanted or global_sw.get("variant") or 1)
+            app.variant = variant if variant in app.variants else 1
         self._servers: list[HostServer] = []
         self._log: list[LogEntry] = []
         self._log_lock = threading.Lock()

@@ -35,6 +35,9 @@ class SiteApp:
 
     platform = ""
     roles: tuple[str, ...] = ("main",)
+    # Rendering variants seen in the notes (switch `variant`); 1 is the default.
+    variants: tuple[int, ...] = (1,)
+    variant = 1
 
     def __init__(self, site_id: str, name: str, region_code: str, seed: int) -> None:
         self.site_id = site_id

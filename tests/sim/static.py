@@ -2,7 +2,8 @@
 
 No JS at all: `list.html`, `list_2.html` … with 下一页/尾页 anchors; detail pages
 `/<channel>/<YYYYMMDD>/<32hex>.html` with `#ivs_content`. The lowest-common-denominator site
-every crawler should handle; it hosts the Shanghai documents of the corpus.
+every crawler should handle; it hosts the Shanghai documents of the corpus. Switch
+`variant: 2` writes the rows as `<dl><dd><a>title</a></dd><dd>date</dd></dl>` (平潭's list).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class StaticSite(SiteApp):
     """Static district portal with 年报 and 通知公告 channels."""
 
     platform = "static"
+    variants = (1, 2)
 
     def __init__(self, seed: int = 0) -> None:
         super().__init__("static-huangpu", "上海市黄浦区人民政府", "310101", seed)
@@ -132,11 +134,18 @@ class StaticSite(SiteApp):
         if not 1 <= n <= pages:
             return None
         chunk = items[(n - 1) * PER_PAGE : n * PER_PAGE]
-        lis = "".join(
-            f'<li><a href="{self.item_path(i)}" title="{escape(i.title)}">'
-            f'{escape(i.title)}</a><span class="date">{i.published:%Y-%m-%d}</span></li>'
-            for i in chunk
-        )
+        if self.variant == 2:  # 平潭-style rows: the date in a sibling cell, not the link's
+            lis = "".join(
+                f'<dl><dd class="title"><a href="{self.item_path(i)}" target="_blank">'
+                f'{escape(i.title)}</a></dd><dd class="date">{i.published:%Y-%m-%d}</dd></dl>'
+                for i in chunk
+            )
+        else:
+            lis = "".join(
+                f'<li><a href="{self.item_path(i)}" title="{escape(i.title)}">'
+                f'{escape(i.title)}</a><span class="date">{i.published:%Y-%m-%d}</span></li>'
+                for i in chunk
+            )
 
         def name(k: int) -> str:
             return "list.html" if k == 1 else f"list_{k}.html"

@@ -20,6 +20,7 @@ on 429/5xx, respect robots.txt, cap sizes and stay on its allowed hosts.
 | oversized         | bytes (default 32 MiB)        | home links /download/huge.pdf of that size        |
 | mirror            | True                          | a copy of the site on another loopback IP, linked from home |
 | column_drift      | True                          | the 年报 column moved: configured list URL → 404  |
+| variant           | 1 / 2                         | render the platform's second real shape (not hostility; see each site) |
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ KNOWN: frozenset[str] = frozenset(
         "oversized",
         "mirror",
         "column_drift",
+        "variant",
     }
 )
 RUISHU_COOKIE = "FSSBBIl1UgzbN7N"  # + "O" (server-set) / "P" (computed by the browser JS)

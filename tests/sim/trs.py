@@ -5,7 +5,9 @@ inline `var countPage = n` expansion), pages are `index.htm`, `index_1.htm` …;
 relative `./YYYYMM/tYYYYMMDD_<id>.htm`; the body is `.TRS_Editor`; attachments are
 same-directory `./P0<digits>.pdf` with `appendix="true" download="…" OLDSRC="/protect/…"`;
 departments have their own `zfxxgknb` channels. One variant is GBK with the charset only in
-`<meta>` (no charset in the Content-Type header).
+`<meta>` (no charset in the Content-Type header). Switch `variant: 2` renders the items as TRS
+WCM's `<a><div><em>date time</em></div><h3>title</h3></a>` (no title=) and the pager as the
+inline expansion below a commented-out `//createPageHTML(<stale count>, …)`.
 """
 
 from __future__ import annotations
@@ -56,6 +58,8 @@ class TrsSite(SiteApp):
         ("fj-pingtan-2022.txt", "glqzfb", datetime(2023, 2, 20, 9, 5), ""),
     )
     pdf_doc = ("js-huaian-hongze-2023.pdf", "qtjj", datetime(2024, 1, 12, 11, 40))
+
+    variants = (1, 2)  # 2: cs.com.cn-style items (<em>date</em><h3>title</h3>), stale pager
 
     def __init__(
         self,
@@ -223,13 +227,19 @@ class TrsSite(SiteApp):
         return "text/html" if self.encoding == "gbk" else "text/html; charset=UTF-8"
 
     def pager(self, path: str, count: int, cur: int) -> str:
+        if self.variant == 2:  # the template call TRS leaves commented out, with stale values
+            return self.inline_pager(count, cur, f'//createPageHTML({count + 6}, 0, "index", '
+                                                 f'"{self.ext}");\n')
         if self.pager_style.get(path) == "createPageHTML":
             return (
                 f'<div class="pagebar"><script type="text/javascript">createPageHTML({count}, '
                 f'{cur}, "index", "{self.ext}");</script></div>'
             )
+        return self.inline_pager(count, cur)
+
+    def inline_pager(self, count: int, cur: int, leftover: str = "") -> str:
         return (
-            '<div class="page"><SCRIPT LANGUAGE="JavaScript">\n'
+            f'<div class="page"><SCRIPT LANGUAGE="JavaScript">\n{leftover}'
             f"var currentPage = {cur};//所在页从0开始\nvar prevPage = currentPage-1//上一页\n"
             f"var nextPage = currentPage+1//下一页\nvar countPage = {count}//共多少页\n"
             "if(countPage>1&&currentPage!=0&&currentPage!=1)\n"
@@ -250,12 +260,20 @@ class TrsSite(SiteApp):
         if cur >= count:
             return None
         chunk = items[cur * PER_PAGE : (cur + 1) * PER_PAGE]
-        lis = "\n".join(
-            f'<li><a href="{escape(self.rel_href(col.col_id, i))}" target="_blank" '
-            f'title="{escape(i.title)}">{escape(titles.truncate(i.title, 34))}</a>'
-            f"<span>{i.published:%Y-%m-%d}</span></li>"
-            for i in chunk
-        )
+        if self.variant == 2:  # TRS WCM item template: date and full title inside the link
+            lis = "\n".join(
+                f'<li class="item"><a href="{escape(self.rel_href(col.col_id, i))}" '
+                f'target="_blank"><div><em>{i.published:%Y-%m-%d %H:%M}</em></div>'
+                f"<h3>{escape(i.title)}</h3><span></span></a></li>"
+                for i in chunk
+            )
+        else:
+            lis = "\n".join(
+                f'<li><a href="{escape(self.rel_href(col.col_id, i))}" target="_blank" '
+                f'title="{escape(i.title)}">{escape(titles.truncate(i.title, 34))}</a>'
+                f"<span>{i.published:%Y-%m-%d}</span></li>"
+                for i in chunk
+            )
         main = (
             f'<div class="list"><h2>{escape(col.name)}</h2><ul class="list_ul">\n{lis}\n</ul>'
             f"{self.pager(col.col_id, count, cur)}</div>"

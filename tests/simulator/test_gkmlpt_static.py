@@ -7,6 +7,7 @@ import json
 import re
 import urllib.parse
 
+import chompjs
 import pytest
 
 from sim import Simulator
@@ -35,7 +36,9 @@ def _walk_tree(nodes):
 def test_gkmlpt_config_tree_and_api_paging(sim):
     site = _site(sim, "gkmlpt")
     page = fetch(site.home_url).text()
-    config = json.loads(re.search(r"window\._CONFIG = (\{.*?\});</script>", page).group(1))
+    # a JavaScript object literal (bare keys, single quotes) as on real sites, not JSON
+    assert re.search(r"window\._CONFIG = \{SID:'\d+',TREE:\[", page)
+    config = chompjs.parse_js_object(page[page.index("window._CONFIG"):])
     sid = config["SID"]
     cats = {n["name"]: n for n in _walk_tree(config["TREE"])}
     nb = cats["政府信息公开年报"]
@@ -62,8 +65,28 @@ def test_gkmlpt_detail_embeds_content_json(sim):
     assert re.search(r"/gkmlpt/content/\d+/\d+/post_\d+\.html$", rep.url)
     got = fetch(rep.url)
     assert hashlib.sha256(got.body).hexdigest() == rep.sha256
-    config = json.loads(re.search(r"window\._CONFIG = (\{.*\});</script>", got.text()).group(1))
+    text = got.text()
+    config = chompjs.parse_js_object(text[text.index("window._CONFIG"):])
     assert config["DETAIL"]["title"] == rep.title and "<p>" in config["DETAIL"]["content"]
+    assert "<\\/p>" in text  # `</` escaped inside the script, as a JS string must be
+
+
+def test_gkmlpt_variant_2_pages_from_zero_and_lists_everything():
+    with Simulator(platforms=("gkmlpt",), seed=0, switches={"variant": 2}) as sim:
+        site = sim.sites[0]
+        assert site.list_urls == [f"{site.base_url}/gkmlpt/api/all/0?page=0&sid=759031"]
+        text = fetch(site.home_url).text()
+        tree = chompjs.parse_js_object(text[text.index("window._CONFIG"):])["TREE"]
+        assert not [n for n in _walk_tree(tree) if "年报" in n["name"]]
+        ids: list[int] = []
+        for n in range(0, 10):
+            body = json.loads(fetch(re.sub(r"page=0", f"page={n}", site.list_urls[0])).body)
+            if not body["articles"]:
+                break
+            ids += [a["id"] for a in body["articles"]]
+        assert len(ids) == len(set(ids)) == body["total"] > 300
+        reports = {int(r.url.rsplit("_", 1)[1].split(".")[0]) for r in sim.reports}
+        assert reports <= set(ids)
 
 
 def test_static_list_next_links_cover_everything(sim):
