@@ -203,7 +203,7 @@ def test_sites_list_prints_the_registry(tmp_path):
     header, *rows = result.output.splitlines()
     assert header.split()[:5] == ["ID", "NAME", "PLATFORM", "ENABLED", "REGION"]
     minhang = next(r for r in rows if r.startswith("sh-minhang "))
-    assert " no " in minhang and "310112" in minhang and "https://zwgk.shmh.gov.cn/" in minhang
+    assert " yes " in minhang and "310112" in minhang and "https://zwgk.shmh.gov.cn/" in minhang
     as_json = CliRunner().invoke(main, ["sites", "list", "--json",
                                         str(ROOT / "config" / "sites.yaml")])
     import json

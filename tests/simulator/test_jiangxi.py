@@ -6,10 +6,13 @@ import json
 import re
 
 import chompjs
+import pytest
 
 from sim import Simulator
 
 from .conftest import fetch
+
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
 
 
 def test_list_data_literal_pages_and_details():

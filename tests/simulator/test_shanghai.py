@@ -11,6 +11,8 @@ from sim import Simulator
 
 from .conftest import fetch
 
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
+
 
 def _status(url):
     try:
