@@ -11,6 +11,8 @@ from crawler.registry import read_registry
 from crawler.titles import is_report_title
 from sim import Simulator, available_platforms
 
+pytestmark = pytest.mark.integration  # the simulator on loopback sockets
+
 
 def _hosts(site):
     return [h.split(":")[0] for h in site.hosts]
