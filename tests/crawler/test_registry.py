@@ -187,6 +187,7 @@ def test_sites_check_prints_problems_without_a_traceback(tmp_path):
         assert res.exit_code == 1 and isinstance(res.exception, SystemExit), res.output
 
 
+@pytest.mark.integration
 def test_simulator_registries_pass_strict_checks():
     simulator = pytest.importorskip("sim")
     with simulator.Simulator(seed=0) as sim:
