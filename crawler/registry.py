@@ -172,7 +172,7 @@ def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
     return None
 
 
-def _public_host_problem(host: str) -> str | None:
+def public_host_problem(host: str) -> str | None:
     """Why `host` is not a public address (loopback, private, link-local …), else None.
 
     Names are not resolved (checking a registry must not touch the network); `localhost`
@@ -242,7 +242,7 @@ class _Checker:
 
     def public_host(self, hosts: Iterable[str], what: str, key: str) -> None:
         for host in hosts:
-            kind = _public_host_problem(host)
+            kind = public_host_problem(host)
             if kind:
                 self.add(f"{what} is on a {kind} address (set allow_private: true only for "
                          f"a test or simulated site)", key)

@@ -69,3 +69,6 @@ REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
 TELNETCONSOLE_ENABLED = False  # a nightly batch job needs no console port
+# Scrapy's caching resolver, except that a name resolving to a private, loopback or
+# link-local address is refused unless its site says allow_private (crawler.netguard).
+TWISTED_DNS_RESOLVER = "crawler.netguard.PublicAddressResolver"
