@@ -237,10 +237,24 @@ def is_text(body: bytes, media_type: str | None) -> bool:
     return True
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file or folder (a device such as /dev/null,
+    a FIFO, a socket; links followed): written into, never replaced by a file."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _check_writable(path: Path, force: bool) -> None:
     """Refuse, before any work, an existing file (without --force) or a missing folder."""
     if path.is_dir():
         raise click.ClickException(f"{path} is a folder: give a file name")
+    if _special(path):
+        return  # nothing there to overwrite: the bytes go into it
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists: use --force to overwrite it")
     if not path.parent.is_dir():
@@ -270,6 +284,11 @@ def _write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     import os
     import tempfile
 
+    if _special(path):
+        _write_into(path, data)
+        return
+    if force and path.is_symlink():  # overwrite what the link names, not the link
+        path = Path(os.path.realpath(path))
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -289,6 +308,15 @@ def _write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device or FIFO as `cat > path` would (a rename would replace it)."""
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @click.command("export-wacz")
