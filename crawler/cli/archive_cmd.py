@@ -18,12 +18,24 @@ from crawler.cli.context import App
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
+# A published-heads file holds one line per sealed run (~70 bytes): 16 MiB is centuries of
+# nightly runs, and a bound keeps `--expect-heads /dev/zero` (or a 4 GiB mistake) from
+# eating the machine's memory.
+MAX_HEADS_BYTES = 16 << 20
+
+
 def read_heads(path: Path) -> list[str]:
     """Published heads, one per line (the first word of a line: `verify --head` output or a
-    sha256sum-style `DIGEST  name`); blank lines and `#` comments are skipped."""
+    sha256sum-style `DIGEST  name`); blank lines and `#` comments are skipped; a UTF-8 byte
+    order mark and CRLF line ends are accepted.  The file may be a pipe (`<(...)`)."""
     heads = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_HEADS_BYTES + 1)
+        if len(data) > MAX_HEADS_BYTES:
+            raise click.BadParameter(f"{path} is too large (over {MAX_HEADS_BYTES >> 20} MiB) "
+                                     f"for a list of heads", param_hint="--expect-heads")
+        lines = data.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(f"cannot read {path}: {exc}",
                                  param_hint="--expect-heads") from None
@@ -32,7 +44,7 @@ def read_heads(path: Path) -> list[str]:
         if not word:
             continue
         if not SHA256.match(word[0]):
-            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0]!r}",
+            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0][:80]!r}",
                                      param_hint="--expect-heads")
         heads.append(word[0].lower())
     return heads
