@@ -111,13 +111,7 @@ def verify(paths: Paths, session: Session, *, expect_heads: Iterable[str] = ()) 
     _check_heads(rows, [h.lower() for h in expect_heads], rep)
     _check_runs_sealed(session, rows, rep)
     present = set(warc_files(paths))
-    captures: dict[str, dict[int, Capture]] = defaultdict(dict)
-    for cap in session.exec(select(Capture)):
-        if not plain_name(cap.warc_file):
-            rep.add(str(cap.warc_file), f"capture {cap.id}", "WARC file name is not a plain "
-                    "file name (a path out of the WARC folder)", "a file name", "a path")
-            continue
-        captures[cap.warc_file][cap.warc_offset] = cap
+    captures = _load_captures(session, rep)
     for name, entry in sorted(listed.items()):
         if name not in present:
             rep.add(name, "file", "WARC file listed in manifest is missing",
@@ -136,6 +130,24 @@ def verify(paths: Paths, session: Session, *, expect_heads: Iterable[str] = ()) 
     _check_documents(session, rep)
     _check_coverage(rep, sealed_in)
     return rep
+
+
+def _load_captures(session: Session, rep: VerifyReport) -> dict[str, dict[int, Capture]]:
+    """Capture rows by WARC file and offset; a row naming a path instead of a file name, or
+    a second row claiming a record another already claims, is a problem."""
+    captures: dict[str, dict[int, Capture]] = defaultdict(dict)
+    for cap in session.exec(select(Capture).order_by(col(Capture.id))):
+        if not plain_name(cap.warc_file):
+            rep.add(str(cap.warc_file), f"capture {cap.id}", "WARC file name is not a plain "
+                    "file name (a path out of the WARC folder)", "a file name", "a path")
+            continue
+        other = captures[cap.warc_file].get(cap.warc_offset)
+        if other is not None:  # only one row can be checked against the record: say so
+            rep.add(cap.warc_file, f"offset {cap.warc_offset}", f"captures {other.id} and "
+                    f"{cap.id} claim the same record", "one capture row", f"{other.url} and "
+                    f"{cap.url}")
+        captures[cap.warc_file][cap.warc_offset] = cap
+    return captures
 
 
 def _check_coverage(rep: VerifyReport, sealed_in: dict[str, int]) -> None:

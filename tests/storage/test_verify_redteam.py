@@ -325,3 +325,54 @@ def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, e
     rep = verify(paths, session, expect_heads=[head])
     assert any(forged in n and "not covered by a published head" in n for n in rep.notes), \
         rep.notes
+
+
+@pytest.mark.parametrize("older", [False, True])
+def test_second_capture_row_at_the_same_record_is_caught(archive, paths, session, older):
+    """A forged row that reuses a real record's place (file, offset) under another URL:
+    `show` of that URL would print the real bytes as its capture."""
+    real = session.exec(select(Capture).order_by(Capture.id)).first()
+    fields = real.model_dump(exclude={"id"})
+    fields["url"] = "http://gov.example/forged-2023.pdf"
+    forged = Capture(**fields)
+    if older:  # the forged row takes the real one's id; the real row moves to a new id
+        real_fields = real.model_dump(exclude={"id"})
+        top = max(c.id for c in session.exec(select(Capture)))
+        session.delete(real)
+        session.commit()
+        session.add(Capture(id=top + 1, **real_fields))
+        forged.id = real.id
+    session.add(forged)
+    session.commit()
+    text = _names(verify(paths, session))
+    assert "forged-2023" in text or "same record" in text, text
+
+
+def test_seal_never_cuts_or_seals_through_a_link(archive, crawl, paths, session, tmp_path):
+    """A killed run's torn file swapped for a link to a file outside the archive: sealing
+    would cut (truncate) the file the link names and vouch for bytes the archive lacks."""
+    from storage.manifest import recover
+    c = crawl(max_file_bytes=10**9)
+    c.fetch("http://gov.example/k.pdf", random.Random("k").randbytes(5000))
+    name = c.archive.current_file
+    c.archive._fh.write(b"\x1f\x8b\x08\x00 torn")
+    c.archive._fh.flush()
+    c.archive._fh.close()
+    c.archive._fh = None
+    outside = tmp_path / "outside.warc.gz"
+    (paths.warc_dir / name).rename(outside)
+    (paths.warc_dir / name).symlink_to(outside)
+    size = outside.stat().st_size
+    rep = verify(paths, session)
+    assert any(p.file == name and "symbolic link" in p.what for p in rep.problems), _names(rep)
+    sealed = recover(paths, session)
+    assert name in sealed.refused and name not in sealed.sealed
+    assert outside.stat().st_size == size
+
+
+def test_folder_or_fifo_named_like_a_warc_does_not_hang_verify(archive, paths, session):
+    import os
+    os.mkfifo(paths.warc_dir / "gongkai-20990101000000000000-1-00001.warc.gz")
+    (paths.warc_dir / "gongkai-20990101000000000000-1-00002.warc.gz").mkdir()
+    rep = verify(paths, session)
+    assert sum("not a regular file" in p.what for p in rep.problems) == 2, _names(rep)
