@@ -99,3 +99,29 @@ def test_unicode_public_host_still_passes(tmp_path: Path):
     path = tmp_path / "sites.yaml"
     path.write_text("sites:\n" + ENTRY.format(start="http://政府.中国/"), encoding="utf-8")
     assert read_registry(path)[1] == []
+
+
+@pytest.mark.parametrize("link", [
+    "http://evil.example.com\\@www.example.gov.cn/",  # Scrapy fetches evil.example.com
+    "http://www.example.gov.cn@evil.example.com/",
+    "http://evil.example.com#@www.example.gov.cn/",
+    "http://１２７.０.０.１/",
+])
+def test_disguised_links_are_dropped_by_the_allowed_hosts_middleware(link: str):
+    """The check sees the URL Scrapy will fetch (normalised), not the text of the link."""
+    from types import SimpleNamespace
+
+    from scrapy import Request
+    from scrapy.exceptions import IgnoreRequest
+
+    from crawler.middlewares import AllowedHostsMiddleware
+    from crawler.registry import SiteEntry
+
+    site = SiteEntry(id="a", name="甲区", region_code="330105",
+                     start_urls=("http://www.example.gov.cn/",),
+                     allowed_domains=("example.gov.cn",))
+    stats = SimpleNamespace(inc_value=lambda *a, **k: None)
+    crawler = SimpleNamespace(spider=SimpleNamespace(sites={"a": site}), stats=stats)
+    mw = AllowedHostsMiddleware(crawler)  # type: ignore[arg-type]
+    with pytest.raises(IgnoreRequest):
+        mw.process_request(Request(link, meta={"gongkai_site_id": "a"}))
