@@ -22,7 +22,7 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
-from storage.archive import warc_date
+from storage.archive import ascii_header, warc_date
 from storage.config import Paths
 from storage.manifest import (
     assess,
@@ -429,7 +429,7 @@ def _media_type(rec: RawRecord) -> str | None:
     for line in rec.split_http()[0].split(b"\r\n")[1:]:
         key, _, value = line.partition(b":")
         if key.strip().lower() == b"content-type":
-            return value.decode("latin-1").split(";")[0].strip()
+            return value.decode("latin-1").split(";")[0].strip() or None
     return None
 
 
@@ -447,7 +447,8 @@ def _check_capture(name: str, where: str, rec: RawRecord, cap: Capture, payload_
         ("HTTP status", str(cap.status), str(rec.http_status())),
         ("fetch time", warc_date(cap.fetched_at), rec.header("WARC-Date") or ""),
         ("run", str(cap.run_id), str(run_id)),
-        ("media type", str(cap.media_type), str(_media_type(rec)))]
+        ("media type", str(cap.media_type and ascii_header(cap.media_type)),
+         str(_media_type(rec)))]
     if kind == "response":
         fields.append(("size", str(cap.size), str(len(rec.payload))))
     for label, expected, found in fields:

@@ -376,3 +376,36 @@ def test_folder_or_fifo_named_like_a_warc_does_not_hang_verify(archive, paths, s
     (paths.warc_dir / "gongkai-20990101000000000000-1-00002.warc.gz").mkdir()
     rep = verify(paths, session)
     assert sum("not a regular file" in p.what for p in rep.problems) == 2, _names(rep)
+
+
+@pytest.mark.parametrize("content_type", [b"t\xebxt/html; charset=gbk", b"\xe6\x96\x87/pdf",
+                                          b" APPLICATION/PDF ;x=1", b""])
+def test_hostile_content_type_does_not_make_a_clean_archive_fail(crawl, paths, session,
+                                                                  content_type):
+    """A site controls its headers; an odd Content-Type must not make verify cry wolf."""
+    c = crawl()
+    c.fetch("http://gov.example/odd", b"body", headers={"Content-Type": content_type})
+    c.finish()
+    rep = verify(paths, session)
+    assert rep.ok, _names(rep)
+
+
+@pytest.mark.parametrize("disposition", ["attachment; filename=2023年度报告.pdf",
+                                         'attachment; filename="年度 报告.pdf"; size=3',
+                                         "inline; filename*=UTF-8''%E5%B9%B4.pdf; x=年"])
+def test_raw_utf8_header_is_archived_recoverably(crawl, paths, session, disposition):
+    """Chinese CMSs send raw UTF-8 file names; warcio raised on some, losing the response."""
+    from urllib.parse import unquote_to_bytes
+
+    from storage.records import read_raw
+
+    raw = disposition.encode("utf-8")
+    c = crawl()
+    c.fetch("http://gov.example/dl?id=1", b"%PDF report", headers={"Content-Disposition": raw})
+    c.finish()
+    cap = session.exec(select(Capture)).one()
+    head = read_raw(paths.warc_dir / cap.warc_file, cap.warc_offset, cap.warc_length).split_http()[0]
+    line = next(x for x in head.split(b"\r\n") if x.lower().startswith(b"content-disposition"))
+    assert line.isascii()
+    assert unquote_to_bytes(line.split(b": ", 1)[1]) == raw or b"%" in raw
+    assert verify(paths, session).ok
