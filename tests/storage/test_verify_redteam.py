@@ -305,6 +305,11 @@ def test_fake_running_run_is_noted_and_after_the_published_head(archive, paths, 
     assert forged in rep.unsealed
     assert any(forged in n and "not covered by a published head" in n for n in rep.notes), \
         rep.notes
+    from storage.manifest import recover
+    assert forged in recover(paths, session).sealed  # the next crawl's start seals it ...
+    after = verify(paths, session, expect_heads=[head])
+    assert after.ok and forged in after.uncovered  # ... and the head still does not cover it
+    assert any(forged in n and "after the newest published head" in n for n in after.notes)
 
 
 def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, engine,
