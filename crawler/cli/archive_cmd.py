@@ -196,7 +196,7 @@ def parse_time(value: str) -> datetime:
 def show_command(app: App, target: str, at: str | None, out: str | None, force: bool) -> None:
     """Write the archived original of TARGET (a URL or a payload sha256) as captured."""
     from storage.db import session_scope
-    from storage.show import find_capture, read_original
+    from storage.show import UnreadableCapture, find_capture, read_original
 
     moment = parse_time(at) if at else None
     path = None if out in (None, "-") else Path(out)
@@ -207,7 +207,10 @@ def show_command(app: App, target: str, at: str | None, out: str | None, force: 
         if found is None:
             raise click.ClickException(f"nothing archived for {target}"
                                        + (f" at or before {moment}Z" if moment else ""))
-        record, body = read_original(app.paths, session, found)
+        try:
+            record, body = read_original(app.paths, session, found)
+        except UnreadableCapture as exc:
+            raise click.ClickException(str(exc)) from None
     text = json.dumps(record, ensure_ascii=False, indent=1, default=str)
     if path is not None:
         _write_atomically(path, body, force=force)

@@ -77,3 +77,19 @@ def test_link_to_a_file_is_refused_without_force_and_followed_with_it(cli, tmp_p
     forced = cli("show", "http://gov.example/r.pdf", "--out", str(link), "--force")
     assert forced.exit_code == 0, forced.output
     assert link.is_symlink() and real.read_bytes() == PDF
+
+
+@pytest.mark.parametrize("name", ["../../../../etc/hostname", "/etc/hostname"])
+def test_show_never_reads_a_path_a_capture_row_names(cli, session, tmp_path: Path, name: str):
+    """A capture row edited to point out of the WARC folder: show refuses, in one line."""
+    from sqlmodel import select
+
+    from storage.models import Capture
+    cap = session.exec(select(Capture)).one()
+    cap.warc_file = name
+    session.add(cap)
+    session.commit()
+    result = cli("show", "http://gov.example/r.pdf", "--out", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "not a file name" in result.output and result.output.count("\n") == 1
+    assert not (tmp_path / "x.pdf").exists()
