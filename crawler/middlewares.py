@@ -59,7 +59,15 @@ class AllowedHostsMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AllowedHostsMiddleware:
-        return cls(crawler)
+        mw = cls(crawler)
+        crawler.signals.connect(mw.spider_opened, signal=signals.spider_opened)
+        return mw
+
+    def spider_opened(self, spider: Any) -> None:
+        """Tell the resolver which names may resolve to private addresses (crawler.netguard)."""
+        from crawler.netguard import allow_private_names
+
+        allow_private_names(getattr(spider, "sites", {}).values())
 
     def process_request(self, request: Request) -> None:
         sites = getattr(self.crawler.spider, "sites", {})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
+import reprlib
 import socket
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,11 +21,30 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
+from w3lib.url import safe_url_string
 
 from crawler.spiders import platform_names  # a file listing: no scrapy import
 
 PLATFORMS = (*platform_names(), "auto")  # one spider module per platform
 _REGION = re.compile(r"^[1-8]\d{5}$")  # 6-digit 行政区划代码 (first digit = 大区 1–8)
+
+# YAML aliases share one object however often they repeat, so a "billion laughs" file is
+# small in memory; only printing it expands it.  Every value quoted in a message, or turned
+# into text, goes through this bounded repr.
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxdict, _REPR.maxstring, _REPR.maxother = 2, 4, 4, 80, 80
+
+
+def _show(value: Any) -> str:
+    """A short repr of a registry value for a message, however large or nested it is."""
+    return _REPR.repr(value)
+
+
+def _text(value: Any) -> str:
+    """A scalar as text; anything else as its short repr (never a huge expansion)."""
+    if value is None or isinstance(value, str | int | float):
+        return str(value)
+    return _show(value)
 
 
 class RegistryError(ValueError):
@@ -126,7 +146,35 @@ def _yaml_lines(text: str) -> _Lines:
     return _Lines(tuple(entries), tuple(keys), tuple(dups))
 
 
-def _public_host_problem(host: str) -> str | None:
+def _hosts(url: str) -> tuple[str, ...] | None:
+    """The host a reader sees in `url` and the host Scrapy will connect to (after its URL
+    normalisation: IDNA/NFKC turns fullwidth digits, ideographic dots and enclosed letters
+    into ASCII, and a backslash ends the authority), or None for a non-http(s) URL."""
+    try:
+        seen = urlsplit(url)
+        fetched = urlsplit(safe_url_string(url))
+    except ValueError:
+        return None
+    if seen.scheme not in ("http", "https") or not seen.hostname or not fetched.hostname:
+        return None
+    return tuple(dict.fromkeys((seen.hostname, fetched.hostname)))
+
+
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 address carries (mapped, compatible, NAT64, 6to4, Teredo)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]
+    packed = int(ip)
+    if packed >> 32 == 0 or ip in ipaddress.IPv6Network("64:ff9b::/96"):
+        return ipaddress.IPv4Address(packed & 0xFFFFFFFF)
+    return None
+
+
+def public_host_problem(host: str) -> str | None:
     """Why `host` is not a public address (loopback, private, link-local …), else None.
 
     Names are not resolved (checking a registry must not touch the network); `localhost`
@@ -144,8 +192,8 @@ def _public_host_problem(host: str) -> str | None:
             ip = ipaddress.IPv4Address(socket.inet_aton(name))
         except OSError:
             return None
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address) and not ip.is_loopback and not ip.is_unspecified:
+        ip = _embedded_ipv4(ip) or ip
     for label, flag in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
                         ("unspecified", ip.is_unspecified), ("multicast", ip.is_multicast),
                         ("private", ip.is_private)):
@@ -170,7 +218,7 @@ class _Checker:
                  problems: list[str]) -> None:
         self.index, self.raw, self.lines, self.problems = index, raw, lines, problems
         ident = raw.get("id")
-        self.label = f"site {ident!r}" if ident is not None else f"site #{index + 1}"
+        self.label = f"site {_show(ident)}" if ident is not None else f"site #{index + 1}"
 
     def add(self, message: str, key: str | None = None) -> None:
         line = self.lines.of(self.index, key)
@@ -182,31 +230,30 @@ class _Checker:
             return ()
         urls = _strings(value)
         if urls is None:
-            self.add(f"{key} must be a URL or a list of URLs, not {value!r}", key)
+            self.add(f"{key} must be a URL or a list of URLs, not {_show(value)}", key)
             return ()
         if required and not urls:
             self.add(f"missing {key}", key)
         for url in urls:
-            try:
-                parts = urlsplit(url)
-            except ValueError:
-                parts = urlsplit("")
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                self.add(f"not an http(s) URL: {url!r}", key)
+            hosts = _hosts(url)
+            if hosts is None:
+                self.add(f"not an http(s) URL: {_show(url)}", key)
             elif self.raw.get("allow_private") is not True:
-                self.public_host(parts.hostname, f"{key} {url}", key)
+                self.public_host(hosts, f"{key} {url}", key)
         return urls
 
-    def public_host(self, host: str, what: str, key: str) -> None:
-        kind = _public_host_problem(host)
-        if kind:
-            self.add(f"{what} is on a {kind} address (set allow_private: true only for a "
-                     f"test or simulated site)", key)
+    def public_host(self, hosts: Iterable[str], what: str, key: str) -> None:
+        for host in hosts:
+            kind = public_host_problem(host)
+            if kind:
+                self.add(f"{what} is on a {kind} address (set allow_private: true only for "
+                         f"a test or simulated site)", key)
+                return
 
     def boolean(self, key: str, default: bool) -> bool:
         value = self.raw.get(key, default)
         if not isinstance(value, bool):
-            self.add(f"{key} must be true or false, not {value!r}", key)
+            self.add(f"{key} must be true or false, not {_show(value)}", key)
             return False if key == "enabled" else default  # a typo never enables a site
         return value
 
@@ -225,16 +272,16 @@ def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
         return None
     ident, name = raw["id"], raw["name"]
     if not isinstance(ident, str) or not _ID.match(ident):
-        check.add(f"id {ident!r} may contain only a-z, 0-9 and '-' (and must start with a "
+        check.add(f"id {_show(ident)} may contain only a-z, 0-9 and '-' (and must start with a "
                   f"letter or digit)", "id")
     if not isinstance(name, str):
-        check.add(f"name must be text, not {name!r}", "name")
-    region = str(raw["region_code"])
+        check.add(f"name must be text, not {_show(name)}", "name")
+    region = _text(raw["region_code"])
     if isinstance(raw["region_code"], bool) or not _REGION.match(region):
         check.add(f"region_code {region!r} is not a 6-digit 行政区划代码", "region_code")
     platform = raw.get("platform", "auto")
     if platform not in PLATFORMS:
-        check.add(f"unknown platform {platform!r} (one of {', '.join(PLATFORMS)})", "platform")
+        check.add(f"unknown platform {_show(platform)} (one of {', '.join(PLATFORMS)})", "platform")
     enabled = check.boolean("enabled", True)
     allow_private = check.boolean("allow_private", False)
     starts = check.urls("start_urls", required=True)
@@ -245,13 +292,10 @@ def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
         domains = ()
     elif not allow_private:
         for domain in domains:
-            try:
-                host = urlsplit(f"//{domain.strip()}").hostname or domain
-            except ValueError:
-                host = domain
-            check.public_host(host, f"allowed domain {domain}", "allowed_domains")
-    return SiteEntry(id=str(ident), name=str(name), region_code=region, start_urls=starts,
-                     platform=str(platform), allowed_domains=domains, list_urls=lists,
+            hosts = _hosts(f"http://{domain.strip()}/") or (domain,)
+            check.public_host(hosts, f"allowed domain {domain}", "allowed_domains")
+    return SiteEntry(id=_text(ident), name=_text(name), region_code=region, start_urls=starts,
+                     platform=_text(platform), allowed_domains=domains, list_urls=lists,
                      enabled=enabled, allow_private=allow_private)
 
 
@@ -275,7 +319,7 @@ def parse_registry(data: Any, *, _lines: _Lines | None = None,
     for index, raw in enumerate(raw_sites):
         if not isinstance(raw, dict):
             at = lines.of(index)
-            problems.append(f"{f'line {at}: ' if at else ''}entry {raw!r} is not a mapping")
+            problems.append(f"{f'line {at}: ' if at else ''}entry {_show(raw)} is not a mapping")
             continue
         entry = _entry(raw, problems, index, lines)
         if entry is None:

@@ -90,3 +90,7 @@ GONGKAI_RUN_DEADLINE = 4 * 3600
 # After SIGTERM (or the deadline) a crawl process gets this long to close; then it is killed.
 GONGKAI_KILL_GRACE = 120
 GONGKAI_STATS_INTERVAL = 10.0  # seconds between live statistics snapshots (kept if killed)
+
+# Scrapy's caching resolver, except that a name resolving to a private, loopback or
+# link-local address is refused unless its site says allow_private (crawler.netguard).
+TWISTED_DNS_RESOLVER = "crawler.netguard.PublicAddressResolver"

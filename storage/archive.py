@@ -20,6 +20,7 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import quote
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
@@ -87,9 +88,22 @@ def lock_file(fh: io.BufferedIOBase | io.RawIOBase) -> bool:
     return True
 
 
+_PRINTABLE = "".join(chr(c) for c in range(0x20, 0x7F) if chr(c) != "%")
+
+
+def ascii_header(value: str) -> str:
+    """A header (name or value, decoded as latin-1 from the wire) as WARC writes it: ASCII
+    as is; otherwise every byte outside printable ASCII (and `%`) percent-encoded.  warcio's
+    own fallback raises on values like `t\xebxt/html; charset=gbk` (a hostile or careless
+    server's header lost the whole response), and this keeps the wire bytes recoverable."""
+    if value.isascii():
+        return value
+    return quote(value.encode("latin-1", "replace"), safe=_PRINTABLE)
+
+
 def _wire_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(ORIG_TRANSFER_ENCODING if k.lower() == "transfer-encoding" else k, v)
-            for k, v in headers]
+    return [(ORIG_TRANSFER_ENCODING if k.lower() == "transfer-encoding" else ascii_header(k),
+             ascii_header(v)) for k, v in headers]
 
 
 class WarcArchive:

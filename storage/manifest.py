@@ -39,7 +39,7 @@ import storage
 from storage.archive import WARC_SUFFIX, lock_file
 from storage.config import Paths
 from storage.models import Capture, CrawlRun, Manifest
-from storage.records import TornRecord, iter_records
+from storage.records import RawRecord, TornRecord, iter_records
 
 FORMAT = "gongkai-manifest/1"
 
@@ -79,10 +79,34 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+def plain_name(name: object) -> bool:
+    """A bare file name: no folder part, nothing that leads out of its folder.  Names read
+    from manifests and the database are data under test, never paths to follow."""
+    return (isinstance(name, str) and name not in ("", ".", "..")
+            and not any(c in name for c in "/\\\0"))
+
+
+def not_regular(path: Path) -> str | None:
+    """Why `path` is not an ordinary file the archive holds (a link, a folder, a FIFO that
+    would block the reader ...), else None."""
+    if path.is_symlink():
+        return f"a symbolic link to {os.readlink(path)} (its bytes are not in the archive)"
+    if not path.is_file():
+        return "not a regular file"
+    return None
+
+
 def sealed_files(session: Session) -> set[str]:
+    """Names the manifests list (malformed entries are skipped here; `verify` names them)."""
     names: set[str] = set()
     for row in session.exec(select(Manifest)):
-        names.update(w["file"] for w in json.loads(row.content).get("warcs", []))
+        try:
+            warcs = json.loads(row.content).get("warcs", [])
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(warcs, list):
+            names.update(w["file"] for w in warcs
+                         if isinstance(w, dict) and plain_name(w.get("file")))
     return names
 
 
@@ -104,6 +128,16 @@ def chain_head(session: Session) -> Manifest | None:
     return session.exec(select(Manifest).order_by(col(Manifest.sequence).desc())).first()
 
 
+def warcinfo_run(record: RawRecord) -> int | None:
+    """The run a warcinfo record names (its `gongkai-run` field), if any."""
+    run: int | None = None
+    for line in record.block.decode("utf-8", "replace").split("\r\n"):
+        key, _, value = line.partition(":")
+        if key.strip() == "gongkai-run" and value.strip().isdigit():
+            run = int(value.strip())
+    return run
+
+
 def _warcinfo_run(path: Path) -> tuple[int | None, int] | None:
     """(run id named by the warcinfo record, end offset of that record), None if unreadable."""
     try:
@@ -113,12 +147,7 @@ def _warcinfo_run(path: Path) -> tuple[int | None, int] | None:
         return None
     if first is None or first.rec_type != "warcinfo" or first.problem:
         return None
-    run: int | None = None
-    for line in first.block.decode("utf-8", "replace").split("\r\n"):
-        key, _, value = line.partition(":")
-        if key.strip() == "gongkai-run" and value.strip().isdigit():
-            run = int(value.strip())
-    return run, first.offset + first.length
+    return warcinfo_run(first), first.offset + first.length
 
 
 def _committed_end(session: Session, name: str) -> int | None:
@@ -156,6 +185,9 @@ def assess(paths: Paths, session: Session, name: str, *,
            closing_run: int | None = None) -> Verdict:
     """Decide, without writing anything, whether an unlisted WARC file may be sealed."""
     path = paths.warc_dir / name
+    odd = not_regular(path)
+    if odd:  # checked first: opening a FIFO would block, a link would seal bytes elsewhere
+        return Verdict(name, "refuse", odd)
     size = path.stat().st_size
     if size == 0:  # checked before locking: a writer creates its file empty, then locks it
         return Verdict(name, "empty", "empty file (a writer that died before its warcinfo)")

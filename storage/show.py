@@ -9,8 +9,13 @@ from sqlmodel import Session, col, select
 
 from storage import crud
 from storage.config import Paths
+from storage.manifest import plain_name
 from storage.models import Capture
-from storage.records import read_raw
+from storage.records import TornRecord, read_raw
+
+
+class UnreadableCapture(ValueError):
+    """The capture's record cannot be read back as archived (its row or file is damaged)."""
 
 
 def find_capture(session: Session, target: str, *, at: datetime | None = None,
@@ -28,8 +33,15 @@ def read_original(paths: Paths, session: Session,
                   capture: Capture) -> tuple[dict[str, Any], bytes]:
     """(the capture record, for printing; the payload bytes exactly as captured)."""
     original = crud.resolve_original(session=session, capture=capture)
-    rec = read_raw(paths.warc_dir / original.warc_file, original.warc_offset,
-                   original.warc_length)
+    if not plain_name(original.warc_file):  # a row is data: never a path to follow
+        raise UnreadableCapture(f"capture {original.id} names {original.warc_file!r}, not a "
+                                f"file name in the WARC folder (run `gongkai verify`)")
+    try:
+        rec = read_raw(paths.warc_dir / original.warc_file, original.warc_offset,
+                       original.warc_length)
+    except (OSError, TornRecord) as exc:
+        raise UnreadableCapture(f"capture {original.id}: cannot read its record in "
+                                f"{original.warc_file}: {exc} (run `gongkai verify`)") from None
     body = rec.payload
     record: dict[str, Any] = {
         "capture_id": capture.id, "url": capture.url,

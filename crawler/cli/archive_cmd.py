@@ -18,12 +18,24 @@ from crawler.cli.context import App
 SHA256 = re.compile(r"^[0-9a-fA-F]{64}$")
 
 
+# A published-heads file holds one line per sealed run (~70 bytes): 16 MiB is centuries of
+# nightly runs, and a bound keeps `--expect-heads /dev/zero` (or a 4 GiB mistake) from
+# eating the machine's memory.
+MAX_HEADS_BYTES = 16 << 20
+
+
 def read_heads(path: Path) -> list[str]:
     """Published heads, one per line (the first word of a line: `verify --head` output or a
-    sha256sum-style `DIGEST  name`); blank lines and `#` comments are skipped."""
+    sha256sum-style `DIGEST  name`); blank lines and `#` comments are skipped; a UTF-8 byte
+    order mark and CRLF line ends are accepted.  The file may be a pipe (`<(...)`)."""
     heads = []
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_HEADS_BYTES + 1)
+        if len(data) > MAX_HEADS_BYTES:
+            raise click.BadParameter(f"{path} is too large (over {MAX_HEADS_BYTES >> 20} MiB) "
+                                     f"for a list of heads", param_hint="--expect-heads")
+        lines = data.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
         raise click.BadParameter(f"cannot read {path}: {exc}",
                                  param_hint="--expect-heads") from None
@@ -32,7 +44,7 @@ def read_heads(path: Path) -> list[str]:
         if not word:
             continue
         if not SHA256.match(word[0]):
-            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0]!r}",
+            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0][:80]!r}",
                                      param_hint="--expect-heads")
         heads.append(word[0].lower())
     return heads
@@ -184,7 +196,7 @@ def parse_time(value: str) -> datetime:
 def show_command(app: App, target: str, at: str | None, out: str | None, force: bool) -> None:
     """Write the archived original of TARGET (a URL or a payload sha256) as captured."""
     from storage.db import session_scope
-    from storage.show import find_capture, read_original
+    from storage.show import UnreadableCapture, find_capture, read_original
 
     moment = parse_time(at) if at else None
     path = None if out in (None, "-") else Path(out)
@@ -195,7 +207,10 @@ def show_command(app: App, target: str, at: str | None, out: str | None, force: 
         if found is None:
             raise click.ClickException(f"nothing archived for {target}"
                                        + (f" at or before {moment}Z" if moment else ""))
-        record, body = read_original(app.paths, session, found)
+        try:
+            record, body = read_original(app.paths, session, found)
+        except UnreadableCapture as exc:
+            raise click.ClickException(str(exc)) from None
     text = json.dumps(record, ensure_ascii=False, indent=1, default=str)
     if path is not None:
         _write_atomically(path, body, force=force)
@@ -237,10 +252,24 @@ def is_text(body: bytes, media_type: str | None) -> bool:
     return True
 
 
+def _special(path: Path) -> bool:
+    """An existing target that is not a regular file or folder (a device such as /dev/null,
+    a FIFO, a socket; links followed): written into, never replaced by a file."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _check_writable(path: Path, force: bool) -> None:
     """Refuse, before any work, an existing file (without --force) or a missing folder."""
     if path.is_dir():
         raise click.ClickException(f"{path} is a folder: give a file name")
+    if _special(path):
+        return  # nothing there to overwrite: the bytes go into it
     if path.exists() and not force:
         raise click.ClickException(f"{path} exists: use --force to overwrite it")
     if not path.parent.is_dir():
@@ -270,6 +299,11 @@ def _write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     import os
     import tempfile
 
+    if _special(path):
+        _write_into(path, data)
+        return
+    if force and path.is_symlink():  # overwrite what the link names, not the link
+        path = Path(os.path.realpath(path))
     tmp: str | None = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -289,6 +323,15 @@ def _write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     finally:
         if tmp is not None:
             Path(tmp).unlink(missing_ok=True)
+
+
+def _write_into(path: Path, data: bytes) -> None:
+    """Write into a device or FIFO as `cat > path` would (a rename would replace it)."""
+    try:
+        with open(path, "wb") as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 @click.command("export-wacz")
