@@ -18,7 +18,7 @@ from sqlmodel import select
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
-from storage.payload import read_body
+from storage.warc.payload import read_body
 
 if TYPE_CHECKING:
     from crawler.cli.context import App

@@ -10,7 +10,7 @@ from sqlmodel import Session, col, select
 from storage import crud
 from storage.config import Paths
 from storage.models import Capture
-from storage.records import read_raw
+from storage.warc.reader import read_raw
 
 
 def find_capture(session: Session, target: str, *, at: datetime | None = None,

@@ -22,9 +22,9 @@ from typing import Any, BinaryIO
 from sqlmodel import Session, col, select
 
 from storage.config import Paths
-from storage.manifest import assess, ended_by_itself, warc_files
 from storage.models import Capture, CrawlRun, Manifest
-from storage.records import TornRecord, iter_records, sha256_of_digest
+from storage.warc.manifest import assess, ended_by_itself, warc_files
+from storage.warc.reader import TornRecord, iter_records, sha256_of_digest
 
 
 @dataclass(frozen=True)
