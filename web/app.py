@@ -31,8 +31,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from storage import measures
 from storage.config import Paths
+from storage.export import measures
 from storage.warc.payload import UndecodableBody
 from web import cells as cells_html
 from web import charts, layout, originals, pages, queries, sources

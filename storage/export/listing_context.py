@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from storage.agency import GOVERNMENT_AND_OFFICE, Agency, Gazetteer, clean_name, identify
 from storage.config import Paths
+from storage.export.agency import GOVERNMENT_AND_OFFICE, Agency, Gazetteer, clean_name, identify
 from storage.models import Capture
 from storage.warc.payload import read_body
 

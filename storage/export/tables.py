@@ -8,7 +8,7 @@ The unit is the report: one distinct document (sha256), whoever lists it.  The s
 listed by five districts' sites, or in two columns of one site, are one report with five
 listings (each keeps its URL and capture in `listings`), counted once everywhere else.  The
 report's agency, region, kind and deadline come from the document's own metadata through
-storage/agency.py, never from the site that listed it.
+storage/export/agency.py, never from the site that listed it.
 
 Tables: reports (one row per report), listings (one row per site/URL that served it, with the
 crawl's context), metrics (long, one row per value with its provenance), metrics_wide (one
@@ -33,11 +33,11 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import dictionary, measures
-from storage import listing_context as context
-from storage.agency import Agency, Gazetteer, contains, identify
 from storage.config import Paths
 from storage.db import session_scope
+from storage.export import dictionary, measures
+from storage.export import listing_context as context
+from storage.export.agency import Agency, Gazetteer, contains, identify
 from storage.models import Capture, CheckResult, Document, Extraction, MetricValue, Site
 
 FORMATS = ("csv", "parquet", "xlsx", "jsonl")
@@ -136,7 +136,7 @@ class _Report:
 
     @property
     def region_code(self) -> str | None:
-        """The agency's region, never the listing site's (see storage/agency.py)."""
+        """The agency's region, never the listing site's (see storage/export/agency.py)."""
         return self.agency_id.region_code
 
     @property
