@@ -20,9 +20,9 @@ from scrapy import signals
 
 from crawler.storage_access import crawl_engine, crawl_paths
 from storage import crud
-from storage.archive import Exchange, WarcArchive
 from storage.db import session_scope
 from storage.models import Capture
+from storage.warc.writer import Exchange, WarcArchive
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

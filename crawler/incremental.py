@@ -21,9 +21,9 @@ from sqlmodel import select
 from twisted.internet.threads import deferToThread
 
 from crawler.storage_access import crawl_engine, crawl_paths
-from storage.archive import read_record
 from storage.db import session_scope
 from storage.models import Capture
+from storage.warc.writer import read_record
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -18,7 +18,7 @@ from sqlmodel import select
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
-from storage.payload import read_body
+from storage.warc.payload import read_body
 
 if TYPE_CHECKING:
     from crawler.cli.context import App
@@ -113,7 +113,7 @@ def narrative_job(data: bytes, *, name: str | None = None) -> dict[str, Any]:
     """Worker target: the report's prose with its tables cut out (for the overlap measure)."""
     from extract.detect import detect_format
     from extract.readers import read_document
-    from storage.measures import narrative
+    from storage.export.measures import narrative
 
     doc = read_document(data, detect_format(data))
     rows = ["".join(c.text for c in row.cells) for row in doc.rows]

@@ -39,7 +39,7 @@ class ReportDocumentPipeline:
             if capture is None:
                 raise DropItem(f"capture {item.capture_id} of {item.url} is missing")
             # A revisit stays the document's capture: its URL and time are what this site
-            # served; readers follow it to the record holding the bytes (storage.payload).
+            # served; readers follow it to the record holding the bytes (storage.warc.payload).
             doc = crud.record_document(
                 session=session, site_id=item.site_id, url=item.url, title=item.title,
                 year=item.year, capture=capture, found_on=item.found_on,

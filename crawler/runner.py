@@ -33,9 +33,9 @@ from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
 from storage import crud
 from storage.db import session_scope
-from storage.manifest import recover, write_run_manifest
 from storage.models import Capture, Document
 from storage.versions import mark_run_outcome
+from storage.warc.manifest import recover, write_run_manifest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BATCH = 10  # sites per subprocess: bounds a crawl process's memory whatever the registry size

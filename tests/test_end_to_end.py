@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from crawler.cli import main
-from storage.archive import read_record
+from storage.warc.writer import read_record
 from support.db import isolated_db_url
 
 pytestmark = pytest.mark.integration  # the demo: simulator, crawl, extraction children, export

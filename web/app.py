@@ -31,9 +31,9 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from storage import measures
 from storage.config import Paths
-from storage.payload import UndecodableBody
+from storage.export import measures
+from storage.warc.payload import UndecodableBody
 from web import cells as cells_html
 from web import charts, layout, originals, pages, queries, sources
 from web.db import readonly_engine

@@ -16,10 +16,10 @@ from urllib.parse import unquote, urlsplit
 
 from sqlalchemy.engine import Engine
 
-from storage.archive import read_record
 from storage.config import Paths
 from storage.models import Capture, Document
-from storage.payload import decode_content
+from storage.warc.payload import decode_content
+from storage.warc.writer import read_record
 from web import queries
 
 SHA_RE = re.compile(r"[0-9a-f]{64}")

@@ -1,10 +1,10 @@
 """What the workbench's pages show, read from the database through storage's models.
 
-Why its own queries and not storage.export.build_tables: the export reads the whole database
+Why its own queries and not storage.export.tables.build_tables: the export reads the whole database
 (every metric of every report) to write files; a page must answer in milliseconds, so the
 report page reads one document's rows and the list page reads one row per document.  The
 rules are storage's: the same extraction is chosen (the current extractor version, else the
-newest), timeliness comes from storage.measures, revisits resolve with storage.crud.
+newest), timeliness comes from storage.export.measures, revisits resolve with storage.crud.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from storage import crud, measures
+from storage import crud
+from storage.export import measures
 from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction, MetricValue, Site
 
 
@@ -42,7 +43,7 @@ def choose_extraction(rows: list[Extraction], version: str | None) -> Extraction
 
 
 def published_date(doc: Document, ex: Extraction | None) -> date | None:
-    """The list page's date, else the date the extractor read (storage.export's rule)."""
+    """The list page's date, else the date the extractor read (the export's rule)."""
     return measures.parse_date(doc.listed_date) or measures.parse_date(
         ex.published if ex else None)
 

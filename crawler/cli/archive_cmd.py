@@ -82,7 +82,7 @@ def verify_command(app: App, print_head: bool, expect_head: list[str], heads_fil
     import time
 
     from storage.db import session_scope
-    from storage.verify import verify
+    from storage.warc.verify import verify
 
     expected = [*expect_head, *(read_heads(heads_file) if heads_file else [])]
     started = time.perf_counter()
@@ -133,7 +133,7 @@ def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
     """
     from storage import crud
     from storage.db import session_scope
-    from storage.manifest import RepairRefused, recover, repair_run_manifest, seal
+    from storage.warc.manifest import RepairRefused, recover, repair_run_manifest, seal
 
     with session_scope(app.engine) as session:
         if not dry_run:
@@ -196,7 +196,7 @@ def parse_time(value: str) -> datetime:
 def show_command(app: App, target: str, at: str | None, out: str | None, force: bool) -> None:
     """Write the archived original of TARGET (a URL or a payload sha256) as captured."""
     from storage.db import session_scope
-    from storage.show import UnreadableCapture, find_capture, read_original
+    from storage.warc.lookup import UnreadableCapture, find_capture, read_original
 
     moment = parse_time(at) if at else None
     path = None if out in (None, "-") else Path(out)
@@ -342,7 +342,7 @@ def _write_into(path: Path, data: bytes) -> None:
 def export_wacz_command(app: App, out: Path, site: str | None, year: int | None) -> None:
     """Package the archive (or a site / report year of it) as a WACZ file."""
     from storage.db import session_scope
-    from storage.wacz_export import export_wacz
+    from storage.warc.wacz import export_wacz
 
     with session_scope(app.engine) as session:
         try:
@@ -358,8 +358,8 @@ def export_wacz_command(app: App, out: Path, site: str | None, year: int | None)
 @click.pass_obj
 def cdxj_command(app: App, out: Path | None) -> None:
     """Print (or write) the CDXJ index of the whole archive, for pywb and other replayers."""
-    from storage.cdxj import archive_index
     from storage.db import session_scope
+    from storage.warc.cdxj import archive_index
 
     with session_scope(app.engine) as session:
         text = "".join(line + "\n" for line in archive_index(session, app.paths.warc_dir))

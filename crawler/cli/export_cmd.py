@@ -59,7 +59,7 @@ class NarrativeReader:
 
 
 def _formats(value: str) -> list[str]:
-    from storage.export import FORMATS
+    from storage.export.writers import FORMATS
 
     chosen = [f.strip().lower() for f in value.split(",") if f.strip()]
     bad = [f for f in chosen if f not in FORMATS]
@@ -88,8 +88,9 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
                    as_json: bool) -> None:
     """Write reports, listings, metrics, metrics_wide, checks, data_dictionary and coverage
     tables, and datapackage.json describing them."""
-    from storage import datapackage
-    from storage.export import TABLES, Filters, build_tables, write_tables
+    from storage.export import datapackage
+    from storage.export.tables import TABLES, Filters, build_tables
+    from storage.export.writers import write_tables
 
     formats = _formats(fmt)
     unknown = set(tables) - set(TABLES)

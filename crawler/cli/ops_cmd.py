@@ -205,7 +205,7 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
 def coverage_command(app: App, region: str | None, year: int | None, agency: str | None,
                      agencies: bool, as_json: bool) -> None:
     """For each registered site (and agency) and year: was its annual report found?"""
-    from storage.export import Filters, build_tables
+    from storage.export.tables import Filters, build_tables
 
     table = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
                          only=["coverage"])["coverage"]

@@ -34,11 +34,11 @@ def main() -> None:
 
     from crawler.archiving import WarcArchiveMiddleware
     from storage import crud
-    from storage.archive import Exchange, WarcArchive
     from storage.config import Paths
     from storage.db import init_db, make_engine
-    from storage.manifest import write_run_manifest
-    from storage.verify import verify
+    from storage.warc.manifest import write_run_manifest
+    from storage.warc.verify import verify
+    from storage.warc.writer import Exchange, WarcArchive
 
     bodies = _bodies()
     mb = len(bodies) * BODY_BYTES / 1e6

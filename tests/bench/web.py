@@ -58,10 +58,10 @@ def generate(data: Path, reports: int, seed: int = 12) -> Path:
     """A data folder with `reports` documents, each a distinct archived page with ~180
     values and 20 checks (one in ten failing), over 50 sites and 5 years."""
     from storage import crud
-    from storage.archive import Exchange, WarcArchive
     from storage.config import Paths
     from storage.db import init_db, make_engine, session_scope
     from storage.models import Capture, Document, Extraction
+    from storage.warc.writer import Exchange, WarcArchive
 
     paths = Paths(data, f"sqlite:///{data / 'gongkai.sqlite'}")
     engine = make_engine(paths.db_url)

@@ -18,10 +18,10 @@ from datetime import datetime
 from pathlib import Path
 
 from storage import crud
-from storage.archive import Exchange, WarcArchive
 from storage.config import Paths, resolve
 from storage.db import init_db, make_engine, session_scope
 from storage.models import Capture, Document
+from storage.warc.writer import Exchange, WarcArchive
 
 NARRATIVE_2022 = (
     "一、总体情况。2022年，普陀区人民政府认真贯彻落实《中华人民共和国政府信息公开条例》，"

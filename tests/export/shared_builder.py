@@ -19,10 +19,10 @@ from datetime import datetime
 from pathlib import Path
 
 from storage import crud
-from storage.archive import Exchange, WarcArchive
 from storage.config import Paths, resolve
 from storage.db import init_db, make_engine, session_scope
 from storage.models import Capture
+from storage.warc.writer import Exchange, WarcArchive
 
 SITES = [
     {"id": "gongshu", "name": "杭州市拱墅区人民政府", "region_code": "330105", "platform": "hanweb"},

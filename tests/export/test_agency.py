@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from storage.agency import (
+from storage.export.agency import (
     DEPARTMENT,
     GOVERNMENT,
     STREET_TOWN,
@@ -120,7 +120,7 @@ def test_provinces_and_contradictions() -> None:
 
 
 def test_context_names_compared_with_the_document() -> None:
-    from storage.listing_context import disagrees, list_title_agency
+    from storage.export.listing_context import disagrees, list_title_agency
 
     hongze = Gazetteer.from_sites([("淮安市洪泽区人民政府", "320813"),
                                    ("杭州市拱墅区人民政府", "330105")])

@@ -18,9 +18,10 @@ from sqlmodel import Session, select
 from crawler.cli import main
 from storage.config import resolve
 from storage.db import make_engine
-from storage.export import TABLES, Table, write_parquet
-from storage.manifest import seal
+from storage.export.tables import TABLES, Table
+from storage.export.writers import write_parquet
 from storage.models import Manifest
+from storage.warc.manifest import seal
 
 pytestmark = pytest.mark.integration  # `gongkai export` starts an extraction worker
 

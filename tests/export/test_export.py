@@ -16,10 +16,10 @@ from sqlmodel import select
 
 from crawler.cli import main
 from export import builders
-from storage.archive import read_record
 from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, Document, MetricValue
+from storage.warc.writer import read_record
 
 pytestmark = pytest.mark.integration  # export spawns an extraction worker for narrative overlap
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from storage import measures
-from storage.measures import Found, agency_kind, overlap, timeliness
+from storage.export import measures
+from storage.export.measures import Found, agency_kind, overlap, timeliness
 
 
 @pytest.mark.parametrize(("agency", "kind"), [

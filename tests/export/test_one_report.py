@@ -14,7 +14,7 @@ from crawler.cli import main
 from export import shared_builder as sb
 from storage.config import resolve
 from storage.db import make_engine, session_scope
-from storage.export import export_counts
+from storage.export.tables import export_counts
 
 pytestmark = pytest.mark.integration  # `gongkai export` starts an extraction worker
 

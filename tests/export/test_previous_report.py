@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from storage.agency import Gazetteer, identify
-from storage.export import _Listing, _previous_map, _Report
+from storage.export.agency import Gazetteer, identify
+from storage.export.tables import _Listing, _previous_map, _Report
 from storage.models import Document, Extraction, Site
 
 
@@ -29,7 +29,7 @@ def test_short_agency_names_are_not_compared_across_districts() -> None:
 
 
 def test_a_list_year_that_disagrees_with_the_document_is_shown() -> None:
-    from storage.export import reports_table
+    from storage.export.tables import reports_table
 
     agree, differ = _report(1, "330105", "区统计局", 2023), _report(2, "330105", "区财政局", 2023)
     agree.doc.year, differ.doc.year = 2023, 2022  # the list title said 2022

@@ -20,10 +20,10 @@ from sqlmodel import select
 
 from ops.conftest import Scheduler, wait_for
 from sim import Simulator
-from storage.archive import read_record
 from storage.config import resolve
 from storage.db import make_engine, session_scope
 from storage.models import CheckResult, CrawlRun, Document, Extraction, MetricValue
+from storage.warc.writer import read_record
 
 pytestmark = pytest.mark.integration  # a scheduled real crawl
 

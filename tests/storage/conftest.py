@@ -13,9 +13,9 @@ from sqlmodel import Session
 
 from crawler.archiving import WarcArchiveMiddleware
 from storage import crud
-from storage.archive import WarcArchive
 from storage.config import Paths
 from storage.db import init_db, make_engine
+from storage.warc.writer import WarcArchive
 from support.db import isolated_db_url
 
 
@@ -66,7 +66,7 @@ class Crawl:
         return request
 
     def finish(self) -> None:
-        from storage.manifest import write_run_manifest
+        from storage.warc.manifest import write_run_manifest
 
         self.archive.close()
         with Session(self.engine) as s:

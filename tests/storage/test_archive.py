@@ -11,9 +11,9 @@ import sys
 import pytest
 from sqlmodel import select
 
-from storage.archive import read_record
 from storage.models import Capture
-from storage.records import iter_records, read_raw, sha256_of_digest
+from storage.warc.reader import iter_records, read_raw, sha256_of_digest
+from storage.warc.writer import read_record
 
 PDF = b"%PDF-1.4 annual report " + bytes(range(256)) * 40
 

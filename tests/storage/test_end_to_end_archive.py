@@ -17,8 +17,8 @@ from sqlmodel import Session, select
 from crawler.cli import main as cli
 from crawler.cli.context import App
 from storage.db import init_db, make_engine
-from storage.manifest import write_run_manifest
 from storage.models import Capture, Document
+from storage.warc.manifest import write_run_manifest
 
 pytestmark = pytest.mark.integration  # real crawls against the simulator
 

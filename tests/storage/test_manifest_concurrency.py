@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from storage.manifest import write_run_manifest
 from storage.models import Manifest
-from storage.verify import verify
+from storage.warc.manifest import write_run_manifest
+from storage.warc.verify import verify
 
 
 def test_parallel_sealing_keeps_one_unbroken_chain(paths, engine) -> None:

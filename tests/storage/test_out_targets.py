@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import storage.cdxj  # noqa: F401  (imported here: urllib3 probes IPv6 with a bind on import)
+import storage.warc.cdxj  # noqa: F401  (imported here: urllib3 probes IPv6 with a bind on import)
 from crawler.cli import main
 
 PDF = b"%PDF-1.4 annual report bytes"

@@ -8,7 +8,7 @@ import zlib
 import brotli
 import pytest
 
-from storage.payload import decode_content
+from storage.warc.payload import decode_content
 
 BODY = "拱墅区2023年政府信息公开工作年度报告".encode() * 20
 
@@ -28,7 +28,7 @@ def test_every_encoding_we_accept_is_undone(encoding: str, wire: bytes) -> None:
 
 @pytest.mark.parametrize("encoding", ["gzip", "deflate", "br"])
 def test_a_corrupt_body_is_one_kind_of_error(encoding: str) -> None:
-    from storage.payload import UndecodableBody
+    from storage.warc.payload import UndecodableBody
 
     with pytest.raises(UndecodableBody):
         decode_content([("Content-Encoding", encoding)], b"\x1f\x8b\x08 not really compressed")

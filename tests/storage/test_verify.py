@@ -10,9 +10,9 @@ import shutil
 import pytest
 from sqlmodel import select
 
-from storage.manifest import recover
 from storage.models import Manifest
-from storage.verify import verify
+from storage.warc.manifest import recover
+from storage.warc.verify import verify
 
 
 def _two_runs(crawl) -> None:

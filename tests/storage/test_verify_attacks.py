@@ -14,9 +14,9 @@ from pathlib import Path
 from sqlmodel import Session, select
 
 from crawler.archiving import WarcArchiveMiddleware
-from storage.archive import WarcArchive
 from storage.models import Capture, Manifest
-from storage.verify import verify
+from storage.warc.verify import verify
+from storage.warc.writer import WarcArchive
 
 
 def _names(rep) -> str:  # type: ignore[no-untyped-def]

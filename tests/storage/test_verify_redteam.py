@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import Session, select
 
 from storage.models import Capture, CrawlRun, Document, Manifest
-from storage.records import iter_members, parse_record, warc_digest
-from storage.verify import verify
+from storage.warc.reader import iter_members, parse_record, warc_digest
+from storage.warc.verify import verify
 
 
 def _names(rep) -> str:  # type: ignore[no-untyped-def]
@@ -305,7 +305,7 @@ def test_fake_running_run_is_noted_and_after_the_published_head(archive, paths, 
     assert forged in rep.unsealed
     assert any(forged in n and "not covered by a published head" in n for n in rep.notes), \
         rep.notes
-    from storage.manifest import recover
+    from storage.warc.manifest import recover
     assert forged in recover(paths, session).sealed  # the next crawl's start seals it ...
     after = verify(paths, session, expect_heads=[head])
     assert after.ok and forged in after.uncovered  # ... and the head still does not cover it
@@ -316,7 +316,7 @@ def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, e
                                                         session):
     """A killed run whose files a later seal recovered: a new file naming it is not what
     that run left (its files were all sealed when it was found dead)."""
-    from storage.manifest import recover
+    from storage.warc.manifest import recover
     c = crawl(max_file_bytes=10**9)
     c.fetch("http://gov.example/k.pdf", random.Random("k").randbytes(5000))
     c.archive.close()
@@ -356,7 +356,7 @@ def test_second_capture_row_at_the_same_record_is_caught(archive, paths, session
 def test_seal_never_cuts_or_seals_through_a_link(archive, crawl, paths, session, tmp_path):
     """A killed run's torn file swapped for a link to a file outside the archive: sealing
     would cut (truncate) the file the link names and vouch for bytes the archive lacks."""
-    from storage.manifest import recover
+    from storage.warc.manifest import recover
     c = crawl(max_file_bytes=10**9)
     c.fetch("http://gov.example/k.pdf", random.Random("k").randbytes(5000))
     name = c.archive.current_file
@@ -402,7 +402,7 @@ def test_raw_utf8_header_is_archived_recoverably(crawl, paths, session, disposit
     """Chinese CMSs send raw UTF-8 file names; warcio raised on some, losing the response."""
     from urllib.parse import unquote_to_bytes
 
-    from storage.records import read_raw
+    from storage.warc.reader import read_raw
 
     raw = disposition.encode("utf-8")
     c = crawl()

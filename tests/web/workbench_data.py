@@ -29,10 +29,10 @@ from pathlib import Path
 from docx_report import docx_report_bytes
 
 from storage import crud
-from storage.archive import Exchange, WarcArchive
 from storage.config import Paths
 from storage.db import init_db, make_engine, session_scope
 from storage.models import Capture
+from storage.warc.writer import Exchange, WarcArchive
 
 EXTRACT_DATA = Path(__file__).resolve().parents[1] / "data" / "extract"
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,7 +5,7 @@ Why a module of its own: the same government signs as `拱墅区` one year and
 extraction can hand over a sentence fragment (`本报告依据《中华人民共和国`).  An analyst's series
 must join the first two and drop the third, and the legal deadline depends on the kind of body.
 Every function here is pure (names in, answer out); the region vocabulary comes from the site
-registry and is passed in by storage/export.py.
+registry and is passed in by storage/export/tables.py.
 
 Rules (examples in tests/export/test_agency.py and README's analyst section):
 - a fragment is never an agency: markup, ASCII words, quotation or sentence punctuation, a

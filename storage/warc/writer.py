@@ -5,7 +5,7 @@ Every HTTP exchange becomes a `response` record followed by its `request` record
 read alone.  Digests are sha256 so the WARC's own fixity matches the database's `sha256`.
 
 Crash safety: a file is created exclusively and flock'ed for as long as its writer lives, so
-recovery (storage.manifest) can tell a dead writer's file from a live one; every exchange is
+recovery (storage.warc.manifest) can tell a dead writer's file from a live one; every exchange is
 flushed (and by default fsync'ed) before its database row is committed, so a row never points
 at bytes that are not on disk; `rollback()` cuts an exchange whose row could not be written.
 """
@@ -27,7 +27,7 @@ from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
 import storage
-from storage.records import hex_to_digest, iter_records, read_raw
+from storage.warc.reader import hex_to_digest, iter_records, read_raw
 
 DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024
 WARC_SUFFIX = ".warc.gz"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import re
 
-from storage.agency import GOVERNMENT_AND_OFFICE, Agency, Gazetteer, clean_name, identify
 from storage.config import Paths
+from storage.export.agency import GOVERNMENT_AND_OFFICE, Agency, Gazetteer, clean_name, identify
 from storage.models import Capture
-from storage.payload import read_body
+from storage.warc.payload import read_body
 
 _META = re.compile(rb"<meta\b[^>]*>", re.IGNORECASE)
 _NAME = re.compile(rb"""\bname\s*=\s*["']?ContentSource["'\s>/]""", re.IGNORECASE)

@@ -16,9 +16,9 @@ import surt
 from sqlmodel import Session, select
 from warcio.timeutils import iso_date_to_timestamp
 
-from storage.archive import warc_date
 from storage.models import Capture
-from storage.records import hex_to_digest, read_raw
+from storage.warc.reader import hex_to_digest, read_raw
+from storage.warc.writer import warc_date
 
 
 @dataclass(frozen=True)

@@ -22,9 +22,9 @@ from typing import Any, BinaryIO
 
 from sqlmodel import Session, col, select
 
-from storage.archive import ascii_header, warc_date
 from storage.config import Paths
-from storage.manifest import (
+from storage.models import Capture, CrawlRun, Document, Manifest
+from storage.warc.manifest import (
     assess,
     ended_by_itself,
     not_regular,
@@ -32,8 +32,8 @@ from storage.manifest import (
     warc_files,
     warcinfo_run,
 )
-from storage.models import Capture, CrawlRun, Document, Manifest
-from storage.records import RawRecord, TornRecord, iter_records, sha256_of_digest
+from storage.warc.reader import RawRecord, TornRecord, iter_records, sha256_of_digest
+from storage.warc.writer import ascii_header, warc_date
 
 
 @dataclass(frozen=True)

@@ -209,5 +209,5 @@ def describe(table: str, column: str) -> str:
     try:
         return COLUMNS[table][column]
     except KeyError:
-        raise KeyError(f"column {table}.{column} has no description in storage/dictionary.py")\
-            from None
+        raise KeyError(f"column {table}.{column} has no description in "
+                       "storage/export/dictionary.py") from None

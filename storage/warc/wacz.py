@@ -19,10 +19,10 @@ from pathlib import Path
 from sqlmodel import Session, col, select
 
 import storage
-from storage.archive import Sha256WARCWriter, warc_date
-from storage.cdxj import Placed, cdxj_lines
 from storage.config import Paths
 from storage.models import Capture, Document
+from storage.warc.cdxj import Placed, cdxj_lines
+from storage.warc.writer import Sha256WARCWriter, warc_date
 
 WACZ_VERSION = "1.1.1"
 

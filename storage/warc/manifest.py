@@ -36,10 +36,10 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 import storage
-from storage.archive import WARC_SUFFIX, lock_file
 from storage.config import Paths
 from storage.models import Capture, CrawlRun, Manifest
-from storage.records import RawRecord, TornRecord, iter_records
+from storage.warc.reader import RawRecord, TornRecord, iter_records
+from storage.warc.writer import WARC_SUFFIX, lock_file
 
 FORMAT = "gongkai-manifest/1"
 

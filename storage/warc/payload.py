@@ -10,9 +10,9 @@ from __future__ import annotations
 import gzip
 import zlib
 
-from storage.archive import read_record
 from storage.config import Paths
 from storage.models import Capture
+from storage.warc.writer import read_record
 
 
 class UndecodableBody(ValueError):

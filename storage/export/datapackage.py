@@ -3,7 +3,7 @@
 Why: a folder of CSV files says nothing about what a column means, which rows belong
 together, or which database and archive they came from.  The package names every file with
 its format, sha256, size and row count, gives each table its schema (types and descriptions
-from storage/dictionary.py, primary and foreign keys), and records its source: the database
+from storage/export/dictionary.py, primary and foreign keys), and records its source: the database
 (URL without credentials, schema revision) and the archive's manifest chain head, so that a
 result can be traced back to sealed WARC files.
 """
@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import col, select
 
-from storage import dictionary
 from storage.db import session_scope
-from storage.export import Table, field_type
+from storage.export import dictionary
+from storage.export.tables import Table, field_type
 from storage.models import Manifest
 
 PROFILE = "tabular-data-package"

@@ -1,14 +1,15 @@
-"""The analyst's dataset: each exported table built once from the database, written per format.
+"""The analyst's dataset: each exported table built once from the database.
 
 Why one builder for all formats: CSV, Parquet, XLSX and JSONL must hold the same rows and
-values, so the queries live here and the writers only translate types.  A table is a list
-of typed columns and rows of plain Python values (no pandas: it is not a runtime dependency).
+values, so the queries live here and the writers (storage/export/writers.py) only translate
+types.  A table is a list of typed columns and rows of plain Python values (no pandas: it is
+not a runtime dependency).
 
 The unit is the report: one distinct document (sha256), whoever lists it.  The same bytes
 listed by five districts' sites, or in two columns of one site, are one report with five
 listings (each keeps its URL and capture in `listings`), counted once everywhere else.  The
 report's agency, region, kind and deadline come from the document's own metadata through
-storage/agency.py, never from the site that listed it.
+storage/export/agency.py, never from the site that listed it.
 
 Tables: reports (one row per report), listings (one row per site/URL that served it, with the
 crawl's context), metrics (long, one row per value with its provenance), metrics_wide (one
@@ -20,27 +21,23 @@ Times are UTC with an offset (ISO 8601, +00:00) in every format.
 
 from __future__ import annotations
 
-import csv
-import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
-from storage import dictionary, measures
-from storage import listing_context as context
-from storage.agency import Agency, Gazetteer, contains, identify
 from storage.config import Paths
 from storage.db import session_scope
+from storage.export import dictionary, measures
+from storage.export import listing_context as context
+from storage.export.agency import Agency, Gazetteer, contains, identify
 from storage.models import Capture, CheckResult, Document, Extraction, MetricValue, Site
 
-FORMATS = ("csv", "parquet", "xlsx", "jsonl")
 TABLES = ("reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary",
           "coverage")
 
@@ -136,7 +133,7 @@ class _Report:
 
     @property
     def region_code(self) -> str | None:
-        """The agency's region, never the listing site's (see storage/agency.py)."""
+        """The agency's region, never the listing site's (see storage/export/agency.py)."""
         return self.agency_id.region_code
 
     @property
@@ -787,125 +784,3 @@ def export_counts(session: Session, filters: Filters | None = None) -> dict[str,
         "extraction_status": dict(sorted(by_extraction.items())),
         "report_status": dict(sorted(by_status.items())),
     }
-
-
-# ---------------------------------------------------------------------------- writers
-
-def _plain(value: Any, kind: Kind) -> Any:
-    """A value as text-friendly scalar (CSV/XLSX): JSON for structures, ISO for dates."""
-    if value is None:
-        return None
-    if kind == "json":
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if kind in ("date", "datetime"):
-        return value.isoformat()  # a datetime is aware UTC: 2024-05-01T02:00:00+00:00
-    if kind == "float" and isinstance(value, float) and value.is_integer():
-        return int(value)  # counts are whole numbers: "2562", not "2562.0"
-    return value
-
-
-def write_csv(table: Table, path: Path) -> Path:
-    """UTF-8 with BOM so Excel shows Chinese; empty cell = null; booleans true/false."""
-    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(table.names)
-        for row in table.rows:
-            out = []
-            for name, kind in table.columns:
-                v = _plain(row.get(name), kind)
-                out.append("" if v is None else ("true" if v else "false") if kind == "bool"
-                           else v)
-            w.writerow(out)
-    return path
-
-
-def _arrow_type(kind: Kind) -> Any:
-    import pyarrow as pa
-
-    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-            "date": pa.date32(), "datetime": pa.timestamp("us", tz="UTC"),
-            "json": pa.string()}[kind]
-
-
-def _pandas_metadata(table: Table) -> bytes:
-    """pandas metadata naming integer columns with nulls as nullable `Int64`.
-
-    Why: pandas otherwise reads an int64 column holding a null as float (`year` 2023.0).
-    """
-    nullable = [n for n, k in table.columns
-                if k == "int" and any(row.get(n) is None for row in table.rows)]
-    return json.dumps({
-        "index_columns": [], "column_indexes": [], "creator": {"library": "gongkai"},
-        "pandas_version": "2.0.0",
-        "columns": [{"name": n, "field_name": n, "pandas_type": "int64", "numpy_type": "Int64",
-                     "metadata": None} for n in nullable]}).encode()
-
-
-def write_parquet(table: Table, path: Path) -> Path:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    schema = pa.schema([(n, _arrow_type(k)) for n, k in table.columns])
-    schema = schema.with_metadata({b"pandas": _pandas_metadata(table)})
-    arrays = []
-    for name, kind in table.columns:
-        values = [row.get(name) for row in table.rows]
-        if kind == "json":
-            values = [_plain(v, kind) for v in values]
-        arrays.append(pa.array(values, type=_arrow_type(kind)))
-    pq.write_table(pa.Table.from_arrays(arrays, schema=schema), path)
-    return path
-
-
-def write_jsonl(table: Table, path: Path) -> Path:
-    with open(path, "w", encoding="utf-8") as fh:
-        for row in table.rows:
-            obj = {n: (_plain(row.get(n), k) if k in ("date", "datetime") else row.get(n))
-                   for n, k in table.columns}
-            fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    return path
-
-
-XLSX_MAX_ROWS = 1_048_575  # Excel's sheet limit minus the header
-
-
-def write_xlsx(tables: Iterable[Table], path: Path) -> Path:
-    """One sheet per table, header row frozen; JSON columns and times as text (ISO 8601 with
-    +00:00: a spreadsheet cell cannot hold a time zone)."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-    wb = Workbook()
-    wb.remove(wb.active)
-    for table in tables:
-        ws = wb.create_sheet(table.name[:31])
-        ws.append(table.names)
-        ws.freeze_panes = "A2"
-        if len(table.rows) > XLSX_MAX_ROWS:
-            raise ValueError(f"{table.name}: {len(table.rows)} rows exceed an Excel sheet; "
-                             "use csv or parquet")
-        for row in table.rows:
-            out = []
-            for name, kind in table.columns:
-                v = row.get(name)
-                v = _plain(v, kind) if kind in ("json", "datetime") else v
-                if isinstance(v, str):
-                    v = ILLEGAL_CHARACTERS_RE.sub("", v)
-                out.append(v)
-            ws.append(out)
-    wb.save(path)
-    return path
-
-
-def write_tables(tables: dict[str, Table], out: Path, formats: Iterable[str]) -> list[Path]:
-    """Write every table in every format into `out`; return the files written."""
-    out.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    for fmt in formats:
-        if fmt == "xlsx":
-            written.append(write_xlsx(tables.values(), out / "gongkai.xlsx"))
-            continue
-        writer = {"csv": write_csv, "parquet": write_parquet, "jsonl": write_jsonl}[fmt]
-        for name, table in tables.items():
-            written.append(writer(table, out / f"{name}.{fmt}"))
-    return written

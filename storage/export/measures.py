@@ -1,9 +1,9 @@
 """Derived measures an evaluator computes: timeliness, year-over-year text reuse, coverage.
 
 Each function is pure (data in, answer out) so that the known answers in tests/ops and
-tests/export pin the rules down; storage/export.py feeds them from the database.
+tests/export pin the rules down; storage/export/tables.py feeds them from the database.
 
-Rules (政府信息公开条例 2019 第四十九、五十条; the kind of body from storage/agency.py):
+Rules (政府信息公开条例 2019 第四十九、五十条; the kind of body from storage/export/agency.py):
 - a department (局/委/办/中心…) or a street/town (街道/镇/乡) publishes its report for year Y
   by 31 January of Y+1;
 - a government (人民政府, 管委会 of a development zone, 政府办公室/办公厅 publishing the
@@ -19,15 +19,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.agency import deadline as agency_deadline
-from storage.agency import kind_of
+from storage.export.agency import deadline as agency_deadline
+from storage.export.agency import kind_of
 
 # ------------------------------------------------------------------ agency kind
 
 def agency_kind(agency: str | None) -> str:
     """government, street_town, department or unknown from the agency's name.
 
-    One rule for the whole project: storage/agency.py (an agency named only by its place,
+    One rule for the whole project: storage/export/agency.py (an agency named only by its place,
     城口县, is its government; a sentence fragment is no agency).
     """
     return kind_of(agency)

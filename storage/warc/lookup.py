@@ -9,9 +9,9 @@ from sqlmodel import Session, col, select
 
 from storage import crud
 from storage.config import Paths
-from storage.manifest import plain_name
 from storage.models import Capture
-from storage.records import TornRecord, read_raw
+from storage.warc.manifest import plain_name
+from storage.warc.reader import TornRecord, read_raw
 
 
 class UnreadableCapture(ValueError):
