@@ -27,9 +27,10 @@ from urllib.parse import urljoin, urlsplit
 import yaml
 from scrapy.http import Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
+from scrapy.settings import Settings
 
 from crawler import titles
-from crawler.registry import host_allowed
+from crawler.registry import RegistryError, host_allowed
 from crawler.spiders.auto import AutoSpider
 from crawler.spiders.base import ReportSpider
 from crawler.spiders.platforms import detect, platform_spiders
@@ -82,7 +83,8 @@ class Explanation:
     home_evidence: str = ""
     visits: list[Visit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    refused: str = ""  # why nothing could be fetched (robots, unreachable)
+    refused: str = ""  # why nothing could be fetched (robots, unreachable, private address)
+    allow_private: bool = False  # a test or simulated site on loopback/private addresses
 
     @property
     def accepted(self) -> list[Candidate]:
@@ -130,6 +132,8 @@ class Explanation:
             entry["list_urls"] = self.list_pages
         if extra_hosts:
             entry["allowed_domains"] = [host.split(":")[0], *extra_hosts]
+        if self.allow_private:
+            entry["allow_private"] = True
         return entry
 
     def site_name(self) -> str:
@@ -212,10 +216,12 @@ class Fetcher:
         return self.robots[key].can_fetch(self.user_agent, url)
 
 
-def _spider(url: str, allowed_domains: Iterable[str]) -> AutoSpider:
-    """An `auto` spider for the one site, with counters kept in memory."""
+def _spider(url: str, allowed_domains: Iterable[str], allow_private: bool) -> AutoSpider:
+    """An `auto` spider for the one site, with counters kept in memory (the registry's rules
+    apply: a private or loopback URL needs `allow_private`)."""
     entry = {"id": SITE_ID, "name": "explain", "region_code": "110000", "start_urls": [url],
-             "platform": "auto", "allowed_domains": list(allowed_domains)}
+             "platform": "auto", "allowed_domains": list(allowed_domains),
+             "allow_private": allow_private}
     with tempfile.TemporaryDirectory() as tmp:
         sites = Path(tmp) / "sites.yaml"
         sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), "utf-8")
@@ -242,7 +248,8 @@ class _Stats:
 class _Crawler:
     def __init__(self) -> None:
         self.stats = _Stats()
-        self.settings: dict[str, Any] = {}
+        self.settings = Settings()
+        self.settings.setmodule("crawler.settings")  # the crawl's own caps apply here too
 
 
 def _record_entries(spider: ReportSpider, out: Explanation) -> None:
@@ -316,11 +323,16 @@ def _fetch(fetch: Fetcher, request: Request, visit: Visit, allowed: Any,
 
 def explain(url: str, *, delay: float = 1.0, max_pages: int = 60,
             allowed_domains: Iterable[str] = (), fetcher: Fetcher | None = None,
+            allow_private: bool = False,
             progress: Callable[[str], None] | None = None) -> Explanation:
     """Walk one site from `url` as `platform: auto` would, and say what was found and why."""
-    out = Explanation(url=url)
+    out = Explanation(url=url, allow_private=allow_private)
     fetch = fetcher or Fetcher(delay=delay)
-    spider = _spider(url, allowed_domains)
+    try:
+        spider = _spider(url, allowed_domains, allow_private)
+    except RegistryError as exc:  # e.g. a loopback or private address
+        out.refused = str(exc)
+        return out
     _record_entries(spider, out)
     make_delegate = spider.delegate
 

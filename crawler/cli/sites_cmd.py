@@ -105,10 +105,13 @@ def _width(text: str) -> int:
               help="Another host the site's pages may be read from (repeatable).")
 @click.option("--id", "site_id", default=None, help="Id for the printed registry entry.")
 @click.option("--region-code", default=None, help="行政区划代码 for the printed entry.")
+@click.option("--allow-private", is_flag=True,
+              help="The site is on a private or loopback address (a test or simulated site).")
 @click.option("--all-candidates", is_flag=True,
               help="Also list rejected links whose titles are not report-like.")
 def explain_command(url: str, delay: float, max_pages: int, allowed: tuple[str, ...],
-                    site_id: str | None, region_code: str | None, all_candidates: bool) -> None:
+                    site_id: str | None, region_code: str | None, allow_private: bool,
+                    all_candidates: bool) -> None:
     """Walk a site from URL as `platform: auto` would and explain what it finds.
 
     Shows the detected platform and the text that gave it away, the path to the 年报 columns,
@@ -119,7 +122,8 @@ def explain_command(url: str, delay: float, max_pages: int, allowed: tuple[str, 
 
     from crawler.explain import explain
 
-    found = explain(url, delay=delay, max_pages=max_pages, allowed_domains=allowed)
+    found = explain(url, delay=delay, max_pages=max_pages, allowed_domains=allowed,
+                    allow_private=allow_private)
     if found.refused:
         click.echo(f"cannot explain: {found.refused}", err=True)
         sys.exit(1)

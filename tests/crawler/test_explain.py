@@ -22,7 +22,7 @@ def _hosts(site):
 def test_explain_finds_the_nianbao_columns_of_every_platform(platform):
     with Simulator(platforms=(platform,), seed=0) as sim:
         for site in sim.sites:
-            found = explain(site.home_url, delay=0, max_pages=120,
+            found = explain(site.home_url, delay=0, max_pages=120, allow_private=True,
                             allowed_domains=_hosts(site))
             assert found.platform == platform.split("-")[0], site.id
             assert found.evidence
@@ -41,7 +41,7 @@ def test_explain_finds_the_nianbao_columns_of_every_platform(platform):
 def test_explain_entry_crawls_every_report(make_harness, tmp_path):
     harness = make_harness(platforms=("trs",))
     site = harness.sim.sites[0]
-    found = explain(site.home_url, delay=0, max_pages=120, allowed_domains=_hosts(site))
+    found = explain(site.home_url, delay=0, max_pages=120, allow_private=True, allowed_domains=_hosts(site))
     entry = found.registry_entry(site_id=site.id, region_code=site.region_code)
     entry["allowed_domains"] = _hosts(site)
     sites = tmp_path / "explained.yaml"
@@ -59,7 +59,8 @@ def test_explain_entry_crawls_every_report(make_harness, tmp_path):
 def test_explain_obeys_robots():
     with Simulator(platforms=("static",), seed=0, switches={"robots_disallow": True}) as sim:
         site = sim.sites[0]
-        found = explain(site.home_url, delay=0, allowed_domains=_hosts(site))
+        found = explain(site.home_url, delay=0, allowed_domains=_hosts(site),
+                        allow_private=True)
         assert "robots.txt" in found.refused and found.candidates == []
         paths = [p for _h, _m, p, _s, _hd in sim.request_log]
         assert paths == ["/robots.txt"]  # nothing else asked
@@ -71,12 +72,19 @@ def test_sites_explain_command_output():
     with Simulator(platforms=("gkmlpt",), seed=0) as sim:
         site = sim.sites[0]
         result = CliRunner().invoke(main, ["sites", "explain", site.home_url, "--delay", "0",
+                                           "--allow-private",
                                            "--region-code", "440825", "--id", "gd-xuwen"])
     assert result.exit_code == 0, result.output
     out = result.output
+    assert "allow_private: true" in out  # the printed entry passes the strict registry
     assert "platform: gkmlpt" in out and "window._CONFIG" in out
     assert "ACCEPT 徐闻县人民政府2024年政府信息公开工作年度报告" in out
     assert "reject 关于做好" in out and "(does not end with the report phrase" in out
     entry = yaml.safe_load(out[out.index("sites:"):])["sites"][0]
     assert entry["id"] == "gd-xuwen" and entry["platform"] == "gkmlpt"
     assert entry["list_urls"] == site.list_urls
+
+
+def test_explain_refuses_a_private_address_without_allow_private():
+    found = explain("http://127.0.0.1:9/", delay=0)
+    assert "loopback" in found.refused and not found.visits
