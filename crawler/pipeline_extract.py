@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
+from extract.contract import EXTRACTOR_VERSION, RETRY_STATUSES
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
@@ -32,14 +33,8 @@ def archived_bytes(app: App, capture: Capture) -> bytes:
     return read_body(app.paths, holder)
 
 
-# Outcomes that depend on this machine, not on the document: tried again on every run.
-RETRY_STATUSES = ("needs_converter",)
-
-
 def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, int]]:
     """(sha256, capture id) of each distinct document version that needs extracting."""
-    from extract import EXTRACTOR_VERSION
-
     with session_scope(app.engine) as session:
         docs = session.exec(select(Document).order_by(Document.id)).all()
         done = set() if redo_all else set(session.exec(
@@ -60,7 +55,6 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
     `jobs` isolated workers run side by side (default: one per core, at most 4); results are
     stored from this thread in the pending order, so reruns write identical rows.
     """
-    from extract import EXTRACTOR_VERSION
     from extract.isolation import error_result
     from extract.worker import ExtractionWorker
 
