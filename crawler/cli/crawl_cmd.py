@@ -10,6 +10,7 @@ import click
 
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
+from crawler.report import RUN_ABORTED, SITE_OK
 
 COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", "blk", "KiB")
 
@@ -28,7 +29,7 @@ def print_table(report: dict[str, Any]) -> None:
     render_table(COLUMNS, (_row(site, values) for site, values in sites.items()),
                  right=COLUMNS[2:])
     for site, values in sites.items():
-        if values.get("outcome") != "ok":
+        if values.get("outcome") != SITE_OK:
             click.echo(f"{site}: {values['outcome']}"
                        + (f" — {values['reason']}" if values.get("reason") else ""))
             for line in explain_lines(values):
@@ -107,7 +108,7 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
         dump_json(report)
     else:
         print_table(report)
-    if report["status"] == "aborted":
+    if report["status"] == RUN_ABORTED:
         sys.exit(143)  # stopped by a signal: never reported as a completed crawl
     if report["failing"] and not allow_failures:
         sys.exit(1)
