@@ -28,7 +28,6 @@ from typing import Any
 from sqlmodel import func, select
 
 from crawler.causes import diagnose
-from crawler.cli.context import App
 from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
 from crawler.report import (
@@ -40,6 +39,7 @@ from crawler.report import (
     CrawlReport,
     SiteReport,
 )
+from crawler.service import Service
 from storage import crud
 from storage.db import session_scope
 from storage.manifest import recover, write_run_manifest
@@ -223,22 +223,22 @@ def _run_limits(overrides: dict[str, Any], deadline: float | None) -> tuple[floa
     return deadline, grace
 
 
-def _captures_archived(app: App, run_id: int | None) -> dict[str, int]:
+def _captures_archived(service: Service, run_id: int | None) -> dict[str, int]:
     """Captures this run archived, per site (true even for a killed crawl process)."""
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         rows = session.exec(select(Capture.site_id, func.count()).where(
             Capture.run_id == run_id).group_by(Capture.site_id))  # type: ignore[arg-type]
         return {site: n for site, n in rows.all() if site}
 
 
-def _documents_before(app: App, site_ids: Iterable[str]) -> dict[str, int]:
-    with session_scope(app.engine) as session:
+def _documents_before(service: Service, site_ids: Iterable[str]) -> dict[str, int]:
+    with session_scope(service.engine) as session:
         rows = session.exec(select(Document.site_id, func.count()).where(
             Document.site_id.in_(list(site_ids))).group_by(Document.site_id))  # type: ignore
         return dict(rows.all())
 
 
-def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
+def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[str] = (),
               allow_failures: bool = False, settings_overrides: dict[str, Any] | None = None,
               parallel: int | None = None, deadline: float | None = None) -> dict[str, Any]:
     """Crawl the chosen sites and return the run report (also written to the manifests).
@@ -247,22 +247,22 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     stopped like a SIGTERM and reported as cut short, with what it had archived."""
     sites_file = Path(sites_file).resolve()
     sites = select_sites(load_registry(sites_file), site_ids)
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         crud.mark_dead_runs(session=session)  # a killed crawl never finished its row
-        recover(app.paths, session)  # seal what a killed run left before this run writes
-    with session_scope(app.engine) as session:
+        recover(service.paths, session)  # seal what a killed run left before this run writes
+    with session_scope(service.engine) as session:
         for site in sites:
             crud.upsert_site(session=session, entry=site.as_dict())
         run_id = crud.start_run(session=session, site_ids=[s.id for s in sites]).id
-    had = _documents_before(app, [s.id for s in sites])
+    had = _documents_before(service, [s.id for s in sites])
     started = time.time()
-    logs = app.paths.data / "logs"
+    logs = service.paths.data / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"gongkai-run-{run_id}-"))
     jobs = []
     for n, (platform, group) in enumerate(_batches(sites)):
-        env = {**os.environ, "GONGKAI_DATA": str(app.paths.data), "GONGKAI_DB_URL":
-               app.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
+        env = {**os.environ, "GONGKAI_DATA": str(service.paths.data), "GONGKAI_DB_URL":
+               service.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
                "GONGKAI_STATS_FILE": str(work / f"{n}.json"),
                "SCRAPY_SETTINGS_MODULE": "crawler.settings", **log_time_env()}
         cmd = _command(platform, group, sites_file,
@@ -272,7 +272,7 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     with _Termination(grace) as stop:
         processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop,
                                    deadline=time.monotonic() + limit)
-    archived = _captures_archived(app, run_id)
+    archived = _captures_archived(service, run_id)
     per_site: dict[str, SiteReport] = {}
     for n, (platform, group) in enumerate(_batches(sites)):
         stats_path = work / f"{n}.json"
@@ -297,23 +297,23 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:
-        _mark_withdrawn(app, run_id, per_site)
+        _mark_withdrawn(service, run_id, per_site)
     ended = {"reason": stop.reason or "completed", "deadline_s": limit,
              "killed_processes": stop.killed}
     report = CrawlReport(run_id=run_id, started=started, seconds=time.time() - started,
                          sites=per_site, processes=processes, ended=ended, aborted=aborted,
                          cut_short=stop.reason is not None,
                          allow_failures=allow_failures).to_dict()
-    app.paths.manifests.mkdir(parents=True, exist_ok=True)
-    path = app.paths.manifests / f"run-{run_id}.report.json"
+    service.paths.manifests.mkdir(parents=True, exist_ok=True)
+    path = service.paths.manifests / f"run-{run_id}.report.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     report["report_file"] = str(path)
     slim = {**report, "sites": {k: {x: y for x, y in v.items() if x != "reports"}
                                 for k, v in report["sites"].items()}}
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         crud.finish_run(session=session, run_id=run_id or 0, status=report["status"], report=slim)
-    with session_scope(app.engine) as session:
-        sealed = write_run_manifest(app.paths, session, run_id or 0)
+    with session_scope(service.engine) as session:
+        sealed = write_run_manifest(service.paths, session, run_id or 0)
     report["manifest"] = sealed.manifest
     report["manifest_head"] = sealed.head  # the digest to publish outside the data folder
     path.write_text(json.dumps({k: v for k, v in report.items() if k != "report_file"},
@@ -329,10 +329,10 @@ def _cut_short(stop: _Termination, limit: float, reason: str) -> str:
     return f"cut short: {why}{killed}" + (f" ({reason})" if reason else "")
 
 
-def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, SiteReport]) -> None:
+def _mark_withdrawn(service: Service, run_id: int | None, per_site: dict[str, SiteReport]) -> None:
     """Reports a site no longer lists become `withdrawn` — only when its lists were all read,
     since an unread list proves nothing (their archived copies are untouched)."""
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         for site_id, info in per_site.items():
             # any failed request (a list page, a dataproxy window, a report) may hide a
             # listed report: then absence from the lists proves nothing

@@ -91,17 +91,17 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     overrides: dict[str, Any] = dict(POLITENESS_OFF) if no_politeness else {}
     overrides.update(_overrides(settings))
     try:
-        report = run_crawl(app, sites_file=sites_file, site_ids=site_ids,
+        report = run_crawl(app.open(), sites_file=sites_file, site_ids=site_ids,
                            allow_failures=allow_failures, settings_overrides=overrides,
                            deadline=deadline)
     except RegistryError as exc:
         message = one_line(f"registry {sites_file} cannot be read: {exc}")
-        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
                                error=message)
         raise click.ClickException(message) from exc
     except KeyError as exc:
         message = one_line(unknown_site_message(exc, sites_file))
-        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
                                error=message)
         raise click.ClickException(message) from exc
     if as_json:

@@ -87,11 +87,11 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
             click.echo(f"simulator: {len(sim.sites)} sites, {len(sim.reports)} reports; "
                        f"registry {sites_file}")
             report = crawl_with_progress(app, sites_file, expected=len(sim.reports))
-        from crawler.pipeline_extract import extract_pending
+        from crawler.jobs.extract_pending import extract_pending
         from crawler.progress import Progress, stage
 
         with Progress(label="extract", every=5) as bar:
-            extract_pending(app, progress=bar)
+            extract_pending(app.open(), progress=bar)
         from crawler.cli import main as root
 
         export = root.get_command(ctx, "export")
@@ -144,7 +144,7 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
         watcher = threading.Thread(target=poll, name="demo-crawl-progress", daemon=True)
         watcher.start()
         try:
-            report = run_crawl(app, sites_file=sites_file, site_ids=(), allow_failures=True,
+            report = run_crawl(app.open(), sites_file=sites_file, site_ids=(), allow_failures=True,
                                settings_overrides=DEMO_SETTINGS)
         finally:
             done.set()

@@ -35,14 +35,14 @@ class NarrativeReader:
         cache = self.app.paths.data / "cache" / "narrative" / f"{capture.sha256}.v2.txt"
         if cache.exists():
             return cache.read_text(encoding="utf-8")
-        from crawler.pipeline_extract import archived_bytes
+        from crawler.jobs.extract_pending import archived_bytes
         from extract.worker import ExtractionWorker
 
         if self._worker is None:
             self._worker = ExtractionWorker(timeout=60,
-                                            target="crawler.pipeline_extract:narrative_job")
+                                            target="crawler.jobs.narrative:narrative_job")
         try:
-            data = archived_bytes(self.app, capture)
+            data = archived_bytes(self.app.open(), capture)
         except (OSError, ValueError):  # missing or undecodable original: no overlap, export goes on
             return None
         result = self._worker.extract(data)

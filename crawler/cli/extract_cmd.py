@@ -39,11 +39,11 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
             else:
                 _summary(path.name, result)
     if pending:
-        from crawler.pipeline_extract import extract_pending
+        from crawler.jobs.extract_pending import extract_pending
         from crawler.progress import Progress
 
         with Progress(label="extract") as bar:
-            counts = extract_pending(app, redo_all=redo_all, timeout=timeout, progress=bar)
+            counts = extract_pending(app.open(), redo_all=redo_all, timeout=timeout, progress=bar)
         if as_json:
             json.dump(counts, sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
