@@ -92,13 +92,11 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
 
         with Progress(label="extract", every=5) as bar:
             extract_pending(app.open(), progress=bar)
-        from crawler.cli import main as root
+        from crawler.cli.export_cmd import echo_summary
+        from crawler.jobs.export import export_tables
 
-        export = root.get_command(ctx, "export")
-        if export is None:
-            raise click.ClickException("the export command is not available")
         with stage("export"):
-            ctx.invoke(export, out=str(app.paths.export))
+            echo_summary(export_tables(app.open(), app.paths.export, ["csv"]))
     for line in summary_lines(app, report, export_counts(app.paths.export)):
         click.echo(line)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -55,9 +56,14 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
         return
+    echo_summary(summary)
+
+
+def echo_summary(summary: dict[str, Any]) -> None:
+    """Rows per table and the files written, as `gongkai export` (and the demo) print them."""
     for name, n in summary["rows"].items():
         click.echo(f"{name}: {n} rows")
-    click.echo(f"wrote {len(summary['files'])} file(s) to {target}")
+    click.echo(f"wrote {len(summary['files'])} file(s) to {summary['out']}")
 
 
 COMMANDS = [export_command]
