@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from crawler.report import SITE_FAILING
 from crawler.stats import site_key
 
 EXAMPLES = 5  # failing URLs kept per site (the count covers all of them)
@@ -104,7 +105,7 @@ def diagnose(counts: dict[str, Any] | None, outcome: str, log: str | None) -> di
             causes[kind] = causes.get(kind, 0) + 1
         causes[kinds[0]] += max(0, blocked - len(kinds))
     examples += list(counts.get(FAILURE_URLS) or [])
-    if not causes and outcome == "failing":
+    if not causes and outcome == SITE_FAILING:
         if counts.get("reports_found", 0) == 0 and counts.get("pages_fetched", 0):
             causes["parse found nothing"] = 1
         elif not counts:

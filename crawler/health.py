@@ -12,7 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crawler.cli.context import App
+from crawler.report import RUN_FAILED
+from crawler.service import Service
 
 BAD_SCHEDULED = {"failed", "aborted"}
 CONFIG_ERROR = "config_error"  # history event: the scheduler could not start from its config
@@ -58,17 +59,17 @@ def scheduled_alert(entry: dict[str, Any] | None) -> bool:
     return entry is not None and entry.get("outcome") in BAD_SCHEDULED
 
 
-def record_unstarted_crawl(app: App, *, sites_file: str | Path, site_ids: list[str],
+def record_unstarted_crawl(service: Service, *, sites_file: str | Path, site_ids: list[str],
                            error: str) -> int:
     """A crawl that stopped before it began (unreadable registry, unknown site id) still
     leaves a failed CrawlRun row, so `runs` reports it instead of the previous good run."""
     from storage import crud
     from storage.db import session_scope
 
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         run = crud.start_run(session=session, site_ids=list(site_ids))
         run_id = run.id or 0
-        report = {**(run.report or {}), "run_id": run_id, "status": "failed",
+        report = {**(run.report or {}), "run_id": run_id, "status": RUN_FAILED,
                   "error": error, "sites_file": str(sites_file), "sites": {}}
-        crud.finish_run(session=session, run_id=run_id, status="failed", report=report)
+        crud.finish_run(session=session, run_id=run_id, status=RUN_FAILED, report=report)
     return run_id

@@ -28,9 +28,18 @@ from typing import Any
 from sqlmodel import func, select
 
 from crawler.causes import diagnose
-from crawler.cli.context import App
 from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
+from crawler.report import (
+    SITE_BLOCKED,
+    SITE_CUT_SHORT,
+    SITE_FAILING,
+    SITE_OK,
+    SITE_ROBOTS_FORBIDDEN,
+    CrawlReport,
+    SiteReport,
+)
+from crawler.service import Service
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document
@@ -173,24 +182,24 @@ def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
 def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, str]:
     """(outcome, reason) for one site's counters."""
     if counts is None:
-        return "failing", "the crawl process ended without statistics"
+        return SITE_FAILING, "the crawl process ended without statistics"
     cut = cap_reason(counts)
     found = counts.get("reports_found", 0)
     if counts.get("robots_refusals", 0) and not found:
-        return "robots_forbidden", f"robots.txt refused {counts['robots_refusals']} request(s)"
+        return SITE_ROBOTS_FORBIDDEN, f"robots.txt refused {counts['robots_refusals']} request(s)"
     if counts.get("blocked", 0) and not found:
         kinds = sorted({e["kind"] for e in counts.get("block_evidence", [])})
-        return "blocked", f"challenge/block responses: {', '.join(kinds) or counts['blocked']}"
+        return SITE_BLOCKED, f"challenge/block responses: {', '.join(kinds) or counts['blocked']}"
     if counts.get("lists_unparsed", 0):
-        return "failing", f"{counts['lists_unparsed']} list page(s) no longer parse"
+        return SITE_FAILING, f"{counts['lists_unparsed']} list page(s) no longer parse"
     if counts.get("lists_failed", 0):
-        return "failing", f"{counts['lists_failed']} list page(s) could not be fetched"
+        return SITE_FAILING, f"{counts['lists_failed']} list page(s) could not be fetched"
     if cut:
-        return "failing", cut
+        return SITE_FAILING, cut
     if not found:
         before = f" (it had {had_reports} before)" if had_reports else ""
-        return "failing", f"no reports found{before}"
-    return "ok", ""
+        return SITE_FAILING, f"no reports found{before}"
+    return SITE_OK, ""
 
 
 def cap_reason(counts: dict[str, Any]) -> str:
@@ -214,22 +223,22 @@ def _run_limits(overrides: dict[str, Any], deadline: float | None) -> tuple[floa
     return deadline, grace
 
 
-def _captures_archived(app: App, run_id: int | None) -> dict[str, int]:
+def _captures_archived(service: Service, run_id: int | None) -> dict[str, int]:
     """Captures this run archived, per site (true even for a killed crawl process)."""
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         rows = session.exec(select(Capture.site_id, func.count()).where(
             Capture.run_id == run_id).group_by(Capture.site_id))  # type: ignore[arg-type]
         return {site: n for site, n in rows.all() if site}
 
 
-def _documents_before(app: App, site_ids: Iterable[str]) -> dict[str, int]:
-    with session_scope(app.engine) as session:
+def _documents_before(service: Service, site_ids: Iterable[str]) -> dict[str, int]:
+    with session_scope(service.engine) as session:
         rows = session.exec(select(Document.site_id, func.count()).where(
             Document.site_id.in_(list(site_ids))).group_by(Document.site_id))  # type: ignore
         return dict(rows.all())
 
 
-def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
+def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[str] = (),
               allow_failures: bool = False, settings_overrides: dict[str, Any] | None = None,
               parallel: int | None = None, deadline: float | None = None) -> dict[str, Any]:
     """Crawl the chosen sites and return the run report (also written to the manifests).
@@ -238,22 +247,22 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     stopped like a SIGTERM and reported as cut short, with what it had archived."""
     sites_file = Path(sites_file).resolve()
     sites = select_sites(load_registry(sites_file), site_ids)
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         crud.mark_dead_runs(session=session)  # a killed crawl never finished its row
-        recover(app.paths, session)  # seal what a killed run left before this run writes
-    with session_scope(app.engine) as session:
+        recover(service.paths, session)  # seal what a killed run left before this run writes
+    with session_scope(service.engine) as session:
         for site in sites:
             crud.upsert_site(session=session, entry=site.as_dict())
         run_id = crud.start_run(session=session, site_ids=[s.id for s in sites]).id
-    had = _documents_before(app, [s.id for s in sites])
+    had = _documents_before(service, [s.id for s in sites])
     started = time.time()
-    logs = app.paths.data / "logs"
+    logs = service.paths.data / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f"gongkai-run-{run_id}-"))
     jobs = []
     for n, (platform, group) in enumerate(_batches(sites)):
-        env = {**os.environ, "GONGKAI_DATA": str(app.paths.data), "GONGKAI_DB_URL":
-               app.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
+        env = {**os.environ, "GONGKAI_DATA": str(service.paths.data), "GONGKAI_DB_URL":
+               service.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
                "GONGKAI_STATS_FILE": str(work / f"{n}.json"),
                "SCRAPY_SETTINGS_MODULE": "crawler.settings", **log_time_env()}
         cmd = _command(platform, group, sites_file,
@@ -263,8 +272,8 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
     with _Termination(grace) as stop:
         processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop,
                                    deadline=time.monotonic() + limit)
-    archived = _captures_archived(app, run_id)
-    per_site: dict[str, Any] = {}
+    archived = _captures_archived(service, run_id)
+    per_site: dict[str, SiteReport] = {}
     for n, (platform, group) in enumerate(_batches(sites)):
         stats_path = work / f"{n}.json"
         data = json.loads(stats_path.read_text("utf-8")) if stats_path.exists() else {}
@@ -276,37 +285,35 @@ def run_crawl(app: App, *, sites_file: str | Path, site_ids: Iterable[str] = (),
         for site in group:
             counts = data.get("sites", {}).get(site.id)
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
-            per_site[site.id] = {"platform": platform, "outcome": outcome, "reason": reason,
-                                 "clean_finish": clean, **(counts or {}),
-                                 "captures_archived": archived.get(site.id, 0)}
-            per_site[site.id].update(diagnose(counts, outcome, processes[n].get("log")))
+            entry = SiteReport(platform=platform, outcome=outcome, reason=reason,
+                               clean_finish=clean, counts=dict(counts or {}),
+                               captures_archived=archived.get(site.id, 0),
+                               diagnosis=diagnose(counts, outcome, processes[n].get("log")))
             if stop.reason is not None and not clean:  # what it found is not all there is
-                per_site[site.id]["reason"] = _cut_short(stop, limit, reason)
-                if outcome == "ok":
-                    per_site[site.id]["outcome"] = "cut_short"
+                entry.reason = _cut_short(stop, limit, reason)
+                if outcome == SITE_OK:
+                    entry.outcome = SITE_CUT_SHORT
+            per_site[site.id] = entry
     shutil.rmtree(work, ignore_errors=True)
     aborted = stop.requested is not None
     if not aborted:
-        _mark_withdrawn(app, run_id, per_site)
-    failing = sorted(s for s, v in per_site.items() if v["outcome"] != "ok")
-    status = "aborted" if aborted else "failed" if failing else "ok"
+        _mark_withdrawn(service, run_id, per_site)
     ended = {"reason": stop.reason or "completed", "deadline_s": limit,
              "killed_processes": stop.killed}
-    report = {"run_id": run_id, "started": started, "seconds": time.time() - started,
-              "status": status, "failing": failing, "ended": ended,
-              "cut_short": stop.reason is not None,
-              "allow_failures": allow_failures, "sites": per_site, "processes": processes,
-              "totals": _totals(per_site)}
-    app.paths.manifests.mkdir(parents=True, exist_ok=True)
-    path = app.paths.manifests / f"run-{run_id}.report.json"
+    report = CrawlReport(run_id=run_id, started=started, seconds=time.time() - started,
+                         sites=per_site, processes=processes, ended=ended, aborted=aborted,
+                         cut_short=stop.reason is not None,
+                         allow_failures=allow_failures).to_dict()
+    service.paths.manifests.mkdir(parents=True, exist_ok=True)
+    path = service.paths.manifests / f"run-{run_id}.report.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     report["report_file"] = str(path)
     slim = {**report, "sites": {k: {x: y for x, y in v.items() if x != "reports"}
-                                for k, v in per_site.items()}}
-    with session_scope(app.engine) as session:
+                                for k, v in report["sites"].items()}}
+    with session_scope(service.engine) as session:
         crud.finish_run(session=session, run_id=run_id or 0, status=report["status"], report=slim)
-    with session_scope(app.engine) as session:
-        sealed = write_run_manifest(app.paths, session, run_id or 0)
+    with session_scope(service.engine) as session:
+        sealed = write_run_manifest(service.paths, session, run_id or 0)
     report["manifest"] = sealed.manifest
     report["manifest_head"] = sealed.head  # the digest to publish outside the data folder
     path.write_text(json.dumps({k: v for k, v in report.items() if k != "report_file"},
@@ -322,24 +329,19 @@ def _cut_short(stop: _Termination, limit: float, reason: str) -> str:
     return f"cut short: {why}{killed}" + (f" ({reason})" if reason else "")
 
 
-def _mark_withdrawn(app: App, run_id: int | None, per_site: dict[str, Any]) -> None:
+def _mark_withdrawn(service: Service, run_id: int | None, per_site: dict[str, SiteReport]) -> None:
     """Reports a site no longer lists become `withdrawn` — only when its lists were all read,
     since an unread list proves nothing (their archived copies are untouched)."""
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         for site_id, info in per_site.items():
             # any failed request (a list page, a dataproxy window, a report) may hide a
             # listed report: then absence from the lists proves nothing
-            complete = (info["outcome"] == "ok" and info.get("clean_finish")
-                        and not any(info.get(k) for k in (
+            complete = (info.ok and info.clean_finish
+                        and not any(info.counts.get(k) for k in (
                             "lists_failed", "lists_unparsed", "failed", "blocked",
                             "spider_errors", "items_dropped", "requests_capped",
                             "list_links_capped")))
-            seen = {r["url"] for r in info.get("reports", [])} if complete else None
-            outcome = mark_run_outcome(session, run_id, site_id, seen, info.get("gone") or {})
-            info["withdrawn"] = outcome.withdrawn
-
-
-def _totals(per_site: dict[str, Any]) -> dict[str, int]:
-    keys = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed", "blocked",
-            "bytes_downloaded", "report_bytes_downloaded", "robots_refusals")
-    return {k: sum(int(v.get(k, 0) or 0) for v in per_site.values()) for k in keys}
+            seen = {r["url"] for r in info.counts.get("reports", [])} if complete else None
+            outcome = mark_run_outcome(session, run_id, site_id, seen,
+                                       info.counts.get("gone") or {})
+            info.withdrawn = outcome.withdrawn

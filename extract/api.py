@@ -11,17 +11,21 @@ from typing import Any
 
 from extract.cells import ParsedDocument
 from extract.checks import narrative_checks, narrative_figures, table_checks
+from extract.contract import (
+    CHECK_FAIL,
+    ERROR,
+    NEEDS_OCR,
+    NO_TABLES,
+    NOT_A_REPORT,
+    OK,
+    PARTIAL,
+    new_result,
+)
 from extract.mapping import Mapping, map_document
-from extract.metadata import extract_metadata, looks_spam, no_sources
+from extract.metadata import extract_metadata, looks_spam
 from extract.template import keys_for, label_norm, table_of
 
 _TEXT_FORMATS = ("text", "markdown")
-
-
-def _version() -> str:
-    from extract import EXTRACTOR_VERSION
-
-    return EXTRACTOR_VERSION
 
 
 def _detect(data: bytes) -> str:
@@ -52,10 +56,9 @@ def extract_bytes(data: bytes, *, name: str | None = None, url: str | None = Non
     except MemoryError:
         raise  # the isolating child names its memory limit (and starts afresh)
     except Exception as exc:  # any reader failure becomes a contract status
-        status = getattr(exc, "status", "error")
+        status = getattr(exc, "status", ERROR)  # a ReaderError names its contract status
         reason = getattr(exc, "reason", None) or failure_message(exc)
-        out = _empty(sha, fmt, "error" if status not in _STATUSES else status)
-        out["error"] = str(reason)[:300]
+        out = new_result(status, sha256=sha, fmt=fmt, error=str(reason)[:300])
         out["warnings"].append({"message": f"document not read: {reason}"[:300], "keys": []})
         return out
     if url and not doc.meta.get("url"):
@@ -69,18 +72,6 @@ def failure_message(exc: BaseException) -> str:
     """A message that is never empty: `MemoryError()` and friends carry no text."""
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else f"{type(exc).__name__} (no message)"
-
-
-# needs_converter: a DOC/WPS file and no LibreOffice here; unsupported: a format no reader has.
-_STATUSES = ("ok", "partial", "no_tables", "not_a_report", "needs_ocr", "needs_converter",
-             "unsupported", "error")
-
-
-def _empty(sha: str, fmt: str, status: str) -> dict[str, Any]:
-    return {"sha256": sha, "format": fmt, "extractor_version": _version(), "status": status,
-            "template": None, "agency": None, "year": None, "title": None, "published": None,
-            "region": None, "metadata_sources": no_sources(), "metrics": [], "checks": [],
-            "warnings": []}
 
 
 def _is_report(doc: ParsedDocument, title: str | None) -> bool:
@@ -101,15 +92,15 @@ def _other_alternative(m: Mapping) -> list[str]:
 def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     """Map an already parsed document to the contract dict."""
     meta = extract_metadata(doc)
-    out = _empty(sha256, doc.format, "ok")
+    out = new_result(OK, sha256=sha256, fmt=doc.format)
     out.update(meta)
     warnings: list[dict[str, Any]] = [dict(w) for w in doc.warnings]
     if doc.meta.get("needs_ocr") or doc.format == "image":
-        out["status"] = "needs_ocr"
+        out["status"] = NEEDS_OCR
         out["warnings"] = warnings + [{"message": "no text layer: needs OCR", "keys": []}]
         return out
     if not _is_report(doc, meta["title"]):
-        out["status"] = "not_a_report"
+        out["status"] = NOT_A_REPORT
         out["warnings"] = warnings + [{"message": "not a 政府信息公开工作年度报告", "keys": []}]
         return out
     figures = narrative_figures(doc.text)
@@ -142,23 +133,23 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
                          "keys": []})
     spam = next((v for v in (meta["agency"], meta["title"]) if looks_spam(v)), None)
     if spam:
-        out["status"] = "not_a_report"
+        out["status"] = NOT_A_REPORT
         warnings.append({"message": f"publisher {spam!r} is not a government body "
                                     "(spam mirror?)", "keys": [x["key"] for x in metrics]})
     elif not m.tables_seen:
-        out["status"] = "no_tables"
+        out["status"] = NO_TABLES
     elif not numbers and meta["year"] is None and meta["agency"] is None:
-        out["status"] = "not_a_report"
+        out["status"] = NOT_A_REPORT
         warnings.append({"message": "tables without a single number and no agency/year: "
                                     "a blank template form", "keys": []})
     elif not numbers:
-        out["status"] = "partial"
+        out["status"] = PARTIAL
         warnings.append({"message": "every table cell is empty", "keys": []})
     else:
         doubtful = {k for w in warnings for k in w.get("keys", [])}
-        failed = any(c["status"] == "fail" and c["culprit"] != "source" for c in checks)
-        out["status"] = "partial" if (missing or failed or
-                                      any(x["key"] in doubtful and x["value"] is None
-                                          for x in metrics)) else "ok"
+        failed = any(c["status"] == CHECK_FAIL and c["culprit"] != "source" for c in checks)
+        out["status"] = PARTIAL if (missing or failed or
+                                    any(x["key"] in doubtful and x["value"] is None
+                                        for x in metrics)) else OK
     out["warnings"] = warnings
     return out

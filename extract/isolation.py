@@ -20,6 +20,7 @@ import os
 import zipfile
 from typing import Any
 
+from extract.contract import ERROR, new_result
 from extract.detect import detect_format
 
 MAX_BYTES = 100 * 1024 * 1024  # files above this are refused ("too large")
@@ -42,40 +43,22 @@ _EXTENSIONS = {
 
 
 def error_result(
-    message: str, *, name: str | None = None, fmt: str | None = None, status: str = "error"
+    message: str, *, name: str | None = None, fmt: str | None = None, status: str = ERROR
 ) -> dict[str, Any]:
-    """A contract dict for a document that could not be extracted (never without a message)."""
-    if not message.strip():
-        message = f"{status}: the extraction gave no reason"
-    out: dict[str, Any] = {
-        "status": status,
-        "error": message,
-        "template": None,
-        "agency": None,
-        "year": None,
-        "metrics": [],
-        "checks": [],
-        "warnings": [],
-    }
-    if name is not None:
-        out["name"] = name
-    if fmt is not None:
-        out["format"] = fmt
-    return out
+    """A contract dict for a document that could not be extracted (never without a message).
+
+    Its sha256 is None until `complete_contract` hashes the bytes (a file never read keeps it).
+    """
+    return new_result(status, sha256=None, fmt=fmt, error=message, name=name)
 
 
 def complete_contract(result: dict[str, Any], data: bytes) -> dict[str, Any]:
-    """Give a failure the same keys as a success (the document's sha256, the extractor's
-    version, null metadata), so every `gongkai extract --json` answer has one shape."""
-    from extract import EXTRACTOR_VERSION
-
-    for key, value in (("sha256", hashlib.sha256(data).hexdigest()),
-                       ("extractor_version", EXTRACTOR_VERSION), ("title", None),
-                       ("published", None), ("region", None)):
+    """Give a failure the document's sha256, and a result from a foreign `target` every key
+    of the contract, so every `gongkai extract --json` answer has one shape."""
+    if result.get("sha256") is None:
+        result["sha256"] = hashlib.sha256(data).hexdigest()
+    for key, value in new_result(ERROR, sha256=None, fmt=None).items():
         result.setdefault(key, value)
-    from extract.metadata import no_sources
-
-    result.setdefault("metadata_sources", no_sources())
     return result
 
 
@@ -160,7 +143,7 @@ def _child(conn: Any, data: bytes, name: str | None, memory_mb: int, target: str
         from extract.api import failure_message
 
         reason = getattr(exc, "reason", None) or failure_message(exc)
-        status = getattr(exc, "status", "error")
+        status = getattr(exc, "status", ERROR)
         with contextlib.suppress(Exception):
             conn.send(("error", str(reason)[:500], status))
     finally:
@@ -190,9 +173,10 @@ def extract_isolated(
     try:
         result = _run_child(data, name, timeout, memory_mb, target)
     except Exception as exc:
-        result = error_result(f"could not run the extraction: {exc}")
+        result = error_result(f"could not run the extraction: {exc}", fmt=fmt)
     if not isinstance(result, dict):
-        result = error_result(f"extraction returned {type(result).__name__}, not a dict")
+        result = error_result(f"extraction returned {type(result).__name__}, not a dict",
+                              fmt=fmt)
     if name is not None:
         result.setdefault("name", name)
     result.setdefault("format", fmt)
@@ -226,7 +210,7 @@ def _run_child(
         parent.close()
     if message[0] == "ok":
         return message[1]
-    status = message[2] if len(message) > 2 else "error"
+    status = message[2] if len(message) > 2 else ERROR
     return error_result(message[1], status=status)
 
 

@@ -326,14 +326,6 @@ _CONFIDENCE = {
 }
 
 
-METADATA_FIELDS = ("title", "agency", "year", "published", "region")
-
-
-def no_sources() -> dict[str, dict[str, Any]]:
-    """``metadata_sources`` of a document whose metadata was not read (every field absent)."""
-    return {f: {"source": None, "confidence": 0.0} for f in METADATA_FIELDS}
-
-
 def _source(source: str | None, scale: float = 1.0) -> dict[str, Any]:
     if source is None:
         return {"source": None, "confidence": 0.0}

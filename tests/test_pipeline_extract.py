@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from crawler.cli.context import App
-from crawler.pipeline_extract import pending_documents
+from crawler.jobs.extract_pending import pending_documents
 from extract import EXTRACTOR_VERSION
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
@@ -37,7 +37,7 @@ def test_missing_outdated_and_machine_dependent_outcomes_are_pending(tmp_path) -
 def test_an_unreadable_original_costs_only_its_document(tmp_path) -> None:
     from sqlmodel import select
 
-    from crawler.pipeline_extract import extract_pending
+    from crawler.jobs.extract_pending import extract_pending
 
     app = App.from_option(str(tmp_path))
     missing = _archive_one(app, 7)  # its WARC file does not exist

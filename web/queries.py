@@ -27,7 +27,7 @@ from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction,
 
 def current_extractor_version() -> str | None:
     try:
-        from extract import EXTRACTOR_VERSION
+        from extract.contract import EXTRACTOR_VERSION
     except ImportError:
         return None
     return str(EXTRACTOR_VERSION)

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from crawler.service import Service
 from storage.config import Paths, resolve
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ class MissingDataFolder(click.ClickException):
 class App:
     paths: Paths
     must_exist: bool = False  # set for READ_COMMANDS: never create the folder or database
-    _engine: Engine | None = field(default=None, repr=False)
+    _service: Service | None = field(default=None, repr=False)
 
     @classmethod
     def from_option(cls, data: str | None) -> App:
@@ -43,14 +44,17 @@ class App:
             raise MissingDataFolder(f"no data folder at {self.paths.data} (check --data or "
                                     f"GONGKAI_DATA); nothing was created")
 
-    @property
-    def engine(self) -> Engine:
-        """The database engine, created (and its tables) when a command first needs it."""
-        if self._engine is None:
-            from storage.db import init_db, make_engine
-
+    def open(self) -> Service:
+        """The service the jobs run against: opened (the database created or migrated) the
+        first time a command asks, never for commands that need no database (`extract FILE`);
+        a read command's missing data folder is refused first."""
+        if self._service is None:
             if self.must_exist:
                 self.require_data()
-            self._engine = make_engine(self.paths.db_url)
-            init_db(self._engine)
-        return self._engine
+            self._service = Service.open(self.paths)
+        return self._service
+
+    @property
+    def engine(self) -> Engine:
+        """The open service's engine (opening it if this is the first use: see `open`)."""
+        return self.open().engine

@@ -10,6 +10,7 @@ import click
 
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
+from crawler.report import RUN_ABORTED, SITE_OK
 
 COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", "blk", "KiB")
 
@@ -28,7 +29,7 @@ def print_table(report: dict[str, Any]) -> None:
     render_table(COLUMNS, (_row(site, values) for site, values in sites.items()),
                  right=COLUMNS[2:])
     for site, values in sites.items():
-        if values.get("outcome") != "ok":
+        if values.get("outcome") != SITE_OK:
             click.echo(f"{site}: {values['outcome']}"
                        + (f" — {values['reason']}" if values.get("reason") else ""))
             for line in explain_lines(values):
@@ -90,24 +91,24 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     overrides: dict[str, Any] = dict(POLITENESS_OFF) if no_politeness else {}
     overrides.update(_overrides(settings))
     try:
-        report = run_crawl(app, sites_file=sites_file, site_ids=site_ids,
+        report = run_crawl(app.open(), sites_file=sites_file, site_ids=site_ids,
                            allow_failures=allow_failures, settings_overrides=overrides,
                            deadline=deadline)
     except RegistryError as exc:
         message = one_line(f"registry {sites_file} cannot be read: {exc}")
-        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
                                error=message)
         raise click.ClickException(message) from exc
     except KeyError as exc:
         message = one_line(unknown_site_message(exc, sites_file))
-        record_unstarted_crawl(app, sites_file=sites_file, site_ids=list(site_ids),
+        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
                                error=message)
         raise click.ClickException(message) from exc
     if as_json:
         dump_json(report)
     else:
         print_table(report)
-    if report["status"] == "aborted":
+    if report["status"] == RUN_ABORTED:
         sys.exit(143)  # stopped by a signal: never reported as a completed crawl
     if report["failing"] and not allow_failures:
         sys.exit(1)

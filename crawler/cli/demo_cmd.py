@@ -87,18 +87,16 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
             click.echo(f"simulator: {len(sim.sites)} sites, {len(sim.reports)} reports; "
                        f"registry {sites_file}")
             report = crawl_with_progress(app, sites_file, expected=len(sim.reports))
-        from crawler.pipeline_extract import extract_pending
+        from crawler.jobs.extract_pending import extract_pending
         from crawler.progress import Progress, stage
 
         with Progress(label="extract", every=5) as bar:
-            extract_pending(app, progress=bar)
-        from crawler.cli import main as root
+            extract_pending(app.open(), progress=bar)
+        from crawler.cli.export_cmd import echo_summary
+        from crawler.jobs.export import export_tables
 
-        export = root.get_command(ctx, "export")
-        if export is None:
-            raise click.ClickException("the export command is not available")
         with stage("export"):
-            ctx.invoke(export, out=str(app.paths.export))
+            echo_summary(export_tables(app.open(), app.paths.export, ["csv"]))
     for line in summary_lines(app, report, export_counts(app.paths.export)):
         click.echo(line)
 
@@ -144,7 +142,7 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
         watcher = threading.Thread(target=poll, name="demo-crawl-progress", daemon=True)
         watcher.start()
         try:
-            report = run_crawl(app, sites_file=sites_file, site_ids=(), allow_failures=True,
+            report = run_crawl(app.open(), sites_file=sites_file, site_ids=(), allow_failures=True,
                                settings_overrides=DEMO_SETTINGS)
         finally:
             done.set()

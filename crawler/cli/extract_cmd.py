@@ -39,11 +39,11 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
             else:
                 _summary(path.name, result)
     if pending:
-        from crawler.pipeline_extract import extract_pending
+        from crawler.jobs.extract_pending import extract_pending
         from crawler.progress import Progress
 
         with Progress(label="extract") as bar:
-            counts = extract_pending(app, redo_all=redo_all, timeout=timeout, progress=bar)
+            counts = extract_pending(app.open(), redo_all=redo_all, timeout=timeout, progress=bar)
         if as_json:
             json.dump(counts, sys.stdout, ensure_ascii=False)
             sys.stdout.write("\n")
@@ -54,12 +54,10 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
 def read_bounded(path: Path) -> bytes | dict[str, Any]:
     """The file's bytes, or an error result: its size is checked before a byte is read, and
     at most one byte over the limit is ever read (a file growing meanwhile, a device)."""
-    from extract.isolation import MAX_BYTES, complete_contract, error_result
+    from extract.isolation import MAX_BYTES, error_result
 
     def refused(message: str) -> dict[str, Any]:
-        result = error_result(message, name=path.name)
-        result["sha256"] = None  # not read, so not hashed
-        return complete_contract(result, b"")
+        return error_result(message, name=path.name)  # not read: no sha256, no format
 
     try:
         size = path.stat().st_size

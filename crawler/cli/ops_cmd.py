@@ -16,9 +16,10 @@ from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
 from crawler.clock import TZ_ENV, show
 from crawler.health import last_scheduled, record_schedule_error, scheduled_alert
+from crawler.report import RUN_ABORTED, RUN_FAILED, RUN_RUNNING, SITE_OK
 
-OK_OUTCOMES = {"ok"}
-FAILED_RUN_STATUSES = {"failed", "aborted"}
+OK_OUTCOMES = {SITE_OK}
+FAILED_RUN_STATUSES = {RUN_FAILED, RUN_ABORTED}
 
 
 _dump = dump_json
@@ -104,7 +105,7 @@ def run_summary(app: App, run: Any) -> dict[str, Any]:
     for sid in run.sites or list(sites):
         v = sites.get(sid)
         if v is None:
-            outcome = "running" if run.status == "running" else "no_report"
+            outcome = RUN_RUNNING if run.status == RUN_RUNNING else "no_report"
             per_site.append({"site": sid, "outcome": outcome, "reason": ""})
             continue
         entry = {"site": sid, "outcome": v.get("outcome", "unknown"),
@@ -114,7 +115,7 @@ def run_summary(app: App, run: Any) -> dict[str, Any]:
         entry.update({k: v[k] for k in CAUSE_FIELDS if k in v})
         per_site.append(entry)
     failing = [s["site"] for s in per_site
-               if s["outcome"] not in OK_OUTCOMES and s["outcome"] != "running"]
+               if s["outcome"] not in OK_OUTCOMES and s["outcome"] != RUN_RUNNING]
     alert = bool(failing) or run.status in FAILED_RUN_STATUSES
     return {"id": run.id, "status": run.status, "started_at": show(run.started_at),
             "finished_at": show(run.finished_at), "seconds": report.get("seconds"),

@@ -7,6 +7,7 @@ HTML page never pays for pdfplumber, and a missing optional dependency breaks on
 from __future__ import annotations
 
 from extract.cells import ParsedDocument
+from extract.contract import ERROR, UNSUPPORTED
 
 
 class ReaderError(Exception):
@@ -16,7 +17,7 @@ class ReaderError(Exception):
     the short message for the contract's ``error`` field ("encrypted PDF", "truncated PDF"…).
     """
 
-    def __init__(self, reason: str, status: str = "error") -> None:
+    def __init__(self, reason: str, status: str = ERROR) -> None:
         super().__init__(reason)
         self.reason = reason
         self.status = status
@@ -52,6 +53,6 @@ def read_document(data: bytes, fmt: str) -> ParsedDocument:
         return ParsedDocument(format="image", meta={"needs_ocr": True})
     if fmt == "zip":
         raise ReaderError(
-            "zip archive: extract its members and read them one by one", status="unsupported"
+            "zip archive: extract its members and read them one by one", status=UNSUPPORTED
         )
-    raise ReaderError(f"unknown format {fmt!r}", status="unsupported")
+    raise ReaderError(f"unknown format {fmt!r}", status=UNSUPPORTED)

@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 
 from extract.cells import ParsedDocument
+from extract.contract import NEEDS_CONVERTER
 from extract.readers import ReaderError
 
 CONVERT_TIMEOUT = 120.0
@@ -32,7 +33,7 @@ def convert_to_docx(
     if exe is None:
         raise ReaderError(
             "needs_converter: DOC/WPS needs LibreOffice (soffice), not installed",
-            status="needs_converter",
+            status=NEEDS_CONVERTER,
         )
     with tempfile.TemporaryDirectory(prefix="gongkai-soffice-") as tmp:
         src = os.path.join(tmp, "input" + suffix)

@@ -149,7 +149,7 @@ class _Report:
 
 def _current_version() -> str | None:
     try:
-        from extract import EXTRACTOR_VERSION
+        from extract.contract import EXTRACTOR_VERSION
     except ImportError:
         return None
     return str(EXTRACTOR_VERSION)

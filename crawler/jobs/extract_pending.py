@@ -15,32 +15,27 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import select
 
+from extract.contract import EXTRACTOR_VERSION, RETRY_STATUSES
 from storage import crud
 from storage.db import session_scope
 from storage.models import Capture, Document, Extraction
 from storage.warc.payload import read_body
 
 if TYPE_CHECKING:
-    from crawler.cli.context import App
     from crawler.progress import Progress
+    from crawler.service import Service
 
 
-def archived_bytes(app: App, capture: Capture) -> bytes:
+def archived_bytes(service: Service, capture: Capture) -> bytes:
     """The decoded body behind a capture (a revisit is followed to its original)."""
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         holder = crud.resolve_original(session=session, capture=capture)
-    return read_body(app.paths, holder)
+    return read_body(service.paths, holder)
 
 
-# Outcomes that depend on this machine, not on the document: tried again on every run.
-RETRY_STATUSES = ("needs_converter",)
-
-
-def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, int]]:
+def pending_documents(service: Service, *, redo_all: bool = False) -> list[tuple[str, int]]:
     """(sha256, capture id) of each distinct document version that needs extracting."""
-    from extract import EXTRACTOR_VERSION
-
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         docs = session.exec(select(Document).order_by(Document.id)).all()
         done = set() if redo_all else set(session.exec(
             select(Extraction.sha256).where(Extraction.extractor_version == EXTRACTOR_VERSION,
@@ -52,7 +47,7 @@ def pending_documents(app: App, *, redo_all: bool = False) -> list[tuple[str, in
     return list(todo.items())
 
 
-def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
+def extract_pending(service: Service, *, redo_all: bool = False, timeout: float = 120.0,
                     jobs: int | None = None, echo: Callable[[str], object] | None = None,
                     progress: Progress | None = None) -> dict[str, int]:
     """Extract every pending document; a failing document is recorded, the batch goes on.
@@ -60,15 +55,14 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
     `jobs` isolated workers run side by side (default: one per core, at most 4); results are
     stored from this thread in the pending order, so reruns write identical rows.
     """
-    from extract import EXTRACTOR_VERSION
     from extract.isolation import error_result
     from extract.worker import ExtractionWorker
 
     counts: Counter[str] = Counter()
-    todo = pending_documents(app, redo_all=redo_all)
+    todo = pending_documents(service, redo_all=redo_all)
     if progress is not None:
         progress.set_total(len(todo))
-    with session_scope(app.engine) as session:
+    with session_scope(service.engine) as session:
         captures = {cid: session.get(Capture, cid) for _sha, cid in todo}
     jobs = max(1, min(jobs or os.cpu_count() or 1, 4, len(todo) or 1))
     idle: queue.Queue[ExtractionWorker] = queue.Queue()
@@ -78,7 +72,7 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
 
     def run(capture: Capture) -> dict[str, Any]:
         try:  # a missing WARC or a body that does not decode costs this document only
-            data = archived_bytes(app, capture)
+            data = archived_bytes(service, capture)
         except (OSError, ValueError) as exc:
             return error_result(f"archived original unreadable: {exc}", name=capture.url)
         worker = idle.get()
@@ -95,7 +89,7 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
                     found, pool.map(run, [c for _s, c in found]), strict=True):
                 result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
                 result.setdefault("extractor_version", EXTRACTOR_VERSION)
-                with session_scope(app.engine) as session:
+                with session_scope(service.engine) as session:
                     crud.save_extraction(session=session, result=result)
                 status = result.get("status") or "error"
                 counts[status] += 1
@@ -108,13 +102,3 @@ def extract_pending(app: App, *, redo_all: bool = False, timeout: float = 120.0,
             worker.close()
     return {k: v for k, v in counts.items() if v}
 
-
-def narrative_job(data: bytes, *, name: str | None = None) -> dict[str, Any]:
-    """Worker target: the report's prose with its tables cut out (for the overlap measure)."""
-    from extract.detect import detect_format
-    from extract.readers import read_document
-    from storage.export.measures import narrative
-
-    doc = read_document(data, detect_format(data))
-    rows = ["".join(c.text for c in row.cells) for row in doc.rows]
-    return {"status": "ok", "narrative": narrative(doc.text or "", rows)}
