@@ -65,7 +65,7 @@ test-pg-integration: $(STAMP) system-deps
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	# $(BIN)/ruff format --check .   # TO ENABLE once the tree is formatted (`make format`)
+	$(BIN)/ruff format --check .
 
 imports: $(STAMP)
 	$(BIN)/lint-imports

@@ -44,8 +44,9 @@ def _header_pairs(headers) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
 class WarcArchiveMiddleware:
     """Write each response (and its request) to the WARC archive and index it."""
 
-    def __init__(self, archive: WarcArchive, engine: Engine, run_id: int | None,
-                 site_id: str | None) -> None:
+    def __init__(
+        self, archive: WarcArchive, engine: Engine, run_id: int | None, site_id: str | None
+    ) -> None:
         self.archive = archive
         self.engine = engine
         self.run_id = run_id
@@ -58,10 +59,12 @@ class WarcArchiveMiddleware:
         run = os.environ.get("GONGKAI_RUN_ID")
         run_id = int(run) if run else None
         engine = crawl_engine(crawler.settings)
-        archive = WarcArchive(paths.warc_dir, run_id=run_id,
-                              max_file_bytes=crawler.settings.getint(
-                                  "WARC_MAX_FILE_BYTES", 256 * 1024 * 1024),
-                              fsync=crawler.settings.getbool("WARC_FSYNC", True))
+        archive = WarcArchive(
+            paths.warc_dir,
+            run_id=run_id,
+            max_file_bytes=crawler.settings.getint("WARC_MAX_FILE_BYTES", 256 * 1024 * 1024),
+            fsync=crawler.settings.getbool("WARC_FSYNC", True),
+        )
         mw = cls(archive, engine, run_id, None)  # the site comes with each request's meta
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
         return mw
@@ -76,19 +79,27 @@ class WarcArchiveMiddleware:
         body = response.body
         sha = hashlib.sha256(body).hexdigest()
         site_id = request.meta.get("gongkai_site_id", self.site_id)
-        ex = Exchange(url=response.url, method=request.method,
-                      request_headers=_header_pairs(request.headers), status=response.status,
-                      reason=_reason(response.status), response_headers=_header_pairs(
-                          response.headers), body=body, fetched_at=now,
-                      request_body=request.body or b"")
+        ex = Exchange(
+            url=response.url,
+            method=request.method,
+            request_headers=_header_pairs(request.headers),
+            status=response.status,
+            reason=_reason(response.status),
+            response_headers=_header_pairs(response.headers),
+            body=body,
+            fetched_at=now,
+            request_body=request.body or b"",
+        )
         with session_scope(self.engine) as session:
             original = self._original(session, request, response, sha)
             if original is not None:
                 not_modified = response.status == 304
                 ref = self.archive.write_exchange(
-                    ex, revisit_of=(original.url, original.fetched_at),
+                    ex,
+                    revisit_of=(original.url, original.fetched_at),
                     revisit_profile=SERVER_NOT_MODIFIED if not_modified else None,
-                    original_sha256=original.sha256)
+                    original_sha256=original.sha256,
+                )
                 record_type, revisit_of = "revisit", original.id
                 sha = original.sha256
             else:
@@ -97,14 +108,24 @@ class WarcArchiveMiddleware:
             try:
                 media = response.headers.get("Content-Type")
                 capture = Capture(
-                    run_id=self.run_id, site_id=site_id, url=response.url,
-                    method=request.method, fetched_at=now.replace(tzinfo=None),
-                    status=response.status, headers=[list(p) for p in ex.response_headers],
-                    sha256=sha, size=len(body),
+                    run_id=self.run_id,
+                    site_id=site_id,
+                    url=response.url,
+                    method=request.method,
+                    fetched_at=now.replace(tzinfo=None),
+                    status=response.status,
+                    headers=[list(p) for p in ex.response_headers],
+                    sha256=sha,
+                    size=len(body),
                     media_type=media.decode("latin-1").split(";")[0].strip() if media else None,
-                    record_type=record_type, revisit_of=revisit_of, warc_file=ref.warc_file,
-                    warc_offset=ref.offset, warc_length=ref.length,
-                    warc_record_id=ref.record_id, warc_request_length=ref.request_length)
+                    record_type=record_type,
+                    revisit_of=revisit_of,
+                    warc_file=ref.warc_file,
+                    warc_offset=ref.offset,
+                    warc_length=ref.length,
+                    warc_record_id=ref.record_id,
+                    warc_request_length=ref.request_length,
+                )
                 session.add(capture)
                 session.flush()
                 session.commit()
@@ -118,14 +139,16 @@ class WarcArchiveMiddleware:
         return response
 
     @staticmethod
-    def _original(session: Session, request: Request, response: Response,
-                  sha: str) -> Capture | None:
+    def _original(
+        session: Session, request: Request, response: Response, sha: str
+    ) -> Capture | None:
         """The archived capture this response merely confirms, if any (then: a revisit)."""
         if response.status == 304:
             wanted = request.meta.get("gongkai_revalidates")  # set by incremental crawling
             capture = session.get(Capture, wanted) if wanted else None
-            if capture is None and (request.headers.get("If-None-Match")
-                                    or request.headers.get("If-Modified-Since")):
+            if capture is None and (
+                request.headers.get("If-None-Match") or request.headers.get("If-Modified-Since")
+            ):
                 capture = crud.latest_full_capture(session=session, url=response.url)
             return crud.resolve_original(session=session, capture=capture) if capture else None
         if not response.body:  # e.g. a redirect: a revisit only of the same URL and status

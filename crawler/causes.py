@@ -27,8 +27,16 @@ _BY_CLASS = (  # exception class names (any in the MRO) → cause class; first m
     (("ConnectionRefusedError", "DownloadConnectionRefusedError"), "refused"),
     (("TimeoutError", "TCPTimedOutError", "DownloadTimeoutError"), "timeout"),
     (("SSLError", "CertificateError", "VerificationError"), "tls"),
-    (("ConnectionLost", "ConnectionDone", "ConnectionAborted", "ResponseDataLossError",
-      "PotentialDataLoss"), "connection lost"),
+    (
+        (
+            "ConnectionLost",
+            "ConnectionDone",
+            "ConnectionAborted",
+            "ResponseDataLossError",
+            "PotentialDataLoss",
+        ),
+        "connection lost",
+    ),
 )
 _TLS_WORDS = ("SSL routines", "certificate verify", "tlsv1 alert", "sslv3 alert", "handshake")
 
@@ -36,7 +44,8 @@ _TLS_WORDS = ("SSL routines", "certificate verify", "tlsv1 alert", "sslv3 alert"
 def _is_tls(exc: BaseException) -> bool:
     module = type(exc).__module__ or ""
     return module.startswith(("OpenSSL", "ssl", "service_identity")) or any(
-        w in str(exc) for w in _TLS_WORDS)
+        w in str(exc) for w in _TLS_WORDS
+    )
 
 
 def _by_class(exc: BaseException) -> str | None:
@@ -72,8 +81,15 @@ def classify(exc: BaseException, _depth: int = 0) -> str:
     return _by_class(exc) or type(exc).__name__
 
 
-def note_failure(stats: Any, site_id: str, url: str, cause: str, *, role: str | None = None,
-                 status: int | None = None) -> None:
+def note_failure(
+    stats: Any,
+    site_id: str,
+    url: str,
+    cause: str,
+    *,
+    role: str | None = None,
+    status: int | None = None,
+) -> None:
     """Count one failure of `site_id` by cause, keeping the first few URLs as examples."""
     causes = dict(stats.get_value(site_key(site_id, CAUSES)) or {})
     causes[cause] = causes.get(cause, 0) + 1
@@ -96,8 +112,14 @@ def diagnose(counts: dict[str, Any] | None, outcome: str, log: str | None) -> di
     causes: dict[str, int] = dict(counts.get(CAUSES) or {})
     examples: list[dict[str, Any]] = []
     for evidence in counts.get("block_evidence") or []:
-        examples.append({"url": evidence.get("url"), "cause": f"challenge {evidence['kind']}",
-                         "role": None, "status": evidence.get("status")})
+        examples.append(
+            {
+                "url": evidence.get("url"),
+                "cause": f"challenge {evidence['kind']}",
+                "role": None,
+                "status": evidence.get("status"),
+            }
+        )
     blocked = int(counts.get("blocked") or 0)
     if blocked:  # evidence keeps the first few; the rest count under the first kind seen
         kinds = [e["cause"] for e in examples] or ["challenge"]
@@ -111,8 +133,13 @@ def diagnose(counts: dict[str, Any] | None, outcome: str, log: str | None) -> di
         elif not counts:
             causes["crawl process ended without statistics"] = 1
     main = max(causes.items(), key=lambda kv: kv[1])[0] if causes else None
-    return {"cause": main, "causes": causes, "failing_urls": examples[:EXAMPLES],
-            "failing_count": sum(causes.values()), "log": log}
+    return {
+        "cause": main,
+        "causes": causes,
+        "failing_urls": examples[:EXAMPLES],
+        "failing_count": sum(causes.values()),
+        "log": log,
+    }
 
 
 def explain_lines(site: dict[str, Any]) -> list[str]:

@@ -116,8 +116,9 @@ class Explanation:
         found = Counter(c.platform for c in self.accepted if c.platform != "auto")
         return found.most_common(1)[0][0] if found else self.home_platform
 
-    def registry_entry(self, site_id: str | None = None, region_code: str | None = None,
-                       name: str | None = None) -> dict[str, Any]:
+    def registry_entry(
+        self, site_id: str | None = None, region_code: str | None = None, name: str | None = None
+    ) -> dict[str, Any]:
         """A config/sites.yaml entry that crawls what was found."""
         host = urlsplit(self.url).netloc
         extra_hosts = sorted({urlsplit(c.url).netloc for c in self.accepted} - {host, ""})
@@ -152,27 +153,39 @@ def suggest_id(host: str) -> str:
 class _HttpOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follow a redirect only to http(s): urllib would also follow one to ftp://."""
 
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str,
-                         headers: Any, newurl: str) -> urllib.request.Request | None:
+    def redirect_request(
+        self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any, newurl: str
+    ) -> urllib.request.Request | None:
         if urlsplit(newurl).scheme.lower() not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, f"redirect to {newurl!r} refused: "
-                                         "only http(s) is fetched", headers, fp)
+            raise urllib.error.HTTPError(
+                newurl,
+                code,
+                f"redirect to {newurl!r} refused: only http(s) is fetched",
+                headers,
+                fp,
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
 # Only HTTP(S) handlers: no file://, ftp:// or data: handler is ever reachable.
 _OPENER = urllib.request.OpenerDirector()
-for _handler in (urllib.request.HTTPHandler(), urllib.request.HTTPSHandler(),
-                 _HttpOnlyRedirects(), urllib.request.HTTPErrorProcessor(),
-                 urllib.request.HTTPDefaultErrorHandler(), urllib.request.UnknownHandler()):
+for _handler in (
+    urllib.request.HTTPHandler(),
+    urllib.request.HTTPSHandler(),
+    _HttpOnlyRedirects(),
+    urllib.request.HTTPErrorProcessor(),
+    urllib.request.HTTPDefaultErrorHandler(),
+    urllib.request.UnknownHandler(),
+):
     _OPENER.add_handler(_handler)
 
 
 class Fetcher:
     """One request at a time, `delay` seconds apart, robots.txt obeyed per host."""
 
-    def __init__(self, delay: float = 1.0, timeout: float = 20.0,
-                 user_agent: str = USER_AGENT) -> None:
+    def __init__(
+        self, delay: float = 1.0, timeout: float = 20.0, user_agent: str = USER_AGENT
+    ) -> None:
         self.delay, self.timeout, self.user_agent = delay, timeout, user_agent
         self.robots: dict[str, urllib.robotparser.RobotFileParser] = {}
         self.last = 0.0
@@ -183,13 +196,21 @@ class Fetcher:
             time.sleep(pause)
         self.last = time.monotonic()
 
-    def raw(self, url: str, method: str = "GET", body: bytes | None = None,
-            headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes, str]:
+    def raw(
+        self,
+        url: str,
+        method: str = "GET",
+        body: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> tuple[int, dict[str, str], bytes, str]:
         """(status, headers, body, final URL); HTTP errors are answers, not exceptions."""
         self._wait()
-        request = urllib.request.Request(url, data=body if method == "POST" else None,
-                                         method=method,
-                                         headers={"User-Agent": self.user_agent, **(headers or {})})
+        request = urllib.request.Request(
+            url,
+            data=body if method == "POST" else None,
+            method=method,
+            headers={"User-Agent": self.user_agent, **(headers or {})},
+        )
         try:
             with _OPENER.open(request, timeout=self.timeout) as answer:
                 return answer.status, dict(answer.headers), answer.read(8 << 20), answer.url
@@ -219,9 +240,15 @@ class Fetcher:
 def _spider(url: str, allowed_domains: Iterable[str], allow_private: bool) -> AutoSpider:
     """An `auto` spider for the one site, with counters kept in memory (the registry's rules
     apply: a private or loopback URL needs `allow_private`)."""
-    entry = {"id": SITE_ID, "name": "explain", "region_code": "110000", "start_urls": [url],
-             "platform": "auto", "allowed_domains": list(allowed_domains),
-             "allow_private": allow_private}
+    entry = {
+        "id": SITE_ID,
+        "name": "explain",
+        "region_code": "110000",
+        "start_urls": [url],
+        "platform": "auto",
+        "allowed_domains": list(allowed_domains),
+        "allow_private": allow_private,
+    }
     with tempfile.TemporaryDirectory() as tmp:
         sites = Path(tmp) / "sites.yaml"
         sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), "utf-8")
@@ -256,16 +283,22 @@ def _record_entries(spider: ReportSpider, out: Explanation) -> None:
     """Make `spider.follow_entry` note each judgement (accepted or why not)."""
     original = spider.follow_entry
 
-    def follow_entry(response: Response, href: str, title: str,
-                     listed: str | None = None) -> Request | None:
+    def follow_entry(
+        response: Response, href: str, title: str, listed: str | None = None
+    ) -> Request | None:
         request = original(response, href, title, listed)
         title_text = " ".join(title.split())
         reason = "no link" if not href else titles.rejection(title_text) or ""
-        out.candidates.append(Candidate(
-            page=response.url, url=urljoin(response.url, href.strip()) if href else "",
-            title=title_text, accepted=request is not None,
-            reason="report title" if request is not None else reason,
-            platform=spider.platform))
+        out.candidates.append(
+            Candidate(
+                page=response.url,
+                url=urljoin(response.url, href.strip()) if href else "",
+                title=title_text,
+                accepted=request is not None,
+                reason="report title" if request is not None else reason,
+                platform=spider.platform,
+            )
+        )
         return request
 
     spider.follow_entry = follow_entry  # type: ignore[method-assign]
@@ -285,8 +318,9 @@ def _anchor_texts(response: Response) -> dict[str, str]:
     return texts
 
 
-def _fetch(fetch: Fetcher, request: Request, visit: Visit, allowed: Any,
-           out: Explanation) -> Response | None:
+def _fetch(
+    fetch: Fetcher, request: Request, visit: Visit, allowed: Any, out: Explanation
+) -> Response | None:
     """One page of the walk, or None with the reason noted on its visit (a refused or
     unreachable home page refuses the whole explanation)."""
     home = visit.role == "home"
@@ -300,8 +334,11 @@ def _fetch(fetch: Fetcher, request: Request, visit: Visit, allowed: Any,
         return None
     try:
         status, headers, body, final = fetch.raw(
-            request.url, request.method, request.body or None,
-            {k.decode(): b",".join(v).decode("latin-1") for k, v in request.headers.items()})
+            request.url,
+            request.method,
+            request.body or None,
+            {k.decode(): b",".join(v).decode("latin-1") for k, v in request.headers.items()},
+        )
     except OSError as exc:
         visit.note = f"unreachable: {exc}"
         if home:
@@ -321,10 +358,16 @@ def _fetch(fetch: Fetcher, request: Request, visit: Visit, allowed: Any,
     return response
 
 
-def explain(url: str, *, delay: float = 1.0, max_pages: int = 60,
-            allowed_domains: Iterable[str] = (), fetcher: Fetcher | None = None,
-            allow_private: bool = False,
-            progress: Callable[[str], None] | None = None) -> Explanation:
+def explain(
+    url: str,
+    *,
+    delay: float = 1.0,
+    max_pages: int = 60,
+    allowed_domains: Iterable[str] = (),
+    fetcher: Fetcher | None = None,
+    allow_private: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> Explanation:
     """Walk one site from `url` as `platform: auto` would, and say what was found and why."""
     out = Explanation(url=url, allow_private=allow_private)
     fetch = fetcher or Fetcher(delay=delay)
@@ -360,8 +403,14 @@ def explain(url: str, *, delay: float = 1.0, max_pages: int = 60,
             continue  # report pages are judged from their list entry, never downloaded
         seen.add(key)
         own_window = request.callback not in (spider.parse_list_page, spider.parse_nav)
-        visit = Visit(request.url, role, 0, parent, via,
-                      paged=own_window or any(k in request.meta for k in PAGE_KEYS))
+        visit = Visit(
+            request.url,
+            role,
+            0,
+            parent,
+            via,
+            paged=own_window or any(k in request.meta for k in PAGE_KEYS),
+        )
         out.visits.append(visit)
         response = _fetch(fetch, request, visit, allowed, out)
         if response is None:
@@ -372,17 +421,24 @@ def explain(url: str, *, delay: float = 1.0, max_pages: int = 60,
         texts = _anchor_texts(response)
         for produced in request.callback(response) or ():
             if isinstance(produced, Request):
-                queue.append((produced, request.url,
-                              texts.get(produced.url, "(from the page's script or data)")))
+                queue.append(
+                    (
+                        produced,
+                        request.url,
+                        texts.get(produced.url, "(from the page's script or data)"),
+                    )
+                )
     out.platform = out.list_platform()
-    out.evidence = next((v.evidence for v in out.visits if v.platform == out.platform
-                         and v.url in out.list_pages), None) or next(
-        (v.evidence for v in out.visits if v.platform == out.platform), "")
+    out.evidence = next(
+        (v.evidence for v in out.visits if v.platform == out.platform and v.url in out.list_pages),
+        None,
+    ) or next((v.evidence for v in out.visits if v.platform == out.platform), "")
     return out
 
 
-def _response(url: str, status: int, headers: dict[str, str], body: bytes,
-              request: Request) -> Response:
+def _response(
+    url: str, status: int, headers: dict[str, str], body: bytes, request: Request
+) -> Response:
     cls = responsetypes.from_args(headers=dict(headers), url=url, body=body)
     return cls(url=url, status=status, headers=headers, body=body, request=request)
 

@@ -49,8 +49,15 @@ def record_schedule_error(data: Path, message: str) -> None:
 
     path = history_path(data)
     path.parent.mkdir(parents=True, exist_ok=True)
-    line = {"ts": datetime.now(UTC).isoformat(), "event": CONFIG_ERROR, "job": "scheduler",
-            "outcome": "failed", "exit_code": 1, "run_ids": [], "error": message}
+    line = {
+        "ts": datetime.now(UTC).isoformat(),
+        "event": CONFIG_ERROR,
+        "job": "scheduler",
+        "outcome": "failed",
+        "exit_code": 1,
+        "run_ids": [],
+        "error": message,
+    }
     with path.open("a", encoding="utf-8") as fh:
         fh.write(json.dumps(line, ensure_ascii=False) + "\n")
 
@@ -59,8 +66,9 @@ def scheduled_alert(entry: dict[str, Any] | None) -> bool:
     return entry is not None and entry.get("outcome") in BAD_SCHEDULED
 
 
-def record_unstarted_crawl(service: Service, *, sites_file: str | Path, site_ids: list[str],
-                           error: str) -> int:
+def record_unstarted_crawl(
+    service: Service, *, sites_file: str | Path, site_ids: list[str], error: str
+) -> int:
     """A crawl that stopped before it began (unreadable registry, unknown site id) still
     leaves a failed CrawlRun row, so `runs` reports it instead of the previous good run."""
     from storage import crud
@@ -69,7 +77,13 @@ def record_unstarted_crawl(service: Service, *, sites_file: str | Path, site_ids
     with session_scope(service.engine) as session:
         run = crud.start_run(session=session, site_ids=list(site_ids))
         run_id = run.id or 0
-        report = {**(run.report or {}), "run_id": run_id, "status": RUN_FAILED,
-                  "error": error, "sites_file": str(sites_file), "sites": {}}
+        report = {
+            **(run.report or {}),
+            "run_id": run_id,
+            "status": RUN_FAILED,
+            "error": error,
+            "sites_file": str(sites_file),
+            "sites": {},
+        }
         crud.finish_run(session=session, run_id=run_id, status=RUN_FAILED, report=report)
     return run_id

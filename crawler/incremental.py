@@ -53,24 +53,46 @@ def known_documents(engine: Engine, site_ids: list[str]) -> dict[str, Known]:
     """URL → latest archived 200 of these sites (a revisit points at the capture with bytes)."""
     out: dict[str, Known] = {}
     with session_scope(engine) as session:
-        rows = session.exec(select(Capture).where(Capture.site_id.in_(site_ids),  # type: ignore
-                                                  Capture.status == 200).order_by(Capture.id))
+        rows = session.exec(
+            select(Capture)
+            .where(
+                Capture.site_id.in_(site_ids),  # type: ignore
+                Capture.status == 200,
+            )
+            .order_by(Capture.id)
+        )
         captures = list(rows)
         by_id = {c.id: c for c in captures}
         # a revisit may point at bytes first archived for another site (the same PDF is often
         # republished on the district and the department sites)
-        elsewhere = sorted({c.revisit_of for c in captures if c.record_type == "revisit"
-                            and c.revisit_of and c.revisit_of not in by_id})
+        elsewhere = sorted(
+            {
+                c.revisit_of
+                for c in captures
+                if c.record_type == "revisit" and c.revisit_of and c.revisit_of not in by_id
+            }
+        )
         for i in range(0, len(elsewhere), 1000):
-            by_id.update((c.id, c) for c in session.exec(
-                select(Capture).where(Capture.id.in_(elsewhere[i:i + 1000]))))  # type: ignore
+            by_id.update(
+                (c.id, c)
+                for c in session.exec(
+                    select(Capture).where(Capture.id.in_(elsewhere[i : i + 1000]))
+                )
+            )  # type: ignore
         for cap in captures:
             body = by_id.get(cap.revisit_of) if cap.record_type == "revisit" else cap
             if body is None or body.record_type != "response":
                 continue
             heads = {k.lower(): v for k, v in cap.headers}
-            out[cap.url] = Known(body.id or 0, heads.get("etag"), heads.get("last-modified"),
-                                 body.headers, body.warc_file, body.warc_offset, body.warc_length)
+            out[cap.url] = Known(
+                body.id or 0,
+                heads.get("etag"),
+                heads.get("last-modified"),
+                body.headers,
+                body.warc_file,
+                body.warc_offset,
+                body.warc_length,
+            )
     return out
 
 
@@ -117,10 +139,20 @@ class IncrementalMiddleware:
         if response.status != 304 or "gongkai_revalidates" not in request.meta:
             return response
         known = self.known[request.url]
-        _, body = await maybe_deferred_to_future(deferToThread(
-            read_record, self.warc_dir / known.warc_file, known.warc_offset, known.warc_length))
+        _, body = await maybe_deferred_to_future(
+            deferToThread(
+                read_record, self.warc_dir / known.warc_file, known.warc_offset, known.warc_length
+            )
+        )
         headers = Headers([(k, v) for k, v in known.headers])
         cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
         request.meta["gongkai_not_modified"] = True
-        return cls(url=response.url, status=200, headers=headers, body=body, request=request,
-                   flags=["not-modified"], protocol=response.protocol)
+        return cls(
+            url=response.url,
+            status=200,
+            headers=headers,
+            body=body,
+            request=request,
+            flags=["not-modified"],
+            protocol=response.protocol,
+        )

@@ -65,8 +65,11 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         obj: dict[str, Any] = {
             "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(), "logger": record.name,
-            "msg": record.getMessage(), **_fields(record)}
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "msg": record.getMessage(),
+            **_fields(record),
+        }
         if record.exc_info:
             obj["exc"] = self.formatException(record.exc_info)
         return json.dumps(obj, ensure_ascii=False, default=str)
@@ -95,8 +98,13 @@ def wants_json(stream: IO[str]) -> bool:
     return not (hasattr(stream, "isatty") and stream.isatty())
 
 
-def setup_logging(level: str | int = "INFO", *, json_lines: bool | None = None,
-                  stream: IO[str] | None = None, logger: str = "") -> logging.Handler:
+def setup_logging(
+    level: str | int = "INFO",
+    *,
+    json_lines: bool | None = None,
+    stream: IO[str] | None = None,
+    logger: str = "",
+) -> logging.Handler:
     """Install one handler on `logger` (root by default); idempotent across calls."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
@@ -123,12 +131,14 @@ def event(logger: logging.Logger, msg: str, *, level: int = logging.INFO, **fiel
 
 # Scrapy's start-up dumps (settings, enabled components, telnet password): useful when
 # debugging, noise above a crawl's real causes otherwise.
-_DUMPS = {"scrapy.crawler": ("Overridden settings",),
-          "scrapy.middleware": ("Enabled ",),
-          "scrapy.addons": ("Enabled addons",),
-          "scrapy.extensions.telnet": ("Telnet",),
-          "scrapy.utils.log": ("Scrapy ", "Versions:", "Using reactor", "Using asyncio"),
-          "alembic.runtime.plugins": ("setup plugin",)}
+_DUMPS = {
+    "scrapy.crawler": ("Overridden settings",),
+    "scrapy.middleware": ("Enabled ",),
+    "scrapy.addons": ("Enabled addons",),
+    "scrapy.extensions.telnet": ("Telnet",),
+    "scrapy.utils.log": ("Scrapy ", "Versions:", "Using reactor", "Using asyncio"),
+    "alembic.runtime.plugins": ("setup plugin",),
+}
 # Loggers whose errors carry a traceback of Scrapy internals: the message line says it all.
 _ONE_LINE = ("scrapy.downloadermiddlewares.robotstxt",)
 

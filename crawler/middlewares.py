@@ -133,8 +133,10 @@ class SchemeRedirectMiddleware:
             return response  # http(s), protocol-relative or relative: RedirectMiddleware's
         site = _site(request)
         count(self.stats, site, "redirects_refused", refused_scheme(target))
-        raise GongkaiIgnore("scheme", f"redirect from {request.url} to a "
-                            f"{refused_scheme(target)}: URL refused ({site})")
+        raise GongkaiIgnore(
+            "scheme",
+            f"redirect from {request.url} to a {refused_scheme(target)}: URL refused ({site})",
+        )
 
 
 def challenge(response: Response) -> str | None:
@@ -149,8 +151,9 @@ def challenge(response: Response) -> str | None:
         return "ruishu"
     if response.status == 412:
         return "http-412"
-    if response.status == 521 or (b"__jsl" in head and JSLUID.search(head)
-                                  and len(response.body) < 50000):
+    if response.status == 521 or (
+        b"__jsl" in head and JSLUID.search(head) and len(response.body) < 50000
+    ):
         return "jsl-cookie"
     if response.status == 403:
         return "http-403"
@@ -175,9 +178,15 @@ class BlockDetectionMiddleware:
         self.stats.inc_value(f"gongkai/{site}/blocked")
         evidence = self.stats.get_value(f"gongkai/{site}/block_evidence") or []
         if len(evidence) < 5:
-            evidence.append({"url": request.url, "status": response.status, "kind": kind,
-                             "sha256": hashlib.sha256(response.body).hexdigest(),
-                             "capture_id": request.meta.get("gongkai_capture_id")})
+            evidence.append(
+                {
+                    "url": request.url,
+                    "status": response.status,
+                    "kind": kind,
+                    "sha256": hashlib.sha256(response.body).hexdigest(),
+                    "capture_id": request.meta.get("gongkai_capture_id"),
+                }
+            )
             self.stats.set_value(f"gongkai/{site}/block_evidence", evidence)
         request.meta["gongkai_blocked"] = kind
         raise GongkaiIgnore("blocked", f"{kind} challenge at {request.url} ({response.status})")
@@ -202,8 +211,9 @@ class RetryAfterMiddleware:
         return cls(crawler)
 
     async def process_response(self, request: Request, response: Response) -> Any:
-        if response.status not in (429, 503) or (response.status == 503
-                                                 and b"Retry-After" not in response.headers):
+        if response.status not in (429, 503) or (
+            response.status == 503 and b"Retry-After" not in response.headers
+        ):
             self.recover(request, response)
             return response
         tries = request.meta.get("gongkai_retry_after", 0)
@@ -223,7 +233,6 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["gongkai_retry_after"] = tries + 1
         return retry
-
 
     def slow_down(self, request: Request, delay: float) -> None:
         """Space every later request to this host by the server's Retry-After (as AutoThrottle
@@ -270,7 +279,8 @@ class RobotsGuardMiddleware:
         self.crawler = crawler
         self.parsers: dict[str, Any] = {}
         self.agent = crawler.settings.get("ROBOTSTXT_USER_AGENT") or crawler.settings.get(
-            "USER_AGENT")
+            "USER_AGENT"
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RobotsGuardMiddleware:

@@ -50,8 +50,10 @@ def check_address(name: str, address: str) -> str:
     """`address` if the crawl may connect to it for `name`; else PrivateAddressRefused."""
     kind = public_host_problem(address)
     if kind and name.lower().rstrip(".") not in _PRIVATE_OK:
-        message = (f"{name} resolves to {address}, a {kind} address: refused (only a site "
-                   f"with allow_private: true may reach one)")
+        message = (
+            f"{name} resolves to {address}, a {kind} address: refused (only a site "
+            f"with allow_private: true may reach one)"
+        )
         logger.warning(message)  # Twisted's endpoint reports any refusal as "no results"
         raise PrivateAddressRefused(message)
     return address

@@ -41,8 +41,15 @@ class ReportDocumentPipeline:
             # A revisit stays the document's capture: its URL and time are what this site
             # served; readers follow it to the record holding the bytes (storage.warc.payload).
             doc = crud.record_document(
-                session=session, site_id=item.site_id, url=item.url, title=item.title,
-                year=item.year, capture=capture, found_on=item.found_on,
-                listed_date=item.listed_date, seen_at=datetime.now(UTC).replace(tzinfo=None))
+                session=session,
+                site_id=item.site_id,
+                url=item.url,
+                title=item.title,
+                year=item.year,
+                capture=capture,
+                found_on=item.found_on,
+                listed_date=item.listed_date,
+                seen_at=datetime.now(UTC).replace(tzinfo=None),
+            )
             self.seen.append(doc.id or 0)
         return item

@@ -40,16 +40,22 @@ def _is_tty(stream: IO[str]) -> bool:
 def _console(stream: IO[str]) -> Any:
     from rich.console import Console
 
-    return Console(file=stream, force_terminal=True, highlight=False, markup=False,
-                   emoji=False)
+    return Console(file=stream, force_terminal=True, highlight=False, markup=False, emoji=False)
 
 
 class Progress:
     """Counts done items (optionally by status) and shows them as a bar or as log lines."""
 
-    def __init__(self, total: int | None = None, label: str = "", *,
-                 stream: IO[str] | None = None, tty: bool | None = None, every: float = 10.0,
-                 width: int = 30) -> None:
+    def __init__(
+        self,
+        total: int | None = None,
+        label: str = "",
+        *,
+        stream: IO[str] | None = None,
+        tty: bool | None = None,
+        every: float = 10.0,
+        width: int = 30,
+    ) -> None:
         self.total = total
         self.label = label
         self.stream = stream or sys.stderr
@@ -77,10 +83,16 @@ class Progress:
         from rich.progress import Progress as RichProgress
 
         self._bar = RichProgress(
-            TextColumn("{task.description}"), BarColumn(bar_width=self.width),
-            MofNCompleteColumn(), TextColumn("{task.fields[counts]}"), TimeElapsedColumn(),
-            TextColumn("eta"), TimeRemainingColumn(), console=_console(self.stream),
-            auto_refresh=False)
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=self.width),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[counts]}"),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=_console(self.stream),
+            auto_refresh=False,
+        )
         self._bar.start()
         self._task = self._bar.add_task(self.label, total=self.total, counts="")
 
@@ -133,15 +145,22 @@ class Progress:
     def _show(self, force: bool = False) -> None:
         now = time.monotonic()
         if self._bar is not None:
-            self._bar.update(self._task, completed=self.done, total=self.total,
-                             counts=self._counts_text())
+            self._bar.update(
+                self._task, completed=self.done, total=self.total, counts=self._counts_text()
+            )
             if force or now - self._last >= REFRESH:
                 self._last = now
                 self._bar.refresh()
         elif force or now - self._last >= self.every:
             self._last = now
-            event(_log, self.text(), label=self.label, done=self.done, total=self.total,
-                  **dict(self.counts))
+            event(
+                _log,
+                self.text(),
+                label=self.label,
+                done=self.done,
+                total=self.total,
+                **dict(self.counts),
+            )
 
     def close(self) -> None:
         if self._bar is not None:
@@ -149,20 +168,31 @@ class Progress:
             self._bar.stop()
             self._bar = None
         elif not self.tty:
-            event(_log, self.text() + " done", label=self.label, done=self.done,
-                  total=self.total, seconds=round(time.monotonic() - self.started, 1),
-                  **dict(self.counts))
+            event(
+                _log,
+                self.text() + " done",
+                label=self.label,
+                done=self.done,
+                total=self.total,
+                seconds=round(time.monotonic() - self.started, 1),
+                **dict(self.counts),
+            )
 
     def __enter__(self) -> Progress:
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.close()
 
 
-def track(items: Iterable[T], *, total: int | None = None, label: str = "",
-          stream: IO[str] | None = None) -> Iterator[T]:
+def track(
+    items: Iterable[T], *, total: int | None = None, label: str = "", stream: IO[str] | None = None
+) -> Iterator[T]:
     """Iterate with a progress display (total taken from len() when possible)."""
     if total is None and hasattr(items, "__len__"):
         total = len(items)  # type: ignore[arg-type]
@@ -173,8 +203,7 @@ def track(items: Iterable[T], *, total: int | None = None, label: str = "",
 
 
 @contextmanager
-def stage(label: str, *, stream: IO[str] | None = None,
-          tty: bool | None = None) -> Iterator[None]:
+def stage(label: str, *, stream: IO[str] | None = None, tty: bool | None = None) -> Iterator[None]:
     """A step without a count: a spinner with the elapsed time on a terminal, else one log
     line when it starts and one (with its duration) when it ends."""
     stream = stream or sys.stderr

@@ -78,10 +78,18 @@ class SiteEntry:
         return frozenset(h for h in hosts if h)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "region_code": self.region_code,
-                "start_urls": list(self.start_urls), "platform": self.platform,
-                "allowed_domains": list(self.allowed_domains), "list_urls": list(self.list_urls),
-                "enabled": self.enabled, "allow_private": self.allow_private, **self.extra}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "region_code": self.region_code,
+            "start_urls": list(self.start_urls),
+            "platform": self.platform,
+            "allowed_domains": list(self.allowed_domains),
+            "list_urls": list(self.list_urls),
+            "enabled": self.enabled,
+            "allow_private": self.allow_private,
+            **self.extra,
+        }
 
 
 def host_allowed(netloc: str, allowed: Iterable[str]) -> bool:
@@ -97,8 +105,17 @@ def host_allowed(netloc: str, allowed: Iterable[str]) -> bool:
 
 
 # Every key an entry may have; anything else (`list_url:`) is a mistake, not an extension.
-KNOWN_KEYS = ("id", "name", "region_code", "start_urls", "platform", "allowed_domains",
-              "list_urls", "enabled", "allow_private")
+KNOWN_KEYS = (
+    "id",
+    "name",
+    "region_code",
+    "start_urls",
+    "platform",
+    "allowed_domains",
+    "list_urls",
+    "enabled",
+    "allow_private",
+)
 _REQUIRED = ("id", "name", "region_code", "start_urls")
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # ids travel in `-a site=a,b` and in file names
 
@@ -194,9 +211,13 @@ def public_host_problem(host: str) -> str | None:
             return None
     if isinstance(ip, ipaddress.IPv6Address) and not ip.is_loopback and not ip.is_unspecified:
         ip = _embedded_ipv4(ip) or ip
-    for label, flag in (("loopback", ip.is_loopback), ("link-local", ip.is_link_local),
-                        ("unspecified", ip.is_unspecified), ("multicast", ip.is_multicast),
-                        ("private", ip.is_private)):
+    for label, flag in (
+        ("loopback", ip.is_loopback),
+        ("link-local", ip.is_link_local),
+        ("unspecified", ip.is_unspecified),
+        ("multicast", ip.is_multicast),
+        ("private", ip.is_private),
+    ):
         if flag:
             return label
     return None if ip.is_global else "not a public"
@@ -214,8 +235,7 @@ def _strings(value: Any) -> tuple[str, ...] | None:
 class _Checker:
     """Collects the problems of one entry, each prefixed with where it is."""
 
-    def __init__(self, index: int, raw: dict[str, Any], lines: _Lines,
-                 problems: list[str]) -> None:
+    def __init__(self, index: int, raw: dict[str, Any], lines: _Lines, problems: list[str]) -> None:
         self.index, self.raw, self.lines, self.problems = index, raw, lines, problems
         ident = raw.get("id")
         self.label = f"site {_show(ident)}" if ident is not None else f"site #{index + 1}"
@@ -246,8 +266,11 @@ class _Checker:
         for host in hosts:
             kind = public_host_problem(host)
             if kind:
-                self.add(f"{what} is on a {kind} address (set allow_private: true only for "
-                         f"a test or simulated site)", key)
+                self.add(
+                    f"{what} is on a {kind} address (set allow_private: true only for "
+                    f"a test or simulated site)",
+                    key,
+                )
                 return
 
     def boolean(self, key: str, default: bool) -> bool:
@@ -258,8 +281,9 @@ class _Checker:
         return value
 
 
-def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
-           lines: _Lines | None = None) -> SiteEntry | None:
+def _entry(
+    raw: dict[str, Any], problems: list[str], index: int = 0, lines: _Lines | None = None
+) -> SiteEntry | None:
     check = _Checker(index, raw, lines or _Lines(), problems)
     for key in raw:
         if key not in KNOWN_KEYS:
@@ -272,8 +296,11 @@ def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
         return None
     ident, name = raw["id"], raw["name"]
     if not isinstance(ident, str) or not _ID.match(ident):
-        check.add(f"id {_show(ident)} may contain only a-z, 0-9 and '-' (and must start with a "
-                  f"letter or digit)", "id")
+        check.add(
+            f"id {_show(ident)} may contain only a-z, 0-9 and '-' (and must start with a "
+            f"letter or digit)",
+            "id",
+        )
     if not isinstance(name, str):
         check.add(f"name must be text, not {_show(name)}", "name")
     region = _text(raw["region_code"])
@@ -294,13 +321,24 @@ def _entry(raw: dict[str, Any], problems: list[str], index: int = 0,
         for domain in domains:
             hosts = _hosts(f"http://{domain.strip()}/") or (domain,)
             check.public_host(hosts, f"allowed domain {domain}", "allowed_domains")
-    return SiteEntry(id=_text(ident), name=_text(name), region_code=region, start_urls=starts,
-                     platform=_text(platform), allowed_domains=domains, list_urls=lists,
-                     enabled=enabled, allow_private=allow_private)
+    return SiteEntry(
+        id=_text(ident),
+        name=_text(name),
+        region_code=region,
+        start_urls=starts,
+        platform=_text(platform),
+        allowed_domains=domains,
+        list_urls=lists,
+        enabled=enabled,
+        allow_private=allow_private,
+    )
 
 
-def parse_registry(data: Any, *, _lines: _Lines | None = None,
-                   ) -> tuple[list[SiteEntry], list[str]]:
+def parse_registry(
+    data: Any,
+    *,
+    _lines: _Lines | None = None,
+) -> tuple[list[SiteEntry], list[str]]:
     """Entries and the problems found (duplicate ids, bad codes, unknown keys, wrong types,
     private addresses …), each with its YAML line when the text is known."""
     lines = _lines or _Lines()
@@ -326,8 +364,10 @@ def parse_registry(data: Any, *, _lines: _Lines | None = None,
             continue
         if entry.id in first_line:
             at, before = lines.of(index, "id"), first_line[entry.id]
-            problems.append(f"{f'line {at}: ' if at else ''}site {entry.id!r}: duplicate id"
-                            + (f" (first at line {before})" if before else ""))
+            problems.append(
+                f"{f'line {at}: ' if at else ''}site {entry.id!r}: duplicate id"
+                + (f" (first at line {before})" if before else "")
+            )
         else:
             first_line[entry.id] = lines.of(index, "id")
         entries.append(entry)

@@ -17,8 +17,7 @@ SITE_FAILING: Final = "failing"  # lists unreadable, nothing found, or a cap rea
 SITE_BLOCKED: Final = "blocked"  # challenge or block pages, and nothing found
 SITE_ROBOTS_FORBIDDEN: Final = "robots_forbidden"  # robots.txt refused, and nothing found
 SITE_CUT_SHORT: Final = "cut_short"  # fine so far, but the run was stopped before it ended
-SITE_OUTCOMES: Final = (SITE_OK, SITE_FAILING, SITE_BLOCKED, SITE_ROBOTS_FORBIDDEN,
-                        SITE_CUT_SHORT)
+SITE_OUTCOMES: Final = (SITE_OK, SITE_FAILING, SITE_BLOCKED, SITE_ROBOTS_FORBIDDEN, SITE_CUT_SHORT)
 
 # A run's status (the runs table also holds "running" while a crawl is under way).
 RUN_OK: Final = "ok"
@@ -53,9 +52,14 @@ class SiteReport:
         return int(self.counts.get(key, 0) or 0)
 
     def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"platform": self.platform, "outcome": self.outcome,
-                               "reason": self.reason, "clean_finish": self.clean_finish,
-                               **self.counts, "captures_archived": self.captures_archived}
+        out: dict[str, Any] = {
+            "platform": self.platform,
+            "outcome": self.outcome,
+            "reason": self.reason,
+            "clean_finish": self.clean_finish,
+            **self.counts,
+            "captures_archived": self.captures_archived,
+        }
         out.update(self.diagnosis)
         if self.withdrawn is not None:
             out["withdrawn"] = self.withdrawn
@@ -90,12 +94,30 @@ class CrawlReport:
         return {k: sum(v.count(k) for v in self.sites.values()) for k in TOTAL_KEYS}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"run_id": self.run_id, "started": self.started, "seconds": self.seconds,
-                "status": self.status, "failing": self.failing, "ended": self.ended,
-                "cut_short": self.cut_short, "allow_failures": self.allow_failures,
-                "sites": {k: v.to_dict() for k, v in self.sites.items()},
-                "processes": self.processes, "totals": self.totals()}
+        return {
+            "run_id": self.run_id,
+            "started": self.started,
+            "seconds": self.seconds,
+            "status": self.status,
+            "failing": self.failing,
+            "ended": self.ended,
+            "cut_short": self.cut_short,
+            "allow_failures": self.allow_failures,
+            "sites": {k: v.to_dict() for k, v in self.sites.items()},
+            "processes": self.processes,
+            "totals": self.totals(),
+        }
 
 
-TOTAL_KEYS: Final = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed",
-                     "blocked", "bytes_downloaded", "report_bytes_downloaded", "robots_refusals")
+TOTAL_KEYS: Final = (
+    "pages_fetched",
+    "reports_found",
+    "new",
+    "changed",
+    "unchanged",
+    "failed",
+    "blocked",
+    "bytes_downloaded",
+    "report_bytes_downloaded",
+    "robots_refusals",
+)

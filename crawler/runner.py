@@ -48,22 +48,39 @@ from storage.warc.manifest import recover, write_run_manifest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BATCH = 10  # sites per subprocess: bounds a crawl process's memory whatever the registry size
-POLITENESS_OFF = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False,
-                  "CONCURRENT_REQUESTS": 64, "CONCURRENT_REQUESTS_PER_DOMAIN": 16}
+POLITENESS_OFF = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "CONCURRENT_REQUESTS": 64,
+    "CONCURRENT_REQUESTS_PER_DOMAIN": 16,
+}
 
 
 def _batches(sites: list[SiteEntry]) -> list[tuple[str, list[SiteEntry]]]:
     by_platform: dict[str, list[SiteEntry]] = {}
     for site in sites:
         by_platform.setdefault(site.platform, []).append(site)
-    return [(platform, group[i:i + BATCH]) for platform, group in sorted(by_platform.items())
-            for i in range(0, len(group), BATCH)]
+    return [
+        (platform, group[i : i + BATCH])
+        for platform, group in sorted(by_platform.items())
+        for i in range(0, len(group), BATCH)
+    ]
 
 
-def _command(platform: str, sites: list[SiteEntry], sites_file: Path,
-             overrides: dict[str, Any]) -> list[str]:
-    cmd = [sys.executable, "-m", "scrapy", "crawl", platform,
-           "-a", "site=" + ",".join(s.id for s in sites), "-a", f"sites_file={sites_file}"]
+def _command(
+    platform: str, sites: list[SiteEntry], sites_file: Path, overrides: dict[str, Any]
+) -> list[str]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        platform,
+        "-a",
+        "site=" + ",".join(s.id for s in sites),
+        "-a",
+        f"sites_file={sites_file}",
+    ]
     for key, value in overrides.items():
         cmd += ["-s", f"{key}={value}"]
     return cmd
@@ -107,8 +124,12 @@ class _Termination:
     def stop(self, signum: int, reason: str) -> None:
         """The first stop: remember why; forward SIGTERM (a deadline counts as one)."""
         self.requested, self.reason, self.since = signum, reason, time.monotonic()
-        print(f"gongkai: {reason}: stopping the crawl gracefully (at most {self.grace:.0f}s); "
-              "send the signal again to stop at once", file=sys.stderr, flush=True)
+        print(
+            f"gongkai: {reason}: stopping the crawl gracefully (at most {self.grace:.0f}s); "
+            "send the signal again to stop at once",
+            file=sys.stderr,
+            flush=True,
+        )
         if signum != signal.SIGTERM:
             return
         for pid in list(self.running):
@@ -143,9 +164,12 @@ def _reap(pids: list[int]) -> tuple[int, int, Any] | None:
     return None
 
 
-def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
-                   parallel: int, stop: _Termination,
-                   deadline: float | None = None) -> list[dict[str, Any]]:
+def _run_processes(
+    jobs: list[tuple[list[str], dict[str, str], Path]],
+    parallel: int,
+    stop: _Termination,
+    deadline: float | None = None,
+) -> list[dict[str, Any]]:
     """Run the crawl subprocesses (at most `parallel` at once); wall/CPU/peak RSS of each.
     `deadline` (monotonic) stops the run as a SIGTERM would."""
     results: list[dict[str, Any]] = [{} for _ in jobs]
@@ -160,8 +184,9 @@ def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
         while pending and len(running) < parallel and stop.requested is None:
             index, (cmd, env, log) = pending.pop(0)
             with open(log, "wb") as fh:
-                proc = subprocess.Popen(cmd, cwd=PROJECT_ROOT, env=env, stdout=fh,
-                                        stderr=subprocess.STDOUT)
+                proc = subprocess.Popen(
+                    cmd, cwd=PROJECT_ROOT, env=env, stdout=fh, stderr=subprocess.STDOUT
+                )
             running[proc.pid] = (index, proc, time.monotonic())
             if stop.requested == signal.SIGTERM:  # it came while this one was starting
                 with contextlib.suppress(ProcessLookupError):
@@ -173,9 +198,13 @@ def _run_processes(jobs: list[tuple[list[str], dict[str, str], Path]],
         pid, status, usage = ended
         index, proc, began = running.pop(pid)
         proc.returncode = os.waitstatus_to_exitcode(status)
-        results[index] = {"returncode": proc.returncode, "wall_s": time.monotonic() - began,
-                          "cpu_s": usage.ru_utime + usage.ru_stime,
-                          "max_rss_kb": usage.ru_maxrss, "log": str(jobs[index][2])}
+        results[index] = {
+            "returncode": proc.returncode,
+            "wall_s": time.monotonic() - began,
+            "cpu_s": usage.ru_utime + usage.ru_stime,
+            "max_rss_kb": usage.ru_maxrss,
+            "log": str(jobs[index][2]),
+        }
     return results
 
 
@@ -208,8 +237,10 @@ def cap_reason(counts: dict[str, Any]) -> str:
     if counts.get("requests_capped"):
         parts.append(f"request cap reached: {counts['requests_capped']} request(s) not sent")
     if counts.get("list_links_capped"):
-        parts.append(f"link cap reached on {counts['list_links_capped']} page(s): "
-                     "the rest of their links were not followed")
+        parts.append(
+            f"link cap reached on {counts['list_links_capped']} page(s): "
+            "the rest of their links were not followed"
+        )
     return "; ".join(parts)
 
 
@@ -226,21 +257,34 @@ def _run_limits(overrides: dict[str, Any], deadline: float | None) -> tuple[floa
 def _captures_archived(service: Service, run_id: int | None) -> dict[str, int]:
     """Captures this run archived, per site (true even for a killed crawl process)."""
     with session_scope(service.engine) as session:
-        rows = session.exec(select(Capture.site_id, func.count()).where(
-            Capture.run_id == run_id).group_by(Capture.site_id))  # type: ignore[arg-type]
+        rows = session.exec(
+            select(Capture.site_id, func.count())
+            .where(Capture.run_id == run_id)
+            .group_by(Capture.site_id)
+        )  # type: ignore[arg-type]
         return {site: n for site, n in rows.all() if site}
 
 
 def _documents_before(service: Service, site_ids: Iterable[str]) -> dict[str, int]:
     with session_scope(service.engine) as session:
-        rows = session.exec(select(Document.site_id, func.count()).where(
-            Document.site_id.in_(list(site_ids))).group_by(Document.site_id))  # type: ignore
+        rows = session.exec(
+            select(Document.site_id, func.count())
+            .where(Document.site_id.in_(list(site_ids)))
+            .group_by(Document.site_id)
+        )  # type: ignore
         return dict(rows.all())
 
 
-def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[str] = (),
-              allow_failures: bool = False, settings_overrides: dict[str, Any] | None = None,
-              parallel: int | None = None, deadline: float | None = None) -> dict[str, Any]:
+def run_crawl(
+    service: Service,
+    *,
+    sites_file: str | Path,
+    site_ids: Iterable[str] = (),
+    allow_failures: bool = False,
+    settings_overrides: dict[str, Any] | None = None,
+    parallel: int | None = None,
+    deadline: float | None = None,
+) -> dict[str, Any]:
     """Crawl the chosen sites and return the run report (also written to the manifests).
 
     `deadline`: seconds the whole run may take (default GONGKAI_RUN_DEADLINE); then it is
@@ -261,17 +305,27 @@ def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[st
     work = Path(tempfile.mkdtemp(prefix=f"gongkai-run-{run_id}-"))
     jobs = []
     for n, (platform, group) in enumerate(_batches(sites)):
-        env = {**os.environ, "GONGKAI_DATA": str(service.paths.data), "GONGKAI_DB_URL":
-               service.paths.db_url, "GONGKAI_RUN_ID": str(run_id),
-               "GONGKAI_STATS_FILE": str(work / f"{n}.json"),
-               "SCRAPY_SETTINGS_MODULE": "crawler.settings", **log_time_env()}
-        cmd = _command(platform, group, sites_file,
-                       {**LOG_TIME_SETTINGS, **(settings_overrides or {})})
+        env = {
+            **os.environ,
+            "GONGKAI_DATA": str(service.paths.data),
+            "GONGKAI_DB_URL": service.paths.db_url,
+            "GONGKAI_RUN_ID": str(run_id),
+            "GONGKAI_STATS_FILE": str(work / f"{n}.json"),
+            "SCRAPY_SETTINGS_MODULE": "crawler.settings",
+            **log_time_env(),
+        }
+        cmd = _command(
+            platform, group, sites_file, {**LOG_TIME_SETTINGS, **(settings_overrides or {})}
+        )
         jobs.append((cmd, env, logs / f"run-{run_id}-{n}-{platform}.log"))
     limit, grace = _run_limits(dict(settings_overrides or {}), deadline)
     with _Termination(grace) as stop:
-        processes = _run_processes(jobs, parallel or max(1, min(4, os.cpu_count() or 1)), stop,
-                                   deadline=time.monotonic() + limit)
+        processes = _run_processes(
+            jobs,
+            parallel or max(1, min(4, os.cpu_count() or 1)),
+            stop,
+            deadline=time.monotonic() + limit,
+        )
     archived = _captures_archived(service, run_id)
     per_site: dict[str, SiteReport] = {}
     for n, (platform, group) in enumerate(_batches(sites)):
@@ -285,10 +339,15 @@ def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[st
         for site in group:
             counts = data.get("sites", {}).get(site.id)
             outcome, reason = site_outcome(counts, had.get(site.id, 0))
-            entry = SiteReport(platform=platform, outcome=outcome, reason=reason,
-                               clean_finish=clean, counts=dict(counts or {}),
-                               captures_archived=archived.get(site.id, 0),
-                               diagnosis=diagnose(counts, outcome, processes[n].get("log")))
+            entry = SiteReport(
+                platform=platform,
+                outcome=outcome,
+                reason=reason,
+                clean_finish=clean,
+                counts=dict(counts or {}),
+                captures_archived=archived.get(site.id, 0),
+                diagnosis=diagnose(counts, outcome, processes[n].get("log")),
+            )
             if stop.reason is not None and not clean:  # what it found is not all there is
                 entry.reason = _cut_short(stop, limit, reason)
                 if outcome == SITE_OK:
@@ -298,33 +357,54 @@ def run_crawl(service: Service, *, sites_file: str | Path, site_ids: Iterable[st
     aborted = stop.requested is not None
     if not aborted:
         _mark_withdrawn(service, run_id, per_site)
-    ended = {"reason": stop.reason or "completed", "deadline_s": limit,
-             "killed_processes": stop.killed}
-    report = CrawlReport(run_id=run_id, started=started, seconds=time.time() - started,
-                         sites=per_site, processes=processes, ended=ended, aborted=aborted,
-                         cut_short=stop.reason is not None,
-                         allow_failures=allow_failures).to_dict()
+    ended = {
+        "reason": stop.reason or "completed",
+        "deadline_s": limit,
+        "killed_processes": stop.killed,
+    }
+    report = CrawlReport(
+        run_id=run_id,
+        started=started,
+        seconds=time.time() - started,
+        sites=per_site,
+        processes=processes,
+        ended=ended,
+        aborted=aborted,
+        cut_short=stop.reason is not None,
+        allow_failures=allow_failures,
+    ).to_dict()
     service.paths.manifests.mkdir(parents=True, exist_ok=True)
     path = service.paths.manifests / f"run-{run_id}.report.json"
     path.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     report["report_file"] = str(path)
-    slim = {**report, "sites": {k: {x: y for x, y in v.items() if x != "reports"}
-                                for k, v in report["sites"].items()}}
+    slim = {
+        **report,
+        "sites": {
+            k: {x: y for x, y in v.items() if x != "reports"} for k, v in report["sites"].items()
+        },
+    }
     with session_scope(service.engine) as session:
         crud.finish_run(session=session, run_id=run_id or 0, status=report["status"], report=slim)
     with session_scope(service.engine) as session:
         sealed = write_run_manifest(service.paths, session, run_id or 0)
     report["manifest"] = sealed.manifest
     report["manifest_head"] = sealed.head  # the digest to publish outside the data folder
-    path.write_text(json.dumps({k: v for k, v in report.items() if k != "report_file"},
-                               ensure_ascii=False, indent=1), encoding="utf-8")
+    path.write_text(
+        json.dumps(
+            {k: v for k, v in report.items() if k != "report_file"}, ensure_ascii=False, indent=1
+        ),
+        encoding="utf-8",
+    )
     return report
 
 
 def _cut_short(stop: _Termination, limit: float, reason: str) -> str:
     """A cut-short site's reason: why the run ended, then what its counters say."""
-    why = (f"run deadline of {limit:.0f}s reached" if stop.reason == "deadline"
-           else f"stopped by {stop.reason}")
+    why = (
+        f"run deadline of {limit:.0f}s reached"
+        if stop.reason == "deadline"
+        else f"stopped by {stop.reason}"
+    )
     killed = "; crawl process killed" if stop.killed else ""
     return f"cut short: {why}{killed}" + (f" ({reason})" if reason else "")
 
@@ -336,12 +416,25 @@ def _mark_withdrawn(service: Service, run_id: int | None, per_site: dict[str, Si
         for site_id, info in per_site.items():
             # any failed request (a list page, a dataproxy window, a report) may hide a
             # listed report: then absence from the lists proves nothing
-            complete = (info.ok and info.clean_finish
-                        and not any(info.counts.get(k) for k in (
-                            "lists_failed", "lists_unparsed", "failed", "blocked",
-                            "spider_errors", "items_dropped", "requests_capped",
-                            "list_links_capped")))
+            complete = (
+                info.ok
+                and info.clean_finish
+                and not any(
+                    info.counts.get(k)
+                    for k in (
+                        "lists_failed",
+                        "lists_unparsed",
+                        "failed",
+                        "blocked",
+                        "spider_errors",
+                        "items_dropped",
+                        "requests_capped",
+                        "list_links_capped",
+                    )
+                )
+            )
             seen = {r["url"] for r in info.counts.get("reports", [])} if complete else None
-            outcome = mark_run_outcome(session, run_id, site_id, seen,
-                                       info.counts.get("gone") or {})
+            outcome = mark_run_outcome(
+                session, run_id, site_id, seen, info.counts.get("gone") or {}
+            )
             info.withdrawn = outcome.withdrawn

@@ -53,6 +53,7 @@ CRAWL_COMMAND_ENV = "GONGKAI_CRAWL_COMMAND"  # replaces `gongkai` (tests use a f
 
 # ---------------------------------------------------------------------------- config
 
+
 @dataclass(frozen=True)
 class Entry:
     """One schedule: a trigger and the sites it crawls (in one subprocess)."""
@@ -83,16 +84,17 @@ def _site_ids(sites_file: Path) -> list[str]:
     error, a missing file) is an error, not an empty schedule that silently crawls nothing."""
     from crawler.registry import read_registry, select_sites
 
-    entries, problems = read_registry(sites_file) if sites_file.exists() else (
-        [], [f"{sites_file}: no such file"])
+    entries, problems = (
+        read_registry(sites_file) if sites_file.exists() else ([], [f"{sites_file}: no such file"])
+    )
     if not entries and problems:
-        raise ValueError(" ".join(f"registry {sites_file} cannot be read: {problems[0]}"
-                                  .split()))
+        raise ValueError(" ".join(f"registry {sites_file} cannot be read: {problems[0]}".split()))
     return [s.id for s in select_sites(entries)]
 
 
-def load_config(path: Path, *, sites_file: Path | None = None,
-                site_ids: Iterable[str] | None = None) -> ScheduleConfig:
+def load_config(
+    path: Path, *, sites_file: Path | None = None, site_ids: Iterable[str] | None = None
+) -> ScheduleConfig:
     """Parse schedule.yaml; `all` (or no `sites`) means every site not named elsewhere.
 
     Relative paths are relative to the schedule file.  A site named by two entries belongs
@@ -130,18 +132,26 @@ def load_config(path: Path, *, sites_file: Path | None = None,
         if not spec.get("cron") and not spec.get("every"):
             spec = {**spec, "cron": DEFAULT_CRON}
         if chosen:
-            entries.append(Entry(str(spec.get("name") or f"s{len(entries)}"), tuple(chosen),
-                                 spec.get("cron"), spec.get("every")))
+            entries.append(
+                Entry(
+                    str(spec.get("name") or f"s{len(entries)}"),
+                    tuple(chosen),
+                    spec.get("cron"),
+                    spec.get("every"),
+                )
+            )
     names_seen = [e.name for e in entries]
     if len(set(names_seen)) != len(names_seen):
         raise ValueError(f"duplicate schedule names in {path}")
     return ScheduleConfig(
-        timezone=str(raw.get("timezone") or DEFAULT_TZ), sites_file=sf.absolute(),
+        timezone=str(raw.get("timezone") or DEFAULT_TZ),
+        sites_file=sf.absolute(),
         entries=tuple(entries),
         misfire_grace_time=int(raw.get("misfire_grace_time", 6 * 3600)),
         max_parallel=int(raw.get("max_parallel", 4)),
         stop_timeout=float(raw.get("stop_timeout", 60)),
-        crawl_args=tuple(str(a) for a in raw.get("crawl_args") or ()))
+        crawl_args=tuple(str(a) for a in raw.get("crawl_args") or ()),
+    )
 
 
 def make_trigger(entry: Entry, timezone: str) -> Any:
@@ -155,15 +165,28 @@ def make_trigger(entry: Entry, timezone: str) -> Any:
         return CronTrigger.from_crontab(str(entry.cron), timezone=timezone)
     if len(fields) == 6:
         sec, minute, hour, day, month, dow = fields
-        return CronTrigger(second=sec, minute=minute, hour=hour, day=day, month=month,
-                           day_of_week=dow, timezone=timezone)
+        return CronTrigger(
+            second=sec,
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=dow,
+            timezone=timezone,
+        )
     raise ValueError(f"schedule {entry.name!r}: cron needs 5 or 6 fields, got {entry.cron!r}")
 
 
 # ---------------------------------------------------------------------------- running
 
-def crawl_command(data: Path, sites_file: Path, sites: Iterable[str],
-                  prefix: str | None = None, extra: Iterable[str] = ()) -> list[str]:
+
+def crawl_command(
+    data: Path,
+    sites_file: Path,
+    sites: Iterable[str],
+    prefix: str | None = None,
+    extra: Iterable[str] = (),
+) -> list[str]:
     """argv of one crawl: `<prefix> --data D crawl [extra…] --sites F --site A --site B`."""
     prefix = prefix or os.environ.get(CRAWL_COMMAND_ENV)
     if prefix:
@@ -216,10 +239,14 @@ class CrawlRunner:
             self._busy.update(free)
         busy = [s for s in sites if s not in free]
         if busy:
-            event(log, "sites still crawling, skipped", level=logging.WARNING, job=name,
-                  sites=",".join(busy))
-            self.record({"event": "skipped", "job": name, "sites": busy,
-                         "reason": "still running"})
+            event(
+                log,
+                "sites still crawling, skipped",
+                level=logging.WARNING,
+                job=name,
+                sites=",".join(busy),
+            )
+            self.record({"event": "skipped", "job": name, "sites": busy, "reason": "still running"})
         if not free:
             return "skipped"
         try:
@@ -249,18 +276,36 @@ class CrawlRunner:
                 signalled = proc.pid in self._signalled
             run_ids, cut_short = self._mark_runs(sites, started, aborted=signalled)
             # a crawl that got SIGTERM but had already recorded its end simply finished
-            outcome = "aborted" if signalled and (cut_short or code != 0) else \
-                ("ok" if code == 0 else "failed")
-            event(log, f"crawl finished: {outcome}", level=logging.INFO if outcome == "ok"
-                  else logging.WARNING, outcome=outcome, exit_code=code,
-                  run_ids=",".join(map(str, run_ids)))
-            self.record({"event": "end", "job": name, "sites": sites, "pid": proc.pid,
-                         "exit_code": code, "outcome": outcome, "run_ids": run_ids,
-                         "seconds": round((_now() - started).total_seconds(), 3)})
+            outcome = (
+                "aborted"
+                if signalled and (cut_short or code != 0)
+                else ("ok" if code == 0 else "failed")
+            )
+            event(
+                log,
+                f"crawl finished: {outcome}",
+                level=logging.INFO if outcome == "ok" else logging.WARNING,
+                outcome=outcome,
+                exit_code=code,
+                run_ids=",".join(map(str, run_ids)),
+            )
+            self.record(
+                {
+                    "event": "end",
+                    "job": name,
+                    "sites": sites,
+                    "pid": proc.pid,
+                    "exit_code": code,
+                    "outcome": outcome,
+                    "run_ids": run_ids,
+                    "seconds": round((_now() - started).total_seconds(), 3),
+                }
+            )
         return outcome
 
-    def _mark_runs(self, sites: list[str], since: datetime, *,
-                   aborted: bool) -> tuple[list[int], bool]:
+    def _mark_runs(
+        self, sites: list[str], since: datetime, *, aborted: bool
+    ) -> tuple[list[int], bool]:
         """The CrawlRun rows this subprocess created, and whether one was left 'running'.
 
         A row still 'running' after its process ended is recorded as aborted.
@@ -286,10 +331,14 @@ class CrawlRunner:
                     ids.append(run.id or 0)
                     if run.status == "running":
                         cut_short = True
-                        report = {**(run.report or {}), "aborted_by": "scheduler",
-                                  "reason": "stopped" if aborted else "crawl process ended"}
-                        crud.finish_run(session=s, run_id=run.id or 0, status="aborted",
-                                        report=report)
+                        report = {
+                            **(run.report or {}),
+                            "aborted_by": "scheduler",
+                            "reason": "stopped" if aborted else "crawl process ended",
+                        }
+                        crud.finish_run(
+                            session=s, run_id=run.id or 0, status="aborted", report=report
+                        )
             engine.dispose()
             return ids, cut_short
         except Exception:  # the history line is written regardless
@@ -311,8 +360,7 @@ class CrawlRunner:
             while time.monotonic() < deadline and (p.poll() is None or _group_alive(p.pid)):
                 time.sleep(0.1)
             if p.poll() is None or _group_alive(p.pid):
-                event(log, "crawl did not stop in time, killed", level=logging.WARNING,
-                      pid=p.pid)
+                event(log, "crawl did not stop in time, killed", level=logging.WARNING, pid=p.pid)
                 _signal_group(p, signal.SIGKILL)
                 p.wait()
 
@@ -351,6 +399,7 @@ def run_scheduled(name: str, sites: list[str]) -> str:
 
 # ---------------------------------------------------------------------------- scheduler
 
+
 def make_scheduler(cfg: ScheduleConfig, db_url: str) -> Any:
     from apscheduler.executors.pool import ThreadPoolExecutor
     from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
@@ -362,9 +411,13 @@ def make_scheduler(cfg: ScheduleConfig, db_url: str) -> Any:
     return BackgroundScheduler(
         jobstores={"default": SQLAlchemyJobStore(engine=make_engine(db_url))},
         executors={"default": ThreadPoolExecutor(max_workers=max(1, cfg.max_parallel))},
-        job_defaults={"coalesce": True, "max_instances": 1,
-                      "misfire_grace_time": cfg.misfire_grace_time},
-        timezone=cfg.timezone)
+        job_defaults={
+            "coalesce": True,
+            "max_instances": 1,
+            "misfire_grace_time": cfg.misfire_grace_time,
+        },
+        timezone=cfg.timezone,
+    )
 
 
 def sync_jobs(scheduler: Any, cfg: ScheduleConfig) -> dict[str, str]:
@@ -379,13 +432,25 @@ def sync_jobs(scheduler: Any, cfg: ScheduleConfig) -> dict[str, str]:
         trigger = make_trigger(entry, cfg.timezone)
         args = [entry.name, list(entry.sites)]
         old = scheduler.get_job(job_id)
-        if old is not None and str(old.trigger) == str(trigger) and list(old.args) == args \
-                and old.misfire_grace_time == cfg.misfire_grace_time:
+        if (
+            old is not None
+            and str(old.trigger) == str(trigger)
+            and list(old.args) == args
+            and old.misfire_grace_time == cfg.misfire_grace_time
+        ):
             actions[job_id] = "kept"
             continue
-        scheduler.add_job(JOB_FUNC, trigger, args=args, id=job_id, name=entry.name,
-                          replace_existing=True, coalesce=True, max_instances=1,
-                          misfire_grace_time=cfg.misfire_grace_time)
+        scheduler.add_job(
+            JOB_FUNC,
+            trigger,
+            args=args,
+            id=job_id,
+            name=entry.name,
+            replace_existing=True,
+            coalesce=True,
+            max_instances=1,
+            misfire_grace_time=cfg.misfire_grace_time,
+        )
         actions[job_id] = "replaced" if old else "added"
     return actions
 
@@ -416,10 +481,18 @@ def planned(cfg: ScheduleConfig, db_url: str, count: int = 3) -> list[dict[str, 
         same = job is not None and str(job.trigger) == str(trigger)
         nxt = job.next_run_time if same else trigger.get_next_fire_time(None, now)
         times = next_fire_times(trigger, nxt, count)
-        rows.append({"job": e.job_id, "name": e.name, "schedule": as_written(e),
-                     "trigger": str(trigger), "sites": list(e.sites),
-                     "next_run_time": nxt.isoformat() if nxt else None,
-                     "next_run_times": [t.isoformat() for t in times], "stored": same})
+        rows.append(
+            {
+                "job": e.job_id,
+                "name": e.name,
+                "schedule": as_written(e),
+                "trigger": str(trigger),
+                "sites": list(e.sites),
+                "next_run_time": nxt.isoformat() if nxt else None,
+                "next_run_times": [t.isoformat() for t in times],
+                "stored": same,
+            }
+        )
     return rows
 
 
@@ -467,9 +540,15 @@ def quiet_apscheduler_jobs() -> None:
     logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
 
 
-def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None = None,
-          ready: Callable[[dict[str, str]], None] | None = None,
-          stop_event: threading.Event | None = None) -> int:
+def serve(
+    cfg: ScheduleConfig,
+    *,
+    data: Path,
+    db_url: str,
+    command: str | None = None,
+    ready: Callable[[dict[str, str]], None] | None = None,
+    stop_event: threading.Event | None = None,
+) -> int:
     """Run until SIGTERM/SIGINT (or `stop_event`); return the exit status (0 = clean stop)."""
     from apscheduler.events import (
         EVENT_JOB_ERROR,
@@ -481,8 +560,14 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
     global _RUNNER
     quiet_apscheduler_jobs()
     lock = _Lock(data / "schedule" / "scheduler.lock")
-    runner = CrawlRunner(data=data, sites_file=cfg.sites_file, db_url=db_url, command=command,
-                         stop_timeout=cfg.stop_timeout, crawl_args=cfg.crawl_args)
+    runner = CrawlRunner(
+        data=data,
+        sites_file=cfg.sites_file,
+        db_url=db_url,
+        command=command,
+        stop_timeout=cfg.stop_timeout,
+        crawl_args=cfg.crawl_args,
+    )
     _RUNNER = runner
     stop = stop_event or threading.Event()
     scheduler = make_scheduler(cfg, db_url)
@@ -492,20 +577,36 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
         if ev.code == EVENT_JOB_SUBMITTED:
             runner.record({"event": "submitted", "job": ev.job_id, "run_times": times})
         elif ev.code == EVENT_JOB_MAX_INSTANCES:
-            event(log, "previous run still going, fire time skipped", level=logging.WARNING,
-                  job=ev.job_id)
-            runner.record({"event": "skipped", "job": ev.job_id, "run_times": times,
-                           "reason": "max_instances"})
+            event(
+                log,
+                "previous run still going, fire time skipped",
+                level=logging.WARNING,
+                job=ev.job_id,
+            )
+            runner.record(
+                {
+                    "event": "skipped",
+                    "job": ev.job_id,
+                    "run_times": times,
+                    "reason": "max_instances",
+                }
+            )
         elif ev.code == EVENT_JOB_MISSED:
             when = ev.scheduled_run_time.isoformat()
-            event(log, "fire time missed beyond the grace time", level=logging.WARNING,
-                  job=ev.job_id, scheduled=when)
+            event(
+                log,
+                "fire time missed beyond the grace time",
+                level=logging.WARNING,
+                job=ev.job_id,
+                scheduled=when,
+            )
             runner.record({"event": "missed", "job": ev.job_id, "run_times": [when]})
         elif ev.code == EVENT_JOB_ERROR:
             log.error("job %s raised %r", ev.job_id, ev.exception)
 
-    scheduler.add_listener(on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES
-                           | EVENT_JOB_MISSED | EVENT_JOB_ERROR)
+    scheduler.add_listener(
+        on_event, EVENT_JOB_SUBMITTED | EVENT_JOB_MAX_INSTANCES | EVENT_JOB_MISSED | EVENT_JOB_ERROR
+    )
 
     def on_signal(signum: int, _frame: Any) -> None:
         event(log, "signal received, stopping", signal=signal.Signals(signum).name)
@@ -517,9 +618,14 @@ def serve(cfg: ScheduleConfig, *, data: Path, db_url: str, command: str | None =
         actions = sync_jobs(scheduler, cfg)
         written = {e.job_id: as_written(e) for e in cfg.entries}
         for job in scheduler.get_jobs():
-            event(log, "scheduled", job=job.id, schedule=written.get(job.id, str(job.trigger)),
-                  next_run=job.next_run_time.isoformat() if job.next_run_time else None,
-                  action=actions.get(job.id))
+            event(
+                log,
+                "scheduled",
+                job=job.id,
+                schedule=written.get(job.id, str(job.trigger)),
+                next_run=job.next_run_time.isoformat() if job.next_run_time else None,
+                action=actions.get(job.id),
+            )
         runner.record({"event": "scheduler_start", "pid": os.getpid(), "jobs": actions})
         if ready:
             ready(actions)

@@ -12,8 +12,11 @@ NEWSPIDER_MODULE = "crawler.spiders"
 
 # Identify ourselves with a contact URL (template: commented out). Override per deployment.
 # GONGKAI_CONTACT_URL: the page where site operators can reach whoever runs this crawl.
-USER_AGENT = ("gongkai/0.1 (+" + os.environ.get("GONGKAI_CONTACT_URL", "https://example.org/gongkai")
-              + "; open-data archive of government annual reports)")
+USER_AGENT = (
+    "gongkai/0.1 (+"
+    + os.environ.get("GONGKAI_CONTACT_URL", "https://example.org/gongkai")
+    + "; open-data archive of government annual reports)"
+)
 # Only encodings every reader of the archive can undo (Scrapy also offers br and zstd).
 DEFAULT_REQUEST_HEADERS = {
     "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",

@@ -22,13 +22,33 @@ if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.http import Request
 
-COUNTERS = ("pages_fetched", "reports_found", "new", "changed", "unchanged", "failed",
-            "blocked", "bytes_downloaded", "report_bytes_downloaded", "robots_refusals",
-            "not_modified", "lists_unparsed", "lists_failed", "offsite_dropped",
-            "entries_matched", "retry_after", "throttled_out", "items_dropped", "spider_errors",
-            # issue 9: links/redirects of other schemes refused, caps hit, Retry-After cut short
-            "scheme_dropped", "redirects_refused", "requests_capped", "list_links_capped",
-            "retry_after_capped")
+COUNTERS = (
+    "pages_fetched",
+    "reports_found",
+    "new",
+    "changed",
+    "unchanged",
+    "failed",
+    "blocked",
+    "bytes_downloaded",
+    "report_bytes_downloaded",
+    "robots_refusals",
+    "not_modified",
+    "lists_unparsed",
+    "lists_failed",
+    "offsite_dropped",
+    "entries_matched",
+    "retry_after",
+    "throttled_out",
+    "items_dropped",
+    "spider_errors",
+    # issue 9: links/redirects of other schemes refused, caps hit, Retry-After cut short
+    "scheme_dropped",
+    "redirects_refused",
+    "requests_capped",
+    "list_links_capped",
+    "retry_after_capped",
+)
 
 
 def site_key(site: str, counter: str) -> str:
@@ -78,8 +98,10 @@ class SiteStats:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> SiteStats:
-        ext = cls(crawler, crawler.settings.get("GONGKAI_STATS_FILE")
-                  or os.environ.get("GONGKAI_STATS_FILE"))
+        ext = cls(
+            crawler,
+            crawler.settings.get("GONGKAI_STATS_FILE") or os.environ.get("GONGKAI_STATS_FILE"),
+        )
         crawler.signals.connect(ext.headers_received, signal=signals.headers_received)
         crawler.signals.connect(ext.bytes_received, signal=signals.bytes_received)
         crawler.signals.connect(ext.item_scraped, signal=signals.item_scraped)
@@ -134,8 +156,9 @@ class SiteStats:
 
             signal.signal(sig, handler)
 
-    def headers_received(self, headers: Any, body_length: int, request: Request,
-                         spider: Any) -> None:
+    def headers_received(
+        self, headers: Any, body_length: int, request: Request, spider: Any
+    ) -> None:
         site = _site(request)
         if site:
             self.sites[site]["pages_fetched"] += 1
@@ -168,9 +191,17 @@ class SiteStats:
             counts["not_modified"] += 1
         if change != "unchanged":
             counts["report_bytes_downloaded"] += int(item.extra.get("bytes", 0))
-        self.reports[item.site_id].append({
-            "url": item.url, "title": item.title, "year": item.year, "kind": item.kind,
-            "change": change, "capture_id": item.capture_id, "found_on": item.found_on})
+        self.reports[item.site_id].append(
+            {
+                "url": item.url,
+                "title": item.title,
+                "year": item.year,
+                "kind": item.kind,
+                "change": change,
+                "capture_id": item.capture_id,
+                "found_on": item.found_on,
+            }
+        )
 
     def snapshot(self) -> dict[str, Any]:
         """Counters per site, merged with the `gongkai/<site>/…` values from Scrapy's stats."""
@@ -197,14 +228,21 @@ class SiteStats:
             return
         stats = self.crawler.stats.get_stats()
         spider = self.crawler.spider
-        data = {"spider": getattr(spider, "name", None), "finish_reason": reason,
-                "sites": self.snapshot(),
-                "peak_rss_kb": peak_rss_kb(),
-                "scrapy": {k: v for k, v in stats.items() if isinstance(v, int | float | str)
-                           and not k.startswith("gongkai/")}}
+        data = {
+            "spider": getattr(spider, "name", None),
+            "finish_reason": reason,
+            "sites": self.snapshot(),
+            "peak_rss_kb": peak_rss_kb(),
+            "scrapy": {
+                k: v
+                for k, v in stats.items()
+                if isinstance(v, int | float | str) and not k.startswith("gongkai/")
+            },
+        }
         path = Path(self.path)
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_name(path.name + ".part")  # never a half-written file if killed
-        partial.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str),
-                           encoding="utf-8")
+        partial.write_text(
+            json.dumps(data, ensure_ascii=False, indent=1, default=str), encoding="utf-8"
+        )
         os.replace(partial, path)

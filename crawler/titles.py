@@ -17,20 +17,27 @@ _CN_DIGITS = str.maketrans("〇○零一二三四五六七八九", "00012345678"
 
 # The report phrase: (政府)信息公开(工作)(年度)(工作)(年度)报告, anchored at the end.
 _PHRASE = re.compile(r"(?:政府|政务)?信息公开(?:工作)?(?:年度)?(?:工作)?(?:年度)?报告$")
-_SUFFIX = re.compile(r"(?:[（(][^（）()]{0,20}[)）]|\.(?:pdf|docx?|wps|ofd|xlsx?|html?)|[\s.。…]+)$",
-                     re.IGNORECASE)
+_SUFFIX = re.compile(
+    r"(?:[（(][^（）()]{0,20}[)）]|\.(?:pdf|docx?|wps|ofd|xlsx?|html?)|[\s.。…]+)$", re.IGNORECASE
+)
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年")
 # A notice *about* reports, a correction note or an interpretation is not a report; nor is a
 # mirror/aggregator copy ("（镜像）", an anonymised "某市…").
-_REJECT = re.compile(r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正"
-                     r"|镜像|^(?:转载[:：])?某[省市区县]")
+_REJECT = re.compile(
+    r"^关于|通知|通报|公告|要点|报表|决算|预算|指南|目录|解读|说明|汇总|统计表|的更正"
+    r"|镜像|^(?:转载[:：])?某[省市区县]"
+)
 # Renderings *of* a report (an infographic, an interpretation, an H5 page, a Q&A, a video) are
 # not the report, wherever the word stands — also inside a trailing bracket such as （图解）.
 # The published variants （图片版）/（超链版） are the report and carry none of these words.
-_LOOKALIKE = re.compile(r"图解|一图(?:读懂|看懂|了解|速览|带你)|图说|图读|长图|[Hh\uff28\uff48][5\uff15]"
-                        r"|问答|答记者问|解读|动漫|漫画|视频|新闻发布会|快讯")
+_LOOKALIKE = re.compile(
+    r"图解|一图(?:读懂|看懂|了解|速览|带你)|图说|图读|长图|[Hh\uff28\uff48][5\uff15]"
+    r"|问答|答记者问|解读|动漫|漫画|视频|新闻发布会|快讯"
+)
 # Lists that lack a title show the body's first sentence, which in a report is the statute one.
-_OPENING = re.compile(r"^本(?:年度)?报告(?:是)?(?:根据|依据|按照)《中华人民共和国政府信息公开条例》")
+_OPENING = re.compile(
+    r"^本(?:年度)?报告(?:是)?(?:根据|依据|按照)《中华人民共和国政府信息公开条例》"
+)
 # "统计期限自2023年1月1日起至2023年12月31日止" — the year a report body says it covers.
 _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|到)")
 
@@ -38,8 +45,9 @@ _PERIOD = re.compile(r"(20\d{2})\s*年\s*1\s*月\s*1\s*日\s*(?:起)?\s*(?:至|�
 def normalise(title: str) -> str:
     """One line, no spacing, simplified, with Chinese-numeral years turned into digits."""
     text = simplified(re.sub(r"\s+|/|／|\|", "", title or ""))
-    return re.sub(r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS),
-                  text)
+    return re.sub(
+        r"[〇○零一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_CN_DIGITS), text
+    )
 
 
 def _core(title: str) -> str:
@@ -89,6 +97,7 @@ def variant(title: str) -> str | None:
 def year_from_text(text: str) -> int | None:
     """The covered year from a report body (statistics period, else `YYYY年…信息公开…报告`)."""
     head = normalise(text[:5000])
-    found = _PERIOD.search(head) or re.search(r"(20\d{2})年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告",
-                                               head)
+    found = _PERIOD.search(head) or re.search(
+        r"(20\d{2})年度?(?:政府)?信息公开(?:工作)?(?:年度)?报告", head
+    )
     return int(found.group(1)) if found else None

@@ -78,8 +78,11 @@ def _is_report(doc: ParsedDocument, title: str | None) -> bool:
     text = label_norm((title or "") + doc.text[:20000])
     if "信息公开" not in text and "政务公开" not in text:
         return False
-    return not (title and any(w in label_norm(title) for w in ("决算", "预算"))
-                and "信息公开" not in label_norm(title))
+    return not (
+        title
+        and any(w in label_norm(title) for w in ("决算", "预算"))
+        and "信息公开" not in label_norm(title)
+    )
 
 
 def _other_alternative(m: Mapping) -> list[str]:
@@ -112,8 +115,15 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     for key in expected:
         mo = m.metrics.get(key)
         if mo is not None:
-            metrics.append({"key": key, "value": mo.value, "raw": mo.raw,
-                            "location": mo.loc, "table": table_of(key)})
+            metrics.append(
+                {
+                    "key": key,
+                    "value": mo.value,
+                    "raw": mo.raw,
+                    "location": mo.loc,
+                    "table": table_of(key),
+                }
+            )
     out["metrics"] = metrics
     values = {k: mo.value for k, mo in m.metrics.items()}
     how = {k: mo.how for k, mo in m.metrics.items()}
@@ -121,35 +131,59 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     out["checks"] = checks
     missing = [k for k in expected if k not in m.metrics]
     if m.tables_seen and missing:
-        warnings.append({"message": f"{len(missing)} template cells not found in the document",
-                         "keys": missing + _other_alternative(m)})
+        warnings.append(
+            {
+                "message": f"{len(missing)} template cells not found in the document",
+                "keys": missing + _other_alternative(m),
+            }
+        )
     elif expected and not m.tables_seen:
         # a report whose tables were not found: every template cell is missing, and says so
-        warnings.append({"message": "no template table found: all cells missing",
-                         "keys": expected + _other_alternative(m)})
+        warnings.append(
+            {
+                "message": "no template table found: all cells missing",
+                "keys": expected + _other_alternative(m),
+            }
+        )
     numbers = [x for x in metrics if x["value"] is not None]
     if m.template == "legacy":
-        warnings.append({"message": "pre-2019 (legacy) format: no template numbers stored",
-                         "keys": []})
+        warnings.append(
+            {"message": "pre-2019 (legacy) format: no template numbers stored", "keys": []}
+        )
     spam = next((v for v in (meta["agency"], meta["title"]) if looks_spam(v)), None)
     if spam:
         out["status"] = NOT_A_REPORT
-        warnings.append({"message": f"publisher {spam!r} is not a government body "
-                                    "(spam mirror?)", "keys": [x["key"] for x in metrics]})
+        warnings.append(
+            {
+                "message": f"publisher {spam!r} is not a government body (spam mirror?)",
+                "keys": [x["key"] for x in metrics],
+            }
+        )
     elif not m.tables_seen:
         out["status"] = NO_TABLES
     elif not numbers and meta["year"] is None and meta["agency"] is None:
         out["status"] = NOT_A_REPORT
-        warnings.append({"message": "tables without a single number and no agency/year: "
-                                    "a blank template form", "keys": []})
+        warnings.append(
+            {
+                "message": "tables without a single number and no agency/year: "
+                "a blank template form",
+                "keys": [],
+            }
+        )
     elif not numbers:
         out["status"] = PARTIAL
         warnings.append({"message": "every table cell is empty", "keys": []})
     else:
         doubtful = {k for w in warnings for k in w.get("keys", [])}
         failed = any(c["status"] == CHECK_FAIL and c["culprit"] != "source" for c in checks)
-        out["status"] = PARTIAL if (missing or failed or
-                                    any(x["key"] in doubtful and x["value"] is None
-                                        for x in metrics)) else OK
+        out["status"] = (
+            PARTIAL
+            if (
+                missing
+                or failed
+                or any(x["key"] in doubtful and x["value"] is None for x in metrics)
+            )
+            else OK
+        )
     out["warnings"] = warnings
     return out

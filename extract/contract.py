@@ -25,8 +25,16 @@ NEEDS_CONVERTER: Final = "needs_converter"  # DOC/WPS and no LibreOffice on this
 UNSUPPORTED: Final = "unsupported"  # a format no reader handles
 ERROR: Final = "error"  # the document could not be read (hostile, truncated, a crash)
 
-STATUSES: Final = (OK, PARTIAL, NO_TABLES, NOT_A_REPORT, NEEDS_OCR, NEEDS_CONVERTER,
-                   UNSUPPORTED, ERROR)
+STATUSES: Final = (
+    OK,
+    PARTIAL,
+    NO_TABLES,
+    NOT_A_REPORT,
+    NEEDS_OCR,
+    NEEDS_CONVERTER,
+    UNSUPPORTED,
+    ERROR,
+)
 # Outcomes that depend on this machine, not on the document: tried again on every run.
 RETRY_STATUSES: Final = (NEEDS_CONVERTER,)
 
@@ -92,8 +100,14 @@ def no_sources() -> dict[str, MetadataSource]:
     return {f: {"source": None, "confidence": 0.0} for f in METADATA_FIELDS}
 
 
-def new_result(status: str, *, sha256: str | None, fmt: str | None, error: str | None = None,
-               name: str | None = None) -> dict[str, Any]:
+def new_result(
+    status: str,
+    *,
+    sha256: str | None,
+    fmt: str | None,
+    error: str | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
     """A result with every key of the contract and nothing found yet.
 
     The one builder: the extraction fills in what it read, a failure passes its `error`.
@@ -105,10 +119,22 @@ def new_result(status: str, *, sha256: str | None, fmt: str | None, error: str |
     out: dict[str, Any] = {"sha256": sha256}
     if fmt is not None:
         out["format"] = fmt
-    out.update({"extractor_version": EXTRACTOR_VERSION, "status": status, "template": None,
-                "agency": None, "year": None, "title": None, "published": None,
-                "region": None, "metadata_sources": no_sources(), "metrics": [], "checks": [],
-                "warnings": []})
+    out.update(
+        {
+            "extractor_version": EXTRACTOR_VERSION,
+            "status": status,
+            "template": None,
+            "agency": None,
+            "year": None,
+            "title": None,
+            "published": None,
+            "region": None,
+            "metadata_sources": no_sources(),
+            "metrics": [],
+            "checks": [],
+            "warnings": [],
+        }
+    )
     if error is not None:
         out["error"] = error if error.strip() else f"{status}: the extraction gave no reason"
     if name is not None:

@@ -51,8 +51,9 @@ def _split_chunk(chunk: str, k: int) -> Iterator[list[str]]:
             yield [head, *rest]
 
 
-def splits(chunks: list[str], n: int,
-           limit: int = MAX_SPLITS) -> list[tuple[tuple[Number | None, str], ...]]:
+def splits(
+    chunks: list[str], n: int, limit: int = MAX_SPLITS
+) -> list[tuple[tuple[Number | None, str], ...]]:
     """Every way to read ``chunks`` (whitespace-separated runs) as exactly ``n`` numbers.
 
     Each result is a tuple of (number, raw token).  Stops at ``limit`` results (callers treat a
@@ -73,9 +74,14 @@ def _value(tok: str) -> Number | None:
     return None if _is_placeholder(tok) else _as_number(tok)
 
 
-def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group: int = 0,
-                   group_ok: Callable[[tuple[Number | None, ...]], bool] | None = None,
-                   ) -> tuple[list[tuple[tuple[Number | None, str], ...]], bool]:
+def checked_splits(
+    chunks: list[str],
+    n: int,
+    limit: int = MAX_SPLITS,
+    *,
+    group: int = 0,
+    group_ok: Callable[[tuple[Number | None, ...]], bool] | None = None,
+) -> tuple[list[tuple[tuple[Number | None, str], ...]], bool]:
     """(readings, complete): every reading of ``chunks`` as ``n`` numbers, and whether the
     enumeration finished (False: ``limit`` was hit, so the list may miss readings).
 
@@ -94,8 +100,14 @@ def checked_splits(chunks: list[str], n: int, limit: int = MAX_SPLITS, *, group:
 class _Splitter:
     """The depth-first enumeration behind :func:`checked_splits`, one concern per method."""
 
-    def __init__(self, pieces: list[str], n: int, limit: int, group: int,
-                 group_ok: Callable[[tuple[Number | None, ...]], bool] | None) -> None:
+    def __init__(
+        self,
+        pieces: list[str],
+        n: int,
+        limit: int,
+        group: int,
+        group_ok: Callable[[tuple[Number | None, ...]], bool] | None,
+    ) -> None:
         self.pieces, self.n, self.limit = pieces, n, limit
         self.group, self.group_ok = group, group_ok
         self.out: list[tuple[tuple[Number | None, str], ...]] = []
@@ -123,8 +135,13 @@ class _Splitter:
             self.complete = False
             return True
         group, ok = self.group, self.group_ok
-        return bool(group and acc and len(acc) % group == 0 and ok is not None
-                    and not ok(tuple(_value(t) for t in acc[-group:])))
+        return bool(
+            group
+            and acc
+            and len(acc) % group == 0
+            and ok is not None
+            and not ok(tuple(_value(t) for t in acc[-group:]))
+        )
 
     def _advance(self, ci: int, off: int) -> tuple[int, int, str]:
         """Step past a chunk that is used up."""
@@ -141,7 +158,8 @@ class _Splitter:
             return False  # every remaining chunk needs a token of its own
         rest_digits = len(chunk[off:].replace(".", "").lstrip("-")) + sum(
             1 if _is_placeholder(c) else len(c.replace(".", "").lstrip("-"))
-            for c in self.pieces[ci + 1:])
+            for c in self.pieces[ci + 1 :]
+        )
         return left <= rest_digits
 
     def _tokens(self, ci: int, off: int, chunk: str, acc: list[str]) -> None:
@@ -179,13 +197,13 @@ def row_sum_ok(values: tuple[Number | None, ...]) -> bool:
 def review_ok(values: tuple[Number | None, ...]) -> bool:
     """表四: in each group of five, total == upheld + corrected + other + pending."""
     for g in range(0, len(values), 5):
-        grp = values[g: g + 5]
-        if (len(grp) == 5 and all(v is not None for v in grp)
-                and abs(sum(grp[:4]) - grp[4]) > 1e-9):  # type: ignore[arg-type, operator]
+        grp = values[g : g + 5]
+        if len(grp) == 5 and all(v is not None for v in grp) and abs(sum(grp[:4]) - grp[4]) > 1e-9:  # type: ignore[arg-type, operator]
             return False
     return True
 
 
-def filter_splits(cands: list[tuple[tuple[Number, str], ...]],
-                  ok: Callable[[tuple[Number | None, ...]], bool]) -> list[tuple[tuple[Number, str], ...]]:
+def filter_splits(
+    cands: list[tuple[tuple[Number, str], ...]], ok: Callable[[tuple[Number | None, ...]], bool]
+) -> list[tuple[tuple[Number, str], ...]]:
     return [c for c in cands if ok(tuple(v for v, _ in c))]

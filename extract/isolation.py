@@ -175,8 +175,7 @@ def extract_isolated(
     except Exception as exc:
         result = error_result(f"could not run the extraction: {exc}", fmt=fmt)
     if not isinstance(result, dict):
-        result = error_result(f"extraction returned {type(result).__name__}, not a dict",
-                              fmt=fmt)
+        result = error_result(f"extraction returned {type(result).__name__}, not a dict", fmt=fmt)
     if name is not None:
         result.setdefault("name", name)
     result.setdefault("format", fmt)

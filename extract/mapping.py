@@ -41,8 +41,15 @@ Number = int | float
 _RUN_CELL = re.compile(r"^-?\d[\d.]*(?:-\d[\d.]*)*$")
 _ITEM_NO = re.compile(r"^\(?\d{1,2}[.、．)）]$")
 _TRAILING_PAREN = re.compile(r"\([^()]*\)$")
-_2019_MARKERS = ("本年新制作数量", "本年新公开数量", "对外公开总数量", "上一年项目数量",
-                 "政府集中采购", "第二十条第(九)项", "采购总金额")
+_2019_MARKERS = (
+    "本年新制作数量",
+    "本年新公开数量",
+    "对外公开总数量",
+    "上一年项目数量",
+    "政府集中采购",
+    "第二十条第(九)项",
+    "采购总金额",
+)
 _2021_MARKERS = ("本年制发件数", "本年废止件数", "现行有效件数", "本年处理决定数量", "本年收费金额")
 MAX_COMBOS = 200_000
 
@@ -107,17 +114,22 @@ def detect_template(doc: ParsedDocument, year: int | None) -> str | None:
 # ------------------------------------------------------------------ row classification
 def _split_row(row: Row) -> tuple[list[Cell], list[Cell], list[Cell]]:
     """(label cells, trailing value cells after the last label, stray value cells before it)."""
-    kinds = [parse_value(c.text).is_value_cell or bool(_RUN_CELL.match(c.text.strip()))
-             for c in row.cells]
+    kinds = [
+        parse_value(c.text).is_value_cell or bool(_RUN_CELL.match(c.text.strip()))
+        for c in row.cells
+    ]
     # an item number in a cell of its own ("3." | "其他") belongs to the label after it
     for i in range(len(kinds) - 1):
         if kinds[i] and not kinds[i + 1] and _ITEM_NO.match(row.cells[i].text.strip()):
             kinds[i] = False
     last_label = max((i for i, v in enumerate(kinds) if not v), default=-1)
     labels = [c for c, v in zip(row.cells, kinds, strict=True) if not v]
-    values = row.cells[last_label + 1:]
-    stray = [c for c, v in zip(row.cells[:max(last_label, 0)], kinds[:max(last_label, 0)], strict=True)
-             if v and c.text.strip()]
+    values = row.cells[last_label + 1 :]
+    stray = [
+        c
+        for c, v in zip(row.cells[: max(last_label, 0)], kinds[: max(last_label, 0)], strict=True)
+        if v and c.text.strip()
+    ]
     return labels, values, stray
 
 
@@ -141,8 +153,10 @@ def _match(labels: list[Cell], candidates: tuple[RowDef, ...]) -> RowDef | None:
     """
     if not labels:
         return None
-    tries = [_SENTENCE_END.split(label_norm(labels[-1].text))[-1],
-             _SENTENCE_END.split(label_norm("".join(c.text for c in labels)))[-1]]
+    tries = [
+        _SENTENCE_END.split(label_norm(labels[-1].text))[-1],
+        _SENTENCE_END.split(label_norm("".join(c.text for c in labels)))[-1],
+    ]
     for text in tries:
         text = _strip_parens(text)
         if not text or len(text) > MAX_LABEL * 2:
@@ -172,9 +186,14 @@ def _classify(doc: ParsedDocument, template: str) -> tuple[list[_Obs], list[_Obs
             review_started = True
         if review_started:
             # a row of placeholders ("/ / / / /") is a printed row too: keep it for alignment
-            if values and any(c.text.strip() for c in values) and (
+            if (
+                values
+                and any(c.text.strip() for c in values)
+                and (
                     any(parse_value(c.text).kind == "number" for c in values)
-                    or _review_group(label_text) is not None):
+                    or _review_group(label_text) is not None
+                )
+            ):
                 rev.append(_Obs(idx, None, values, label_text, stray))
             continue
         rd = _match(labels, _ALL_APP)
@@ -205,8 +224,9 @@ def _label_only(part: tuple[list[Cell], list[Cell], list[Cell]]) -> Cell | None:
     return own[-1]
 
 
-def _wrapped(split: list[tuple[list[Cell], list[Cell], list[Cell]]], idx: int,
-             candidates: tuple[RowDef, ...]) -> tuple[list[Cell], RowDef | None]:
+def _wrapped(
+    split: list[tuple[list[Cell], list[Cell], list[Cell]]], idx: int, candidates: tuple[RowDef, ...]
+) -> tuple[list[Cell], RowDef | None]:
     """A label cut by a page break: the tail (or head) stands alone in the next (previous) row.
 
     ``5.属于三类内部事`` + values on one page, ``务信息`` with empty cells on the next.  The joined
@@ -253,7 +273,7 @@ def _trims(values: list[Cell], n: int) -> list[int]:
         return []
     out = []
     for trail in range(extra + 1):
-        dropped = values[: extra - trail] + values[len(values) - trail:]
+        dropped = values[: extra - trail] + values[len(values) - trail :]
         if all(not c.text.strip() for c in dropped):
             out.append(trail)
     return out
@@ -272,9 +292,14 @@ def _trail_hint(obs: list[_Obs], n: int) -> int | None:
     return votes.pop() if len(votes) == 1 else None
 
 
-def _candidates(values: list[Cell], n: int, trail: int | None = None,
-                flat: frozenset[int] = frozenset(), group: int = 0,
-                group_ok: Any = None) -> tuple[list[Cand], str]:
+def _candidates(
+    values: list[Cell],
+    n: int,
+    trail: int | None = None,
+    flat: frozenset[int] = frozenset(),
+    group: int = 0,
+    group_ok: Any = None,
+) -> tuple[list[Cand], str]:
     """All readings of a row's value cells as n numbers; how = cell | aligned | split | bad.
 
     Extra blank cells at the ends are dropped; when several ways remain, ``trail`` (what the
@@ -286,8 +311,13 @@ def _candidates(values: list[Cell], n: int, trail: int | None = None,
     if len(trims) > 1 and trail in trims:
         trims = [trail]
     if trims:
-        out = [tuple((parse_value(c.text).value, c.text, c)
-                     for c in cells[len(cells) - n - t: len(cells) - t]) for t in trims]
+        out = [
+            tuple(
+                (parse_value(c.text).value, c.text, c)
+                for c in cells[len(cells) - n - t : len(cells) - t]
+            )
+            for t in trims
+        ]
         return out, ("cell" if len(out) == 1 else "aligned")
     if len(cells) == n:
         cand = tuple((parse_value(c.text).value, c.text, c) for c in cells)
@@ -297,9 +327,12 @@ def _candidates(values: list[Cell], n: int, trail: int | None = None,
     while cells and not cells[0].text.strip():
         cells.pop(0)
     texts = [c.text.strip() for c in cells if c.text.strip()]
-    if (len(cells) < n and texts and all(_RUN_CELL.match(t) or t in digits.PLACEHOLDERS
-                                          for t in texts)
-            and any(_RUN_CELL.match(t) for t in texts)):
+    if (
+        len(cells) < n
+        and texts
+        and all(_RUN_CELL.match(t) or t in digits.PLACEHOLDERS for t in texts)
+        and any(_RUN_CELL.match(t) for t in texts)
+    ):
         run_cells = [c for c in cells if c.text.strip()]
         if not _may_split(run_cells, flat):
             return [], "bad"
@@ -310,8 +343,10 @@ def _candidates(values: list[Cell], n: int, trail: int | None = None,
             found, complete = digits.checked_splits(texts, n)
         if not complete:
             return [], "bad"  # too many readings to list: none can be trusted
-        out = [tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp))
-               for sp in found]
+        out = [
+            tuple((v, raw, _cell_of(run_cells, sp, i)) for i, (v, raw) in enumerate(sp))
+            for sp in found
+        ]
         return out, ("split" if out else "bad")
     return [], "bad"
 
@@ -346,11 +381,17 @@ def _put(m: Mapping, keys: list[str], cands: list[Cand], how: str, label: str) -
             doubtful.append(key)
             m.metrics[key] = MetricOut(key, None, first[2].text, first[2].loc.to_dict(), how)
     if doubtful and how == "aligned":
-        m.warn(f"row {label!r}: blank cells at both ends leave {len(cands)} column alignments; "
-               "cells they disagree on left null", doubtful)
+        m.warn(
+            f"row {label!r}: blank cells at both ends leave {len(cands)} column alignments; "
+            "cells they disagree on left null",
+            doubtful,
+        )
     elif doubtful:
-        m.warn(f"row {label!r}: run-together digits {cands[0][0][2].text!r}… admit "
-               f"{len(cands)} readings; cells left null", doubtful)
+        m.warn(
+            f"row {label!r}: run-together digits {cands[0][0][2].text!r}… admit "
+            f"{len(cands)} readings; cells left null",
+            doubtful,
+        )
 
 
 # ------------------------------------------------------------------ 表二
@@ -400,12 +441,16 @@ def _map_active(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
         cands, how = _candidates(o.values, len(rd.columns), flat=m.flat_lines)
         if rd.key in done:
             if how != "bad" and _readings(cands) != done[rd.key]:
-                m.warn(f"表二 row {o.label!r} printed again with other numbers; first kept",
-                       rd.cell_keys())
+                m.warn(
+                    f"表二 row {o.label!r} printed again with other numbers; first kept",
+                    rd.cell_keys(),
+                )
             continue
         if how == "bad":
-            m.warn(f"表二 row {o.label!r}: {len(o.values)} value cells, expected "
-                   f"{len(rd.columns)}", rd.cell_keys())
+            m.warn(
+                f"表二 row {o.label!r}: {len(o.values)} value cells, expected {len(rd.columns)}",
+                rd.cell_keys(),
+            )
             continue
         done[rd.key] = _readings(cands)
         m.tables_seen.add("表二")
@@ -437,7 +482,7 @@ def _subtotal_position(doc: ParsedDocument, obs: list[_Obs]) -> int | None:
         return None
     first = obs[0].idx
     texts: list[str] = []
-    for row in doc.rows[max(0, first - 6): first + 1]:
+    for row in doc.rows[max(0, first - 6) : first + 1]:
         texts += [label_norm(c.text) for c in row.cells if c.text.strip()]
     sub = next((i for i, t in enumerate(texts) if t in _SUBTOTAL), None)
     orgs = [i for i, t in enumerate(texts) if t in _ORG_HEADS]
@@ -456,21 +501,27 @@ def _drop_subtotal(m: Mapping, obs: list[_Obs], pos: int) -> None:
         if len(trims) != 1:
             continue  # not a row of 8 (or its alignment is open): left to the 7-cell reading
         end = len(o.values) - trims[0]
-        vals = list(o.values[end - 8: end])
+        vals = list(o.values[end - 8 : end])
         sub = vals.pop(pos)
         o.values = vals
         orgs = [parse_value(c.text).value for c in vals[1:6]]
         total = parse_value(sub.text).value
         if None not in orgs and total is not None and abs(sum(orgs) - total) > 1e-9:  # type: ignore
             keys = o.rowdef.cell_keys() if o.rowdef else []
-            m.warn(f"row {o.label!r}: 小计 {sub.text!r} is not the sum of the five organisation "
-                   "columns; column alignment doubtful", keys)
-    m.warn(f"表三 has a 小计 column (value column {pos + 1}); it is not a template cell and "
-           "was left out")
+            m.warn(
+                f"row {o.label!r}: 小计 {sub.text!r} is not the sum of the five organisation "
+                "columns; column alignment doubtful",
+                keys,
+            )
+    m.warn(
+        f"表三 has a 小计 column (value column {pos + 1}); it is not a template cell and "
+        "was left out"
+    )
 
 
-def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
-             subtotal: int | None = None) -> None:
+def _map_app(
+    m: Mapping, obs: list[_Obs], narrative: dict[str, Number], subtotal: int | None = None
+) -> None:
     if not obs:
         return
     m.tables_seen.add("表三")
@@ -484,26 +535,35 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
     last_t = -1
     for pos, o in enumerate(obs):
         if o.stray:
-            m.warn(f"stray cell(s) {[c.text for c in o.stray]} before row {o.label!r} ignored",
-                   o.rowdef.cell_keys() if o.rowdef else [])
+            m.warn(
+                f"stray cell(s) {[c.text for c in o.stray]} before row {o.label!r} ignored",
+                o.rowdef.cell_keys() if o.rowdef else [],
+            )
         if o.rowdef is None:
             continue
         t = order.get(o.rowdef.key)
         if t is None:
-            m.warn(f"row {o.label!r} does not fit the （六） layout of this table; ignored",
-                   o.rowdef.cell_keys())
+            m.warn(
+                f"row {o.label!r} does not fit the （六） layout of this table; ignored",
+                o.rowdef.cell_keys(),
+            )
             continue
         cands, how = _candidates(o.values, 7, trail, m.flat_lines, 7, digits.row_sum_ok)
         if how == "bad":
-            m.warn(f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
-                   "value cells, expected 7; row not used", o.rowdef.cell_keys())
+            m.warn(
+                f"表三 row {o.label!r}: {len([c for c in o.values if c.text.strip()])} "
+                "value cells, expected 7; row not used",
+                o.rowdef.cell_keys(),
+            )
             continue
         if t <= last_t or o.rowdef.key in rows:
             earlier = rows.get(o.rowdef.key)
             same = earlier is not None and _readings(earlier[0]) == _readings(cands)
-            m.warn(f"表三 row {o.label!r} repeated or out of order; later copy ignored"
-                   + ("" if same else " (its numbers differ)"),
-                   [] if same else o.rowdef.cell_keys())
+            m.warn(
+                f"表三 row {o.label!r} repeated or out of order; later copy ignored"
+                + ("" if same else " (its numbers differ)"),
+                [] if same else o.rowdef.cell_keys(),
+            )
             continue
         rows[o.rowdef.key] = (cands, how, o.label)
         anchors.append((pos, t))
@@ -511,9 +571,9 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
     # unlabelled value rows fill the gaps between anchors when the counts match exactly
     bounds = [(-1, -1), *anchors, (len(obs), len(seq))]
     for (p0, t0), (p1, t1) in itertools.pairwise(bounds):
-        fillers = [o for o in obs[p0 + 1:p1] if o.rowdef is None]
+        fillers = [o for o in obs[p0 + 1 : p1] if o.rowdef is None]
         fillers = [o for o in fillers if any(c.text.strip() for c in o.values)]
-        gap = seq[t0 + 1:t1]
+        gap = seq[t0 + 1 : t1]
         if not fillers:
             continue
         usable = [o for o in fillers if _candidates(o.values, 7, trail, m.flat_lines)[1] != "bad"]
@@ -521,19 +581,25 @@ def _map_app(m: Mapping, obs: list[_Obs], narrative: dict[str, Number],
             for o, rd in zip(usable, gap, strict=True):
                 cands, how = _candidates(o.values, 7, trail, m.flat_lines)
                 if how == "bad":
-                    m.warn(f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
-                           rd.cell_keys())
+                    m.warn(
+                        f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
+                        rd.cell_keys(),
+                    )
                     continue
                 rows[rd.key] = (cands, "aligned", rd.label)
         else:
             keys = [k for rd in gap for k in rd.cell_keys()]
-            m.warn(f"{len(fillers)} unlabelled 表三 value row(s) cannot be aligned to "
-                   f"{len(gap)} template row(s); left out", keys)
+            m.warn(
+                f"{len(fillers)} unlabelled 表三 value row(s) cannot be aligned to "
+                f"{len(gap)} template row(s); left out",
+                keys,
+            )
     _solve_app(m, rows, narrative)
 
 
-def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
-               narrative: dict[str, Number]) -> None:
+def _solve_app(
+    m: Mapping, rows: dict[str, tuple[list[Cand], str, str]], narrative: dict[str, Number]
+) -> None:
     """Filter split readings by the row identity, then the column identities, then store."""
     cand_rows: dict[str, list[Cand]] = {}
     for key, (cands, how, _label) in rows.items():
@@ -570,8 +636,15 @@ def _solve_app(m: Mapping, rows: dict[str, tuple[list[Cand], str, str]],
         _put(m, [f"{key}.{c}" for c in _COLS], cands, how, label)
 
 
-_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
-         "other_org", "total")
+_COLS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 
 
 def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
@@ -595,11 +668,17 @@ def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
 def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
     res = [rd.key for rd in result_rows(other_split)]
     for ci in range(7):
+
         def v(k: str, ci: int = ci) -> Number | None:
             c = trial.get(k)
             return None if c is None else c[ci][0]
-        a, b, t, f = v(APP_NEW.key), v(APP_CARRIED_OVER.key), v(APP_TOTAL.key), \
-            v(APP_CARRIED_FORWARD.key)
+
+        a, b, t, f = (
+            v(APP_NEW.key),
+            v(APP_CARRIED_OVER.key),
+            v(APP_TOTAL.key),
+            v(APP_CARRIED_FORWARD.key),
+        )
         if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
             return False
         parts = [v(k) for k in res]
@@ -651,14 +730,22 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
     for o in obs:
         cells.extend(c for c in o.values)
         filled = [c for c in cells if c.text.strip()]
-        if len(filled) >= 15 or (filled and all(_RUN_CELL.match(c.text.strip()) for c in filled)
-                                 and sum(len(c.text.strip()) for c in filled) >= 15):
+        if len(filled) >= 15 or (
+            filled
+            and all(_RUN_CELL.match(c.text.strip()) for c in filled)
+            and sum(len(c.text.strip()) for c in filled) >= 15
+        ):
             break
     cands, how = _candidates(cells, 15, flat=m.flat_lines, group=5, group_ok=digits.review_ok)
     if how == "bad":
         # whole-table rows may carry trailing blanks; retry on the non-empty cells
-        cands, how = _candidates([c for c in cells if c.text.strip()], 15,
-                                 flat=m.flat_lines, group=5, group_ok=digits.review_ok)
+        cands, how = _candidates(
+            [c for c in cells if c.text.strip()],
+            15,
+            flat=m.flat_lines,
+            group=5,
+            group_ok=digits.review_ok,
+        )
     keys = list(REVIEW_KEYS)
     if how == "bad" or not cands:
         m.warn(f"表四: {len(cells)} value cells found, expected 15; not mapped", keys)
@@ -671,8 +758,9 @@ def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> No
 
 
 # ------------------------------------------------------------------ entry point
-def map_document(doc: ParsedDocument, *, year: int | None,
-                 narrative: dict[str, Number] | None = None) -> Mapping:
+def map_document(
+    doc: ParsedDocument, *, year: int | None, narrative: dict[str, Number] | None = None
+) -> Mapping:
     """Map a parsed document's rows to canonical metrics."""
     narrative = narrative or {}
     template = detect_template(doc, year)

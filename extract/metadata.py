@@ -36,10 +36,14 @@ _TITLE_HINT = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:1月1日|01月01日)(?:起)?(?:至|到|-|—)")
 _YEAR_REPORT = re.compile(r"((?:19|20)\d{2})年度?(?:政府信息公开|政务公开)")
-_DATE = re.compile(r"(?:发布时间|发布日期|日期|时间|发文日期)(?:[:：]\s*|\s+)((?:19|20)\d{2})[-年/.]"
-                   r"(\d{1,2})[-月/.](\d{1,2})")
-_LONE_DATE = re.compile(r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})"
-                        r"\s*日?\s*$")
+_DATE = re.compile(
+    r"(?:发布时间|发布日期|日期|时间|发文日期)(?:[:：]\s*|\s+)((?:19|20)\d{2})[-年/.]"
+    r"(\d{1,2})[-月/.](\d{1,2})"
+)
+_LONE_DATE = re.compile(
+    r"((?:19|20)\d{2})\s*(?:年|-|/|\.)\s*(\d{1,2})\s*(?:月|-|/|\.)\s*(\d{1,2})"
+    r"\s*日?\s*$"
+)
 _ISO = re.compile(r"^((?:19|20)\d{2})[-/.](\d{1,2})[-/.](\d{1,2})")
 _AGENCY_TAIL = re.compile(r"(关于)?((?:19|20)\d{2})\s*年度?.*$")
 _REGION = re.compile(r"^(.{1,6}?(?:省|自治区)?.{0,6}?(?:市|州|盟)?.{0,6}?(?:县|区|旗|市))")
@@ -48,8 +52,10 @@ _NOT_TITLE = re.compile(r"[>›»]|当前位置|首页|^#|^[\u4e00-\u9fff]{2,6}\
 # "由上海市静安区人民政府办公室编制": the compiler named in the first paragraph
 _COMPILER = re.compile(r"由([\u4e00-\u9fff（）()]{4,30}?)(?:负责)?(?:编制|编写|起草)")
 # a line that is an agency's name on its own (the first half of a split title)
-_AGENCY_LINE = re.compile(r"^(?:(?:19|20)\d{2}年度?)?[\u4e00-\u9fff（）()]{2,40}(?:政府|办公室|办公厅|"
-                          r"办事处|局|委员会|委|办|厅|院|中心|街道|镇|乡|区|县|市|管委会|部|署|处|所)$")
+_AGENCY_LINE = re.compile(
+    r"^(?:(?:19|20)\d{2}年度?)?[\u4e00-\u9fff（）()]{2,40}(?:政府|办公室|办公厅|"
+    r"办事处|局|委员会|委|办|厅|院|中心|街道|镇|乡|区|县|市|管委会|部|署|处|所)$"
+)
 # Short forms that titles use for an agency's name, expanded when they END the printed name and
 # follow an administrative area (上海市科委 → 上海市科学技术委员会).  Longest first.  Documented in
 # TEMPLATES.md; add an entry only for a form in standard official use.
@@ -119,7 +125,7 @@ def clean_line(line: str) -> str:
 def _title_lines(doc: ParsedDocument, head: int = 30, tail: int = 0) -> list[str]:
     """The first ``head`` (or last ``tail``) non-empty lines, markup stripped."""
     lines = [ln for ln in doc.text.split("\n") if ln.strip() and not _SETEXT.match(ln)]
-    lines = lines[-tail:] if tail else lines[:head + 5]
+    lines = lines[-tail:] if tail else lines[: head + 5]
     cleaned = [c for c in (clean_line(ln) for ln in lines) if c]
     return cleaned[-tail:] if tail else cleaned[:head]
 
@@ -145,8 +151,11 @@ def find_title_source(doc: ParsedDocument) -> tuple[str | None, str | None]:
     raw = [ln for ln in doc.text.split("\n") if ln.strip()][:30]
     lines = _title_lines(doc)
     first_heading = bool(raw) and bool(re.match(r"^\s*(#|\*\*|__)", raw[0]))
-    cands = [i for i, line in enumerate(lines) if len(line) <= 80 and _is_title(line)
-             and not _NOT_TITLE.search(line)]
+    cands = [
+        i
+        for i, line in enumerate(lines)
+        if len(line) <= 80 and _is_title(line) and not _NOT_TITLE.search(line)
+    ]
     dated = [i for i in cands if _YEAR_IN_TITLE.search(lines[i])]
     if dated or cands:
         i = (dated or cands)[0]
@@ -186,8 +195,12 @@ _CITES_NOTICE = re.compile(r"[〈<]|印发|公开办函|格式[〉>》]|的通�
 def _is_title(text: str) -> bool:
     norm = label_norm(text)
     bare = re.sub(r"[（(][^（）()]*[)）]", "", norm)  # "（更正版，2024年3月）" is still a title
-    return (("信息公开" in norm or "政务公开" in norm) and bool(_TITLE_HINT.search(norm))
-            and not _SENTENCE.search(bare) and not _CITES_NOTICE.search(norm))
+    return (
+        ("信息公开" in norm or "政务公开" in norm)
+        and bool(_TITLE_HINT.search(norm))
+        and not _SENTENCE.search(bare)
+        and not _CITES_NOTICE.search(norm)
+    )
 
 
 def find_year(title: str | None, text: str) -> int | None:
@@ -221,10 +234,14 @@ def find_agency(title: str | None) -> str | None:
 
 
 # what an agency's name ends with (人民政府, 局, 委员会, 办公室, 街道办事处, 县, 实验区…)
-_AGENCY_END = re.compile(r"(?:府|局|委|办|厅|院|中心|处|所|站|队|馆|会|室|部|署|区|县|市|州|旗|盟|"
-                         r"镇|乡|街道|司|行|社|关|场|园|组)$")
-_NOT_NAME = re.compile(r"[〈〉《》<>*#“”\"'、，,。；;:：]|中华人民共和国$|^(?:本|我|该|依据|根据|按照|"
-                       r"关于|印发|现将|现予|特此)")
+_AGENCY_END = re.compile(
+    r"(?:府|局|委|办|厅|院|中心|处|所|站|队|馆|会|室|部|署|区|县|市|州|旗|盟|"
+    r"镇|乡|街道|司|行|社|关|场|园|组)$"
+)
+_NOT_NAME = re.compile(
+    r"[〈〉《》<>*#“”\"'、，,。；;:：]|中华人民共和国$|^(?:本|我|该|依据|根据|按照|"
+    r"关于|印发|现将|现予|特此)"
+)
 
 
 def agency_name(text: str | None) -> str | None:
@@ -242,8 +259,10 @@ def agency_name(text: str | None) -> str | None:
 
 
 # "现公布区统计局2023年政府信息公开工作年度报告": the opening sentence names the publisher
-_PUBLISHER = re.compile(r"现(?:将|予|向社会)?公布([\u4e00-\u9fff（）()]{2,30}?)(?:19|20)\d{2}年度?"
-                        r"(?:政府|政务)?信息公开")
+_PUBLISHER = re.compile(
+    r"现(?:将|予|向社会)?公布([\u4e00-\u9fff（）()]{2,30}?)(?:19|20)\d{2}年度?"
+    r"(?:政府|政务)?信息公开"
+)
 
 
 def _compiler(doc: ParsedDocument) -> str | None:
@@ -254,8 +273,9 @@ def _compiler(doc: ParsedDocument) -> str | None:
 
 
 _SIG_DATE = r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"
-_TAIL_SIGNATURE = re.compile(r"(?:^|[。；;，,！!\s])([\u4e00-\u9fff（）()]{2,40}?)\s*" + _SIG_DATE
-                             + r"\s*$")
+_TAIL_SIGNATURE = re.compile(
+    r"(?:^|[。；;，,！!\s])([\u4e00-\u9fff（）()]{2,40}?)\s*" + _SIG_DATE + r"\s*$"
+)
 
 
 def _signature(doc: ParsedDocument) -> tuple[str | None, str | None]:
@@ -294,8 +314,11 @@ def find_published(doc: ParsedDocument, year: int | None = None) -> str | None:
         return _ymd(m)
     for line in lines[:8] + lines[-12:][::-1]:
         m = _LONE_DATE.search(line)
-        if m and (year is None or int(m.group(1)) >= year) and (
-                m.start() == 0 or _is_title(line[: m.start()])):
+        if (
+            m
+            and (year is None or int(m.group(1)) >= year)
+            and (m.start() == 0 or _is_title(line[: m.start()]))
+        ):
             return _ymd(m)
     return None
 
@@ -318,11 +341,22 @@ def looks_spam(agency: str | None) -> bool:
 
 
 _CONFIDENCE = {
-    "page_header": 0.9, "largest_font": 0.9, "first_heading": 0.9, "title_line": 0.8,
-    "joined_lines": 0.7, "file_property": 0.4,
-    "title": 0.9, "unit_line": 0.8, "signature": 0.6, "opening_sentence": 0.6,
-    "statistics_period": 0.9, "year_phrase": 0.7,
-    "labelled_date": 0.8, "title_date": 0.7, "signature_date": 0.6, "agency": 0.8,
+    "page_header": 0.9,
+    "largest_font": 0.9,
+    "first_heading": 0.9,
+    "title_line": 0.8,
+    "joined_lines": 0.7,
+    "file_property": 0.4,
+    "title": 0.9,
+    "unit_line": 0.8,
+    "signature": 0.6,
+    "opening_sentence": 0.6,
+    "statistics_period": 0.9,
+    "year_phrase": 0.7,
+    "labelled_date": 0.8,
+    "title_date": 0.7,
+    "signature_date": 0.6,
+    "agency": 0.8,
 }
 
 
@@ -345,8 +379,9 @@ def _year_source(title: str | None, text: str) -> tuple[int | None, str | None]:
     return None, None
 
 
-def _published_source(doc: ParsedDocument, year: int | None,
-                      signed: str | None) -> tuple[str | None, str | None]:
+def _published_source(
+    doc: ParsedDocument, year: int | None, signed: str | None
+) -> tuple[str | None, str | None]:
     found = find_published(doc, year)
     if found is None:
         if signed and (year is None or int(signed[:4]) >= year):
@@ -377,11 +412,19 @@ def extract_metadata(doc: ParsedDocument) -> dict[str, Any]:
     region = find_region(agency)
     sources = {
         "title": _source(title_src),
-        "agency": _source(agency_src if agency else None,
-                          title_conf if agency_src in ("title", "unit_line") else 1.0),
+        "agency": _source(
+            agency_src if agency else None,
+            title_conf if agency_src in ("title", "unit_line") else 1.0,
+        ),
         "year": _source(year_src, title_conf if year_src == "title" else 1.0),
         "published": _source(published_src),
         "region": _source("agency" if region else None),
     }
-    return {"title": title, "agency": agency, "year": year, "published": published,
-            "region": region, "metadata_sources": sources}
+    return {
+        "title": title,
+        "agency": agency,
+        "year": year,
+        "published": published,
+        "region": region,
+        "metadata_sources": sources,
+    }

@@ -70,26 +70,51 @@ class RowDef:
 
 
 # ---------------------------------------------------------------- 表二 (2021 format)
-_ISSUED = (("issued", "本年制发件数", "件"), ("repealed", "本年废止件数", "件"),
-           ("in_force", "现行有效件数", "件"))
+_ISSUED = (
+    ("issued", "本年制发件数", "件"),
+    ("repealed", "本年废止件数", "件"),
+    ("in_force", "现行有效件数", "件"),
+)
 ACTIVE_2021: tuple[RowDef, ...] = (
     RowDef("active.regulations", "第二十条第（一）项 规章", r"规章", _ISSUED),
     RowDef("active.normative_docs", "行政规范性文件", r"规范性文件", _ISSUED),
-    RowDef("active.licensing", "第二十条第（五）项 行政许可", r"行政许可",
-           (("decisions", "本年处理决定数量", "宗"),)),
-    RowDef("active.punishment", "第二十条第（六）项 行政处罚", r"行政处罚",
-           (("decisions", "本年处理决定数量", "宗"),)),
-    RowDef("active.coercion", "第二十条第（六）项 行政强制", r"行政强制",
-           (("decisions", "本年处理决定数量", "宗"),)),
-    RowDef("active.fees", "第二十条第（八）项 行政事业性收费", r"行政事业性收费",
-           (("amount", "本年收费金额（单位：万元）", "万元"),)),
+    RowDef(
+        "active.licensing",
+        "第二十条第（五）项 行政许可",
+        r"行政许可",
+        (("decisions", "本年处理决定数量", "宗"),),
+    ),
+    RowDef(
+        "active.punishment",
+        "第二十条第（六）项 行政处罚",
+        r"行政处罚",
+        (("decisions", "本年处理决定数量", "宗"),),
+    ),
+    RowDef(
+        "active.coercion",
+        "第二十条第（六）项 行政强制",
+        r"行政强制",
+        (("decisions", "本年处理决定数量", "宗"),),
+    ),
+    RowDef(
+        "active.fees",
+        "第二十条第（八）项 行政事业性收费",
+        r"行政事业性收费",
+        (("amount", "本年收费金额（单位：万元）", "万元"),),
+    ),
 )
 
 # ---------------------------------------------------------------- 表二 (2019 trial format)
-_MADE = (("new_made", "本年新制作数量", "件"), ("new_published", "本年新公开数量", "件"),
-         ("public_total", "对外公开总数量", "件"))
-_ITEMS = (("prev_items", "上一年项目数量", "项"), ("change", "本年增/减", "项"),
-          ("decisions", "处理决定数量", "宗"))
+_MADE = (
+    ("new_made", "本年新制作数量", "件"),
+    ("new_published", "本年新公开数量", "件"),
+    ("public_total", "对外公开总数量", "件"),
+)
+_ITEMS = (
+    ("prev_items", "上一年项目数量", "项"),
+    ("change", "本年增/减", "项"),
+    ("decisions", "处理决定数量", "宗"),
+)
 ACTIVE_2019: tuple[RowDef, ...] = (
     RowDef("active.regulations", "第二十条第（一）项 规章", r"规章", _MADE),
     RowDef("active.normative_docs", "规范性文件", r"规范性文件", _MADE),
@@ -97,17 +122,28 @@ ACTIVE_2019: tuple[RowDef, ...] = (
     RowDef("active.other_services", "其他对外管理服务事项", r"其他对外管理服务事项", _ITEMS),
     RowDef("active.punishment", "第二十条第（六）项 行政处罚", r"行政处罚", _ITEMS),
     RowDef("active.coercion", "行政强制", r"行政强制", _ITEMS),
-    RowDef("active.fees", "第二十条第（八）项 行政事业性收费", r"行政事业性收费",
-           (("prev_items", "上一年项目数量", "项"), ("change", "本年增/减", "项"))),
-    RowDef("active.procurement", "第二十条第（九）项 政府集中采购", r"政府集中采购",
-           (("items", "采购项目数量", "项"), ("amount", "采购总金额", "万元"))),
+    RowDef(
+        "active.fees",
+        "第二十条第（八）项 行政事业性收费",
+        r"行政事业性收费",
+        (("prev_items", "上一年项目数量", "项"), ("change", "本年增/减", "项")),
+    ),
+    RowDef(
+        "active.procurement",
+        "第二十条第（九）项 政府集中采购",
+        r"政府集中采购",
+        (("items", "采购项目数量", "项"), ("amount", "采购总金额", "万元")),
+    ),
 )
 
 # ---------------------------------------------------------------- 表三
 APP_COLUMNS: tuple[tuple[str, str, str], ...] = (
-    ("natural_person", "自然人", "件"), ("commercial", "商业企业", "件"),
-    ("research", "科研机构", "件"), ("social_welfare", "社会公益组织", "件"),
-    ("legal_service", "法律服务机构", "件"), ("other_org", "其他", "件"),
+    ("natural_person", "自然人", "件"),
+    ("commercial", "商业企业", "件"),
+    ("research", "科研机构", "件"),
+    ("social_welfare", "社会公益组织", "件"),
+    ("legal_service", "法律服务机构", "件"),
+    ("other_org", "其他", "件"),
     ("total", "总计", "件"),
 )
 
@@ -116,14 +152,19 @@ def _app(key: str, label: str, pattern: str) -> RowDef:
     return RowDef("app." + key, label, pattern, APP_COLUMNS)
 
 
-APP_NEW = _app("new", "一、本年新收政府信息公开申请数量", r"本年新收.{0,14}|新收.{0,12}申请(数量|数)?")
+APP_NEW = _app(
+    "new", "一、本年新收政府信息公开申请数量", r"本年新收.{0,14}|新收.{0,12}申请(数量|数)?"
+)
 APP_CARRIED_OVER = _app("carried_over", "二、上年结转政府信息公开申请数量", r"上年结转.{0,14}")
 APP_RESULTS_HEAD: tuple[RowDef, ...] = (
     _app("result.disclosed", "三、本年度办理结果（一）予以公开", r"予以公开"),
     _app("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", r"部分公开"),
     _app("result.withheld.state_secret", "（三）不予公开 1.属于国家秘密", r"国家秘密"),
-    _app("result.withheld.prohibited_by_law", "2.其他法律行政法规禁止公开",
-         r"法律.{0,6}止公开|禁止公开|法律.{0,6}禁止"),
+    _app(
+        "result.withheld.prohibited_by_law",
+        "2.其他法律行政法规禁止公开",
+        r"法律.{0,6}止公开|禁止公开|法律.{0,6}禁止",
+    ),
     _app("result.withheld.security_stability", "3.危及“三安全一稳定”", r"三安全一稳定|危及.{0,10}"),
     _app("result.withheld.third_party", "4.保护第三方合法权益", r"第三方.{0,6}"),
     _app("result.withheld.internal_affairs", "5.属于三类内部事务信息", r"内部事务.{0,3}"),
@@ -133,20 +174,29 @@ APP_RESULTS_HEAD: tuple[RowDef, ...] = (
     _app("result.unable.not_held", "（四）无法提供 1.本机关不掌握相关政府信息", r"不掌握.{0,8}"),
     _app("result.unable.needs_creation", "2.没有现成信息需要另行制作", r"另行制作|没有现成.{0,8}"),
     _app("result.unable.unclear", "3.补正后申请内容仍不明确", r"不明确|补正后.{0,8}"),
-    _app("result.rejected.complaint", "（五）不予处理 1.信访举报投诉类申请", r"投诉类申请|信访.{0,8}"),
+    _app(
+        "result.rejected.complaint", "（五）不予处理 1.信访举报投诉类申请", r"投诉类申请|信访.{0,8}"
+    ),
     _app("result.rejected.duplicate", "2.重复申请", r"重复申请"),
     _app("result.rejected.publication", "3.要求提供公开出版物", r"出版物"),
     _app("result.rejected.excessive", "4.无正当理由大量反复申请", r"大量反复.{0,3}"),
-    _app("result.rejected.confirm_reissue", "5.要求行政机关确认或重新出具已获取信息",
-         r"重新出具.{0,8}|确认或.{0,12}"),
+    _app(
+        "result.rejected.confirm_reissue",
+        "5.要求行政机关确认或重新出具已获取信息",
+        r"重新出具.{0,8}|确认或.{0,12}",
+    ),
 )
 APP_OTHER_SPLIT: tuple[RowDef, ...] = (
-    _app("result.other.no_correction",
-         "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-         r"逾期不补正.{0,30}"),
-    _app("result.other.no_fee",
-         "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
-         r"(缴纳费用|收费通知|未缴费|未缴纳).{0,30}"),
+    _app(
+        "result.other.no_correction",
+        "（六）其他处理 1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+        r"逾期不补正.{0,30}",
+    ),
+    _app(
+        "result.other.no_fee",
+        "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+        r"(缴纳费用|收费通知|未缴费|未缴纳).{0,30}",
+    ),
     _app("result.other.other", "3.其他", r"(^|\(六\)其他处理|处理)3\.?其他"),
 )
 APP_OTHER_SINGLE = _app("result.other", "（六）其他处理", r"其他处理")
@@ -168,14 +218,20 @@ def result_rows(other_split: bool) -> tuple[RowDef, ...]:
 
 # ---------------------------------------------------------------- 表四
 REVIEW_GROUPS: tuple[tuple[str, str], ...] = (
-    ("review", "行政复议"), ("litigation_direct", "行政诉讼·未经复议直接起诉"),
+    ("review", "行政复议"),
+    ("litigation_direct", "行政诉讼·未经复议直接起诉"),
     ("litigation_after_review", "行政诉讼·复议后起诉"),
 )
 REVIEW_RESULTS: tuple[tuple[str, str], ...] = (
-    ("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"),
-    ("pending", "尚未审结"), ("total", "总计"),
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+    ("total", "总计"),
 )
-REVIEW_KEYS: tuple[str, ...] = tuple(f"{g}.{r}" for g, _ in REVIEW_GROUPS for r, _ in REVIEW_RESULTS)
+REVIEW_KEYS: tuple[str, ...] = tuple(
+    f"{g}.{r}" for g, _ in REVIEW_GROUPS for r, _ in REVIEW_RESULTS
+)
 
 
 def active_rows(template: str) -> tuple[RowDef, ...]:
@@ -194,15 +250,26 @@ def keys_for(template: str, other_split: bool | None = None) -> list[str]:
 def metrics(template: str) -> list[Metric]:
     """The data dictionary for a template version (both （六） variants for 2021)."""
     tmpl = (template,)
-    out = [Metric(f"{r.key}.{c}", "表二", f"{r.label} {cl}", u, f"{r.label}：{cl}", tmpl)
-           for r in active_rows(template) for c, cl, u in r.columns]
+    out = [
+        Metric(f"{r.key}.{c}", "表二", f"{r.label} {cl}", u, f"{r.label}：{cl}", tmpl)
+        for r in active_rows(template)
+        for c, cl, u in r.columns
+    ]
     rows = app_rows(True) + ((APP_OTHER_SINGLE,) if template == "2021" else ())
     if template == "2019":
         rows = app_rows(False)
     for r in rows:
         for c, cl, u in r.columns:
-            out.append(Metric(f"{r.key}.{c}", "表三", f"{r.label} {cl}", u,
-                              f"申请数（申请人：{cl}）— {r.label}", tmpl))
+            out.append(
+                Metric(
+                    f"{r.key}.{c}",
+                    "表三",
+                    f"{r.label} {cl}",
+                    u,
+                    f"申请数（申请人：{cl}）— {r.label}",
+                    tmpl,
+                )
+            )
     for g, gl in REVIEW_GROUPS:
         for res, rl in REVIEW_RESULTS:
             out.append(Metric(f"{g}.{res}", "表四", f"{gl} {rl}", "件", f"{gl}：{rl}", tmpl))

@@ -54,8 +54,9 @@ def _serve(conn: Any, memory_mb: int, target: str) -> None:
 class ExtractionWorker:
     """One long-lived extraction child with a timeout per document and a memory cap."""
 
-    def __init__(self, *, timeout: float = 60, memory_mb: int = 1024,
-                 target: str = DEFAULT_TARGET) -> None:
+    def __init__(
+        self, *, timeout: float = 60, memory_mb: int = 1024, target: str = DEFAULT_TARGET
+    ) -> None:
         self.timeout = timeout
         self.memory_mb = memory_mb
         self.target = target
@@ -72,8 +73,9 @@ class ExtractionWorker:
     def _start(self) -> None:
         ctx = mp.get_context("spawn")
         self._conn, child = ctx.Pipe(duplex=True)
-        self._proc = ctx.Process(target=_serve, args=(child, self.memory_mb, self.target),
-                                 daemon=True)
+        self._proc = ctx.Process(
+            target=_serve, args=(child, self.memory_mb, self.target), daemon=True
+        )
         self._proc.start()
         child.close()
 
@@ -130,8 +132,11 @@ class ExtractionWorker:
             self._kill()
             return error_result(f"extraction process died (exit code {code})")
         if message[0] == "ok":
-            return message[1] if isinstance(message[1], dict) else error_result(
-                f"extraction returned {type(message[1]).__name__}, not a dict")
+            return (
+                message[1]
+                if isinstance(message[1], dict)
+                else error_result(f"extraction returned {type(message[1]).__name__}, not a dict")
+            )
         if len(message) > 3 and message[3]:
             self._kill()
         return error_result(message[1], status=message[2])

@@ -25,9 +25,13 @@ class RunOutcome:
     still_current: int = 0
 
 
-def mark_run_outcome(session: Session, run_id: int | None, site_id: str,
-                     seen_urls: Iterable[str] | None,
-                     gone_urls: dict[str, int] | Iterable[str] = ()) -> RunOutcome:
+def mark_run_outcome(
+    session: Session,
+    run_id: int | None,
+    site_id: str,
+    seen_urls: Iterable[str] | None,
+    gone_urls: dict[str, int] | Iterable[str] = (),
+) -> RunOutcome:
     """Mark the site's current reports withdrawn when they answered 404/410 (`gone_urls`,
     URL -> status) or, when the run saw the site's lists completely (`seen_urls` not None),
     when no list links to them any more.
@@ -39,8 +43,9 @@ def mark_run_outcome(session: Session, run_id: int | None, site_id: str,
     seen = set(seen_urls) if seen_urls is not None else None
     now = utcnow()
     outcome = RunOutcome()
-    docs = session.exec(select(Document).where(Document.site_id == site_id,
-                                               Document.status == "current"))
+    docs = session.exec(
+        select(Document).where(Document.site_id == site_id, Document.status == "current")
+    )
     run_note = f" (run {run_id})" if run_id is not None else ""
     for doc in docs:
         if doc.url in gone:

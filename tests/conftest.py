@@ -19,8 +19,9 @@ pytest_plugins = ["support.tiers", "pytester"]
 
 
 @pytest.fixture(autouse=True)
-def _database_per_test(tmp_path_factory: pytest.TempPathFactory,
-                       monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def _database_per_test(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[None]:
     if backend() != "postgresql":
         yield
         return

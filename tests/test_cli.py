@@ -83,7 +83,8 @@ def test_usage_errors_exit_2_and_failures_exit_1_on_one_line(tmp_path) -> None:
         main.commands.pop("probe-crash")
     assert failed.exit_code == 1
     assert failed.output.strip().splitlines() == [
-        "Error: RuntimeError: disk full (set GONGKAI_DEBUG=1 for the traceback)"]
+        "Error: RuntimeError: disk full (set GONGKAI_DEBUG=1 for the traceback)"
+    ]
 
 
 def test_unknown_site_id_lists_the_valid_ones(tmp_path) -> None:
@@ -93,9 +94,12 @@ def test_unknown_site_id_lists_the_valid_ones(tmp_path) -> None:
         "  - {id: sh-putuo, name: 上海市普陀区人民政府, region_code: '310107', platform: hanweb,\n"
         "     start_urls: ['http://127.0.0.1:9/'], allow_private: true}\n"
         "  - {id: sh-xuhui, name: 上海市徐汇区人民政府, region_code: '310104', platform: hanweb,\n"
-        "     start_urls: ['http://127.0.0.1:9/'], allow_private: true}\n", encoding="utf-8")
-    result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "crawl", "--sites",
-                                       str(sites), "--site", "sh-putou"])
+        "     start_urls: ['http://127.0.0.1:9/'], allow_private: true}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main, ["--data", str(tmp_path / "d"), "crawl", "--sites", str(sites), "--site", "sh-putou"]
+    )
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: unknown site id(s): sh-putou;")

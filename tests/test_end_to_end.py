@@ -52,8 +52,7 @@ def demo(tmp_path_factory) -> Iterator[Path]:
         os.environ["GONGKAI_DB_URL"] = url
         DEMO_DB[data] = url
         try:
-            result = CliRunner().invoke(main, ["--data", str(data), "demo"],
-                                        catch_exceptions=False)
+            result = CliRunner().invoke(main, ["--data", str(data), "demo"], catch_exceptions=False)
             assert result.exit_code == 0, result.output
             assert "gongkai demo summary" in result.output
             assert "reports found" in result.output and "values extracted" in result.output
@@ -91,8 +90,11 @@ def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
 
 
 def test_seed_report_values_come_out_right(demo: Path) -> None:
-    rows = [r for r in _rows(demo / "export" / "metrics.csv")
-            if r["agency"] == "拱墅区综合行政执法局" and r["year"] == "2023"]
+    rows = [
+        r
+        for r in _rows(demo / "export" / "metrics.csv")
+        if r["agency"] == "拱墅区综合行政执法局" and r["year"] == "2023"
+    ]
     got = {r["key"]: float(r["value"]) for r in rows if r["value"] not in ("", None)}
     for key, want in SEED_VALUES.items():
         assert got[key] == pytest.approx(want), key

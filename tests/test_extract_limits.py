@@ -26,8 +26,9 @@ def memory_error_in_reader(data: bytes, *, name: str | None = None) -> dict:
     return api.extract_bytes(data, name=name)
 
 
-def test_too_large_file_is_refused_without_reading(tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_too_large_file_is_refused_without_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     big = tmp_path / "huge.pdf"
     with open(big, "wb") as fh:
         fh.truncate(MAX_BYTES + 1)  # sparse: no disk used
@@ -48,8 +49,9 @@ def test_too_large_file_is_refused_without_reading(tmp_path: Path,
 
 @pytest.mark.integration  # the isolating child process
 def test_reader_memory_error_has_a_message() -> None:
-    out = extract_isolated(b"hello", timeout=60,
-                           target="tests.test_extract_limits:memory_error_in_reader")
+    out = extract_isolated(
+        b"hello", timeout=60, target="tests.test_extract_limits:memory_error_in_reader"
+    )
     assert out["status"] == "error" and "memory limit" in out["error"]
 
 

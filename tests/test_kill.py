@@ -29,9 +29,14 @@ GONGKAI = str(Path(sys.executable).with_name("gongkai"))
 
 
 def _gongkai(data: Path, env: dict[str, str], *args: str, **kw) -> subprocess.Popen:
-    return subprocess.Popen([GONGKAI, "--data", str(data), *args],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            start_new_session=True, **kw)
+    return subprocess.Popen(
+        [GONGKAI, "--data", str(data), *args],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+        **kw,
+    )
 
 
 def _archive_bytes(warc_dir: Path) -> int:
@@ -48,22 +53,33 @@ def _new_file(warc_dir: Path, start_bytes: int) -> bool:
 def _parse_all(warc_dir: Path) -> None:
     """Every WARC is whole records (warcio check: digests and framing)."""
     files = [str(p) for p in sorted(warc_dir.iterdir())]
-    out = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *files],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", *files], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 def test_killed_crawls_leave_a_consistent_archive(tmp_path: Path) -> None:
-    with isolated_db_url(tmp_path) as db_url, \
-            simulator.Simulator(seed=0, platforms=("hanweb",)) as sim:
+    with (
+        isolated_db_url(tmp_path) as db_url,
+        simulator.Simulator(seed=0, platforms=("hanweb",)) as sim,
+    ):
         sim.start()
         sites = tmp_path / "sites.yaml"
-        sites.write_text(yaml.safe_dump({"sites": sim.registry()}, allow_unicode=True),
-                         encoding="utf-8")
+        sites.write_text(
+            yaml.safe_dump({"sites": sim.registry()}, allow_unicode=True), encoding="utf-8"
+        )
         data = tmp_path / "data"
         env = {**os.environ, "GONGKAI_DB_URL": db_url, "PYTHONPATH": os.getcwd()}
-        crawl = ("crawl", "--sites", str(sites), "--allow-failures", "--no-politeness",
-                 "--set", "LOG_LEVEL=ERROR")
+        crawl = (
+            "crawl",
+            "--sites",
+            str(sites),
+            "--allow-failures",
+            "--no-politeness",
+            "--set",
+            "LOG_LEVEL=ERROR",
+        )
         warc_dir = data / "archive" / "warc"
         killed_mid_run = 0
         for threshold in THRESHOLDS:

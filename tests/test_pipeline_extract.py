@@ -12,8 +12,16 @@ from storage.models import Capture, Document, Extraction
 def _archive_one(app: App, n: int) -> str:
     sha = f"{n:064x}"
     with session_scope(app.engine) as s:
-        cap = Capture(url=f"http://x.test/{n}", status=200, sha256=sha, size=1,
-                      warc_file="f.warc.gz", warc_offset=0, warc_length=1, warc_record_id="r")
+        cap = Capture(
+            url=f"http://x.test/{n}",
+            status=200,
+            sha256=sha,
+            size=1,
+            warc_file="f.warc.gz",
+            warc_offset=0,
+            warc_length=1,
+            warc_record_id="r",
+        )
         s.add(cap)
         s.flush()
         s.add(Document(site_id="s", url=cap.url, title="t", sha256=sha, capture_id=cap.id or 0))
@@ -26,12 +34,19 @@ def test_missing_outdated_and_machine_dependent_outcomes_are_pending(tmp_path) -
     with session_scope(app.engine) as s:
         s.add(Extraction(sha256=done, extractor_version=EXTRACTOR_VERSION, status="ok"))
         s.add(Extraction(sha256=old, extractor_version="0.0.1", status="ok"))
-        s.add(Extraction(sha256=no_converter, extractor_version=EXTRACTOR_VERSION,
-                         status="needs_converter"))
+        s.add(
+            Extraction(
+                sha256=no_converter, extractor_version=EXTRACTOR_VERSION, status="needs_converter"
+            )
+        )
     pending = {sha for sha, _capture in pending_documents(app)}
     assert pending == {fresh, old, no_converter}
     assert {sha for sha, _c in pending_documents(app, redo_all=True)} == {
-        fresh, done, old, no_converter}
+        fresh,
+        done,
+        old,
+        no_converter,
+    }
 
 
 def test_an_unreadable_original_costs_only_its_document(tmp_path) -> None:

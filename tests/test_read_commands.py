@@ -10,8 +10,16 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 
-READ = [("verify",), ("verify", "--head"), ("seal", "--dry-run"), ("show", "http://x.gov.cn/a"),
-        ("runs",), ("coverage",), ("export",), ("cdxj",)]
+READ = [
+    ("verify",),
+    ("verify", "--head"),
+    ("seal", "--dry-run"),
+    ("show", "http://x.gov.cn/a"),
+    ("runs",),
+    ("coverage",),
+    ("export",),
+    ("cdxj",),
+]
 
 
 @pytest.mark.parametrize("args", READ, ids=lambda a: " ".join(a))
@@ -25,8 +33,9 @@ def test_read_command_refuses_a_missing_data_folder(tmp_path: Path, args: tuple[
 
 
 def test_export_wacz_refuses_a_missing_data_folder(tmp_path: Path):
-    result = CliRunner().invoke(main, ["--data", str(tmp_path / "dat"), "export-wacz",
-                                       "--out", str(tmp_path / "x.wacz")])
+    result = CliRunner().invoke(
+        main, ["--data", str(tmp_path / "dat"), "export-wacz", "--out", str(tmp_path / "x.wacz")]
+    )
     assert result.exit_code == 2 and "no data folder" in result.output
     assert list(tmp_path.iterdir()) == []
 

@@ -12,7 +12,7 @@ TESTS = Path(__file__).resolve().parent
 
 pytestmark = pytest.mark.integration  # runs pytest in a subprocess
 
-SUITE = '''
+SUITE = """
 import socket, subprocess, sys, time
 
 import pytest
@@ -61,13 +61,15 @@ def test_marked():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
     time.sleep(0.01)
-'''
+"""
 
 
 def test_guard_fails_unmarked_tests_and_spares_marked_ones(
-        pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(
-        [str(TESTS), os.environ.get("PYTHONPATH", "")]))
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(TESTS), os.environ.get("PYTHONPATH", "")])
+    )
     monkeypatch.setenv("COLUMNS", "400")  # summary lines whole, with their messages
     pytester.makeini("[pytest]\nmarkers =\n    integration: slow\n")
     pytester.makeconftest('pytest_plugins = ["support.tiers"]\n')
@@ -76,12 +78,13 @@ def test_guard_fails_unmarked_tests_and_spares_marked_ones(
     result.assert_outcomes(passed=2, failed=5, errors=1)
     lines = result.stdout.lines
     for outcome, name, doing in [
-            ("FAILED", "test_subprocess", "started a subprocess"),
-            ("FAILED", "test_swallowed_subprocess", "started a subprocess"),
-            ("FAILED", "test_child_process", "started a child process"),
-            ("FAILED", "test_listening_socket", "listened on 127.0.0.1"),
-            ("FAILED", "test_sleep", "slept 0.01 s"),
-            ("ERROR", "test_server_fixture", "listened on 127.0.0.1")]:
+        ("FAILED", "test_subprocess", "started a subprocess"),
+        ("FAILED", "test_swallowed_subprocess", "started a subprocess"),
+        ("FAILED", "test_child_process", "started a child process"),
+        ("FAILED", "test_listening_socket", "listened on 127.0.0.1"),
+        ("FAILED", "test_sleep", "slept 0.01 s"),
+        ("ERROR", "test_server_fixture", "listened on 127.0.0.1"),
+    ]:
         line = next(ln for ln in lines if ln.startswith(f"{outcome} test_suite.py::{name} "))
         assert line.endswith(f"a fast-tier test {doing}: mark it @pytest.mark.integration"), line
     assert "PASSED test_suite.py::test_marked" in lines

@@ -43,12 +43,16 @@ PER_PAGE = 50
 METHODS = ["GET", "HEAD"]
 
 # The workbench's own pages: its own script and styles only, frames only from itself.
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
-            "frame-ancestors 'none'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "frame-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
 # Archived content and the views built from it: an opaque origin, nothing runs, nothing loads.
-SANDBOX_CSP = ("sandbox; default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; "
-               "img-src 'self' data:; base-uri 'none'; form-action 'none'")
+SANDBOX_CSP = (
+    "sandbox; default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; "
+    "img-src 'self' data:; base-uri 'none'; form-action 'none'"
+)
 VIEW_CSP = SANDBOX_CSP + "; frame-ancestors 'self'"
 COMMON_HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "no-referrer"}
 
@@ -67,8 +71,10 @@ class Workbench:
 
 
 def _env() -> Environment:
-    env = Environment(loader=FileSystemLoader(HERE / "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     env.filters["num"] = cells_html.number
     env.filters["dt"] = lambda v: v.strftime("%Y-%m-%d %H:%M:%S") if v else ""
     return env
@@ -79,8 +85,9 @@ ENV = _env()
 
 def _render(name: str, request: Request, status: int = 200, **ctx: Any) -> HTMLResponse:
     html = ENV.get_template(name).render(request=request, **ctx)
-    return HTMLResponse(html, status_code=status, headers={**COMMON_HEADERS,
-                                                            "Content-Security-Policy": PAGE_CSP})
+    return HTMLResponse(
+        html, status_code=status, headers={**COMMON_HEADERS, "Content-Security-Policy": PAGE_CSP}
+    )
 
 
 def _wb(request: Request) -> Workbench:
@@ -107,10 +114,17 @@ def _filters(request: Request) -> queries.ListFilters:
         return (q.get(name) or "").strip()[:100] or None
 
     return queries.ListFilters(
-        q=text("q"), region=text("region"), year=_int_param(request, "year"),
-        agency=text("agency"), kind=text("kind"), status=text("status"), format=text("format"),
-        failed=q.get("failed") == "1", late=q.get("late") == "1",
-        changed=q.get("changed") == "1")
+        q=text("q"),
+        region=text("region"),
+        year=_int_param(request, "year"),
+        agency=text("agency"),
+        kind=text("kind"),
+        status=text("status"),
+        format=text("format"),
+        failed=q.get("failed") == "1",
+        late=q.get("late") == "1",
+        changed=q.get("changed") == "1",
+    )
 
 
 def _listing(request: Request) -> dict[str, Any]:
@@ -120,18 +134,29 @@ def _listing(request: Request) -> dict[str, Any]:
     page = max(1, _int_param(request, "page") or 1)
     pages_n = max(1, math.ceil(len(kept) / PER_PAGE))
     page = min(page, pages_n)
-    shown = kept[(page - 1) * PER_PAGE: page * PER_PAGE]
-    counts = {"total": len(rows), "matching": len(kept),
-              "failed": sum(1 for r in kept if r.checks_failed),
-              "late": sum(1 for r in kept if r.late),
-              "withdrawn": sum(1 for r in kept if r.status == "withdrawn"),
-              "modified": sum(1 for r in kept if r.modified_after_publication)}
-    options = {"year": sorted({r.year for r in rows if r.year}, reverse=True),
-               "format": sorted({r.format for r in rows if r.format}),
-               "status": sorted({r.status for r in rows}),
-               "kind": ["government", "department", "unknown"]}
-    return {"filters": f, "rows": shown, "page": page, "pages": pages_n, "counts": counts,
-            "options": options}
+    shown = kept[(page - 1) * PER_PAGE : page * PER_PAGE]
+    counts = {
+        "total": len(rows),
+        "matching": len(kept),
+        "failed": sum(1 for r in kept if r.checks_failed),
+        "late": sum(1 for r in kept if r.late),
+        "withdrawn": sum(1 for r in kept if r.status == "withdrawn"),
+        "modified": sum(1 for r in kept if r.modified_after_publication),
+    }
+    options = {
+        "year": sorted({r.year for r in rows if r.year}, reverse=True),
+        "format": sorted({r.format for r in rows if r.format}),
+        "status": sorted({r.status for r in rows}),
+        "kind": ["government", "department", "unknown"],
+    }
+    return {
+        "filters": f,
+        "rows": shown,
+        "page": page,
+        "pages": pages_n,
+        "counts": counts,
+        "options": options,
+    }
 
 
 def _page_link(request: Request, page: int) -> str:
@@ -147,10 +172,16 @@ def index(request: Request) -> Response:
 
 def api_reports(request: Request) -> Response:
     data = _listing(request)
-    return JSONResponse({"total": data["counts"]["matching"], "page": data["page"],
-                         "pages": data["pages"], "counts": data["counts"],
-                         "reports": [r.to_json() for r in data["rows"]]},
-                        headers=COMMON_HEADERS)
+    return JSONResponse(
+        {
+            "total": data["counts"]["matching"],
+            "page": data["page"],
+            "pages": data["pages"],
+            "counts": data["counts"],
+            "reports": [r.to_json() for r in data["rows"]],
+        },
+        headers=COMMON_HEADERS,
+    )
 
 
 # ---------------------------------------------------------------------------- one report
@@ -170,12 +201,16 @@ def _detail(request: Request) -> queries.ReportDetail:
 
 def _permalink(d: queries.ReportDetail) -> dict[str, Any]:
     p = d.payload
-    return {"document": f"/reports/{d.document.id}", "original": f"/original/{d.document.sha256}",
-            "sha256": d.document.sha256,
-            "warc_record_id": p.warc_record_id if p else None,
-            "capture_record_id": d.capture.warc_record_id if d.capture else None,
-            "warc_file": p.warc_file if p else None, "warc_offset": p.warc_offset if p else None,
-            "warc_length": p.warc_length if p else None}
+    return {
+        "document": f"/reports/{d.document.id}",
+        "original": f"/original/{d.document.sha256}",
+        "sha256": d.document.sha256,
+        "warc_record_id": p.warc_record_id if p else None,
+        "capture_record_id": d.capture.warc_record_id if d.capture else None,
+        "warc_file": p.warc_file if p else None,
+        "warc_offset": p.warc_offset if p else None,
+        "warc_length": p.warc_length if p else None,
+    }
 
 
 def _detail_json(d: queries.ReportDetail) -> dict[str, Any]:
@@ -187,31 +222,67 @@ def _detail_json(d: queries.ReportDetail) -> dict[str, Any]:
     c = d.capture
     return {
         "report": d.row.to_json(),
-        "capture": None if c is None else {
-            "capture_id": c.id, "url": c.url, "fetched_at": c.fetched_at.isoformat(),
-            "http_status": c.status, "record_type": c.record_type,
-            "warc_record_id": c.warc_record_id},
+        "capture": None
+        if c is None
+        else {
+            "capture_id": c.id,
+            "url": c.url,
+            "fetched_at": c.fetched_at.isoformat(),
+            "http_status": c.status,
+            "record_type": c.record_type,
+            "warc_record_id": c.warc_record_id,
+        },
         "permalink": _permalink(d),
-        "extraction": None if d.extraction is None else {
-            "id": d.extraction.id, "extractor_version": d.extraction.extractor_version,
-            "status": d.extraction.status, "format": d.extraction.format,
-            "template": d.extraction.template, "error": d.extraction.error,
-            "warnings": d.extraction.warnings},
-        "metrics": [{"key": m.key, "label": labels.get(m.key), "value": m.value, "raw": m.raw,
-                     "table": m.table_name, "location": m.location,
-                     "previous_value": d.previous_values.get(m.key),
-                     "failed_rules": failed.get(m.key, [])} for m in d.metrics],
-        "checks": [{"rule": c.rule, "status": c.status, "keys": c.keys, "numbers": c.numbers,
-                    "culprit": c.culprit, "message": c.message} for c in d.checks],
-        "versions": [{"document_id": v.document.id, "sha256": v.document.sha256,
-                      "status": v.document.status,
-                      "first_seen": v.document.first_seen.isoformat(),
-                      "last_seen": v.document.last_seen.isoformat(),
-                      "withdrawn_at": v.document.withdrawn_at.isoformat()
-                      if v.document.withdrawn_at else None,
-                      "withdrawn_reason": v.document.withdrawn_reason,
-                      "changed": [{"key": k, "before": a, "after": b} for k, a, b in v.changed]}
-                     for v in d.versions],
+        "extraction": None
+        if d.extraction is None
+        else {
+            "id": d.extraction.id,
+            "extractor_version": d.extraction.extractor_version,
+            "status": d.extraction.status,
+            "format": d.extraction.format,
+            "template": d.extraction.template,
+            "error": d.extraction.error,
+            "warnings": d.extraction.warnings,
+        },
+        "metrics": [
+            {
+                "key": m.key,
+                "label": labels.get(m.key),
+                "value": m.value,
+                "raw": m.raw,
+                "table": m.table_name,
+                "location": m.location,
+                "previous_value": d.previous_values.get(m.key),
+                "failed_rules": failed.get(m.key, []),
+            }
+            for m in d.metrics
+        ],
+        "checks": [
+            {
+                "rule": c.rule,
+                "status": c.status,
+                "keys": c.keys,
+                "numbers": c.numbers,
+                "culprit": c.culprit,
+                "message": c.message,
+            }
+            for c in d.checks
+        ],
+        "versions": [
+            {
+                "document_id": v.document.id,
+                "sha256": v.document.sha256,
+                "status": v.document.status,
+                "first_seen": v.document.first_seen.isoformat(),
+                "last_seen": v.document.last_seen.isoformat(),
+                "withdrawn_at": v.document.withdrawn_at.isoformat()
+                if v.document.withdrawn_at
+                else None,
+                "withdrawn_reason": v.document.withdrawn_reason,
+                "changed": [{"key": k, "before": a, "after": b} for k, a, b in v.changed],
+            }
+            for v in d.versions
+        ],
         "previous": d.previous.to_json() if d.previous else None,
     }
 
@@ -263,20 +334,35 @@ def report(request: Request) -> Response:
     def cell(key: str) -> Markup:
         ref = cells.get(key)
         return cells_html.value_cell(
-            key, values.get(key), label=labels.get(key, key), where=ref.where if ref else "",
-            failed=key in failed_by_key, previous_year=previous_year,
-            previous=d.previous_values.get(key))
+            key,
+            values.get(key),
+            label=labels.get(key, key),
+            where=ref.where if ref else "",
+            failed=key in failed_by_key,
+            previous_year=previous_year,
+            previous=d.previous_values.get(key),
+        )
 
-    data = {"view": f"/view/{d.document.sha256}",
-            "cells": {k: {"raw": r.raw, "where": r.where, "found": r.found,
-                          "label": _labels().get(k, k)} for k, r in cells.items()}}
+    data = {
+        "view": f"/view/{d.document.sha256}",
+        "cells": {
+            k: {"raw": r.raw, "where": r.where, "found": r.found, "label": _labels().get(k, k)}
+            for k, r in cells.items()
+        },
+    }
     return _render(
-        "report.html", request, d=d, tables=tables, cell=cell,
-        extra=[m for m in d.metrics if m.key not in in_tables], labels=labels,
+        "report.html",
+        request,
+        d=d,
+        tables=tables,
+        cell=cell,
+        extra=[m for m in d.metrics if m.key not in in_tables],
+        labels=labels,
         checks_by_table=checks_by_table,
-        viewer=_viewer_kind(d.extraction.format if d.extraction else None,
-                            d.document.media_type),
-        permalink=_permalink(d), data=data)
+        viewer=_viewer_kind(d.extraction.format if d.extraction else None, d.document.media_type),
+        permalink=_permalink(d),
+        data=data,
+    )
 
 
 def api_report(request: Request) -> Response:
@@ -297,9 +383,12 @@ def _original(request: Request) -> originals.Original:
 
 def original(request: Request) -> Response:
     o = _original(request)
-    headers = {**COMMON_HEADERS, "Content-Disposition":
-               f"inline; filename*=UTF-8''{quote(o.filename)}",
-               "X-Gongkai-Sha256": o.sha256, "X-Gongkai-Warc-Record-Id": o.capture.warc_record_id}
+    headers = {
+        **COMMON_HEADERS,
+        "Content-Disposition": f"inline; filename*=UTF-8''{quote(o.filename)}",
+        "X-Gongkai-Sha256": o.sha256,
+        "X-Gongkai-Warc-Record-Id": o.capture.warc_record_id,
+    }
     if o.media_type != "application/pdf":
         headers["Content-Security-Policy"] = SANDBOX_CSP
     encoding = o.header("Content-Encoding")
@@ -327,8 +416,9 @@ def _view_for(wb: Workbench, sha256: str) -> sources.SourceView | None:
         from extract.readers.office import convert_to_docx, soffice_path
 
         if soffice_path() is None:
-            return sources.SourceView("none", cells=cells,
-                                      note="DOC/WPS：本机无 LibreOffice，无法显示表格。")
+            return sources.SourceView(
+                "none", cells=cells, note="DOC/WPS：本机无 LibreOffice，无法显示表格。"
+            )
         return sources.render_docx(convert_to_docx(data), cells)
     if kind in ("text", "markdown"):
         return sources.render_text(data, cells)
@@ -364,8 +454,11 @@ def view(request: Request) -> Response:
     v = _view_for(_wb(request), sha)
     if v is None:
         raise HTTPException(404, "no archived original with this sha256")
-    body = v.body or ("<!doctype html><meta charset='utf-8'><p>"
-                      + (v.note or "无法显示").replace("<", "&lt;") + "</p>")
+    body = v.body or (
+        "<!doctype html><meta charset='utf-8'><p>"
+        + (v.note or "无法显示").replace("<", "&lt;")
+        + "</p>"
+    )
     return HTMLResponse(body, headers={**COMMON_HEADERS, "Content-Security-Policy": VIEW_CSP})
 
 
@@ -393,9 +486,11 @@ def page_image(request: Request) -> Response:
             png = pages.cached_png(cache, sha, page, zoom, lambda: o.decoded)
         except pages.PageNotFound as exc:
             raise HTTPException(404, str(exc)) from exc
-    return Response(png, media_type="image/png",
-                    headers={**COMMON_HEADERS, "Cache-Control": "public, max-age=31536000, "
-                             "immutable"})
+    return Response(
+        png,
+        media_type="image/png",
+        headers={**COMMON_HEADERS, "Cache-Control": "public, max-age=31536000, immutable"},
+    )
 
 
 # ---------------------------------------------------------------------------- sites, coverage
@@ -412,8 +507,9 @@ def _coverage(request: Request) -> dict[str, Any]:
     seen = [r.year for r in rows if r.year]
     years = list(range(min(seen), max(seen) + 1)) if seen else []  # gaps are years too
     found = [measures.Found(r.site_id, r.agency, r.year) for r in rows]
-    expected = {k: [str(a) for a in (s.config or {}).get("agencies", []) or []]
-                for k, s in sites.items()}
+    expected = {
+        k: [str(a) for a in (s.config or {}).get("agencies", []) or []] for k, s in sites.items()
+    }
     matrix = measures.coverage({k: s.name for k, s in sites.items()}, found, years, expected)
     grid: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
     for m in matrix:
@@ -428,8 +524,11 @@ def _coverage(request: Request) -> dict[str, Any]:
         failed_platform[r.platform or "?"] += r.checks_failed
     svg = [
         charts.bar_chart("每年报告数", [(str(y), per_year[y]) for y in years]),
-        charts.bar_chart("逾期发布比例", [(str(y), sum(v) / len(v)) for y, v in
-                                     sorted(late.items())], percent=True),
+        charts.bar_chart(
+            "逾期发布比例",
+            [(str(y), sum(v) / len(v)) for y, v in sorted(late.items())],
+            percent=True,
+        ),
         charts.bar_chart("各平台未通过的勾稽检查", sorted(failed_platform.items())),
     ]
     return {"years": years, "grid": grid, "sites": sites, "charts": svg}
@@ -447,8 +546,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     detail = getattr(exc, "detail", "error")
     headers = dict(getattr(exc, "headers", None) or {})
     if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": detail}, status_code=status,
-                            headers={**COMMON_HEADERS, **headers})
+        return JSONResponse(
+            {"error": detail}, status_code=status, headers={**COMMON_HEADERS, **headers}
+        )
     response = _render("error.html", request, status=status, status_code=status, detail=detail)
     response.headers.update(headers)
     return response
@@ -456,26 +556,36 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _archive_error(request: Request, exc: Exception) -> Response:
     """The database points at bytes the archive does not hold (run `gongkai verify`)."""
-    return _render("error.html", request, status=502, status_code=502,
-                   detail=f"archive and database disagree: {exc}")
+    return _render(
+        "error.html",
+        request,
+        status=502,
+        status_code=502,
+        detail=f"archive and database disagree: {exc}",
+    )
 
 
 def create_app(paths: Paths) -> Starlette:
     """The workbench over one data folder (its database opened read-only)."""
     engine = readonly_engine(paths.db_url)
-    app = Starlette(routes=[
-        Route("/", index, methods=METHODS),
-        Route("/reports/{document_id:int}", report, methods=METHODS),
-        Route("/original/{sha256}", original, methods=METHODS),
-        Route("/view/{sha256}", view, methods=METHODS),
-        Route("/page/{sha256}/{page:int}.png", page_image, methods=METHODS),
-        Route("/sites", sites_page, methods=METHODS),
-        Route("/coverage", coverage_page, methods=METHODS),
-        Route("/api/reports", api_reports, methods=METHODS),
-        Route("/api/reports/{document_id:int}", api_report, methods=METHODS),
-        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-    ], exception_handlers={HTTPException: _http_error,
-                          originals.ArchiveMismatch: _archive_error,
-                          UndecodableBody: _archive_error})
+    app = Starlette(
+        routes=[
+            Route("/", index, methods=METHODS),
+            Route("/reports/{document_id:int}", report, methods=METHODS),
+            Route("/original/{sha256}", original, methods=METHODS),
+            Route("/view/{sha256}", view, methods=METHODS),
+            Route("/page/{sha256}/{page:int}.png", page_image, methods=METHODS),
+            Route("/sites", sites_page, methods=METHODS),
+            Route("/coverage", coverage_page, methods=METHODS),
+            Route("/api/reports", api_reports, methods=METHODS),
+            Route("/api/reports/{document_id:int}", api_report, methods=METHODS),
+            Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        ],
+        exception_handlers={
+            HTTPException: _http_error,
+            originals.ArchiveMismatch: _archive_error,
+            UndecodableBody: _archive_error,
+        },
+    )
     app.state.workbench = Workbench(paths, engine, queries.ReportIndex(engine))
     return app

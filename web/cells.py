@@ -22,23 +22,35 @@ def number(value: float | None) -> str:
     return f"{value:,.6f}".rstrip("0").rstrip(".")
 
 
-def value_cell(key: str, m: MetricValue | None, *, label: str, where: str, failed: bool,
-               previous_year: int | None, previous: float | None) -> Markup:
+def value_cell(
+    key: str,
+    m: MetricValue | None,
+    *,
+    label: str,
+    where: str,
+    failed: bool,
+    previous_year: int | None,
+    previous: float | None,
+) -> Markup:
     """`<td>` with the number (a button that shows its cell in the original), last year's
     value under it (marked when it changed), red when an identity through it failed."""
     if m is None:
         return Markup(f'<td class="v missing" title="{escape(key)}">·</td>')
     shown = m.raw if m.raw not in (None, "") else number(m.value)
     title = f"{label} · {key}" + (f" · {where}" if where else "")
-    out = [f'<td class="v{" fail" if failed else ""}">',
-           f'<button type="button" class="num" data-key="{escape(key)}" '
-           f'title="{escape(title)}">{escape(shown)}</button>']
+    out = [
+        f'<td class="v{" fail" if failed else ""}">',
+        f'<button type="button" class="num" data-key="{escape(key)}" '
+        f'title="{escape(title)}">{escape(shown)}</button>',
+    ]
     if previous_year is not None:
         arrow = ""
         if previous is not None and m.value is not None:
             arrow = "↑" if m.value > previous else "↓" if m.value < previous else ""
         changed = " changed" if previous != m.value else ""
-        out.append(f'<span class="prev{changed}" title="上年（{previous_year}）">'
-                   f"{escape(number(previous))}{arrow}</span>")
+        out.append(
+            f'<span class="prev{changed}" title="上年（{previous_year}）">'
+            f"{escape(number(previous))}{arrow}</span>"
+        )
     out.append("</td>")
     return Markup("".join(out))

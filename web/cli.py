@@ -9,9 +9,13 @@ from storage.config import resolve
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to bind. The default serves this machine only; to share the "
-                   "workbench put a reverse proxy (with authentication) in front of it.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to bind. The default serves this machine only; to share the "
+    "workbench put a reverse proxy (with authentication) in front of it.",
+)
 @click.option("--port", default=8700, show_default=True, type=click.IntRange(1, 65535))
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int) -> None:
@@ -27,8 +31,11 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
         raise click.ClickException(f"{exc}; run `gongkai demo` or `gongkai crawl` first") from exc
     click.echo(f"gongkai workbench on http://{host}:{port}/ (data {paths.data}; read-only)")
     if host not in ("127.0.0.1", "localhost", "::1"):
-        click.echo("warning: listening beyond this machine; the workbench has no login — "
-                   "put it behind a reverse proxy that authenticates", err=True)
+        click.echo(
+            "warning: listening beyond this machine; the workbench has no login — "
+            "put it behind a reverse proxy that authenticates",
+            err=True,
+        )
     run_server(app, host, port)
 
 

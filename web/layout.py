@@ -55,8 +55,10 @@ def printed_tables(template_name: str | None, keys: set[str]) -> list[PrintedTab
     for row in template.app_rows(other_split(template_name, keys)):
         app.rows.append((row.label, row.cell_keys()))
     review_cols = [r[1] for g in template.REVIEW_GROUPS for r in template.REVIEW_RESULTS]
-    review = Block(review_cols, header_groups=[(g[1], len(template.REVIEW_RESULTS))
-                                               for g in template.REVIEW_GROUPS])
+    review = Block(
+        review_cols,
+        header_groups=[(g[1], len(template.REVIEW_RESULTS)) for g in template.REVIEW_GROUPS],
+    )
     review.rows.append(("", list(template.REVIEW_KEYS)))
     return [
         PrintedTable("表二", "二、主动公开政府信息情况", active),

@@ -23,9 +23,14 @@ from storage.warc.writer import read_record
 from web import queries
 
 SHA_RE = re.compile(r"[0-9a-f]{64}")
-_EXT = {"text/html": ".html", "application/pdf": ".pdf", "text/plain": ".txt",
-        "text/markdown": ".md", "application/msword": ".doc",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx"}
+_EXT = {
+    "text/html": ".html",
+    "application/pdf": ".pdf",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "application/msword": ".doc",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+}
 
 
 class ArchiveMismatch(RuntimeError):
@@ -45,8 +50,12 @@ class Original:
 
     @property
     def content_type(self) -> str:
-        return (self.header("Content-Type") or self.capture.media_type
-                or self.document.media_type or "application/octet-stream")
+        return (
+            self.header("Content-Type")
+            or self.capture.media_type
+            or self.document.media_type
+            or "application/octet-stream"
+        )
 
     @property
     def media_type(self) -> str:
@@ -82,8 +91,9 @@ def _warc_path(paths: Paths, warc_file: str) -> Path:
 
 
 @lru_cache(maxsize=8)  # a few originals (a PDF page view asks for its bytes per page)
-def _read(paths: Paths, warc_file: str, offset: int, length: int,
-          sha256: str) -> tuple[tuple[tuple[str, str], ...], bytes]:
+def _read(
+    paths: Paths, warc_file: str, offset: int, length: int, sha256: str
+) -> tuple[tuple[tuple[str, str], ...], bytes]:
     """(headers, payload) of one record; content-addressed, so caching is always right."""
     http, payload = read_record(_warc_path(paths, warc_file), offset, length or None)
     if hashlib.sha256(payload).hexdigest() != sha256:

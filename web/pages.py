@@ -52,8 +52,9 @@ def render_png(data: bytes, page: int, zoom: float) -> bytes:
     return out.getvalue()
 
 
-def cached_png(cache_root: Path | None, sha256: str, page: int, zoom: float,
-               load: Callable[[], bytes]) -> bytes:
+def cached_png(
+    cache_root: Path | None, sha256: str, page: int, zoom: float, load: Callable[[], bytes]
+) -> bytes:
     """The page image from the cache, else rendered from `load()` (the PDF bytes) and kept.
 
     A data folder the server may not write (read-only media) just means no cache.

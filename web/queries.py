@@ -44,8 +44,7 @@ def choose_extraction(rows: list[Extraction], version: str | None) -> Extraction
 
 def published_date(doc: Document, ex: Extraction | None) -> date | None:
     """The list page's date, else the date the extractor read (the export's rule)."""
-    return measures.parse_date(doc.listed_date) or measures.parse_date(
-        ex.published if ex else None)
+    return measures.parse_date(doc.listed_date) or measures.parse_date(ex.published if ex else None)
 
 
 # ---------------------------------------------------------------------------- list
@@ -129,8 +128,7 @@ class ListFilters:
             return False
         if self.late and not r.late:
             return False
-        return not (self.changed and not (r.status == "withdrawn"
-                                          or r.modified_after_publication))
+        return not (self.changed and not (r.status == "withdrawn" or r.modified_after_publication))
 
 
 class ReportIndex:
@@ -147,9 +145,15 @@ class ReportIndex:
         self._rows: list[ReportRow] = []
 
     def _fingerprint(self, s: Session) -> tuple[Any, ...]:
-        doc = s.exec(select(func.count(Document.id), func.max(Document.id),
-                            func.max(Document.last_seen), func.max(Document.withdrawn_at),
-                            func.max(Document.first_seen))).one()
+        doc = s.exec(
+            select(
+                func.count(Document.id),
+                func.max(Document.id),
+                func.max(Document.last_seen),
+                func.max(Document.withdrawn_at),
+                func.max(Document.first_seen),
+            )
+        ).one()
         ex = s.exec(select(func.count(Extraction.id), func.max(Extraction.id))).one()
         return (*doc, *ex)
 
@@ -170,34 +174,54 @@ def load_report_rows(s: Session) -> list[ReportRow]:
     for ex in s.exec(select(Extraction)):
         by_sha[ex.sha256].append(ex)
     chosen = {sha: choose_extraction(rows, version) for sha, rows in by_sha.items()}
-    failed = dict(s.exec(select(CheckResult.extraction_id, func.count(CheckResult.id))
-                         .where(CheckResult.status == "fail")
-                         .group_by(CheckResult.extraction_id)).all())
+    failed = dict(
+        s.exec(
+            select(CheckResult.extraction_id, func.count(CheckResult.id))
+            .where(CheckResult.status == "fail")
+            .group_by(CheckResult.extraction_id)
+        ).all()
+    )
     out = []
     for d in s.exec(select(Document).order_by(Document.id.desc())):
         out.append(report_row(d, sites.get(d.site_id), chosen.get(d.sha256), failed))
     return out
 
 
-def report_row(d: Document, site: Site | None, ex: Extraction | None,
-               failed: dict[int, int]) -> ReportRow:
+def report_row(
+    d: Document, site: Site | None, ex: Extraction | None, failed: dict[int, int]
+) -> ReportRow:
     agency = ex.agency if ex and ex.agency else None
     year = ex.year if ex and ex.year else d.year
     pub = published_date(d, ex)
     t = measures.timeliness(year=year, agency=agency, published=pub)
     return ReportRow(
-        document_id=d.id or 0, site_id=d.site_id, site_name=site.name if site else None,
+        document_id=d.id or 0,
+        site_id=d.site_id,
+        site_name=site.name if site else None,
         region_code=site.region_code if site else None,
-        platform=site.platform if site else None, agency=agency, agency_kind=t.kind,
-        year=year, title=(ex.title if ex and ex.title else None) or d.title, url=d.url,
-        sha256=d.sha256, media_type=d.media_type, format=ex.format if ex else None,
+        platform=site.platform if site else None,
+        agency=agency,
+        agency_kind=t.kind,
+        year=year,
+        title=(ex.title if ex and ex.title else None) or d.title,
+        url=d.url,
+        sha256=d.sha256,
+        media_type=d.media_type,
+        format=ex.format if ex else None,
         template=ex.template if ex else None,
         extraction_status=ex.status if ex else "not_extracted",
-        checks_failed=failed.get(ex.id or 0, 0) if ex else 0, status=d.status,
+        checks_failed=failed.get(ex.id or 0, 0) if ex else 0,
+        status=d.status,
         modified_after_publication=bool(d.modified_after_publication),
-        withdrawn_at=d.withdrawn_at, withdrawn_reason=d.withdrawn_reason,
-        publication_date=pub, deadline=t.deadline, days_late=t.days_late,
-        timeliness=t.status, first_seen=d.first_seen, last_seen=d.last_seen)
+        withdrawn_at=d.withdrawn_at,
+        withdrawn_reason=d.withdrawn_reason,
+        publication_date=pub,
+        deadline=t.deadline,
+        days_late=t.days_late,
+        timeliness=t.status,
+        first_seen=d.first_seen,
+        last_seen=d.last_seen,
+    )
 
 
 # ---------------------------------------------------------------------------- one report
@@ -236,29 +260,37 @@ class ReportDetail:
 
 
 def _extraction_for(s: Session, sha256: str, version: str | None) -> Extraction | None:
-    return choose_extraction(list(s.exec(select(Extraction).where(
-        Extraction.sha256 == sha256))), version)
+    return choose_extraction(
+        list(s.exec(select(Extraction).where(Extraction.sha256 == sha256))), version
+    )
 
 
 def _values(s: Session, ex: Extraction | None) -> dict[str, float | None]:
     if ex is None:
         return {}
-    return dict(s.exec(select(MetricValue.key, MetricValue.value)
-                       .where(MetricValue.extraction_id == ex.id)).all())
+    return dict(
+        s.exec(
+            select(MetricValue.key, MetricValue.value).where(MetricValue.extraction_id == ex.id)
+        ).all()
+    )
 
 
 def _agency_key(agency: str | None) -> str | None:
     return "".join(unicodedata.normalize("NFKC", agency).split()) if agency else None
 
 
-def _previous(s: Session, row: ReportRow, version: str | None,
-              ) -> tuple[ReportRow | None, Extraction | None]:
+def _previous(
+    s: Session,
+    row: ReportRow,
+    version: str | None,
+) -> tuple[ReportRow | None, Extraction | None]:
     """The same agency's report (same region) of the nearest earlier year, current first."""
     if not row.agency or row.year is None:
         return None, None
     key = _agency_key(row.agency)
-    candidates = s.exec(select(Extraction).where(Extraction.agency == row.agency,
-                                                 Extraction.year < row.year)).all()
+    candidates = s.exec(
+        select(Extraction).where(Extraction.agency == row.agency, Extraction.year < row.year)
+    ).all()
     best: tuple[Any, ...] | None = None
     found: tuple[ReportRow, Extraction] | None = None
     rank = {"current": 0, "withdrawn": 1, "superseded": 2}
@@ -291,31 +323,63 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
         payload = crud.resolve_original(session=s, capture=capture) if capture else None
         if payload is not None and payload.record_type == "revisit":
             payload = None  # a revisit whose original is missing holds no bytes
-        metrics = list(s.exec(select(MetricValue).where(MetricValue.extraction_id == ex.id)
-                              .order_by(MetricValue.id))) if ex else []
-        checks = list(s.exec(select(CheckResult).where(CheckResult.extraction_id == ex.id)
-                             .order_by(CheckResult.id))) if ex else []
+        metrics = (
+            list(
+                s.exec(
+                    select(MetricValue)
+                    .where(MetricValue.extraction_id == ex.id)
+                    .order_by(MetricValue.id)
+                )
+            )
+            if ex
+            else []
+        )
+        checks = (
+            list(
+                s.exec(
+                    select(CheckResult)
+                    .where(CheckResult.extraction_id == ex.id)
+                    .order_by(CheckResult.id)
+                )
+            )
+            if ex
+            else []
+        )
         failed = {ex.id or 0: sum(c.status == "fail" for c in checks)} if ex else {}
         row = report_row(d, site, ex, failed)
         versions = []
-        for v in s.exec(select(Document).where(Document.url == d.url)
-                        .order_by(Document.first_seen, Document.id)):
+        for v in s.exec(
+            select(Document).where(Document.url == d.url).order_by(Document.first_seen, Document.id)
+        ):
             vex = ex if v.sha256 == d.sha256 else _extraction_for(s, v.sha256, version)
             versions.append(Version(v, s.get(Capture, v.capture_id), vex, _values(s, vex)))
         for before, after in zip(versions, versions[1:], strict=False):
             keys = sorted(set(before.values) | set(after.values))
-            after.changed = [(k, before.values.get(k), after.values.get(k)) for k in keys
-                             if before.values.get(k) != after.values.get(k)]
+            after.changed = [
+                (k, before.values.get(k), after.values.get(k))
+                for k in keys
+                if before.values.get(k) != after.values.get(k)
+            ]
         previous, prev_ex = _previous(s, row, version)
-        return ReportDetail(row, d, site, capture, payload, ex, metrics, checks, versions,
-                            previous, _values(s, prev_ex))
+        return ReportDetail(
+            row,
+            d,
+            site,
+            capture,
+            payload,
+            ex,
+            metrics,
+            checks,
+            versions,
+            previous,
+            _values(s, prev_ex),
+        )
 
 
 def document_for_sha(engine: Engine, sha256: str) -> tuple[Document, Capture] | None:
     """A document with these bytes and the capture that holds them (None if unknown)."""
     with Session(engine) as s:
-        for d in s.exec(select(Document).where(Document.sha256 == sha256)
-                        .order_by(Document.id)):
+        for d in s.exec(select(Document).where(Document.sha256 == sha256).order_by(Document.id)):
             cap = s.get(Capture, d.capture_id)
             if cap is None:
                 continue
@@ -325,8 +389,7 @@ def document_for_sha(engine: Engine, sha256: str) -> tuple[Document, Capture] | 
         return None
 
 
-def extraction_for_sha(engine: Engine, sha256: str) -> tuple[Extraction | None,
-                                                              list[MetricValue]]:
+def extraction_for_sha(engine: Engine, sha256: str) -> tuple[Extraction | None, list[MetricValue]]:
     with Session(engine) as s:
         ex = _extraction_for(s, sha256, current_extractor_version())
         if ex is None:
@@ -361,8 +424,11 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
     captures the run archived with an error status."""
     with Session(engine) as s:
         sites = list(s.exec(select(Site).order_by(Site.id)))
-        counts = dict(s.exec(select(Document.site_id, func.count(Document.id))
-                             .group_by(Document.site_id)).all())
+        counts = dict(
+            s.exec(
+                select(Document.site_id, func.count(Document.id)).group_by(Document.site_id)
+            ).all()
+        )
         runs = list(s.exec(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(200)))
         out = []
         for site in sites:
@@ -371,15 +437,30 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
                 if site.id not in (run.sites or []):
                     continue
                 info = ((run.report or {}).get("sites") or {}).get(site.id) or {}
-                bad = s.exec(select(Capture.status, Capture.url).where(
-                    Capture.run_id == run.id, Capture.site_id == site.id,
-                    Capture.status >= 400).order_by(Capture.id).limit(20)).all()
-                mine.append(SiteRun(
-                    run.id or 0, run.started_at, run.finished_at, run.status,
-                    info.get("outcome"), info.get("reason"),
-                    {k: v for k, v in info.items() if isinstance(v, int | float)
-                     and not isinstance(v, bool) and v},
-                    [(int(st), str(u)) for st, u in bad]))
+                bad = s.exec(
+                    select(Capture.status, Capture.url)
+                    .where(
+                        Capture.run_id == run.id, Capture.site_id == site.id, Capture.status >= 400
+                    )
+                    .order_by(Capture.id)
+                    .limit(20)
+                ).all()
+                mine.append(
+                    SiteRun(
+                        run.id or 0,
+                        run.started_at,
+                        run.finished_at,
+                        run.status,
+                        info.get("outcome"),
+                        info.get("reason"),
+                        {
+                            k: v
+                            for k, v in info.items()
+                            if isinstance(v, int | float) and not isinstance(v, bool) and v
+                        },
+                        [(int(st), str(u)) for st, u in bad],
+                    )
+                )
                 if len(mine) >= runs_per_site:
                     break
             out.append(SiteSummary(site, counts.get(site.id, 0), mine))

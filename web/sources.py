@@ -92,8 +92,10 @@ def visible_col(line: list[Placed | None], col: int) -> int:
     return max(1, len(seen))
 
 
-def _locate(grids: list[list[list[Placed | None]]], cells: dict[str, CellRef],
-            ) -> dict[int, list[CellRef]]:
+def _locate(
+    grids: list[list[list[Placed | None]]],
+    cells: dict[str, CellRef],
+) -> dict[int, list[CellRef]]:
     """id(Placed) → the refs whose (table, row, col) fall on it; sets visible coordinates."""
     out: dict[int, list[CellRef]] = {}
     for ref in cells.values():
@@ -144,11 +146,17 @@ def _html_grids(text: str) -> tuple[list[list[list[Placed | None]]], bool]:
         for table in reader._data_tables(body, strict=how == "page"):
             rows = []
             for tr in reader._own_rows(table):
-                rows.append([Span(text=clean_text(reader._block_text(td, cell_sep=" ")),
-                                  rowspan=reader._span(td.get("rowspan")),
-                                  colspan=reader._span(td.get("colspan")),
-                                  extra={"n": td.get("data-gk-n")})
-                             for td in tr.find_all(["td", "th"], recursive=False)])
+                rows.append(
+                    [
+                        Span(
+                            text=clean_text(reader._block_text(td, cell_sep=" ")),
+                            rowspan=reader._span(td.get("rowspan")),
+                            colspan=reader._span(td.get("colspan")),
+                            extra={"n": td.get("data-gk-n")},
+                        )
+                        for td in tr.find_all(["td", "th"], recursive=False)
+                    ]
+                )
             grids.append(layout(rows))
     return grids, False
 
@@ -177,15 +185,20 @@ def _strip_active(soup: BeautifulSoup) -> None:
     for meta in soup.find_all("meta"):
         equiv = str(meta.get("http-equiv", "")).lower()
         if equiv in ("refresh", "content-security-policy", "content-type") or meta.has_attr(
-                "charset"):
+            "charset"
+        ):
             meta.decompose()  # the page is re-served as UTF-8 under our own policy
     for tag in soup.find_all(True):
         for attr in [a for a in tag.attrs if a.lower().startswith("on")]:
             del tag[attr]
 
 
-def _annotate(soup: BeautifulSoup, cell_of: dict[str, Tag], located: dict[int, list[CellRef]],
-              placed_key: dict[int, str]) -> None:
+def _annotate(
+    soup: BeautifulSoup,
+    cell_of: dict[str, Tag],
+    located: dict[int, list[CellRef]],
+    placed_key: dict[int, str],
+) -> None:
     for pid, group in located.items():
         td = cell_of.get(placed_key[pid])
         if td is None:
@@ -229,8 +242,13 @@ def render_html(data: bytes, cells: dict[str, CellRef]) -> SourceView:
         shown = _script_content(scripts) or ""
         note = "正文在页面脚本中（gkmlpt）：此处显示脚本中的正文。"
     located = _locate(grids, cells)
-    placed_key = {id(p): str(p.span.extra.get("n")) for g in grids for line in g
-                  for p in line if p is not None}
+    placed_key = {
+        id(p): str(p.span.extra.get("n"))
+        for g in grids
+        for line in g
+        for p in line
+        if p is not None
+    }
     soup = BeautifulSoup(shown, "lxml")
     _number_cells(soup)
     cell_of = {str(td["data-gk-n"]): td for td in soup.find_all(["td", "th"])}
@@ -238,7 +256,9 @@ def render_html(data: bytes, cells: dict[str, CellRef]) -> SourceView:
     _annotate(soup, cell_of, located, placed_key)
     if note and soup.body is not None:
         banner = soup.new_tag("p")
-        banner["style"] = "background:#fffbe6;border:1px solid #e0c200;padding:4px;font:12px sans-serif"
+        banner["style"] = (
+            "background:#fffbe6;border:1px solid #e0c200;padding:4px;font:12px sans-serif"
+        )
         banner.string = note
         soup.body.insert(0, banner)
     return SourceView("html", _finish_html(soup), cells, note=note)
@@ -268,8 +288,9 @@ def _grid_table(grid: list[list[Placed | None]], located: dict[int, list[CellRef
             if group:
                 label = html.escape(" | ".join(_tooltip(x) for x in group), quote=True)
                 attrs += f" class='gk-cell' tabindex='0' data-gk-label='{label}' title='{label}'"
-                anchors = "".join(f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>"
-                                  for x in group)
+                anchors = "".join(
+                    f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>" for x in group
+                )
             out.append(f"<td{attrs}>{anchors}{html.escape(span.text)}</td>")
         out.append("</tr>")
     out.append("</table>")
@@ -364,28 +385,37 @@ def render_text(data: bytes, cells: dict[str, CellRef]) -> SourceView:
                 loose.extend(group)
                 continue
             label = html.escape(" | ".join(_tooltip(x) for x in group), quote=True)
-            anchors = "".join(f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>"
-                              for x in group)
+            anchors = "".join(
+                f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>" for x in group
+            )
             html_line.append(html.escape(line[pos:start]))
-            html_line.append(f"<mark class='gk-m gk-cell' tabindex='0' data-gk-label='{label}'"
-                             f" title='{label}'>{anchors}{html.escape(line[start:end])}</mark>")
+            html_line.append(
+                f"<mark class='gk-m gk-cell' tabindex='0' data-gk-label='{label}'"
+                f" title='{label}'>{anchors}{html.escape(line[start:end])}</mark>"
+            )
             pos = end
         html_line.append(html.escape(line[pos:]))
-        lead = "".join(f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>"
-                       for x in loose)
+        lead = "".join(
+            f"<a class='gk-anchor' id='{html.escape(x.anchor, True)}'></a>" for x in loose
+        )
         out.append(f"<li class='gk-line' value='{n}'>{lead}{''.join(html_line) or ' '}</li>")
     out.append("</ol>")
     return SourceView("text", _page("".join(out)), cells)
 
 
 def _page(body: str) -> str:
-    return ("<!doctype html><html><head><meta charset='utf-8'><style>"
-            "body{font:14px/1.6 sans-serif;margin:12px;color:#111}"
-            "table.gk-grid{border-collapse:collapse;margin:12px 0}"
-            "table.gk-grid td{border:1px solid #888;padding:2px 6px;vertical-align:middle}"
-            "ol.gk-lines{font:13px/1.6 monospace;white-space:pre-wrap;padding-left:4em}"
-            "ol.gk-lines li::marker{color:#888}"
-            + _STYLE + "</style></head><body>" + body + "</body></html>")
+    return (
+        "<!doctype html><html><head><meta charset='utf-8'><style>"
+        "body{font:14px/1.6 sans-serif;margin:12px;color:#111}"
+        "table.gk-grid{border-collapse:collapse;margin:12px 0}"
+        "table.gk-grid td{border:1px solid #888;padding:2px 6px;vertical-align:middle}"
+        "ol.gk-lines{font:13px/1.6 monospace;white-space:pre-wrap;padding-left:4em}"
+        "ol.gk-lines li::marker{color:#888}"
+        + _STYLE
+        + "</style></head><body>"
+        + body
+        + "</body></html>"
+    )
 
 
 # ---------------------------------------------------------------------------- PDF
@@ -412,8 +442,12 @@ def render_pdf(data: bytes, cells: dict[str, CellRef], page_url: str) -> SourceV
     by_page: dict[int, list[CellRef]] = {}
     for ref in cells.values():
         page, bbox = ref.location.get("page"), ref.location.get("bbox")
-        if isinstance(page, int) and 1 <= page <= len(sizes) and isinstance(bbox, list) \
-                and len(bbox) == 4:
+        if (
+            isinstance(page, int)
+            and 1 <= page <= len(sizes)
+            and isinstance(bbox, list)
+            and len(bbox) == 4
+        ):
             ref.found = True
             by_page.setdefault(page, []).append(ref)
     out = []
@@ -422,21 +456,29 @@ def render_pdf(data: bytes, cells: dict[str, CellRef], page_url: str) -> SourceV
         for ref in by_page.get(n, []):
             x0, top, x1, bottom = (float(v) for v in ref.location["bbox"])
             label = html.escape(_tooltip(ref), quote=True)
-            style = (f"left:{100 * x0 / w:.3f}%;top:{100 * top / h:.3f}%;"
-                     f"width:{100 * (x1 - x0) / w:.3f}%;height:{100 * (bottom - top) / h:.3f}%")
-            boxes.append(f"<a class='gk-box gk-cell' id='{html.escape(ref.anchor, True)}' "
-                         f"tabindex='0' style='{style}' data-gk-label='{label}' "
-                         f"title='{label}'></a>")
+            style = (
+                f"left:{100 * x0 / w:.3f}%;top:{100 * top / h:.3f}%;"
+                f"width:{100 * (x1 - x0) / w:.3f}%;height:{100 * (bottom - top) / h:.3f}%"
+            )
+            boxes.append(
+                f"<a class='gk-box gk-cell' id='{html.escape(ref.anchor, True)}' "
+                f"tabindex='0' style='{style}' data-gk-label='{label}' "
+                f"title='{label}'></a>"
+            )
         src = html.escape(page_url.format(page=n), quote=True)
-        out.append(f"<div class='gk-page' id='gk-page-{n}' style='aspect-ratio:{w:.2f}/{h:.2f}'>"
-                   f"<img src='{src}' alt='第{n}页' loading='lazy'>{''.join(boxes)}"
-                   f"<span class='gk-pno'>第{n}页</span></div>")
-    style = ("<style>.gk-page{position:relative;width:100%;margin:0 0 12px;"
-             "box-shadow:0 0 3px #888;background:#fff}.gk-page img{width:100%;height:100%;"
-             "display:block}.gk-box{position:absolute;display:block;"
-             "box-shadow:inset 0 0 0 1px rgba(0,102,204,.3);scroll-margin:40vh}"
-             ".gk-pno{position:absolute;right:4px;bottom:2px;font:11px sans-serif;color:#888}"
-             "body{margin:8px;background:#ddd}</style>")
+        out.append(
+            f"<div class='gk-page' id='gk-page-{n}' style='aspect-ratio:{w:.2f}/{h:.2f}'>"
+            f"<img src='{src}' alt='第{n}页' loading='lazy'>{''.join(boxes)}"
+            f"<span class='gk-pno'>第{n}页</span></div>"
+        )
+    style = (
+        "<style>.gk-page{position:relative;width:100%;margin:0 0 12px;"
+        "box-shadow:0 0 3px #888;background:#fff}.gk-page img{width:100%;height:100%;"
+        "display:block}.gk-box{position:absolute;display:block;"
+        "box-shadow:inset 0 0 0 1px rgba(0,102,204,.3);scroll-margin:40vh}"
+        ".gk-pno{position:absolute;right:4px;bottom:2px;font:11px sans-serif;color:#888}"
+        "body{margin:8px;background:#ddd}</style>"
+    )
     body = _page("".join(out)).replace("</head>", style + "</head>")
     return SourceView("pdf", body, cells, pages=sizes)
 

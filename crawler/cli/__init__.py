@@ -42,20 +42,37 @@ class GongkaiGroup(click.Group):
             if os.environ.get(DEBUG_ENV, "") not in ("", "0"):
                 raise
             detail = " ".join(str(exc).split()) or "no detail"
-            raise click.ClickException(f"{type(exc).__name__}: {detail} "
-                                       f"(set {DEBUG_ENV}=1 for the traceback)") from exc
+            raise click.ClickException(
+                f"{type(exc).__name__}: {detail} (set {DEBUG_ENV}=1 for the traceback)"
+            ) from exc
+
 
 # Modules that contribute commands; each defines COMMANDS: list[click.Command].
-COMMAND_MODULES = ("crawl_cmd", "extract_cmd", "export_cmd", "demo_cmd", "archive_cmd",
-                   "ops_cmd", "sites_cmd")
+COMMAND_MODULES = (
+    "crawl_cmd",
+    "extract_cmd",
+    "export_cmd",
+    "demo_cmd",
+    "archive_cmd",
+    "ops_cmd",
+    "sites_cmd",
+)
 
 
 @click.group(cls=GongkaiGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_version(), "--version", "-V", prog_name="gongkai",
-                      message="%(prog)s %(version)s")
-@click.option("--data", "data", envvar="GONGKAI_DATA", default="data", show_default=True,
-              type=click.Path(file_okay=False), help="Folder for the SQLite database and the "
-              "archive (env GONGKAI_DATA). Env GONGKAI_DB_URL overrides the database.")
+@click.version_option(
+    package_version(), "--version", "-V", prog_name="gongkai", message="%(prog)s %(version)s"
+)
+@click.option(
+    "--data",
+    "data",
+    envvar="GONGKAI_DATA",
+    default="data",
+    show_default=True,
+    type=click.Path(file_okay=False),
+    help="Folder for the SQLite database and the "
+    "archive (env GONGKAI_DATA). Env GONGKAI_DB_URL overrides the database.",
+)
 @click.pass_context
 def main(ctx: click.Context, data: str) -> None:
     """gongkai: crawl, archive and extract government information-disclosure annual reports."""

@@ -33,19 +33,24 @@ def read_heads(path: Path) -> list[str]:
         with open(path, "rb") as fh:
             data = fh.read(MAX_HEADS_BYTES + 1)
         if len(data) > MAX_HEADS_BYTES:
-            raise click.BadParameter(f"{path} is too large (over {MAX_HEADS_BYTES >> 20} MiB) "
-                                     f"for a list of heads", param_hint="--expect-heads")
+            raise click.BadParameter(
+                f"{path} is too large (over {MAX_HEADS_BYTES >> 20} MiB) for a list of heads",
+                param_hint="--expect-heads",
+            )
         lines = data.decode("utf-8-sig").splitlines()
     except (OSError, UnicodeDecodeError) as exc:
-        raise click.BadParameter(f"cannot read {path}: {exc}",
-                                 param_hint="--expect-heads") from None
+        raise click.BadParameter(
+            f"cannot read {path}: {exc}", param_hint="--expect-heads"
+        ) from None
     for number, line in enumerate(lines, start=1):
         word = line.split("#", 1)[0].strip().split(maxsplit=1)
         if not word:
             continue
         if not SHA256.match(word[0]):
-            raise click.BadParameter(f"{path}:{number}: not a sha256 digest: {word[0][:80]!r}",
-                                     param_hint="--expect-heads")
+            raise click.BadParameter(
+                f"{path}:{number}: not a sha256 digest: {word[0][:80]!r}",
+                param_hint="--expect-heads",
+            )
         heads.append(word[0].lower())
     return heads
 
@@ -58,21 +63,42 @@ def _digest(ctx: click.Context, param: click.Parameter, values: tuple[str, ...])
 
 
 @click.command("verify")
-@click.option("--head", "print_head", is_flag=True,
-              help="After a clean check, print only the chain's head digest (to publish).")
-@click.option("--expect-head", "expect_head", multiple=True, callback=_digest,
-              metavar="DIGEST", help="A head published earlier; the chain must still lead "
-              "to it (repeatable).")
-@click.option("--expect-heads", "heads_file", default=None,
-              type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="A file of published heads, one per line.")
+@click.option(
+    "--head",
+    "print_head",
+    is_flag=True,
+    help="After a clean check, print only the chain's head digest (to publish).",
+)
+@click.option(
+    "--expect-head",
+    "expect_head",
+    multiple=True,
+    callback=_digest,
+    metavar="DIGEST",
+    help="A head published earlier; the chain must still lead to it (repeatable).",
+)
+@click.option(
+    "--expect-heads",
+    "heads_file",
+    default=None,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A file of published heads, one per line.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object on standard output.")
 @click.option("--quiet", "-q", is_flag=True, help="Print only the mismatches.")
-@click.option("--no-seal", is_flag=True, hidden=True,
-              help="Accepted for old scripts: verify never seals now.")
+@click.option(
+    "--no-seal", is_flag=True, hidden=True, help="Accepted for old scripts: verify never seals now."
+)
 @click.pass_obj
-def verify_command(app: App, print_head: bool, expect_head: list[str], heads_file: Path | None,
-                   as_json: bool, quiet: bool, no_seal: bool) -> None:
+def verify_command(
+    app: App,
+    print_head: bool,
+    expect_head: list[str],
+    heads_file: Path | None,
+    as_json: bool,
+    quiet: bool,
+    no_seal: bool,
+) -> None:
     """Recompute every digest in every WARC; compare with the database and the manifests.
 
     Writes nothing. Prints each mismatch as: MISMATCH FILE [RECORD] WHAT: expected X, found
@@ -90,8 +116,11 @@ def verify_command(app: App, print_head: bool, expect_head: list[str], heads_fil
         rep = verify(app.paths, session, expect_heads=expected)
     seconds = time.perf_counter() - started
     if as_json:
-        click.echo(json.dumps({**rep.as_json(), "seconds": round(seconds, 3)},
-                              ensure_ascii=False, indent=1))
+        click.echo(
+            json.dumps(
+                {**rep.as_json(), "seconds": round(seconds, 3)}, ensure_ascii=False, indent=1
+            )
+        )
     elif print_head and rep.ok:
         if rep.head is None:
             raise click.ClickException("no manifest yet: nothing to publish")
@@ -112,17 +141,25 @@ def _print_verify(rep: Any, seconds: float, quiet: bool) -> None:
         return
     head = f", head {rep.head['sha256']}" if rep.head else ""
     unsealed = f", {len(rep.unsealed)} unsealed (not verified)" if rep.unsealed else ""
-    click.echo(f"{'FAILED' if rep.problems else 'OK'}: {rep.warc_files} WARC files, "
-               f"{rep.records} records, {rep.bytes / 1e6:.1f} MB, {rep.manifests} manifests"
-               f"{head}{unsealed}, {len(rep.problems)} mismatches ({seconds:.2f}s)")
+    click.echo(
+        f"{'FAILED' if rep.problems else 'OK'}: {rep.warc_files} WARC files, "
+        f"{rep.records} records, {rep.bytes / 1e6:.1f} MB, {rep.manifests} manifests"
+        f"{head}{unsealed}, {len(rep.problems)} mismatches ({seconds:.2f}s)"
+    )
 
 
 @click.command("seal")
-@click.option("--dry-run", is_flag=True, help="Say what would be sealed (and cut), and why; "
-              "change nothing.")
-@click.option("--run", "run_id", type=int, default=None,
-              help="Repair: write the manifest of run ID, which ended without one, sealing "
-              "its unlisted files as they are now.")
+@click.option(
+    "--dry-run", is_flag=True, help="Say what would be sealed (and cut), and why; change nothing."
+)
+@click.option(
+    "--run",
+    "run_id",
+    type=int,
+    default=None,
+    help="Repair: write the manifest of run ID, which ended without one, sealing "
+    "its unlisted files as they are now.",
+)
 @click.pass_obj
 def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
     """Seal the WARC files killed runs left into a new manifest (what a crawl does at its start).
@@ -143,16 +180,18 @@ def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
             if run_id is not None:
                 rep = repair_run_manifest(app.paths, session, run_id, dry_run=dry_run)
             else:
-                rep = seal(app.paths, session, dry_run=True) if dry_run else recover(
-                    app.paths, session)
+                rep = (
+                    seal(app.paths, session, dry_run=True)
+                    if dry_run
+                    else recover(app.paths, session)
+                )
         except RepairRefused as exc:
             raise click.ClickException(str(exc)) from None
     verb = "would seal" if dry_run else "sealed"
     for name in rep.sealed:
         click.echo(f"{verb} {name}: {rep.why[name]}")
     for name, (old, new) in rep.truncated.items():
-        click.echo(f"{'would cut' if dry_run else 'cut'} torn tail of {name}: {old} -> {new} "
-                   f"bytes")
+        click.echo(f"{'would cut' if dry_run else 'cut'} torn tail of {name}: {old} -> {new} bytes")
     for name in rep.live:
         click.echo(f"skipped {name}: being written by a running crawl")
     for name in rep.empty:
@@ -185,12 +224,22 @@ def parse_time(value: str) -> datetime:
 
 @click.command("show")
 @click.argument("target")
-@click.option("--at", "at", default=None, help="The capture as of this time (ISO 8601, UTC "
-              "unless a zone is given): the newest at or before it. Default: the newest.")
-@click.option("--out", "out", default=None, metavar="FILE",
-              help="Write the original bytes to FILE (`-`: standard output), the capture "
-              "record to standard output. Default: bytes to standard output (text only, "
-              "when that is a terminal), the record to standard error.")
+@click.option(
+    "--at",
+    "at",
+    default=None,
+    help="The capture as of this time (ISO 8601, UTC "
+    "unless a zone is given): the newest at or before it. Default: the newest.",
+)
+@click.option(
+    "--out",
+    "out",
+    default=None,
+    metavar="FILE",
+    help="Write the original bytes to FILE (`-`: standard output), the capture "
+    "record to standard output. Default: bytes to standard output (text only, "
+    "when that is a terminal), the record to standard error.",
+)
 @click.option("--force", is_flag=True, help="Overwrite FILE if it exists.")
 @click.pass_obj
 def show_command(app: App, target: str, at: str | None, out: str | None, force: bool) -> None:
@@ -205,8 +254,9 @@ def show_command(app: App, target: str, at: str | None, out: str | None, force: 
     with session_scope(app.engine) as session:
         found = find_capture(session, target, at=moment, by_sha=bool(SHA256.match(target)))
         if found is None:
-            raise click.ClickException(f"nothing archived for {target}"
-                                       + (f" at or before {moment}Z" if moment else ""))
+            raise click.ClickException(
+                f"nothing archived for {target}" + (f" at or before {moment}Z" if moment else "")
+            )
         try:
             record, body = read_original(app.paths, session, found)
         except UnreadableCapture as exc:
@@ -219,7 +269,8 @@ def show_command(app: App, target: str, at: str | None, out: str | None, force: 
     if out is None and _stdout_is_terminal() and not is_text(body, record.get("media_type")):
         raise click.ClickException(
             f"refusing to write {len(body)} bytes of {record.get('media_type') or 'binary'} "
-            f"content to a terminal: use --out FILE (or --out - to insist)")
+            f"content to a terminal: use --out FILE (or --out - to insist)"
+        )
     try:
         sys.stdout.buffer.write(body)
         sys.stdout.buffer.flush()
@@ -232,8 +283,12 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-TEXT_TYPES = ("application/json", "application/xml", "application/javascript",
-              "application/xhtml+xml")
+TEXT_TYPES = (
+    "application/json",
+    "application/xml",
+    "application/javascript",
+    "application/xhtml+xml",
+)
 
 
 def is_text(body: bytes, media_type: str | None) -> bool:
@@ -349,8 +404,10 @@ def export_wacz_command(app: App, out: Path, site: str | None, year: int | None)
             res = export_wacz(app.paths, session, out, site=site, year=year)
         except LookupError as exc:
             raise click.ClickException(str(exc)) from None
-    click.echo(f"{res.path}: {res.captures} captures, {res.pages} pages, "
-               f"{res.warc_bytes / 1e6:.2f} MB of WARC")
+    click.echo(
+        f"{res.path}: {res.captures} captures, {res.pages} pages, "
+        f"{res.warc_bytes / 1e6:.2f} MB of WARC"
+    )
 
 
 @click.command("cdxj")
@@ -365,8 +422,7 @@ def cdxj_command(app: App, out: Path | None) -> None:
         text = "".join(line + "\n" for line in archive_index(session, app.paths.warc_dir))
     if out is not None:
         if not out.parent.is_dir():
-            raise click.ClickException(f"cannot write {out}: folder {out.parent} does not "
-                                       f"exist")
+            raise click.ClickException(f"cannot write {out}: folder {out.parent} does not exist")
         _write_atomically(out, text.encode("utf-8"), force=True)  # an index is regenerated
     else:
         click.echo(text, nl=False)

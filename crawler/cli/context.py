@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 # Commands that only read (or repair) an existing archive: a data folder that does not exist
 # is a typo, not a new archive, so they refuse it instead of creating an empty one.
-READ_COMMANDS = frozenset({"verify", "seal", "show", "runs", "coverage", "export", "cdxj",
-                           "export-wacz"})
+READ_COMMANDS = frozenset(
+    {"verify", "seal", "show", "runs", "coverage", "export", "cdxj", "export-wacz"}
+)
 
 
 class MissingDataFolder(click.ClickException):
@@ -41,8 +42,10 @@ class App:
     def require_data(self) -> None:
         """Refuse a data folder that does not exist, before anything can create it."""
         if not self.paths.data.is_dir():
-            raise MissingDataFolder(f"no data folder at {self.paths.data} (check --data or "
-                                    f"GONGKAI_DATA); nothing was created")
+            raise MissingDataFolder(
+                f"no data folder at {self.paths.data} (check --data or "
+                f"GONGKAI_DATA); nothing was created"
+            )
 
     def open(self) -> Service:
         """The service the jobs run against: opened (the database created or migrated) the

@@ -16,26 +16,37 @@ COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", 
 
 
 def _row(site: str, v: dict[str, Any]) -> list[str]:
-    return [site, v["outcome"], str(v.get("pages_fetched", 0)), str(v.get("reports_found", 0)),
-            str(v.get("new", 0)), str(v.get("changed", 0)), str(v.get("unchanged", 0)),
-            str(v.get("failed", 0)), str(v.get("blocked", 0)),
-            f"{int(v.get('bytes_downloaded', 0) or 0) / 1024:.0f}"]
+    return [
+        site,
+        v["outcome"],
+        str(v.get("pages_fetched", 0)),
+        str(v.get("reports_found", 0)),
+        str(v.get("new", 0)),
+        str(v.get("changed", 0)),
+        str(v.get("unchanged", 0)),
+        str(v.get("failed", 0)),
+        str(v.get("blocked", 0)),
+        f"{int(v.get('bytes_downloaded', 0) or 0) / 1024:.0f}",
+    ]
 
 
 def print_table(report: dict[str, Any]) -> None:
     from crawler.causes import explain_lines
 
     sites = report["sites"]
-    render_table(COLUMNS, (_row(site, values) for site, values in sites.items()),
-                 right=COLUMNS[2:])
+    render_table(COLUMNS, (_row(site, values) for site, values in sites.items()), right=COLUMNS[2:])
     for site, values in sites.items():
         if values.get("outcome") != SITE_OK:
-            click.echo(f"{site}: {values['outcome']}"
-                       + (f" — {values['reason']}" if values.get("reason") else ""))
+            click.echo(
+                f"{site}: {values['outcome']}"
+                + (f" — {values['reason']}" if values.get("reason") else "")
+            )
             for line in explain_lines(values):
                 click.echo(f"    {line}")
-    click.echo(f"run {report['run_id']}: {report['status']}  ({report['seconds']:.1f}s)  "
-               f"report: {report['report_file']}")
+    click.echo(
+        f"run {report['run_id']}: {report['status']}  ({report['seconds']:.1f}s)  "
+        f"report: {report['report_file']}"
+    )
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -66,23 +77,52 @@ def one_line(text: str) -> str:
 
 
 @click.command("crawl")
-@click.option("--sites", "sites_file", default="config/sites.yaml", show_default=True,
-              type=click.Path(exists=True, dir_okay=False), help="The site registry.")
+@click.option(
+    "--sites",
+    "sites_file",
+    default="config/sites.yaml",
+    show_default=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The site registry.",
+)
 @click.option("--site", "site_ids", multiple=True, help="Crawl only this site id (repeatable).")
-@click.option("--allow-failures", is_flag=True,
-              help="Exit 0 even when a site is failing, blocked or robots-forbidden.")
-@click.option("--no-politeness", is_flag=True,
-              help="No download delay or autothrottle (tests and benchmarks on the simulator).")
-@click.option("--set", "settings", multiple=True, metavar="KEY=VALUE",
-              help="Extra Scrapy setting for the crawl subprocess (repeatable).")
-@click.option("--deadline", type=click.FloatRange(min=1), default=None, metavar="SECONDS",
-              help="Stop the run after this long and report it cut short "
-                   "[default: GONGKAI_RUN_DEADLINE, 4 hours].")
+@click.option(
+    "--allow-failures",
+    is_flag=True,
+    help="Exit 0 even when a site is failing, blocked or robots-forbidden.",
+)
+@click.option(
+    "--no-politeness",
+    is_flag=True,
+    help="No download delay or autothrottle (tests and benchmarks on the simulator).",
+)
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="Extra Scrapy setting for the crawl subprocess (repeatable).",
+)
+@click.option(
+    "--deadline",
+    type=click.FloatRange(min=1),
+    default=None,
+    metavar="SECONDS",
+    help="Stop the run after this long and report it cut short "
+    "[default: GONGKAI_RUN_DEADLINE, 4 hours].",
+)
 @json_option("The run report as JSON (per-site outcome, cause, failing URLs, log file).")
 @click.pass_obj
-def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_failures: bool,
-                  no_politeness: bool, settings: tuple[str, ...], deadline: float | None,
-                  as_json: bool) -> None:
+def crawl_command(
+    app: App,
+    sites_file: str,
+    site_ids: tuple[str, ...],
+    allow_failures: bool,
+    no_politeness: bool,
+    settings: tuple[str, ...],
+    deadline: float | None,
+    as_json: bool,
+) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
     from crawler.health import record_unstarted_crawl
     from crawler.registry import RegistryError
@@ -91,18 +131,25 @@ def crawl_command(app: App, sites_file: str, site_ids: tuple[str, ...], allow_fa
     overrides: dict[str, Any] = dict(POLITENESS_OFF) if no_politeness else {}
     overrides.update(_overrides(settings))
     try:
-        report = run_crawl(app.open(), sites_file=sites_file, site_ids=site_ids,
-                           allow_failures=allow_failures, settings_overrides=overrides,
-                           deadline=deadline)
+        report = run_crawl(
+            app.open(),
+            sites_file=sites_file,
+            site_ids=site_ids,
+            allow_failures=allow_failures,
+            settings_overrides=overrides,
+            deadline=deadline,
+        )
     except RegistryError as exc:
         message = one_line(f"registry {sites_file} cannot be read: {exc}")
-        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
-                               error=message)
+        record_unstarted_crawl(
+            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
+        )
         raise click.ClickException(message) from exc
     except KeyError as exc:
         message = one_line(unknown_site_message(exc, sites_file))
-        record_unstarted_crawl(app.open(), sites_file=sites_file, site_ids=list(site_ids),
-                               error=message)
+        record_unstarted_crawl(
+            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
+        )
         raise click.ClickException(message) from exc
     if as_json:
         dump_json(report)

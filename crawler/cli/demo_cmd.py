@@ -25,8 +25,12 @@ from crawler.cli.context import App
 
 DEMO_PORT_BASE = 47800  # the simulator's hosts listen on 127.0.0.N:47800+i
 # Fast and deterministic against loopback; real crawls keep the polite defaults.
-DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "RETRY_TIMES": 1,
-                 "LOG_LEVEL": "WARNING"}
+DEMO_SETTINGS = {
+    "DOWNLOAD_DELAY": 0,
+    "AUTOTHROTTLE_ENABLED": False,
+    "RETRY_TIMES": 1,
+    "LOG_LEVEL": "WARNING",
+}
 POLL = 0.5  # seconds between two looks at the database while the crawl runs
 SERVE_URL = "http://127.0.0.1:8700/"
 
@@ -35,7 +39,7 @@ STATUS_MEANING = {
     "ok": "every template table found and read",
     "partial": "tables found, but some are missing, empty or fail a check",
     "no_tables": "no statistics tables in the document (narrative-only reports, mostly "
-                 "before the 2021 template)",
+    "before the 2021 template)",
     "not_a_report": "not an annual report after all (a blank form, a spam mirror)",
     "needs_ocr": "a scanned PDF: its text needs OCR",
     "needs_converter": "a DOC/WPS file and no LibreOffice to convert it",
@@ -59,12 +63,17 @@ def load_simulator() -> ModuleType:
             raise
         raise click.ClickException(
             "the demo needs the site simulator, which ships with a source checkout "
-            "(tests/sim): run `make demo` there") from exc
+            "(tests/sim): run `make demo` there"
+        ) from exc
 
 
 @click.command("demo")
-@click.option("--platforms", default="all", show_default=True,
-              help="Comma-separated simulator platforms, or 'all'.")
+@click.option(
+    "--platforms",
+    default="all",
+    show_default=True,
+    help="Comma-separated simulator platforms, or 'all'.",
+)
 @click.pass_context
 def demo_command(ctx: click.Context, platforms: str | None) -> None:
     """Start the site simulator, crawl it, extract, export, print a summary, stop."""
@@ -82,10 +91,14 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
             sim.start()
         with sim:
             sites_file = app.paths.data / "demo-sites.yaml"
-            sites_file.write_text(yaml.safe_dump(sim.registry(), allow_unicode=True,
-                                                 sort_keys=False), encoding="utf-8")
-            click.echo(f"simulator: {len(sim.sites)} sites, {len(sim.reports)} reports; "
-                       f"registry {sites_file}")
+            sites_file.write_text(
+                yaml.safe_dump(sim.registry(), allow_unicode=True, sort_keys=False),
+                encoding="utf-8",
+            )
+            click.echo(
+                f"simulator: {len(sim.sites)} sites, {len(sim.reports)} reports; "
+                f"registry {sites_file}"
+            )
             report = crawl_with_progress(app, sites_file, expected=len(sim.reports))
         from crawler.jobs.extract_pending import extract_pending
         from crawler.progress import Progress, stage
@@ -125,12 +138,15 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
 
     def counts() -> tuple[int, int]:
         with session_scope(app.engine) as s:
-            return (int(s.exec(select(func.count()).select_from(Document)).one()),
-                    int(s.exec(select(func.count()).select_from(Capture)).one()))
+            return (
+                int(s.exec(select(func.count()).select_from(Document)).one()),
+                int(s.exec(select(func.count()).select_from(Capture)).one()),
+            )
 
     done = threading.Event()
     before = counts()  # a second demo on the same folder: count this crawl's only
     with Progress(total=expected, label="crawl", every=5) as bar:
+
         def poll() -> None:
             while not done.wait(POLL):
                 try:
@@ -142,14 +158,18 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
         watcher = threading.Thread(target=poll, name="demo-crawl-progress", daemon=True)
         watcher.start()
         try:
-            report = run_crawl(app.open(), sites_file=sites_file, site_ids=(), allow_failures=True,
-                               settings_overrides=DEMO_SETTINGS)
+            report = run_crawl(
+                app.open(),
+                sites_file=sites_file,
+                site_ids=(),
+                allow_failures=True,
+                settings_overrides=DEMO_SETTINGS,
+            )
         finally:
             done.set()
             watcher.join()
         totals = report.get("totals") or {}
-        bar.update(int(totals.get("reports_found", 0)),
-                   pages=int(totals.get("pages_fetched", 0)))
+        bar.update(int(totals.get("reports_found", 0)), pages=int(totals.get("pages_fetched", 0)))
     return report
 
 
@@ -169,18 +189,24 @@ def export_counts(export_dir: Path) -> dict[str, Any]:
     for row in _rows(export_dir / "metrics.csv"):
         metric_rows += 1
         values += row.get("value", "") != ""
-    check_status: Counter[str] = Counter(r.get("status", "") for r in
-                                         _rows(export_dir / "checks.csv"))
+    check_status: Counter[str] = Counter(
+        r.get("status", "") for r in _rows(export_dir / "checks.csv")
+    )
     statuses = Counter(r.get("extraction_status") or "not extracted" for r in reports)
-    no_tables_by_template = Counter(r.get("template") or "unknown" for r in reports
-                                    if r.get("extraction_status") == "no_tables")
-    return {"reports": len(reports), "report_status": dict(Counter(r.get("status", "")
-                                                                   for r in reports)),
-            "extraction_status": dict(statuses),
-            "no_tables_by_template": dict(no_tables_by_template),
-            "metrics_rows": metric_rows, "values": values,
-            "checks": sum(check_status.values()), "check_status": dict(check_status),
-            "sites": len({r.get("site_id") for r in reports})}
+    no_tables_by_template = Counter(
+        r.get("template") or "unknown" for r in reports if r.get("extraction_status") == "no_tables"
+    )
+    return {
+        "reports": len(reports),
+        "report_status": dict(Counter(r.get("status", "") for r in reports)),
+        "extraction_status": dict(statuses),
+        "no_tables_by_template": dict(no_tables_by_template),
+        "metrics_rows": metric_rows,
+        "values": values,
+        "checks": sum(check_status.values()),
+        "check_status": dict(check_status),
+        "sites": len({r.get("site_id") for r in reports}),
+    }
 
 
 def summary_lines(app: App, run_report: dict[str, Any], counts: dict[str, Any]) -> list[str]:
@@ -188,43 +214,52 @@ def summary_lines(app: App, run_report: dict[str, Any], counts: dict[str, Any]) 
     sites = run_report.get("sites") or {}
     totals = run_report.get("totals") or {}
     out = app.paths.export
-    lines = ["", "gongkai demo summary",
-             f"  sites crawled:    {len(sites)}"
-             + "".join(f"\n    {sid}: {info.get('outcome', '?')}"
-                       + (f" — {info['reason']}" if info.get("reason") else "")
-                       for sid, info in sorted(sites.items()) if isinstance(info, dict)),
-             f"  this crawl:       {totals.get('pages_fetched', 0)} pages, "
-             f"{totals.get('new', 0)} new, {totals.get('changed', 0)} changed, "
-             f"{totals.get('unchanged', 0)} unchanged reports",
-             f"  reports found:    {counts['reports']} (reports.csv), by extraction status:"]
+    lines = [
+        "",
+        "gongkai demo summary",
+        f"  sites crawled:    {len(sites)}"
+        + "".join(
+            f"\n    {sid}: {info.get('outcome', '?')}"
+            + (f" — {info['reason']}" if info.get("reason") else "")
+            for sid, info in sorted(sites.items())
+            if isinstance(info, dict)
+        ),
+        f"  this crawl:       {totals.get('pages_fetched', 0)} pages, "
+        f"{totals.get('new', 0)} new, {totals.get('changed', 0)} changed, "
+        f"{totals.get('unchanged', 0)} unchanged reports",
+        f"  reports found:    {counts['reports']} (reports.csv), by extraction status:",
+    ]
     for status, n in sorted(counts["extraction_status"].items(), key=lambda kv: -kv[1]):
         meaning = STATUS_MEANING.get(status, "")
         lines.append(f"    {status:<16} {n:>6}  {meaning}")
         if status == "no_tables" and counts["no_tables_by_template"]:
-            parts = ", ".join(f"{t} template {k}" if t != "legacy" else f"pre-2019 (legacy) {k}"
-                              for t, k in sorted(counts["no_tables_by_template"].items(),
-                                                 key=lambda kv: -kv[1]))
+            parts = ", ".join(
+                f"{t} template {k}" if t != "legacy" else f"pre-2019 (legacy) {k}"
+                for t, k in sorted(counts["no_tables_by_template"].items(), key=lambda kv: -kv[1])
+            )
             lines.append(f"    {'':<16} {'':>6}  of which {parts}")
     failed = counts["check_status"].get("fail", 0)
-    lines += [f"  values extracted: {counts['values']} "
-              f"(metrics.csv: {counts['metrics_rows']} rows, some without a value)"
-              if counts["values"] != counts["metrics_rows"] else
-              f"  values extracted: {counts['values']} (metrics.csv: one row each)",
-              f"  checks:           {counts['checks']} rows in checks.csv: "
-              + ", ".join(f"{k} {v}" for k, v in sorted(counts["check_status"].items())),
-              f"  checks failed:    {failed}",
-              f"  database:         {app.paths.db_url}",
-              f"  archive (WARC):   {app.paths.warc_dir}",
-              f"  export:           {out}",
-              "",
-              "what to open next",
-              f"  gongkai --data {app.paths.data} serve, then open {SERVE_URL}"
-              "   (the auditor workbench: every value back to its cell in the original)",
-              f"  {out / 'reports.csv'}   one row per report, with extraction_status",
-              f"  {out / 'metrics.csv'}   one row per value, with its provenance",
-              f"  {out / 'checks.csv'}    the consistency checks (status = fail to start)",
-              f"  gongkai --data {app.paths.data} coverage --agencies   who published which year",
-              f"  gongkai --data {app.paths.data} runs                  the crawl's per-site outcome"]
+    lines += [
+        f"  values extracted: {counts['values']} "
+        f"(metrics.csv: {counts['metrics_rows']} rows, some without a value)"
+        if counts["values"] != counts["metrics_rows"]
+        else f"  values extracted: {counts['values']} (metrics.csv: one row each)",
+        f"  checks:           {counts['checks']} rows in checks.csv: "
+        + ", ".join(f"{k} {v}" for k, v in sorted(counts["check_status"].items())),
+        f"  checks failed:    {failed}",
+        f"  database:         {app.paths.db_url}",
+        f"  archive (WARC):   {app.paths.warc_dir}",
+        f"  export:           {out}",
+        "",
+        "what to open next",
+        f"  gongkai --data {app.paths.data} serve, then open {SERVE_URL}"
+        "   (the auditor workbench: every value back to its cell in the original)",
+        f"  {out / 'reports.csv'}   one row per report, with extraction_status",
+        f"  {out / 'metrics.csv'}   one row per value, with its provenance",
+        f"  {out / 'checks.csv'}    the consistency checks (status = fail to start)",
+        f"  gongkai --data {app.paths.data} coverage --agencies   who published which year",
+        f"  gongkai --data {app.paths.data} runs                  the crawl's per-site outcome",
+    ]
     return lines
 
 

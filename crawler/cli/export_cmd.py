@@ -23,23 +23,47 @@ def _formats(value: str) -> list[str]:
 
 
 @click.command("export")
-@click.option("--out", "out", type=click.Path(file_okay=False, path_type=Path),
-              help="Output folder (default <data>/export).")
-@click.option("--format", "fmt", default="csv", show_default=True,
-              help="Comma-separated: csv,parquet,xlsx,jsonl.")
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default <data>/export).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="csv",
+    show_default=True,
+    help="Comma-separated: csv,parquet,xlsx,jsonl.",
+)
 @click.option("--region", help="Region code prefix (310107, or 31 for a province).")
 @click.option("--year", type=int, help="Report year.")
 @click.option("--agency", help="Text contained in the agency name.")
-@click.option("--table", "tables", multiple=True,
-              help="Only these tables (repeatable): reports, listings, metrics, metrics_wide, "
-              "checks, data_dictionary, coverage.")
-@click.option("--no-overlap", is_flag=True,
-              help="Skip the year-over-year text overlap (it re-reads archived originals).")
+@click.option(
+    "--table",
+    "tables",
+    multiple=True,
+    help="Only these tables (repeatable): reports, listings, metrics, metrics_wide, "
+    "checks, data_dictionary, coverage.",
+)
+@click.option(
+    "--no-overlap",
+    is_flag=True,
+    help="Skip the year-over-year text overlap (it re-reads archived originals).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the files written as JSON.")
 @click.pass_obj
-def export_command(app: App, out: Path | None, fmt: str, region: str | None, year: int | None,
-                   agency: str | None, tables: tuple[str, ...], no_overlap: bool,
-                   as_json: bool) -> None:
+def export_command(
+    app: App,
+    out: Path | None,
+    fmt: str,
+    region: str | None,
+    year: int | None,
+    agency: str | None,
+    tables: tuple[str, ...],
+    no_overlap: bool,
+    as_json: bool,
+) -> None:
     """Write reports, listings, metrics, metrics_wide, checks, data_dictionary and coverage
     tables, and datapackage.json describing them."""
     from crawler.jobs.export import export_tables
@@ -50,8 +74,16 @@ def export_command(app: App, out: Path | None, fmt: str, region: str | None, yea
     if unknown:
         raise click.BadParameter(f"unknown table(s) {sorted(unknown)}", param_hint="--table")
     target = Path(out) if out else app.paths.export  # `gongkai demo` passes a str
-    summary = export_tables(app.open(), target, formats, region=region, year=year,
-                            agency=agency, tables=tables, overlap=not no_overlap)
+    summary = export_tables(
+        app.open(),
+        target,
+        formats,
+        region=region,
+        year=year,
+        agency=agency,
+        tables=tables,
+        overlap=not no_overlap,
+    )
     if as_json:
         json.dump(summary, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")

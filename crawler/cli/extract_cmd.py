@@ -15,14 +15,18 @@ from crawler.cli.context import App
 @click.command("extract")
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
-@click.option("--pending", is_flag=True,
-              help="(Re)process archived documents whose extraction is missing or older than "
-              "the current extractor.")
+@click.option(
+    "--pending",
+    is_flag=True,
+    help="(Re)process archived documents whose extraction is missing or older than "
+    "the current extractor.",
+)
 @click.option("--all", "redo_all", is_flag=True, help="With --pending: redo every document.")
 @click.option("--timeout", default=120.0, show_default=True, help="Seconds per document.")
 @click.pass_obj
-def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: bool,
-                    redo_all: bool, timeout: float) -> None:
+def extract_command(
+    app: App, files: tuple[Path, ...], as_json: bool, pending: bool, redo_all: bool, timeout: float
+) -> None:
     """Extract the template's numbers from FILES (or the archive with --pending)."""
     if not files and not pending:
         raise click.UsageError("give FILE(s) or --pending")
@@ -31,8 +35,11 @@ def extract_command(app: App, files: tuple[Path, ...], as_json: bool, pending: b
 
         for path in files:
             data = read_bounded(path)
-            result = data if isinstance(data, dict) else extract_isolated(
-                data, name=path.name, timeout=timeout)
+            result = (
+                data
+                if isinstance(data, dict)
+                else extract_isolated(data, name=path.name, timeout=timeout)
+            )
             if as_json:
                 json.dump(result, sys.stdout, ensure_ascii=False, indent=1)
                 sys.stdout.write("\n")
@@ -75,10 +82,12 @@ def read_bounded(path: Path) -> bytes | dict[str, Any]:
 def _summary(name: str, result: dict) -> None:
     failed = sum(c.get("status") == "fail" for c in result.get("checks") or [])
     values = sum(m.get("value") is not None for m in result.get("metrics") or [])
-    click.echo(f"{name}: {result.get('status')} template={result.get('template')} "
-               f"agency={result.get('agency')} year={result.get('year')} values={values} "
-               f"checks_failed={failed} warnings={len(result.get('warnings') or [])}"
-               + (f" error={result['error']}" if result.get("error") else ""))
+    click.echo(
+        f"{name}: {result.get('status')} template={result.get('template')} "
+        f"agency={result.get('agency')} year={result.get('year')} values={values} "
+        f"checks_failed={failed} warnings={len(result.get('warnings') or [])}"
+        + (f" error={result['error']}" if result.get("error") else "")
+    )
 
 
 COMMANDS = [extract_command]

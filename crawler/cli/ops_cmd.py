@@ -27,24 +27,46 @@ _dump = dump_json
 
 # ---------------------------------------------------------------------------- schedule
 
+
 @click.command("schedule")
-@click.option("--config", "config_path", envvar="GONGKAI_SCHEDULE",
-              default="config/schedule.yaml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path),
-              help="Schedule file (env GONGKAI_SCHEDULE); missing = every site at 02:00.")
-@click.option("--sites", "sites_file", type=click.Path(exists=True, dir_okay=False,
-                                                       path_type=Path),
-              help="Site registry (default: the schedule's sites_file).")
+@click.option(
+    "--config",
+    "config_path",
+    envvar="GONGKAI_SCHEDULE",
+    default="config/schedule.yaml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Schedule file (env GONGKAI_SCHEDULE); missing = every site at 02:00.",
+)
+@click.option(
+    "--sites",
+    "sites_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Site registry (default: the schedule's sites_file).",
+)
 @click.option("--list", "list_only", is_flag=True, help="Show the next run times and exit.")
 @json_option("With --list: JSON output.")
-@click.option("--crawl-command", envvar="GONGKAI_CRAWL_COMMAND",
-              help="Command run instead of `gongkai` (it gets `--data D crawl --sites F "
-              "--site ID…`); env GONGKAI_CRAWL_COMMAND.")
-@click.option("--log-json/--log-text", default=None,
-              help="Log format (default: JSON lines unless stderr is a terminal).")
+@click.option(
+    "--crawl-command",
+    envvar="GONGKAI_CRAWL_COMMAND",
+    help="Command run instead of `gongkai` (it gets `--data D crawl --sites F "
+    "--site ID…`); env GONGKAI_CRAWL_COMMAND.",
+)
+@click.option(
+    "--log-json/--log-text",
+    default=None,
+    help="Log format (default: JSON lines unless stderr is a terminal).",
+)
 @click.pass_obj
-def schedule_command(app: App, config_path: Path, sites_file: Path | None, list_only: bool,
-                     as_json: bool, crawl_command: str | None, log_json: bool | None) -> None:
+def schedule_command(
+    app: App,
+    config_path: Path,
+    sites_file: Path | None,
+    list_only: bool,
+    as_json: bool,
+    crawl_command: str | None,
+    log_json: bool | None,
+) -> None:
     """Run crawls on the cron schedules of config/schedule.yaml until SIGTERM."""
     from crawler import scheduler
     from crawler.logs import setup_logging
@@ -64,18 +86,28 @@ def schedule_command(app: App, config_path: Path, sites_file: Path | None, list_
             _dump({"timezone": cfg.timezone, "sites_file": str(cfg.sites_file), "jobs": rows})
             return
         click.echo(f"timezone {cfg.timezone}; registry {cfg.sites_file}")
-        render_table(("schedule", "when", "next runs", "sites"), (
-            [r["name"], r["schedule"], "\n".join(r["next_run_times"])
-             + ("" if r["stored"] else "\n(not yet in the job store)"),
-             f"{len(r['sites'])}: {', '.join(r['sites'][:6])}"
-             f"{' …' if len(r['sites']) > 6 else ''}"] for r in rows))
+        render_table(
+            ("schedule", "when", "next runs", "sites"),
+            (
+                [
+                    r["name"],
+                    r["schedule"],
+                    "\n".join(r["next_run_times"])
+                    + ("" if r["stored"] else "\n(not yet in the job store)"),
+                    f"{len(r['sites'])}: {', '.join(r['sites'][:6])}"
+                    f"{' …' if len(r['sites']) > 6 else ''}",
+                ]
+                for r in rows
+            ),
+        )
         return
     setup_logging(json_lines=log_json)
     app.paths.data.mkdir(parents=True, exist_ok=True)
     app.engine  # noqa: B018 (creates the tables before the scheduler's job store opens)
     try:
-        code = scheduler.serve(cfg, data=app.paths.data, db_url=app.paths.db_url,
-                               command=crawl_command)
+        code = scheduler.serve(
+            cfg, data=app.paths.data, db_url=app.paths.db_url, command=crawl_command
+        )
     except RuntimeError as exc:
         raise click.ClickException(str(exc)) from exc
     sys.exit(code)
@@ -108,30 +140,51 @@ def run_summary(app: App, run: Any) -> dict[str, Any]:
             outcome = RUN_RUNNING if run.status == RUN_RUNNING else "no_report"
             per_site.append({"site": sid, "outcome": outcome, "reason": ""})
             continue
-        entry = {"site": sid, "outcome": v.get("outcome", "unknown"),
-                 "reason": v.get("reason") or "",
-                 "reports_found": v.get("reports_found"), "new": v.get("new"),
-                 "changed": v.get("changed"), "pages_fetched": v.get("pages_fetched")}
+        entry = {
+            "site": sid,
+            "outcome": v.get("outcome", "unknown"),
+            "reason": v.get("reason") or "",
+            "reports_found": v.get("reports_found"),
+            "new": v.get("new"),
+            "changed": v.get("changed"),
+            "pages_fetched": v.get("pages_fetched"),
+        }
         entry.update({k: v[k] for k in CAUSE_FIELDS if k in v})
         per_site.append(entry)
-    failing = [s["site"] for s in per_site
-               if s["outcome"] not in OK_OUTCOMES and s["outcome"] != RUN_RUNNING]
+    failing = [
+        s["site"]
+        for s in per_site
+        if s["outcome"] not in OK_OUTCOMES and s["outcome"] != RUN_RUNNING
+    ]
     alert = bool(failing) or run.status in FAILED_RUN_STATUSES
-    return {"id": run.id, "status": run.status, "started_at": show(run.started_at),
-            "finished_at": show(run.finished_at), "seconds": report.get("seconds"),
-            "sites": per_site, "failing": failing, "alert": alert,
-            "error": report.get("error"), "aborted_by": report.get("aborted_by"),
-            "totals": report.get("totals")}
+    return {
+        "id": run.id,
+        "status": run.status,
+        "started_at": show(run.started_at),
+        "finished_at": show(run.finished_at),
+        "seconds": report.get("seconds"),
+        "sites": per_site,
+        "failing": failing,
+        "alert": alert,
+        "error": report.get("error"),
+        "aborted_by": report.get("aborted_by"),
+        "totals": report.get("totals"),
+    }
 
 
 def _scheduled_view(entry: dict[str, Any] | None) -> dict[str, Any] | None:
     if entry is None:
         return None
-    return {"job": entry.get("job"), "outcome": entry.get("outcome"),
-            "error": entry.get("error"),
-            "exit_code": entry.get("exit_code"), "run_ids": entry.get("run_ids") or [],
-            "sites": entry.get("sites") or [], "ended_at": show(entry.get("ts")),
-            "alert": scheduled_alert(entry)}
+    return {
+        "job": entry.get("job"),
+        "outcome": entry.get("outcome"),
+        "error": entry.get("error"),
+        "exit_code": entry.get("exit_code"),
+        "run_ids": entry.get("run_ids") or [],
+        "sites": entry.get("sites") or [],
+        "ended_at": show(entry.get("ts")),
+        "alert": scheduled_alert(entry),
+    }
 
 
 def _print_runs(rows: list[dict[str, Any]], sched: dict[str, Any] | None) -> None:
@@ -142,10 +195,12 @@ def _print_runs(rows: list[dict[str, Any]], sched: dict[str, Any] | None) -> Non
         for r in rows:
             ok = sum(s["outcome"] in OK_OUTCOMES for s in r["sites"])
             took = f"{r['seconds']:.0f}s" if isinstance(r["seconds"], int | float) else ""
-            table.append([r["id"], r["status"], r["started_at"], took,
-                          f"{ok}/{len(r['sites'])}"])
-        render_table(("run", "status", "started", "took", "sites ok"), table,
-                     right=("run", "took", "sites ok"))
+            table.append([r["id"], r["status"], r["started_at"], took, f"{ok}/{len(r['sites'])}"])
+        render_table(
+            ("run", "status", "started", "took", "sites ok"),
+            table,
+            right=("run", "took", "sites ok"),
+        )
     for r in rows:
         if r["error"]:
             click.echo(f"run {r['id']}: {r['status']} — {r['error']}")
@@ -158,9 +213,11 @@ def _print_runs(rows: list[dict[str, Any]], sched: dict[str, Any] | None) -> Non
                 click.echo(f"    {line}")
     if sched is not None:
         runs = ", ".join(map(str, sched["run_ids"])) or "none recorded"
-        click.echo(f"newest scheduled crawl: {sched['job']} {sched['outcome']} "
-                   f"(exit {sched['exit_code']}) at {sched['ended_at']}; runs: {runs}"
-                   + (f" — {sched['error']}" if sched.get("error") else ""))
+        click.echo(
+            f"newest scheduled crawl: {sched['job']} {sched['outcome']} "
+            f"(exit {sched['exit_code']}) at {sched['ended_at']}; runs: {runs}"
+            + (f" — {sched['error']}" if sched.get("error") else "")
+        )
 
 
 @click.command("runs")
@@ -196,6 +253,7 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
 
 # ---------------------------------------------------------------------------- coverage
 
+
 @click.command("coverage")
 @click.option("--region", help="Region code prefix.")
 @click.option("--year", type=int, help="Only this report year.")
@@ -203,13 +261,20 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
 @click.option("--agencies", is_flag=True, help="Also list each agency seen on a site.")
 @json_option("JSON output (site and agency rows).")
 @click.pass_obj
-def coverage_command(app: App, region: str | None, year: int | None, agency: str | None,
-                     agencies: bool, as_json: bool) -> None:
+def coverage_command(
+    app: App,
+    region: str | None,
+    year: int | None,
+    agency: str | None,
+    agencies: bool,
+    as_json: bool,
+) -> None:
     """For each registered site (and agency) and year: was its annual report found?"""
     from storage.export.tables import Filters, build_tables
 
-    table = build_tables(app.engine, Filters(region=region, year=year, agency=agency),
-                         only=["coverage"])["coverage"]
+    table = build_tables(
+        app.engine, Filters(region=region, year=year, agency=agency), only=["coverage"]
+    )["coverage"]
     as_of = show(datetime.now(UTC))
     if as_json:
         _dump({"generated_at": as_of, "coverage": table.rows})
@@ -219,9 +284,12 @@ def coverage_command(app: App, region: str | None, year: int | None, agency: str
         click.echo("no reports found yet")
         return
     cells: dict[tuple[Any, Any, Any], dict[str, Any]] = {
-        (r["site_id"], r["agency"], r["year"]): r for r in table.rows}
-    keys = sorted({(r["site_id"], r["agency"]) for r in table.rows},
-                  key=lambda k: (k[0], k[1] is not None, k[1] or ""))
+        (r["site_id"], r["agency"], r["year"]): r for r in table.rows
+    }
+    keys = sorted(
+        {(r["site_id"], r["agency"]) for r in table.rows},
+        key=lambda k: (k[0], k[1] is not None, k[1] or ""),
+    )
     rows = []
     for site_id, ag in keys:
         if ag is not None and not agencies:

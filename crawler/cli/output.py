@@ -32,12 +32,20 @@ def console(stderr: bool = False) -> Any:
 
     stream = sys.stderr if stderr else sys.stdout
     tty = hasattr(stream, "isatty") and stream.isatty()
-    return Console(file=stream, highlight=False, soft_wrap=not tty, width=None if tty else 200,
-                   no_color=not tty, emoji=False, markup=False)
+    return Console(
+        file=stream,
+        highlight=False,
+        soft_wrap=not tty,
+        width=None if tty else 200,
+        no_color=not tty,
+        emoji=False,
+        markup=False,
+    )
 
 
-def render_table(columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
-                 right: Iterable[str] = ()) -> None:
+def render_table(
+    columns: Sequence[str], rows: Iterable[Sequence[Any]], *, right: Iterable[str] = ()
+) -> None:
     """Print a plain table: header, then rows, columns aligned by display width (CJK = 2)."""
     from rich import box
     from rich.table import Table

@@ -34,8 +34,7 @@ def sites_group() -> None:
 
 
 @sites_group.command("check")
-@click.argument("file", default="config/sites.yaml", type=click.Path(exists=True,
-                                                                     dir_okay=False))
+@click.argument("file", default="config/sites.yaml", type=click.Path(exists=True, dir_okay=False))
 @click.option("--probe", "do_probe", is_flag=True, help="Also fetch every start URL once.")
 @json_option("JSON output: site counts and the list of problems.")
 @click.pass_obj
@@ -54,8 +53,15 @@ def check_command(app: App, file: str, do_probe: bool, as_json: bool) -> None:
                     problems.append(f"site {entry.id!r}: start URL {url} {reason}")
     enabled = sum(e.enabled for e in entries)
     if as_json:
-        dump_json({"file": file, "sites": len(entries), "enabled": enabled,
-                   "problems": problems, "ok": not problems})
+        dump_json(
+            {
+                "file": file,
+                "sites": len(entries),
+                "enabled": enabled,
+                "problems": problems,
+                "ok": not problems,
+            }
+        )
     else:
         for problem in problems:
             click.echo(problem)
@@ -65,8 +71,7 @@ def check_command(app: App, file: str, do_probe: bool, as_json: bool) -> None:
 
 
 @sites_group.command("list")
-@click.argument("file", default="config/sites.yaml", type=click.Path(exists=True,
-                                                                     dir_okay=False))
+@click.argument("file", default="config/sites.yaml", type=click.Path(exists=True, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per site.")
 def list_command(file: str, as_json: bool) -> None:
     """Print the registry: id, name, platform, enabled, region and start URLs of each site."""
@@ -78,15 +83,25 @@ def list_command(file: str, as_json: bool) -> None:
             click.echo(json.dumps(entry.as_dict(), ensure_ascii=False))
     else:
         rows = [("ID", "NAME", "PLATFORM", "ENABLED", "REGION", "START URLS")]
-        rows += [(e.id, e.name, e.platform, "yes" if e.enabled else "no", e.region_code,
-                  " ".join(e.start_urls)) for e in entries]
+        rows += [
+            (
+                e.id,
+                e.name,
+                e.platform,
+                "yes" if e.enabled else "no",
+                e.region_code,
+                " ".join(e.start_urls),
+            )
+            for e in entries
+        ]
         widths = [max(_width(r[i]) for r in rows) for i in range(5)]
         for row in rows:
             cells = [c + " " * (w - _width(c)) for c, w in zip(row[:5], widths, strict=True)]
             click.echo("  ".join([*cells, row[5]]))
     if problems:
-        click.echo(f"{len(problems)} problem(s) in {file}: see `gongkai sites check {file}`",
-                   err=True)
+        click.echo(
+            f"{len(problems)} problem(s) in {file}: see `gongkai sites check {file}`", err=True
+        )
         sys.exit(1)
 
 
@@ -97,21 +112,48 @@ def _width(text: str) -> int:
 
 @sites_group.command("explain")
 @click.argument("url")
-@click.option("--delay", default=1.0, show_default=True, type=click.FloatRange(min=0),
-              help="Seconds between requests.")
-@click.option("--max-pages", default=60, show_default=True, type=click.IntRange(min=1),
-              help="At most this many fetches (report pages are never fetched).")
-@click.option("--allow-domain", "allowed", multiple=True,
-              help="Another host the site's pages may be read from (repeatable).")
+@click.option(
+    "--delay",
+    default=1.0,
+    show_default=True,
+    type=click.FloatRange(min=0),
+    help="Seconds between requests.",
+)
+@click.option(
+    "--max-pages",
+    default=60,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="At most this many fetches (report pages are never fetched).",
+)
+@click.option(
+    "--allow-domain",
+    "allowed",
+    multiple=True,
+    help="Another host the site's pages may be read from (repeatable).",
+)
 @click.option("--id", "site_id", default=None, help="Id for the printed registry entry.")
 @click.option("--region-code", default=None, help="行政区划代码 for the printed entry.")
-@click.option("--allow-private", is_flag=True,
-              help="The site is on a private or loopback address (a test or simulated site).")
-@click.option("--all-candidates", is_flag=True,
-              help="Also list rejected links whose titles are not report-like.")
-def explain_command(url: str, delay: float, max_pages: int, allowed: tuple[str, ...],
-                    site_id: str | None, region_code: str | None, allow_private: bool,
-                    all_candidates: bool) -> None:
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="The site is on a private or loopback address (a test or simulated site).",
+)
+@click.option(
+    "--all-candidates",
+    is_flag=True,
+    help="Also list rejected links whose titles are not report-like.",
+)
+def explain_command(
+    url: str,
+    delay: float,
+    max_pages: int,
+    allowed: tuple[str, ...],
+    site_id: str | None,
+    region_code: str | None,
+    allow_private: bool,
+    all_candidates: bool,
+) -> None:
     """Walk a site from URL as `platform: auto` would and explain what it finds.
 
     Shows the detected platform and the text that gave it away, the path to the 年报 columns,
@@ -122,8 +164,9 @@ def explain_command(url: str, delay: float, max_pages: int, allowed: tuple[str, 
 
     from crawler.explain import explain
 
-    found = explain(url, delay=delay, max_pages=max_pages, allowed_domains=allowed,
-                    allow_private=allow_private)
+    found = explain(
+        url, delay=delay, max_pages=max_pages, allowed_domains=allowed, allow_private=allow_private
+    )
     if found.refused:
         click.echo(f"cannot explain: {found.refused}", err=True)
         sys.exit(1)

@@ -39,8 +39,9 @@ class NarrativeReader:
         from extract.worker import ExtractionWorker
 
         if self._worker is None:
-            self._worker = ExtractionWorker(timeout=60,
-                                            target="crawler.jobs.narrative:narrative_job")
+            self._worker = ExtractionWorker(
+                timeout=60, target="crawler.jobs.narrative:narrative_job"
+            )
         try:
             data = archived_bytes(self.service, capture)
         except (OSError, ValueError):  # missing or undecodable original: no overlap, export goes on
@@ -58,10 +59,17 @@ class NarrativeReader:
             self._worker.close()
 
 
-
-def export_tables(service: Service, target: Path, formats: list[str], *,
-                  region: str | None = None, year: int | None = None, agency: str | None = None,
-                  tables: tuple[str, ...] = (), overlap: bool = True) -> dict[str, Any]:
+def export_tables(
+    service: Service,
+    target: Path,
+    formats: list[str],
+    *,
+    region: str | None = None,
+    year: int | None = None,
+    agency: str | None = None,
+    tables: tuple[str, ...] = (),
+    overlap: bool = True,
+) -> dict[str, Any]:
     """Build and write the tables and datapackage.json to `target`; return what was written
     (folder, formats, rows per table, files with size and sha256)."""
     from storage.export import datapackage
@@ -70,17 +78,38 @@ def export_tables(service: Service, target: Path, formats: list[str], *,
 
     reader = NarrativeReader(service) if overlap else None
     try:
-        built = build_tables(service.engine, Filters(region=region, year=year, agency=agency),
-                             text_for=reader, only=tables or None, paths=service.paths)
+        built = build_tables(
+            service.engine,
+            Filters(region=region, year=year, agency=agency),
+            text_for=reader,
+            only=tables or None,
+            paths=service.paths,
+        )
     finally:
         if reader is not None:
             reader.close()
     files = write_tables(built, target, formats)
-    options = {"formats": formats, "region": region, "year": year, "agency": agency,
-               "tables": list(built), "overlap": overlap}
-    files.append(datapackage.write(built, target, formats, datapackage.source(service.engine),
-                                   options))
-    return {"out": str(target), "formats": formats,
-            "rows": {name: len(t.rows) for name, t in built.items()},
-            "files": [{"path": str(p), "bytes": p.stat().st_size,
-                       "sha256": hashlib.sha256(p.read_bytes()).hexdigest()} for p in files]}
+    options = {
+        "formats": formats,
+        "region": region,
+        "year": year,
+        "agency": agency,
+        "tables": list(built),
+        "overlap": overlap,
+    }
+    files.append(
+        datapackage.write(built, target, formats, datapackage.source(service.engine), options)
+    )
+    return {
+        "out": str(target),
+        "formats": formats,
+        "rows": {name: len(t.rows) for name, t in built.items()},
+        "files": [
+            {
+                "path": str(p),
+                "bytes": p.stat().st_size,
+                "sha256": hashlib.sha256(p.read_bytes()).hexdigest(),
+            }
+            for p in files
+        ],
+    }

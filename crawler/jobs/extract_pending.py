@@ -37,9 +37,18 @@ def pending_documents(service: Service, *, redo_all: bool = False) -> list[tuple
     """(sha256, capture id) of each distinct document version that needs extracting."""
     with session_scope(service.engine) as session:
         docs = session.exec(select(Document).order_by(Document.id)).all()
-        done = set() if redo_all else set(session.exec(
-            select(Extraction.sha256).where(Extraction.extractor_version == EXTRACTOR_VERSION,
-                                            Extraction.status.not_in(RETRY_STATUSES))))
+        done = (
+            set()
+            if redo_all
+            else set(
+                session.exec(
+                    select(Extraction.sha256).where(
+                        Extraction.extractor_version == EXTRACTOR_VERSION,
+                        Extraction.status.not_in(RETRY_STATUSES),
+                    )
+                )
+            )
+        )
         todo: dict[str, int] = {}
         for doc in docs:
             if doc.sha256 not in done and doc.sha256 not in todo:
@@ -47,9 +56,15 @@ def pending_documents(service: Service, *, redo_all: bool = False) -> list[tuple
     return list(todo.items())
 
 
-def extract_pending(service: Service, *, redo_all: bool = False, timeout: float = 120.0,
-                    jobs: int | None = None, echo: Callable[[str], object] | None = None,
-                    progress: Progress | None = None) -> dict[str, int]:
+def extract_pending(
+    service: Service,
+    *,
+    redo_all: bool = False,
+    timeout: float = 120.0,
+    jobs: int | None = None,
+    echo: Callable[[str], object] | None = None,
+    progress: Progress | None = None,
+) -> dict[str, int]:
     """Extract every pending document; a failing document is recorded, the batch goes on.
 
     `jobs` isolated workers run side by side (default: one per core, at most 4); results are
@@ -86,7 +101,8 @@ def extract_pending(service: Service, *, redo_all: bool = False, timeout: float 
             found = [(sha, captures[cid]) for sha, cid in todo if captures[cid] is not None]
             counts["missing_capture"] = len(todo) - len(found)
             for (sha, capture), result in zip(
-                    found, pool.map(run, [c for _s, c in found]), strict=True):
+                found, pool.map(run, [c for _s, c in found]), strict=True
+            ):
                 result["sha256"] = sha  # keyed by the archived payload, the auditor's reference
                 result.setdefault("extractor_version", EXTRACTOR_VERSION)
                 with session_scope(service.engine) as session:
@@ -101,4 +117,3 @@ def extract_pending(service: Service, *, redo_all: bool = False, timeout: float 
         for worker in workers:
             worker.close()
     return {k: v for k, v in counts.items() if v}
-

@@ -46,8 +46,9 @@ class AutoSpider(ReportSpider):
 
     def parse_list(self, response: Response) -> Iterable[Any]:
         platform = detect(response)
-        self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
-                                     f"/detected_{platform}")
+        self.crawler.stats.inc_value(
+            f"gongkai/{response.meta['gongkai_site_id']}/detected_{platform}"
+        )
         return self.routed(self.delegate(platform), response)
 
     def routed(self, spider: ReportSpider, response: Response) -> Iterator[Any]:

@@ -28,16 +28,19 @@ DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
 FILE_LINK = re.compile(r"downfile\.jsp|/download\b|[?&]fileName=|/attach/", re.IGNORECASE)
 IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.IGNORECASE)
-ARTICLE_LINK = re.compile(r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$",
-                          re.IGNORECASE)
+ARTICLE_LINK = re.compile(
+    r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$", re.IGNORECASE
+)
 DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # Navigation words that lead from a home page to the 年报 column (and department trees).
 NAV_LIST = re.compile(r"年报|年度报告|工作报告")
 NAV_PATH = re.compile(r"政府信息公开|信息公开|政务公开|法定主动公开|主动公开|部门|目录")
 # A date (and time) written before or after a title inside the same link.
-LINK_DATE = re.compile(r"^[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}"
-                       r"(?::\d{2})?)?[\]】)）]?\s*|\s*[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
-                       r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】)）]?$")
+LINK_DATE = re.compile(
+    r"^[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?(?:\s+\d{1,2}:\d{2}"
+    r"(?::\d{2})?)?[\]】)）]?\s*|\s*[\[【(（]?(?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]"
+    r"\d{1,2}日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?[\]】)）]?$"
+)
 MAX_HOPS = 6
 MAX_NAV_PAGES = 300
 
@@ -55,8 +58,9 @@ class ReportSpider(scrapy.Spider):
     fingerprint: re.Pattern[str] | None = None
     detect_order = 50
 
-    def __init__(self, site: str | None = None, sites_file: str | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, site: str | None = None, sites_file: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         entries = load_registry(sites_file or DEFAULT_SITES)
         ids = [s for s in (site or "").split(",") if s]
@@ -67,19 +71,33 @@ class ReportSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         for site in self.sites.values():
             if site.list_urls:
-                requests = [self.request(site.id, url, self.parse_list_page, role="list")
-                            for url in site.list_urls]
+                requests = [
+                    self.request(site.id, url, self.parse_list_page, role="list")
+                    for url in site.list_urls
+                ]
             else:
-                requests = [self.request(site.id, url, self.parse_nav, role="home", hops=0)
-                            for url in site.start_urls]
+                requests = [
+                    self.request(site.id, url, self.parse_nav, role="home", hops=0)
+                    for url in site.start_urls
+                ]
             for request in requests:
                 if request is not None:
                     yield request
 
-    def request(self, site_id: str, url: str, callback: Any, *, role: str,
-                errback: Any = None, method: str = "GET", formdata: dict[str, str] | None = None,
-                headers: dict[str, str] | None = None, dont_filter: bool = False,
-                **meta: Any) -> Request | None:
+    def request(
+        self,
+        site_id: str,
+        url: str,
+        callback: Any,
+        *,
+        role: str,
+        errback: Any = None,
+        method: str = "GET",
+        formdata: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+        dont_filter: bool = False,
+        **meta: Any,
+    ) -> Request | None:
         """The one place every spider request is made: it carries its site (for archiving,
         host checks and stats), and a URL that is not http(s) — `file:`, `ftp:`, `javascript:`,
         `mailto:`, `tel:`, `data:` … — gives None (counted per site), never an exception, so
@@ -91,9 +109,14 @@ class ReportSpider(scrapy.Spider):
             self.logger.debug("dropped a %s: link %.200r (%s)", scheme, url, site_id)
             return None
         meta = {"gongkai_site_id": site_id, "gongkai_role": role, **meta}
-        options: dict[str, Any] = {"callback": callback, "errback": errback or self.on_error,
-                                   "meta": meta, "method": method, "headers": headers,
-                                   "dont_filter": dont_filter}
+        options: dict[str, Any] = {
+            "callback": callback,
+            "errback": errback or self.on_error,
+            "meta": meta,
+            "method": method,
+            "headers": headers,
+            "dont_filter": dont_filter,
+        }
         try:
             if formdata is not None:
                 return FormRequest(url.strip(), formdata=formdata, **options)
@@ -111,8 +134,9 @@ class ReportSpider(scrapy.Spider):
             if not response.meta.get("gongkai_links_capped"):
                 response.meta["gongkai_links_capped"] = True
                 count(self.crawler.stats, response.meta["gongkai_site_id"], "list_links_capped")
-                self.logger.warning("link cap: took %d links from %s, left the rest", cap,
-                                    response.url)
+                self.logger.warning(
+                    "link cap: took %d links from %s, left the rest", cap, response.url
+                )
             return False
         response.meta["gongkai_links_taken"] = taken + 1
         return True
@@ -147,16 +171,25 @@ class ReportSpider(scrapy.Spider):
                 return
             self.nav_pages[site_id] += 1
             callback = self.parse_list_page if role == "list" else self.parse_nav
-            request = self.request(site_id, url, callback, role=role, hops=hops + 1,
-                                   directory="部门" in text and not in_directory)
+            request = self.request(
+                site_id,
+                url,
+                callback,
+                role=role,
+                hops=hops + 1,
+                directory="部门" in text and not in_directory,
+            )
             if request is not None:
                 yield request
 
     def is_nav_candidate(self, site_id: str, url: str) -> bool:
         parts = urlsplit(url)
-        return (url_allowed(url, self.sites[site_id].allowed_hosts)
-                and not FILE_EXT.search(url) and not FILE_LINK.search(url)
-                and not ARTICLE_LINK.search(parts.path))
+        return (
+            url_allowed(url, self.sites[site_id].allowed_hosts)
+            and not FILE_EXT.search(url)
+            and not FILE_LINK.search(url)
+            and not ARTICLE_LINK.search(parts.path)
+        )
 
     # ---- lists -----------------------------------------------------------------------
     def parse_list_page(self, response: Response) -> Iterator[Any]:
@@ -165,10 +198,17 @@ class ReportSpider(scrapy.Spider):
         if not found and not response.meta.get("gongkai_list_parsed"):
             site_id = response.meta["gongkai_site_id"]
             self.crawler.stats.inc_value(site_key(site_id, "lists_unparsed"))
-            causes.note_failure(self.crawler.stats, site_id, response.url,
-                                "parse found nothing", role="list", status=response.status)
-            self.logger.warning("list not parsed site=%s cause='parse found nothing' url=%s",
-                                site_id, response.url)
+            causes.note_failure(
+                self.crawler.stats,
+                site_id,
+                response.url,
+                "parse found nothing",
+                role="list",
+                status=response.status,
+            )
+            self.logger.warning(
+                "list not parsed site=%s cause='parse found nothing' url=%s", site_id, response.url
+            )
         if "hops" in response.meta and isinstance(response, TextResponse):
             found.extend(self.nav_links(response))  # a discovered 年报 column: its sub-columns
         yield from found
@@ -181,8 +221,9 @@ class ReportSpider(scrapy.Spider):
         """Tell parse_list_page the list shape was recognised (even if it holds no report)."""
         response.meta["gongkai_list_parsed"] = True
 
-    def follow_entry(self, response: Response, href: str, title: str,
-                     listed: str | None = None) -> Request | None:
+    def follow_entry(
+        self, response: Response, href: str, title: str, listed: str | None = None
+    ) -> Request | None:
         """A request for one list entry, if its title is a report's (look-alikes dropped)."""
         site_id = response.meta["gongkai_site_id"]
         if response.meta.get("gongkai_links_capped"):  # the page's link cap was reached
@@ -209,8 +250,9 @@ class ReportSpider(scrapy.Spider):
     # ---- documents -------------------------------------------------------------------
     @staticmethod
     def is_file_url(url: str) -> bool:
-        return bool(FILE_EXT.search(urlsplit(url).path) or FILE_LINK.search(url)
-                    or FILE_EXT.search(url))
+        return bool(
+            FILE_EXT.search(urlsplit(url).path) or FILE_LINK.search(url) or FILE_EXT.search(url)
+        )
 
     def parse_article(self, response: Response) -> Iterator[Any]:
         """An article page: the report itself, or the page that links the report file(s)."""
@@ -231,12 +273,21 @@ class ReportSpider(scrapy.Spider):
                 continue
             if not self.take_link(response):
                 return
-            name = (link.attrib.get("download") or parse_qs(urlsplit(url).query).get(
-                "showname", [""])[0] or " ".join(link.css("::text").getall()).strip())
+            name = (
+                link.attrib.get("download")
+                or parse_qs(urlsplit(url).query).get("showname", [""])[0]
+                or " ".join(link.css("::text").getall()).strip()
+            )
             file_title = name if titles.is_report_title(name) else title
-            request = self.request(site_id, url, self.parse_file, role="file",
-                                   title=file_title, listed=response.meta.get("listed"),
-                                   found_on=response.url)
+            request = self.request(
+                site_id,
+                url,
+                self.parse_file,
+                role="file",
+                title=file_title,
+                listed=response.meta.get("listed"),
+                found_on=response.url,
+            )
             if request is not None:
                 yield request
 
@@ -256,12 +307,20 @@ class ReportSpider(scrapy.Spider):
             extra["variant"] = titles.variant(title) or ""
         year = titles.report_year(title)
         if year is None and isinstance(response, TextResponse):  # untitled or year-less title
-            year = titles.year_from_text(self.page_title(response) + "\n" + self.body_text(
-                response))
+            year = titles.year_from_text(
+                self.page_title(response) + "\n" + self.body_text(response)
+            )
         return ReportDocument(
-            site_id=meta["gongkai_site_id"], url=response.url, title=title,
-            year=year, capture_id=meta.get("gongkai_capture_id"),
-            found_on=meta.get("found_on"), listed_date=meta.get("listed"), kind=kind, extra=extra)
+            site_id=meta["gongkai_site_id"],
+            url=response.url,
+            title=title,
+            year=year,
+            capture_id=meta.get("gongkai_capture_id"),
+            found_on=meta.get("found_on"),
+            listed_date=meta.get("listed"),
+            kind=kind,
+            extra=extra,
+        )
 
     # ---- helpers ---------------------------------------------------------------------
     @staticmethod
@@ -293,8 +352,9 @@ class ReportSpider(scrapy.Spider):
         title = (link.attrib.get("title") or "").strip()
         if title:
             return title
-        heading = " ".join(link.css("h1 ::text, h2 ::text, h3 ::text, h4 ::text, "
-                                    ".title ::text").getall()).strip()
+        heading = " ".join(
+            link.css("h1 ::text, h2 ::text, h3 ::text, h4 ::text, .title ::text").getall()
+        ).strip()
         if heading:
             return heading
         text = " ".join(" ".join(link.css("::text").getall()).split())
@@ -309,8 +369,11 @@ class ReportSpider(scrapy.Spider):
     @staticmethod
     def listed_date(text: str) -> str | None:
         found = DATE.search(text or "")
-        return f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}" \
-            if found else None
+        return (
+            f"{found.group(1)}-{int(found.group(2)):02d}-{int(found.group(3)):02d}"
+            if found
+            else None
+        )
 
     def on_error(self, failure: Any) -> None:
         """Count a failed request against its site (blocks and offsite are counted at source),
@@ -336,11 +399,17 @@ class ReportSpider(scrapy.Spider):
                 gone[request.url] = status
                 stats.set_value(site_key(site_id, "gone"), gone)
             causes.note_failure(stats, site_id, request.url, cause, role=role, status=status)
-            self.logger.warning("request failed site=%s cause=%r role=%s url=%s detail=%s",
-                                site_id, cause, role, request.url,
-                                " ".join(str(failure.value).split())[:300])
+            self.logger.warning(
+                "request failed site=%s cause=%r role=%s url=%s detail=%s",
+                site_id,
+                cause,
+                role,
+                request.url,
+                " ".join(str(failure.value).split())[:300],
+            )
         elif reason == "robots":
             stats.inc_value(site_key(site_id, "robots_refusals"))
             causes.note_failure(stats, site_id, request.url, "robots", role=role)
-            self.logger.warning("request failed site=%s cause='robots' role=%s url=%s",
-                                site_id, role, request.url)
+            self.logger.warning(
+                "request failed site=%s cause='robots' role=%s url=%s", site_id, role, request.url
+            )

@@ -49,7 +49,7 @@ def gk_config(text: str) -> dict[str, Any]:
     if not found:
         return {}
     try:
-        value = chompjs.parse_js_object(text[found.end():])
+        value = chompjs.parse_js_object(text[found.end() :])
     except ValueError as exc:
         raise ConfigError(f"window._CONFIG is not a readable object literal: {exc}") from exc
     if not isinstance(value, dict):
@@ -107,8 +107,11 @@ class GkmlptSpider(ReportSpider):
     platform = "gkmlpt"
     # `window._CONFIG = { SID:'…'` (a JS literal: SID unquoted or quoted), a gkmlpt path, or
     # the api/all JSON envelope.
-    fingerprint = re.compile(r"window\._CONFIG\s*=\s*\{[^<]{0,200}?['\"]?\bSID\b|/gkmlpt/|"
-                             r"^\s*\{\s*\"total\".*\"articles\"", re.DOTALL)
+    fingerprint = re.compile(
+        r"window\._CONFIG\s*=\s*\{[^<]{0,200}?['\"]?\bSID\b|/gkmlpt/|"
+        r"^\s*\{\s*\"total\".*\"articles\"",
+        re.DOTALL,
+    )
     detect_order = 30
 
     def parse_list(self, response: Response) -> Iterator[Any]:
@@ -154,15 +157,17 @@ class GkmlptSpider(ReportSpider):
         articles = [a for a in data["articles"] if isinstance(a, dict)]
         for article in articles:
             href = self.article_href(response, article)
-            request = self.follow_entry(response, href, str(article.get("title") or ""),
-                                        article_date(article))
+            request = self.follow_entry(
+                response, href, str(article.get("title") or ""), article_date(article)
+            )
             if request is not None:
                 yield request
         if response.meta.get("gk_page") is None:  # the first page asked: schedule the rest
             yield from self.other_pages(response, data, len(articles))
 
-    def other_pages(self, response: TextResponse, data: dict[str, Any],
-                    got: int) -> Iterator[Request]:
+    def other_pages(
+        self, response: TextResponse, data: dict[str, Any], got: int
+    ) -> Iterator[Request]:
         """Pages 0…n but the one asked first, when it did not hold all `total` articles
         (a 0-based server ends at n-1, a 1-based one starts at 1: both are covered)."""
         try:
@@ -177,8 +182,11 @@ class GkmlptSpider(ReportSpider):
         asked = re.search(r"[?&]page=(\d+)", response.url)
         first = int(asked.group(1)) if asked else 1
         for n in (k for k in range(last + 1) if k != first):
-            url = (re.sub(r"([?&])page=\d+", rf"\g<1>page={n}", response.url) if asked
-                   else f"{response.url}{'&' if '?' in response.url else '?'}page={n}")
+            url = (
+                re.sub(r"([?&])page=\d+", rf"\g<1>page={n}", response.url)
+                if asked
+                else f"{response.url}{'&' if '?' in response.url else '?'}page={n}"
+            )
             request = self.request(site_id, url, self.parse_list_page, role="list", gk_page=n)
             if n == 0:  # a 1-based server may refuse page 0: that loses nothing
                 request = request.replace(errback=self.page_zero_refused)
@@ -192,8 +200,9 @@ class GkmlptSpider(ReportSpider):
         """`post_url` or `url`, whichever lies on the site's hosts (`url` may be absolute on a
         sibling host, `post_url` site-relative); fragments (`#<catId>`) dropped."""
         site = self.sites[response.meta["gongkai_site_id"]]
-        candidates = [str(article.get(k) or "").split("#", 1)[0].strip()
-                      for k in ("post_url", "url")]
+        candidates = [
+            str(article.get(k) or "").split("#", 1)[0].strip() for k in ("post_url", "url")
+        ]
         candidates = [c for c in candidates if c]
         for href in candidates:
             if host_allowed(urlsplit(urljoin(response.url, href)).netloc, site.allowed_hosts):
@@ -216,9 +225,15 @@ class GkmlptSpider(ReportSpider):
             url = urljoin(response.url, str(att["url"]))
             seen.add(url)
             name = str(att.get("name") or att.get("title") or "")
-            yield self.request(response.meta["gongkai_site_id"], url, self.parse_file,
-                               role="file", title=name if titles.is_report_title(name) else title,
-                               listed=response.meta.get("listed"), found_on=response.url)
+            yield self.request(
+                response.meta["gongkai_site_id"],
+                url,
+                self.parse_file,
+                role="file",
+                title=name if titles.is_report_title(name) else title,
+                listed=response.meta.get("listed"),
+                found_on=response.url,
+            )
         content = self.detail(response).get("content")
         pages = [response]
         if isinstance(content, str) and content:  # links inside the JSON-embedded body

@@ -23,20 +23,28 @@ from scrapy.selector import Selector
 
 from crawler.spiders.base import ReportSpider
 
-ISLAND = re.compile(r"(?:<div[^>]*\bid=['\"]?(\w+)['\"]?[^>]*>\s*)?<script[^>]*>\s*"
-                    r"<datastore>(.*?)</datastore>", re.DOTALL | re.IGNORECASE)
+ISLAND = re.compile(
+    r"(?:<div[^>]*\bid=['\"]?(\w+)['\"]?[^>]*>\s*)?<script[^>]*>\s*"
+    r"<datastore>(.*?)</datastore>",
+    re.DOTALL | re.IGNORECASE,
+)
 RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.DOTALL)
 PARAM = re.compile(r"var\s+param_(\w+)\s*=\s*\{([^}]*)\}")
 PAIR = re.compile(r"(\w+)\s*:\s*(?:'([^']*)'|\"([^\"]*)\"|([^,'\"]*))")
 JPAGE = re.compile(r"\$\(['\"]#(\w+)['\"]\)\.jpage\(\{(.*?)\}\)", re.DOTALL)
-PROXY_PATHS = ("/module/jpage/dataproxy.jsp", "/module/web/jpage/dataproxy.jsp",
-               "/module/jslib/jquery/jpage/dataproxy.jsp")
+PROXY_PATHS = (
+    "/module/jpage/dataproxy.jsp",
+    "/module/web/jpage/dataproxy.jsp",
+    "/module/jslib/jquery/jpage/dataproxy.jsp",
+)
 
 
 def js_object(body: str) -> dict[str, str]:
     """The flat `{key:value,…}` literals Hanweb writes into column pages."""
-    return {m.group(1): next(g for g in m.groups()[1:] if g is not None).strip()
-            for m in PAIR.finditer(body)}
+    return {
+        m.group(1): next(g for g in m.groups()[1:] if g is not None).strip()
+        for m in PAIR.finditer(body)
+    }
 
 
 def records(xml: str) -> list[tuple[str, str, str | None]]:
@@ -49,8 +57,13 @@ def records(xml: str) -> list[tuple[str, str, str | None]]:
             continue
         text = " ".join(link[0].css("::text").getall())
         title = link[0].attrib.get("title") or text
-        out.append((link[0].attrib["href"], title, ReportSpider.listed_date(
-            " ".join(sel.css("::text").getall()))))
+        out.append(
+            (
+                link[0].attrib["href"],
+                title,
+                ReportSpider.listed_date(" ".join(sel.css("::text").getall())),
+            )
+        )
     return out
 
 
@@ -84,8 +97,7 @@ class HanwebSpider(ReportSpider):
             step = per * int(init.get("groupSize") or 3)
             proxy = init.get("proxyUrl") or _nextgroup_path(islands.get(unit, "")) or PROXY_PATHS[0]
             for start in range(have + 1, total + 1, step):
-                request = self.proxy_request(response, proxy, param, start, start + step - 1,
-                                             per)
+                request = self.proxy_request(response, proxy, param, start, start + step - 1, per)
                 if request is not None:
                     yield request
 
@@ -95,23 +107,48 @@ class HanwebSpider(ReportSpider):
             if request is not None:
                 yield request
 
-    def proxy_request(self, response: Response, proxy: str, param: dict[str, str], start: int,
-                      end: int, per: int, *, method: str = "POST") -> Request | None:
+    def proxy_request(
+        self,
+        response: Response,
+        proxy: str,
+        param: dict[str, str],
+        start: int,
+        end: int,
+        per: int,
+        *,
+        method: str = "POST",
+    ) -> Request | None:
         """One record window from dataproxy.jsp (POST form; GET with `page=` as fallback)."""
         window = {"startrecord": str(start), "endrecord": str(end), "perpage": str(per)}
         site_id = response.meta["gongkai_site_id"]
-        meta: dict[str, Any] = {"hanweb": (proxy, param, start, end, per, method),
-                                "found_on": response.url}
+        meta: dict[str, Any] = {
+            "hanweb": (proxy, param, start, end, per, method),
+            "found_on": response.url,
+        }
         url = self.absolute(response, proxy)
         if method == "GET":
             query = {**param, **window, "page": str((start - 1) // (end - start + 1) + 1)}
-            return self.request(site_id, f"{url}?{urlencode(query)}", self.parse_proxy,
-                                role="proxy", errback=self.proxy_error, dont_filter=True,
-                                **meta)
-        return self.request(site_id, f"{url}?{urlencode(window)}", self.parse_proxy,
-                            role="proxy", errback=self.proxy_error, method="POST",
-                            formdata=param, headers={"Referer": response.url},
-                            dont_filter=True, **meta)
+            return self.request(
+                site_id,
+                f"{url}?{urlencode(query)}",
+                self.parse_proxy,
+                role="proxy",
+                errback=self.proxy_error,
+                dont_filter=True,
+                **meta,
+            )
+        return self.request(
+            site_id,
+            f"{url}?{urlencode(window)}",
+            self.parse_proxy,
+            role="proxy",
+            errback=self.proxy_error,
+            method="POST",
+            formdata=param,
+            headers={"Referer": response.url},
+            dont_filter=True,
+            **meta,
+        )
 
     def parse_proxy(self, response: Response) -> Iterator[Any]:
         xml = response.text if isinstance(response, TextResponse) else ""
@@ -120,13 +157,21 @@ class HanwebSpider(ReportSpider):
             return
         proxy, param, start, end, per, method = response.meta["hanweb"]
         if method == "POST":  # some servers only answer GET with a group number
-            request = self.proxy_request(response.replace(url=response.meta["found_on"]), proxy,
-                                         param, start, end, per, method="GET")
+            request = self.proxy_request(
+                response.replace(url=response.meta["found_on"]),
+                proxy,
+                param,
+                start,
+                end,
+                per,
+                method="GET",
+            )
             if request is not None:
                 yield request
         else:
-            self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
-                                         "/lists_unparsed")
+            self.crawler.stats.inc_value(
+                f"gongkai/{response.meta['gongkai_site_id']}/lists_unparsed"
+            )
 
     def proxy_error(self, failure: Any) -> Iterator[Request]:
         """A 404 proxy path: try the next of the three known locations once."""
@@ -135,7 +180,7 @@ class HanwebSpider(ReportSpider):
         response = getattr(failure.value, "response", None)
         path = urlsplit(urljoin(request.url, proxy)).path
         if response is not None and response.status == 404 and path in PROXY_PATHS:
-            following = PROXY_PATHS[PROXY_PATHS.index(path) + 1:]
+            following = PROXY_PATHS[PROXY_PATHS.index(path) + 1 :]
             if following and not request.meta.get("gongkai_blocked"):
                 page = Response(request.meta["found_on"], request=request)
                 retry = self.proxy_request(page, following[0], param, start, end, per)

@@ -34,7 +34,7 @@ def list_data(text: str) -> dict[str, Any] | None:
     found = LIST_DATA.search(text)
     if not found:
         return None
-    value = chompjs.parse_js_object(text[found.end():])
+    value = chompjs.parse_js_object(text[found.end() :])
     if not isinstance(value, dict):
         raise ValueError("listData is not an object")
     return value
@@ -69,8 +69,9 @@ class JiangxiSpider(ReportSpider):
         except ValueError as exc:
             self.crawler.stats.inc_value(f"gongkai/{site_id}/lists_unparsed")
             self.mark_parsed(response)
-            self.logger.error("site %s changed: listData unreadable (%s) at %s", site_id, exc,
-                              response.url)
+            self.logger.error(
+                "site %s changed: listData unreadable (%s) at %s", site_id, exc, response.url
+            )
             return
         if data is None:
             return
@@ -80,8 +81,12 @@ class JiangxiSpider(ReportSpider):
                 continue
             title = str(article.get("title") or article.get("showTitle") or "")
             title = " ".join(Selector(text=f"<p>{title}</p>").css("::text").getall())
-            request = self.follow_entry(response, article_url(article.get("urls")), title,
-                                        self.listed_date(str(article.get("pubDate") or "")))
+            request = self.follow_entry(
+                response,
+                article_url(article.get("urls")),
+                title,
+                self.listed_date(str(article.get("pubDate") or "")),
+            )
             if request is not None:
                 yield request
         if self.is_markup(response):  # a server-side pager next to the data, if any
@@ -92,11 +97,15 @@ class JiangxiSpider(ReportSpider):
         for link in response.css("a[href]"):
             url = response.urljoin(link.attrib["href"])
             text = " ".join(link.css("::text").getall())
-            if (PAGER_TEXT.match(text) and PAGER_HREF.search(url)
-                    and urlsplit(url).path.rsplit("/", 1)[0] == folder
-                    and self.is_nav_candidate(response.meta["gongkai_site_id"], url)):
-                yield self.request(response.meta["gongkai_site_id"], url,
-                                   self.parse_list_page, role="list")
+            if (
+                PAGER_TEXT.match(text)
+                and PAGER_HREF.search(url)
+                and urlsplit(url).path.rsplit("/", 1)[0] == folder
+                and self.is_nav_candidate(response.meta["gongkai_site_id"], url)
+            ):
+                yield self.request(
+                    response.meta["gongkai_site_id"], url, self.parse_list_page, role="list"
+                )
 
     def body_text(self, response: TextResponse) -> str:
         found = CONTENT.search(response.text)

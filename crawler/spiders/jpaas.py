@@ -51,12 +51,19 @@ class JpaasSpider(ReportSpider):
         for query in units:
             yield self.jpaas_unit(response, query, 1, size)
 
-    def jpaas_unit(self, response: Response, query: dict[str, str], page: int,
-                   size: int) -> Request:
+    def jpaas_unit(
+        self, response: Response, query: dict[str, str], page: int, size: int
+    ) -> Request:
         param = json.dumps({"pageNo": page, "pageSize": size}, separators=(",", ":"))
         url = urljoin(response.url, BUILD_UNIT) + "?" + urlencode({**query, "paramJson": param})
-        return self.request(response.meta["gongkai_site_id"], url, self.jpaas_page,
-                            role="proxy", jpaas=(query, page, size), found_on=response.url)
+        return self.request(
+            response.meta["gongkai_site_id"],
+            url,
+            self.jpaas_page,
+            role="proxy",
+            jpaas=(query, page, size),
+            found_on=response.url,
+        )
 
     def jpaas_page(self, response: Response) -> Iterator[Any]:
         query, page, size = response.meta["jpaas"]
@@ -68,11 +75,16 @@ class JpaasSpider(ReportSpider):
         page_of = response.replace(url=response.meta["found_on"])
         links = fragment.css("li a[href], a[href]")
         if not links:
-            self.crawler.stats.inc_value(f"gongkai/{response.meta['gongkai_site_id']}"
-                                         "/lists_unparsed")
+            self.crawler.stats.inc_value(
+                f"gongkai/{response.meta['gongkai_site_id']}/lists_unparsed"
+            )
         for link in fragment.css("li a[href]") or links:
-            request = self.follow_entry(page_of, link.attrib["href"], self.link_title(link),
-                                        self.listed_date(self.row_text(link)))
+            request = self.follow_entry(
+                page_of,
+                link.attrib["href"],
+                self.link_title(link),
+                self.listed_date(self.row_text(link)),
+            )
             if request is not None:
                 yield request
         if page == 1:

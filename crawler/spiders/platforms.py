@@ -25,12 +25,19 @@ def platform_spiders() -> dict[str, type[ReportSpider]]:
     found: dict[str, type[ReportSpider]] = {}
     for name in platform_names():
         module = importlib.import_module(f"crawler.spiders.{name}")
-        classes = [c for c in vars(module).values()
-                   if isinstance(c, type) and issubclass(c, ReportSpider)
-                   and c.__module__ == module.__name__ and c.platform == name]
+        classes = [
+            c
+            for c in vars(module).values()
+            if isinstance(c, type)
+            and issubclass(c, ReportSpider)
+            and c.__module__ == module.__name__
+            and c.platform == name
+        ]
         if len(classes) != 1:
-            raise RuntimeError(f"crawler/spiders/{name}.py must define exactly one spider "
-                               f"with platform = {name!r} (found {len(classes)})")
+            raise RuntimeError(
+                f"crawler/spiders/{name}.py must define exactly one spider "
+                f"with platform = {name!r} (found {len(classes)})"
+            )
         found[name] = classes[0]
     return found
 

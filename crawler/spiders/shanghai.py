@@ -51,10 +51,15 @@ class ShanghaiSpider(ReportSpider):
     def affair_request(request: Request) -> Request:
         """浦东's list API wants its query as a JSON POST body."""
         query = parse_qs(urlsplit(request.url).query)
-        body = {"channelList": query.get("channelList", []),
-                "pageSize": int((query.get("pageSize") or [AFFAIR_PAGE_SIZE])[0])}
-        return request.replace(method="POST", body=json.dumps(body),
-                               headers={"Content-Type": "application/json;charset=UTF-8"})
+        body = {
+            "channelList": query.get("channelList", []),
+            "pageSize": int((query.get("pageSize") or [AFFAIR_PAGE_SIZE])[0]),
+        }
+        return request.replace(
+            method="POST",
+            body=json.dumps(body),
+            headers={"Content-Type": "application/json;charset=UTF-8"},
+        )
 
     def parse_list(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, TextResponse):
@@ -66,24 +71,33 @@ class ShanghaiSpider(ReportSpider):
         if not self.is_markup(response):
             return
         for link in response.css("a[href]"):
-            request = self.follow_entry(response, link.attrib["href"], self.link_title(link),
-                                        self.listed_date(self.row_text(link)))
+            request = self.follow_entry(
+                response,
+                link.attrib["href"],
+                self.link_title(link),
+                self.listed_date(self.row_text(link)),
+            )
             if request is not None:
                 yield request
         channel = CHANNEL.match(response.url.split("?", 1)[0])
         hrefs = response.css("a::attr(href)").getall()
         if channel is not None and any(
-                CHANNEL.match(response.urljoin(h)) for h in hrefs
-                if response.urljoin(h).rsplit("/", 1)[0] != response.url.rsplit("/", 1)[0]):
+            CHANNEL.match(response.urljoin(h))
+            for h in hrefs
+            if response.urljoin(h).rsplit("/", 1)[0] != response.url.rsplit("/", 1)[0]
+        ):
             self.mark_parsed(response)  # a directory of channels: navigation follows them
         if channel is None or not any(DETAIL_LINK.search(h) for h in hrefs):
             return  # not a channel, or an empty page: the end of the channel
         self.mark_parsed(response)
         n = int(channel.group(2)) + 1 if channel.group(2) is not None else 0
         if n < MAX_PAGES:
-            request = self.request(response.meta["gongkai_site_id"],
-                                   f"{channel.group(1)}List/list_{n}.htm",
-                                   self.parse_list_page, role="list")
+            request = self.request(
+                response.meta["gongkai_site_id"],
+                f"{channel.group(1)}List/list_{n}.htm",
+                self.parse_list_page,
+                role="list",
+            )
             yield request.replace(errback=self.end_of_channel)
 
     def end_of_channel(self, failure: Any) -> None:
@@ -105,8 +119,9 @@ class ShanghaiSpider(ReportSpider):
                 continue
             self.mark_parsed(response)
             url = response.urljoin(AFFAIR_API) + "?" + "&".join(f"channelList={i}" for i in ids)
-            yield self.affair_request(self.request(response.meta["gongkai_site_id"], url,
-                                                   self.parse_affair, role="list"))
+            yield self.affair_request(
+                self.request(response.meta["gongkai_site_id"], url, self.parse_affair, role="list")
+            )
 
     def parse_affair(self, response: Response) -> Iterator[Any]:
         """The API's answer is this platform's to read (`auto` must not re-detect JSON)."""
@@ -124,8 +139,11 @@ class ShanghaiSpider(ReportSpider):
         for row in rows:
             if not isinstance(row, dict):
                 continue
-            request = self.follow_entry(response, str(row.get("url") or ""),
-                                        str(row.get("title") or ""),
-                                        self.listed_date(str(row.get("display_date") or "")))
+            request = self.follow_entry(
+                response,
+                str(row.get("url") or ""),
+                str(row.get("title") or ""),
+                self.listed_date(str(row.get("display_date") or "")),
+            )
             if request is not None:
                 yield request

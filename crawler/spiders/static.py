@@ -19,10 +19,13 @@ from scrapy.http import Request, Response
 from crawler.spiders.base import ReportSpider
 
 # Pager words, also decorated (`下一页>>`, `<<上一页`, `[2]`).
-PAGER_TEXT = re.compile(r"^[\s<>«»\[\]]*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})"
-                        r"[\s<>«»\[\]]*$")
-PAGER_HREF = re.compile(r"(?:list|index|page)[_-]?\d+\.s?html?$|[?&](?:page|pageNo|pageIndex)=\d+",
-                        re.IGNORECASE)
+PAGER_TEXT = re.compile(
+    r"^[\s<>«»\[\]]*(下一页|下页|尾页|末页|最后一页|首页|上一页|上页|>|»|<|«|\d{1,3})"
+    r"[\s<>«»\[\]]*$"
+)
+PAGER_HREF = re.compile(
+    r"(?:list|index|page)[_-]?\d+\.s?html?$|[?&](?:page|pageNo|pageIndex)=\d+", re.IGNORECASE
+)
 MAX_PAGES = 100
 
 
@@ -43,8 +46,9 @@ class StaticSpider(ReportSpider):
             text = " ".join(link.css("::text").getall())
             if response.meta.get("gongkai_links_capped"):
                 return  # a page with more report links than the cap: the rest is not read
-            request = self.follow_entry(response, href, self.link_title(link),
-                                        self.listed_date(self.row_text(link)))
+            request = self.follow_entry(
+                response, href, self.link_title(link), self.listed_date(self.row_text(link))
+            )
             if request is not None:
                 self.mark_parsed(response)
                 yield request
@@ -53,8 +57,13 @@ class StaticSpider(ReportSpider):
             if PAGER_TEXT.match(text):
                 self.mark_parsed(response)  # a pager: this is a list, even without reports
             same_folder = urlsplit(url).path.rsplit("/", 1)[0] == folder
-            if (same_folder and pages < MAX_PAGES and PAGER_HREF.search(url)
-                    and PAGER_TEXT.match(text) and self.is_nav_candidate(site_id, url)):
+            if (
+                same_folder
+                and pages < MAX_PAGES
+                and PAGER_HREF.search(url)
+                and PAGER_TEXT.match(text)
+                and self.is_nav_candidate(site_id, url)
+            ):
                 self.mark_parsed(response)
                 yield self.pager_request(site_id, url, pages + 1)
 

@@ -20,8 +20,10 @@ from scrapy.http import Request, Response, TextResponse
 
 from crawler.spiders.base import ReportSpider
 
-CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,"
-                         r"\s*['\"](\w+)['\"]")
+CREATE_PAGE = re.compile(
+    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"](\w+)['\"]\s*,"
+    r"\s*['\"](\w+)['\"]"
+)
 COUNT_PAGE = re.compile(r"var\s+countPage\s*=\s*(\d+)")
 CURRENT_PAGE = re.compile(r"var\s+currentPage\s*=\s*(\d+)")
 PAGE_EXT = re.compile(r"\"(s?html?)\\?\"")
@@ -30,8 +32,10 @@ MAX_PAGES = 200
 JS_COMMENT = re.compile(r"(?<![:\\'\"])//[^\n]*")
 # The other CMS family's 6-argument pager (§3.1): createPageHTML('page_div', <count>,
 # <current, 1-based>, 'list', 'shtml', <records>) — page k is `list_<k>.shtml`.
-CREATE_PAGE_6 = re.compile(r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,"
-                           r"\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]")
+CREATE_PAGE_6 = re.compile(
+    r"createPageHTML\(\s*['\"][\w-]+['\"]\s*,\s*(\d+)\s*,\s*(\d+)\s*,"
+    r"\s*['\"](\w+)['\"]\s*,\s*['\"](\w+)['\"]"
+)
 
 
 def pager_files(text: str) -> list[str] | None:
@@ -63,10 +67,14 @@ def trs_pager(text: str) -> tuple[int, int, str, str] | None:
     count = COUNT_PAGE.search(text)
     if count:
         current = CURRENT_PAGE.search(text)
-        ext = PAGE_EXT.search(text[count.start():count.start() + 2000])
-        stem = INLINE_STEM.search(text[count.start():count.start() + 2000])
-        return (int(count.group(1)), int(current.group(1)) if current else 0,
-                stem.group(1) if stem else "index", ext.group(1) if ext else "html")
+        ext = PAGE_EXT.search(text[count.start() : count.start() + 2000])
+        stem = INLINE_STEM.search(text[count.start() : count.start() + 2000])
+        return (
+            int(count.group(1)),
+            int(current.group(1)) if current else 0,
+            stem.group(1) if stem else "index",
+            ext.group(1) if ext else "html",
+        )
     found = CREATE_PAGE.search(text)
     if found:
         return int(found.group(1)), int(found.group(2)), found.group(3), found.group(4)
@@ -78,8 +86,10 @@ class TrsSpider(ReportSpider):
 
     name = "trs"
     platform = "trs"
-    fingerprint = re.compile(r"createPageHTML\s*\(|var\s+countPage\s*=|TRS_Editor|"
-                             r"['\"]\./\d{6}/t\d{8}_\d+\.s?html?['\"]")
+    fingerprint = re.compile(
+        r"createPageHTML\s*\(|var\s+countPage\s*=|TRS_Editor|"
+        r"['\"]\./\d{6}/t\d{8}_\d+\.s?html?['\"]"
+    )
     detect_order = 40
 
     def parse_list(self, response: Response) -> Iterator[Any]:
@@ -94,12 +104,17 @@ class TrsSpider(ReportSpider):
             return
         site_id = response.meta["gongkai_site_id"]
         for n, name in enumerate(files, start=1):
-            yield self.request(site_id, urljoin(response.url, name), self.parse_list_page,
-                               role="list", trs_page=n)
+            yield self.request(
+                site_id, urljoin(response.url, name), self.parse_list_page, role="list", trs_page=n
+            )
 
     def trs_entries(self, response: TextResponse) -> Iterator[Request]:
         for link in response.css("a[href]"):
-            request = self.follow_entry(response, link.attrib["href"], self.link_title(link),
-                                        self.listed_date(self.row_text(link)))
+            request = self.follow_entry(
+                response,
+                link.attrib["href"],
+                self.link_title(link),
+                self.listed_date(self.row_text(link)),
+            )
             if request is not None:
                 yield request

@@ -31,20 +31,28 @@ _T4_END = re.compile(r"五、|存在的主要问题|(?:\(|（)五(?:\)|）)存�
 
 # Row needles in template order: (row key, needle, printed item number or None).
 _T2_2021: tuple[tuple[str, str, int | None], ...] = (
-    ("active.regulations", r"规章", None), ("active.normative_docs", r"规范性文件", None),
-    ("active.licensing", r"行政许可", None), ("active.punishment", r"行政处罚", None),
-    ("active.coercion", r"行政强制", None), ("active.fees", r"行政事业性收费", None),
+    ("active.regulations", r"规章", None),
+    ("active.normative_docs", r"规范性文件", None),
+    ("active.licensing", r"行政许可", None),
+    ("active.punishment", r"行政处罚", None),
+    ("active.coercion", r"行政强制", None),
+    ("active.fees", r"行政事业性收费", None),
 )
 _T2_2019: tuple[tuple[str, str, int | None], ...] = (
-    ("active.regulations", r"规章", None), ("active.normative_docs", r"规范性文件", None),
+    ("active.regulations", r"规章", None),
+    ("active.normative_docs", r"规范性文件", None),
     ("active.licensing", r"行政许可", None),
     ("active.other_services", r"其他对外管理服务事项", None),
-    ("active.punishment", r"行政处罚", None), ("active.coercion", r"行政强制", None),
-    ("active.fees", r"行政事业性收费", None), ("active.procurement", r"政府集中采购", None),
+    ("active.punishment", r"行政处罚", None),
+    ("active.coercion", r"行政强制", None),
+    ("active.fees", r"行政事业性收费", None),
+    ("active.procurement", r"政府集中采购", None),
 )
 _T3_HEAD: tuple[tuple[str, str, int | None], ...] = (
-    ("app.new", r"本年新收", None), ("app.carried_over", r"上年结转", None),
-    ("app.result.disclosed", r"予以公开", None), ("app.result.partial", r"部分公开", None),
+    ("app.new", r"本年新收", None),
+    ("app.carried_over", r"上年结转", None),
+    ("app.result.disclosed", r"予以公开", None),
+    ("app.result.partial", r"部分公开", None),
     ("app.result.withheld.state_secret", r"国家秘密", 1),
     ("app.result.withheld.prohibited_by_law", r"禁止", 2),
     ("app.result.withheld.security_stability", r"危及|三安全一稳定", 3),
@@ -69,7 +77,8 @@ _T3_OTHER_SPLIT: tuple[tuple[str, str, int | None], ...] = (
 )
 _T3_OTHER_SINGLE = (("app.result.other", r"其他处理", None),)
 _T3_TAIL: tuple[tuple[str, str, int | None], ...] = (
-    ("app.result.total", r"总计", None), ("app.carried_forward", r"结转下年|下年度", None),
+    ("app.result.total", r"总计", None),
+    ("app.carried_forward", r"结转下年|下年度", None),
 )
 
 # A run of value characters: digits, decimal points, separators, placeholders, units.
@@ -102,7 +111,7 @@ class _Cutter:
 
     def find(self, needle: str, limit: int) -> tuple[int, int, int] | None:
         """(needle start, label end, values end) of the next row labelled by ``needle``."""
-        for m in re.finditer(needle, self.norm[self.pos:limit]):
+        for m in re.finditer(needle, self.norm[self.pos : limit]):
             start = self.pos + m.start()
             for v in _VALUE_RUN.finditer(self.norm, start + len(m.group(0)), limit):
                 if v.start() - start > _MAX_LABEL_TAIL:
@@ -111,15 +120,14 @@ class _Cutter:
                     return start, v.start(), v.end()
         return None
 
-    def emit(self, key: str, hit: tuple[int, int, int], next_item: int | None,
-             first: bool) -> None:
+    def emit(self, key: str, hit: tuple[int, int, int], next_item: int | None, first: bool) -> None:
         """One row: [label, value tokens…].  The label is the text since the previous row's
         values (group labels and item numbers included); before a table's first row, that text
         is the table's header, kept as a row of its own."""
         start, label_end, end = hit
         label_start = self.pos
         if first:
-            if self.line[self.pos:start].strip():
+            if self.line[self.pos : start].strip():
                 self.rows.append(Row([self._cell(self.pos, start, 0)]))
             label_start = start
         values = self.norm[label_end:end]
@@ -130,14 +138,19 @@ class _Cutter:
                 values = values[: m.start()]
         cells = [self._cell(label_start, label_end, 0)]
         for t in _TOKEN.finditer(values):
-            raw = self.line[label_end + t.start(): label_end + t.end()]
+            raw = self.line[label_end + t.start() : label_end + t.end()]
             cells.append(Cell(raw, Location(line=self.lineno, col=len(cells))))
         self.rows.append(Row(cells))
         self.found.append(key)
         self.pos = end
 
-    def walk(self, rows: tuple[tuple[str, str, int | None], ...], limit: int,
-             after: tuple[tuple[str, str, int | None], ...] = (), first: bool = False) -> None:
+    def walk(
+        self,
+        rows: tuple[tuple[str, str, int | None], ...],
+        limit: int,
+        after: tuple[tuple[str, str, int | None], ...] = (),
+        first: bool = False,
+    ) -> None:
         """Find ``rows`` in order before ``limit``; a row not found is skipped (and reported
         missing by the mapping), and the search for the next one starts where the last ended."""
         seq = list(rows)
@@ -162,7 +175,7 @@ def flat_rows(line: str, lineno: int) -> list[Row] | None:
         cut.pos = t2.start()
         t3 = _T3_START.search(norm, t2.end())
         limit = t3.start() if t3 else len(norm)
-        two019 = "本年新制作" in norm[t2.start(): limit]
+        two019 = "本年新制作" in norm[t2.start() : limit]
         cut.walk(_T2_2019 if two019 else _T2_2021, limit, first=True)
         t3_from = max(cut.pos, limit if t3 else cut.pos)
     # the table's own header first: the 正文 may say 本年新收…申请81件 before the table
@@ -174,7 +187,7 @@ def flat_rows(line: str, lineno: int) -> list[Row] | None:
     end_t3 = _table_three_end(norm, cut.pos)
     cut.walk(_T3_HEAD, end_t3, after=_T3_OTHER_SPLIT, first=True)
     # （六）: three sub-rows when their labels are there, else one row
-    total = re.search(r"总计", norm[cut.pos:end_t3])
+    total = re.search(r"总计", norm[cut.pos : end_t3])
     other_limit = cut.pos + total.start() if total else end_t3
     if cut.find(_T3_OTHER_SPLIT[0][1], other_limit) or cut.find(_T3_OTHER_SPLIT[1][1], other_limit):
         cut.walk(_T3_OTHER_SPLIT, other_limit)
@@ -206,7 +219,7 @@ def _review_rows(cut: _Cutter) -> None:
             continue
         cells = [cut._cell(pos, v.start(), 0)]
         for t in _TOKEN.finditer(v.group(0)):
-            raw = cut.line[v.start() + t.start(): v.start() + t.end()]
+            raw = cut.line[v.start() + t.start() : v.start() + t.end()]
             cells.append(Cell(raw, Location(line=cut.lineno, col=len(cells))))
         cut.rows.append(Row(cells))
         pos = v.end()

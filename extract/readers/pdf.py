@@ -113,8 +113,10 @@ def largest_font_text(chars: list[dict[str, Any]]) -> str | None:
     top = max(sizes)
     if top < 1.2 * common:
         return None
-    big = sorted((c for c, s in zip(chars, sizes, strict=True) if s >= top - 0.5),
-                 key=lambda c: (round(float(c["top"]) / 4), float(c["x0"])))
+    big = sorted(
+        (c for c, s in zip(chars, sizes, strict=True) if s >= top - 0.5),
+        key=lambda c: (round(float(c["top"]) / 4), float(c["x0"])),
+    )
     text = "".join(c.get("text", "") for c in big).strip()
     text = fix_radicals(re.sub(r"\s+", "", text))
     return text if 4 <= len(text) <= 120 else None
@@ -226,8 +228,14 @@ def _read_open_pdf(pdf: Any, data: bytes) -> ParsedDocument:
     return ParsedDocument(format="pdf", text=text, rows=rows, meta=meta, warnings=warnings)
 
 
-def _garbled_text(data: bytes, text: str, ratio: float, tables: list[_Table],
-                  meta: dict[str, Any], warnings: list[dict[str, Any]]) -> str:
+def _garbled_text(
+    data: bytes,
+    text: str,
+    ratio: float,
+    tables: list[_Table],
+    meta: dict[str, Any],
+    warnings: list[dict[str, Any]],
+) -> str:
     """A garbled text layer: the least garbled other source, said so in meta and a warning;
     PDFium's cell text replaces pdfplumber's when PDFium reads the page cleanly."""
     text, source, ratio = _fallback_text(data, text, ratio)

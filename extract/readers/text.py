@@ -22,8 +22,14 @@ from extract.cells import Cell, Location, ParsedDocument, Row
 from extract.readers.flat import flat_rows
 from extract.values import parse_value
 
-_HEADER_KEYS = {"标题": "title", "发布时间": "published", "文号": "doc_number",
-                "发布机构": "publisher", "栏目": "column", "原文链接": "url"}
+_HEADER_KEYS = {
+    "标题": "title",
+    "发布时间": "published",
+    "文号": "doc_number",
+    "发布机构": "publisher",
+    "栏目": "column",
+    "原文链接": "url",
+}
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
@@ -57,8 +63,13 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     body = lines[start:]
     rows = _tab_block_rows(body, start) if _is_tab_blocks(body) else _line_rows(body, start)
     meta.setdefault("text_source", "text")
-    flat = sorted({r.cells[0].loc.line for r in rows
-                   if r.cells and r.cells[0].loc.line in _flat_lines(body, start)})
+    flat = sorted(
+        {
+            r.cells[0].loc.line
+            for r in rows
+            if r.cells and r.cells[0].loc.line in _flat_lines(body, start)
+        }
+    )
     if flat:  # where cells ran together: digit runs there may be split (extract.digits)
         meta["flattened_lines"] = flat
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
@@ -108,7 +119,9 @@ def _tab_block_rows(lines: list[str], offset: int) -> list[Row]:
 
     def flush_cell_list() -> None:
         if cells or texts:
-            rows.append(Row([Cell(t, Location(line=n)) for t, n in zip(texts, lines_of, strict=True)]))
+            rows.append(
+                Row([Cell(t, Location(line=n)) for t, n in zip(texts, lines_of, strict=True)])
+            )
         texts.clear()
         lines_of.clear()
 
@@ -165,8 +178,10 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
             rows.extend(flat_rows(line, lineno) or _flattened_rows(line, lineno))
             continue
         if _is_tab_row(line):
-            cells = [Cell(p.strip(), Location(line=lineno, col=j))
-                     for j, p in enumerate(line.rstrip("\n").split("\t"))]
+            cells = [
+                Cell(p.strip(), Location(line=lineno, col=j))
+                for j, p in enumerate(line.rstrip("\n").split("\t"))
+            ]
             if len(cells) >= 2 and any(c.text for c in cells):
                 stream.flush()
                 rows.append(Row(cells))
@@ -210,7 +225,7 @@ def _flattened_rows(line: str, lineno: int) -> list[Row]:
     pending_prefix = ""
     for m in _RUN.finditer(line):
         run_start, run = m.start(), m.group(0)
-        nxt = line[m.end(): m.end() + 1]
+        nxt = line[m.end() : m.end() + 1]
         prefix = ""
         core = run.rstrip()
         if re.search(r"[1-9][.、]$", core) and nxt and not nxt.isdigit():

@@ -35,13 +35,40 @@ GOVERNMENT, DEPARTMENT, STREET_TOWN, UNKNOWN = "government", "department", "stre
 
 # The 34 province-level names (GB/T 2260) and the first two digits of their codes.
 PROVINCES: dict[str, str] = {
-    "北京市": "11", "天津市": "12", "河北省": "13", "山西省": "14", "内蒙古自治区": "15",
-    "辽宁省": "21", "吉林省": "22", "黑龙江省": "23", "上海市": "31", "江苏省": "32",
-    "浙江省": "33", "安徽省": "34", "福建省": "35", "江西省": "36", "山东省": "37",
-    "河南省": "41", "湖北省": "42", "湖南省": "43", "广东省": "44", "广西壮族自治区": "45",
-    "海南省": "46", "重庆市": "50", "四川省": "51", "贵州省": "52", "云南省": "53",
-    "西藏自治区": "54", "陕西省": "61", "甘肃省": "62", "青海省": "63", "宁夏回族自治区": "64",
-    "新疆维吾尔自治区": "65", "台湾省": "71", "香港特别行政区": "81", "澳门特别行政区": "82",
+    "北京市": "11",
+    "天津市": "12",
+    "河北省": "13",
+    "山西省": "14",
+    "内蒙古自治区": "15",
+    "辽宁省": "21",
+    "吉林省": "22",
+    "黑龙江省": "23",
+    "上海市": "31",
+    "江苏省": "32",
+    "浙江省": "33",
+    "安徽省": "34",
+    "福建省": "35",
+    "江西省": "36",
+    "山东省": "37",
+    "河南省": "41",
+    "湖北省": "42",
+    "湖南省": "43",
+    "广东省": "44",
+    "广西壮族自治区": "45",
+    "海南省": "46",
+    "重庆市": "50",
+    "四川省": "51",
+    "贵州省": "52",
+    "云南省": "53",
+    "西藏自治区": "54",
+    "陕西省": "61",
+    "甘肃省": "62",
+    "青海省": "63",
+    "宁夏回族自治区": "64",
+    "新疆维吾尔自治区": "65",
+    "台湾省": "71",
+    "香港特别行政区": "81",
+    "澳门特别行政区": "82",
 }
 _MUNICIPALITIES = ("北京市", "天津市", "上海市", "重庆市")
 
@@ -64,8 +91,13 @@ def clean_name(name: str | None) -> str | None:
         return None
     text = _MARKUP.sub("", "".join(unicodedata.normalize("NFKC", name).split()))
     text = re.sub(r"(\d{4}年度?|年度)$", "", text)
-    if (not text or _FRAGMENT_CHARS.search(text) or _FRAGMENT_START.search(text)
-            or _FRAGMENT_WORDS.search(text) or re.search(r"[A-Za-z0-9]", text)):
+    if (
+        not text
+        or _FRAGMENT_CHARS.search(text)
+        or _FRAGMENT_START.search(text)
+        or _FRAGMENT_WORDS.search(text)
+        or re.search(r"[A-Za-z0-9]", text)
+    ):
         return None
     if len(_CJK.findall(text)) < 2 or len(_CJK.findall(text)) < len(text) - 2 or len(text) > 40:
         return None
@@ -76,8 +108,10 @@ def clean_name(name: str | None) -> str | None:
 
 # A generic place token (for the kind, which must not depend on the registry).  The lookahead
 # keeps 市场监督管理局 and 区域… from reading as places.
-_PLACE = (r"[\u4e00-\u9fff]{1,9}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市(?!场)|"
-          r"州|盟|县|区(?!域)|旗)(?![市州县区省])")
+_PLACE = (
+    r"[\u4e00-\u9fff]{1,9}?(?:特别行政区|自治区|自治州|自治县|自治旗|地区|省|市(?!场)|"
+    r"州|盟|县|区(?!域)|旗)(?![市州县区省])"
+)
 _PLACE_ONLY = re.compile(rf"^(?:{_PLACE})+$")
 _UNKNOWN_PLACE = re.compile(_PLACE)
 _GENERIC_PREFIX = re.compile(r"^(?:区|县|市(?!场|政(?!府)|辖)|旗)(?=.)")
@@ -91,11 +125,11 @@ def places_in_site_name(name: str) -> list[str]:
     for prov in sorted(PROVINCES, key=len, reverse=True):
         if text.startswith(prov):
             out.append(prov)
-            text = text[len(prov):]
+            text = text[len(prov) :]
             break
     while m := re.match(_PLACE, text):
         out.append(m.group(0))
-        text = text[m.end():]
+        text = text[m.end() :]
     return out
 
 
@@ -148,7 +182,7 @@ class Gazetteer:
             if hit is None:
                 return places, rest
             places.append(hit)
-            rest = rest[len(hit):]
+            rest = rest[len(hit) :]
 
     def region(self, places: list[str]) -> str | None:
         """The code of the most specific place, when the places admit exactly one.
@@ -161,8 +195,11 @@ class Gazetteer:
         for place in places:
             if place not in PROVINCES and place not in self.codes:
                 continue  # a place no site names: it neither decides nor contradicts
-            mine = ({PROVINCES[place] + "0000"} if place in PROVINCES
-                    else set(self.codes.get(place, ())))
+            mine = (
+                {PROVINCES[place] + "0000"}
+                if place in PROVINCES
+                else set(self.codes.get(place, ()))
+            )
             if codes is not None:
                 mine = {c for c in mine if any(contains(p, c) for p in codes)}
             if not mine:
@@ -185,13 +222,20 @@ def contains(parent: str, child: str) -> bool:
 _GOVERNMENT_BODIES = {"", "人民政府", "政府"}
 # The government's general office: a department with its own annual report (31 January), and
 # the same body however it is spelled.
-_OFFICE_BODIES = {"人民政府办公室": "人民政府办公室", "政府办公室": "人民政府办公室",
-                  "政府办": "人民政府办公室", "府办": "人民政府办公室",
-                  "人民政府办": "人民政府办公室", "人民政府办公厅": "人民政府办公厅",
-                  "政府办公厅": "人民政府办公厅"}
+_OFFICE_BODIES = {
+    "人民政府办公室": "人民政府办公室",
+    "政府办公室": "人民政府办公室",
+    "政府办": "人民政府办公室",
+    "府办": "人民政府办公室",
+    "人民政府办": "人民政府办公室",
+    "人民政府办公厅": "人民政府办公厅",
+    "政府办公厅": "人民政府办公厅",
+}
 GOVERNMENT_AND_OFFICE = {"人民政府", "人民政府办公室", "人民政府办公厅"}
-_ZONE = re.compile(r"(开发区|园区|新区|高新区|试验区|实验区|合作区|保税区|示范区|经济区|港区|片区|产业园|"
-                   r"风景区|景区)(管理委员会|管委会)$")
+_ZONE = re.compile(
+    r"(开发区|园区|新区|高新区|试验区|实验区|合作区|保税区|示范区|经济区|港区|片区|产业园|"
+    r"风景区|景区)(管理委员会|管委会)$"
+)
 _STREET_TOWN = re.compile(r"^(?P<name>.{1,12}?(街道|镇|乡|苏木))(办事处|人民政府|政府)?$")
 
 
@@ -250,6 +294,7 @@ def deadline(year: int, kind: str) -> date:
 
 
 # ------------------------------------------------------------------ identity
+
 
 @dataclass(frozen=True)
 class Agency:

@@ -25,15 +25,27 @@ from storage.export.tables import Table, field_type
 from storage.models import Manifest
 
 PROFILE = "tabular-data-package"
-PRIMARY_KEYS = {"reports": ["report_id"], "listings": ["listing_id"], "metrics": ["metric_id"],
-                "metrics_wide": ["report_id"], "checks": ["check_id"],
-                "data_dictionary": ["resource", "field"]}
+PRIMARY_KEYS = {
+    "reports": ["report_id"],
+    "listings": ["listing_id"],
+    "metrics": ["metric_id"],
+    "metrics_wide": ["report_id"],
+    "checks": ["check_id"],
+    "data_dictionary": ["resource", "field"],
+}
 # (table, column) → the reports column it references
-FOREIGN_KEYS = {"listings": "report_id", "metrics": "report_id", "checks": "report_id",
-                "metrics_wide": "report_id"}
-_MEDIA = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet",
-          "jsonl": "application/x-ndjson",
-          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+FOREIGN_KEYS = {
+    "listings": "report_id",
+    "metrics": "report_id",
+    "checks": "report_id",
+    "metrics_wide": "report_id",
+}
+_MEDIA = {
+    "csv": "text/csv",
+    "parquet": "application/vnd.apache.parquet",
+    "jsonl": "application/x-ndjson",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def source(engine: Engine) -> dict[str, Any]:
@@ -45,12 +57,24 @@ def source(engine: Engine) -> dict[str, Any]:
         revision = _revision(conn)
     with session_scope(engine) as s:
         head = s.exec(select(Manifest).order_by(col(Manifest.sequence).desc())).first()
-        manifest = None if head is None else {
-            "sequence": head.sequence, "file": head.file_name, "sha256": head.sha256,
-            "created_at": head.created_at.replace(tzinfo=UTC).isoformat()}
-    return {"database": {"url": url.render_as_string(hide_password=True),
-                         "backend": url.get_backend_name(), "schema_revision": revision},
-            "archive_manifest_head": manifest}
+        manifest = (
+            None
+            if head is None
+            else {
+                "sequence": head.sequence,
+                "file": head.file_name,
+                "sha256": head.sha256,
+                "created_at": head.created_at.replace(tzinfo=UTC).isoformat(),
+            }
+        )
+    return {
+        "database": {
+            "url": url.render_as_string(hide_password=True),
+            "backend": url.get_backend_name(),
+            "schema_revision": revision,
+        },
+        "archive_manifest_head": manifest,
+    }
 
 
 def _sha256(path: Path) -> str:
@@ -61,8 +85,7 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def schema(table: Table, present: set[str], suffix: str,
-           keys: dict[str, str]) -> dict[str, Any]:
+def schema(table: Table, present: set[str], suffix: str, keys: dict[str, str]) -> dict[str, Any]:
     """The table schema: fields with types and descriptions, keys between the tables.
 
     `keys`: template key → meaning, for metrics_wide's value columns.
@@ -80,20 +103,36 @@ def schema(table: Table, present: set[str], suffix: str,
         out["primaryKey"] = PRIMARY_KEYS[table.name]
     column = FOREIGN_KEYS.get(table.name)
     if column and "reports" in present:
-        out["foreignKeys"] = [{"fields": [column], "reference": {
-            "resource": "reports" + suffix, "fields": ["report_id"]}}]
+        out["foreignKeys"] = [
+            {
+                "fields": [column],
+                "reference": {"resource": "reports" + suffix, "fields": ["report_id"]},
+            }
+        ]
     return out
 
 
-def describe(tables: dict[str, Table], out: Path, formats: list[str],
-             origin: dict[str, Any], options: dict[str, Any] | None = None) -> dict[str, Any]:
+def describe(
+    tables: dict[str, Table],
+    out: Path,
+    formats: list[str],
+    origin: dict[str, Any],
+    options: dict[str, Any] | None = None,
+) -> dict[str, Any]:
     """The package descriptor for the files `write_tables` wrote into `out`.
 
     Resource names are the table names for the first format and `<table>-<format>` for the
     others (one package, every format; foreign keys stay within a format).
     """
-    keys = {r["field"]: r["description"] or "" for r in tables["data_dictionary"].rows
-            if r["key"] is not None} if "data_dictionary" in tables else {}
+    keys = (
+        {
+            r["field"]: r["description"] or ""
+            for r in tables["data_dictionary"].rows
+            if r["key"] is not None
+        }
+        if "data_dictionary" in tables
+        else {}
+    )
     resources = []
     present = set(tables)
     for n, fmt in enumerate(formats):
@@ -101,11 +140,16 @@ def describe(tables: dict[str, Table], out: Path, formats: list[str],
         for name, table in tables.items():
             path = out / ("gongkai.xlsx" if fmt == "xlsx" else f"{name}.{fmt}")
             res: dict[str, Any] = {
-                "name": name + suffix, "path": path.name, "profile": "tabular-data-resource",
-                "format": fmt, "mediatype": _MEDIA[fmt], "hash": f"sha256:{_sha256(path)}",
+                "name": name + suffix,
+                "path": path.name,
+                "profile": "tabular-data-resource",
+                "format": fmt,
+                "mediatype": _MEDIA[fmt],
+                "hash": f"sha256:{_sha256(path)}",
                 "rows": len(table.rows),
                 "schema": schema(table, present, suffix, keys),
-                "description": _DESCRIPTIONS.get(name, "")}
+                "description": _DESCRIPTIONS.get(name, ""),
+            }
             if fmt != "parquet":  # frictionless reads parquet through pyarrow: no byte count
                 res["bytes"] = path.stat().st_size
             if fmt == "csv":
@@ -114,12 +158,13 @@ def describe(tables: dict[str, Table], out: Path, formats: list[str],
                 res["dialect"] = {"excel": {"sheet": name[:31]}}
             resources.append(res)
     return {
-        "profile": PROFILE, "name": "gongkai-export",
+        "profile": PROFILE,
+        "name": "gongkai-export",
         "title": "政府信息公开工作年度报告 — gongkai export",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "description": "Government information-disclosure annual reports: one row per report "
-                       "(distinct document), its listings, template values with provenance, "
-                       "checks, coverage, and a data dictionary of every column.",
+        "(distinct document), its listings, template values with provenance, "
+        "checks, coverage, and a data dictionary of every column.",
         "sources": [{"title": "gongkai database and WARC archive", **origin}],
         "gongkai": {**origin, "options": options or {}},
         "resources": resources,
@@ -137,11 +182,15 @@ _DESCRIPTIONS = {
 }
 
 
-def write(tables: dict[str, Table], out: Path, formats: list[str], origin: dict[str, Any],
-          options: dict[str, Any] | None = None) -> Path:
+def write(
+    tables: dict[str, Table],
+    out: Path,
+    formats: list[str],
+    origin: dict[str, Any],
+    options: dict[str, Any] | None = None,
+) -> Path:
     """Write `datapackage.json` next to the exported files."""
     path = out / "datapackage.json"
     descriptor = describe(tables, out, formats, origin, options)
-    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=1) + "\n",
-                    encoding="utf-8")
+    path.write_text(json.dumps(descriptor, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return path

@@ -7,29 +7,41 @@ exported column to be described here, so a new column cannot ship undocumented.
 
 from __future__ import annotations
 
-_AGENCY_KEY = ("The agency's identity across years and spellings: `<region_code>:<body>`, where "
-               "body is the name without its places, normalised (区/县/市 prefix dropped, "
-               "人民政府办公室/政府办公室/政府 → 人民政府, a bare place → 人民政府, "
-               "街道办事处 → 街道, 镇人民政府 → 镇, 管委会 → 管理委员会). Examples: 拱墅区 and "
-               "杭州市拱墅区人民政府 → 330105:人民政府; 杭州市拱墅区统计局 → 330105:统计局; "
-               "城口县 → 500229:人民政府. Null when the region is unknown (区统计局 names no "
-               "district) or the agency is null.")
-_AGENCY = ("Publishing agency as the document names it (extraction), cleaned; null when the "
-           "document names none or only a sentence fragment (本报告依据《中华人民共和国 → null).")
-_REGION = ("6-digit 行政区划代码 of the agency: the places its name starts with, matched against "
-           "the site registry's names (拱墅区 → 330105, its parent 杭州市 → 330100) and the fixed "
-           "province table; null when nothing matches or two regions share the name (鼓楼区). "
-           "Never the listing site's region.")
-_KIND = ("government (a county-level or higher 人民政府, its 政府办公室 publishing for it, a "
-         "development zone's 管委会, or a name that is only a place such as 城口县), "
-         "street_town (街道/镇/乡), department (any other named body), unknown (no agency).")
+_AGENCY_KEY = (
+    "The agency's identity across years and spellings: `<region_code>:<body>`, where "
+    "body is the name without its places, normalised (区/县/市 prefix dropped, "
+    "人民政府办公室/政府办公室/政府 → 人民政府, a bare place → 人民政府, "
+    "街道办事处 → 街道, 镇人民政府 → 镇, 管委会 → 管理委员会). Examples: 拱墅区 and "
+    "杭州市拱墅区人民政府 → 330105:人民政府; 杭州市拱墅区统计局 → 330105:统计局; "
+    "城口县 → 500229:人民政府. Null when the region is unknown (区统计局 names no "
+    "district) or the agency is null."
+)
+_AGENCY = (
+    "Publishing agency as the document names it (extraction), cleaned; null when the "
+    "document names none or only a sentence fragment (本报告依据《中华人民共和国 → null)."
+)
+_REGION = (
+    "6-digit 行政区划代码 of the agency: the places its name starts with, matched against "
+    "the site registry's names (拱墅区 → 330105, its parent 杭州市 → 330100) and the fixed "
+    "province table; null when nothing matches or two regions share the name (鼓楼区). "
+    "Never the listing site's region."
+)
+_KIND = (
+    "government (a county-level or higher 人民政府, its 政府办公室 publishing for it, a "
+    "development zone's 管委会, or a name that is only a place such as 城口县), "
+    "street_town (街道/镇/乡), department (any other named body), unknown (no agency)."
+)
 _YEAR = "Report year (the year the data covers), from the document, else from the list title."
 _SHA = "sha256 of the report's bytes as served: the report's identity."
 
 COMMON = {
     "report_id": "The report: one per distinct document (sha256); the id of its first listing.",
-    "sha256": _SHA, "agency": _AGENCY, "agency_key": _AGENCY_KEY, "region_code": _REGION,
-    "year": _YEAR, "agency_kind": _KIND,
+    "sha256": _SHA,
+    "agency": _AGENCY,
+    "agency_key": _AGENCY_KEY,
+    "region_code": _REGION,
+    "year": _YEAR,
+    "agency_kind": _KIND,
 }
 
 COLUMNS: dict[str, dict[str, str]] = {
@@ -37,7 +49,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         **COMMON,
         "agency_as_extracted": "The agency exactly as the extractor read it (may be a fragment).",
         "agency_name": "Canonical readable name for agency_key: the places named plus the "
-                       "normalised body (杭州市拱墅区人民政府).",
+        "normalised body (杭州市拱墅区人民政府).",
         "listed_year": "Year in the (first) list title that linked the report.",
         "year_disagrees": "True when the document's own year and the list title's year differ.",
         "title": "The document's own title (extraction), else the list title.",
@@ -46,15 +58,15 @@ COLUMNS: dict[str, dict[str, str]] = {
         "site_id": "The site of the first listing (where the report was first found).",
         "site_name": "Name of that site.",
         "listed_outside_region": "True when some site listing it lies outside the agency's "
-                                 "region (another district lists it); null if unknown.",
+        "region (another district lists it); null if unknown.",
         "context_agency_disagrees": "True when a listing's list title or page ContentSource "
-                                    "names another agency than the document; null if no "
-                                    "reading to compare.",
+        "names another agency than the document; null if no "
+        "reading to compare.",
         "url": "URL of the first listing.",
         "found_on": "The list or article page that linked the first listing.",
         "listed_date": "Earliest date a list page printed for it (text as printed).",
         "publication_date": "Publication date used for timeliness: earliest listed date, else "
-                            "the date the extractor read.",
+        "the date the extractor read.",
         "publication_date_source": "listed_date or extraction.",
         "first_seen": "First time any listing was fetched (ISO 8601, UTC, +00:00).",
         "last_seen": "Last time any listing served these bytes (ISO 8601, UTC).",
@@ -63,7 +75,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "template": "Template version of the tables: 2021 (current) or 2019.",
         "extractor_version": "Version of the extractor that produced the values.",
         "extraction_status": "ok, partial, narrative_only, error, needs_converter, "
-                             "not_extracted, …",
+        "not_extracted, …",
         "extraction_error": "The extractor's error message, when it failed.",
         "metrics": "Number of template values extracted (rows in metrics).",
         "values": "Of those, values that are not null.",
@@ -72,23 +84,23 @@ COLUMNS: dict[str, dict[str, str]] = {
         "checks_not_assessable": "Checks with status not_assessable.",
         "warnings": "Number of extractor warnings.",
         "status": "current (some site serves these bytes), withdrawn (withdrawn and served "
-                  "nowhere), superseded (every URL now serves other bytes).",
+        "nowhere), superseded (every URL now serves other bytes).",
         "versions_at_url": "Most versions (distinct bytes) seen at any of its URLs.",
         "modified_after_publication": "True when bytes at one of its URLs changed after first "
-                                      "publication.",
+        "publication.",
         "withdrawn": "status == withdrawn.",
         "withdrawn_at": "When the run that noticed the withdrawal ran (ISO 8601, UTC).",
         "withdrawn_reason": "http 404, http 410 or delisted.",
         "deadline": "Legal deadline from the year and agency_kind: government or unknown → "
-                    "31 March of Y+1; department and street_town → 31 January of Y+1; before "
-                    "2019 → 31 March for all.",
+        "31 March of Y+1; department and street_town → 31 January of Y+1; before "
+        "2019 → 31 March for all.",
         "days_late": "publication_date − deadline in days (> 0 late).",
         "timeliness": "on_time, late or unknown.",
         "late": "True when late; null when unknown.",
         "previous_report_id": "The same agency's report of the nearest earlier year.",
         "previous_year": "Its year.",
         "text_overlap_previous": "Share (0..1) of this report's 8-character shingles already in "
-                                 "the previous report's prose.",
+        "the previous report's prose.",
         "overlap_over_50": "text_overlap_previous > 0.5.",
     },
     "listings": {
@@ -102,15 +114,15 @@ COLUMNS: dict[str, dict[str, str]] = {
         "found_on": "The list or article page that linked it.",
         "list_title": "Title the list or article page gave the link (crawl context).",
         "list_title_agency": "Agency named in list_title before the year, cleaned; null if none.",
-        "content_source": "<meta name=\"ContentSource\"> of the archived HTML page carrying the "
-                          "listing (the document itself, or the article page linking it).",
+        "content_source": '<meta name="ContentSource"> of the archived HTML page carrying the '
+        "listing (the document itself, or the article page linking it).",
         "page_url": "URL of that page.",
         "agency": _AGENCY,
         "context_agency_disagrees": "True when list_title_agency or content_source names another "
-                                    "agency than the document (compared by agency key, else by "
-                                    "normalised body and region); null if nothing to compare.",
+        "agency than the document (compared by agency key, else by "
+        "normalised body and region); null if nothing to compare.",
         "listed_outside_region": "True when this site's region neither contains nor lies in the "
-                                 "agency's region; null if either is unknown.",
+        "agency's region; null if either is unknown.",
         "listed_year": "Year in list_title.",
         "year": _YEAR,
         "year_disagrees": "True when listed_year and the document's own year differ.",
@@ -119,7 +131,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "capture_time": "When it was fetched (ISO 8601, UTC).",
         "http_status": "HTTP status of that capture.",
         "capture_record_id": "WARC-Record-ID of that capture (a revisit record when the bytes "
-                             "were already archived).",
+        "were already archived).",
         "first_seen": "First fetch of these bytes at this URL (ISO 8601, UTC).",
         "last_seen": "Last fetch that served them (ISO 8601, UTC).",
         "status": "current, superseded or withdrawn at this URL.",
@@ -176,7 +188,8 @@ COLUMNS: dict[str, dict[str, str]] = {
         "message": "What failed, in words.",
     },
     "coverage": {
-        "site_id": "A registered site.", "site_name": "Its name.",
+        "site_id": "A registered site.",
+        "site_name": "Its name.",
         "region_code": "The site's region code (coverage is per site).",
         "level": "site (one row per site and year) or agency (per site, agency and year).",
         "agency": "Agency (agency rows): registered for the site or found listed there.",
@@ -186,11 +199,11 @@ COLUMNS: dict[str, dict[str, str]] = {
     },
     "data_dictionary": {
         "resource": "The table the row describes (reports, listings, metrics, metrics_wide, "
-                    "checks, coverage, data_dictionary).",
+        "checks, coverage, data_dictionary).",
         "field": "The column; for a template value, its key (a column of metrics_wide and a "
-                 "value of metrics.key).",
+        "value of metrics.key).",
         "type": "Frictionless type: string, integer, number, boolean, date, datetime, object, "
-                "array.",
+        "array.",
         "description": "What the column means.",
         "key": "Template key (template values only).",
         "label": "Row and column label as printed in the template (Chinese).",
@@ -209,5 +222,6 @@ def describe(table: str, column: str) -> str:
     try:
         return COLUMNS[table][column]
     except KeyError:
-        raise KeyError(f"column {table}.{column} has no description in "
-                       "storage/export/dictionary.py") from None
+        raise KeyError(
+            f"column {table}.{column} has no description in storage/export/dictionary.py"
+        ) from None

@@ -65,8 +65,9 @@ def list_title_agency(title: str | None) -> str | None:
     return clean_name(m.group(1)) if m else None
 
 
-def disagrees(document: Agency, other: str | None, gazetteer: Gazetteer,
-              site_region: str | None = None) -> bool | None:
+def disagrees(
+    document: Agency, other: str | None, gazetteer: Gazetteer, site_region: str | None = None
+) -> bool | None:
     """Whether the crawl's `other` name is another agency than the document's (None: can't
     tell, because one of them names no agency).
 
@@ -79,7 +80,7 @@ def disagrees(document: Agency, other: str | None, gazetteer: Gazetteer,
         return None
     region = theirs.region_code or (None if theirs.places else site_region)
     same_body = document.body == theirs.body or {document.body, theirs.body} <= (
-        GOVERNMENT_AND_OFFICE)
-    same_region = document.region_code is None or region is None or (
-        document.region_code == region)
+        GOVERNMENT_AND_OFFICE
+    )
+    same_region = document.region_code is None or region is None or (document.region_code == region)
     return not (same_body and same_region)

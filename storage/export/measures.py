@@ -24,6 +24,7 @@ from storage.export.agency import kind_of
 
 # ------------------------------------------------------------------ agency kind
 
+
 def agency_kind(agency: str | None) -> str:
     """government, street_town, department or unknown from the agency's name.
 
@@ -73,8 +74,9 @@ class Timeliness:
         return None if self.status == "unknown" else self.status == "late"
 
 
-def timeliness(*, year: int | None, agency: str | None,
-               published: str | date | None, kind: str | None = None) -> Timeliness:
+def timeliness(
+    *, year: int | None, agency: str | None, published: str | date | None, kind: str | None = None
+) -> Timeliness:
     """Whether a report for `year` published on `published` met its legal deadline."""
     kind = kind or agency_kind(agency)
     pub = parse_date(published)
@@ -125,7 +127,7 @@ def shingles(text: str, k: int = SHINGLE) -> set[str]:
     for seg in normalize_text(text).split(CUT):
         if 0 < len(seg) < k:
             out.add(seg)
-        out.update(seg[i:i + k] for i in range(len(seg) - k + 1))
+        out.update(seg[i : i + k] for i in range(len(seg) - k + 1))
     return out
 
 
@@ -146,6 +148,7 @@ OVERLAP_PENALTY = 0.5  # evaluators penalise a report that repeats more than hal
 
 # ------------------------------------------------------------------ coverage
 
+
 @dataclass(frozen=True)
 class Found:
     """A report that exists: on which site, by which agency, for which year."""
@@ -155,8 +158,12 @@ class Found:
     year: int | None
 
 
-def coverage(sites: dict[str, str], found: Iterable[Found], years: Iterable[int],
-             expected: dict[str, list[str]] | None = None) -> list[dict[str, object]]:
+def coverage(
+    sites: dict[str, str],
+    found: Iterable[Found],
+    years: Iterable[int],
+    expected: dict[str, list[str]] | None = None,
+) -> list[dict[str, object]]:
     """One row per (site, year) and per (site, agency, year): was a report found?
 
     `sites` maps site id → site name.  The agencies expected on a site are those listed in
@@ -168,15 +175,33 @@ def coverage(sites: dict[str, str], found: Iterable[Found], years: Iterable[int]
     rows: list[dict[str, object]] = []
     for site_id in sorted(sites):
         mine = [f for f in found if f.site_id == site_id]
-        agencies = sorted({*(expected or {}).get(site_id, []),
-                           *(f.agency for f in mine if f.agency)})
+        agencies = sorted(
+            {*(expected or {}).get(site_id, []), *(f.agency for f in mine if f.agency)}
+        )
         for year in years:
             n = sum(f.year == year for f in mine)
-            rows.append({"site_id": site_id, "site_name": sites[site_id], "level": "site",
-                         "agency": None, "year": year, "found": n > 0, "reports": n})
+            rows.append(
+                {
+                    "site_id": site_id,
+                    "site_name": sites[site_id],
+                    "level": "site",
+                    "agency": None,
+                    "year": year,
+                    "found": n > 0,
+                    "reports": n,
+                }
+            )
             for agency in agencies:
                 n = sum(f.year == year and f.agency == agency for f in mine)
-                rows.append({"site_id": site_id, "site_name": sites[site_id],
-                             "level": "agency", "agency": agency, "year": year,
-                             "found": n > 0, "reports": n})
+                rows.append(
+                    {
+                        "site_id": site_id,
+                        "site_name": sites[site_id],
+                        "level": "agency",
+                        "agency": agency,
+                        "year": year,
+                        "found": n > 0,
+                        "reports": n,
+                    }
+                )
     return rows

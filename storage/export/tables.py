@@ -38,8 +38,7 @@ from storage.export import listing_context as context
 from storage.export.agency import Agency, Gazetteer, contains, identify
 from storage.models import Capture, CheckResult, Document, Extraction, MetricValue, Site
 
-TABLES = ("reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary",
-          "coverage")
+TABLES = ("reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary", "coverage")
 
 Kind = str  # str | int | float | bool | date | datetime | json
 
@@ -72,6 +71,7 @@ TextFor = Callable[[str, Capture | None], str | None]
 
 
 # ---------------------------------------------------------------------------- loading
+
 
 @dataclass
 class _Listing:
@@ -175,11 +175,18 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
     sites = {site.id: site for site in s.exec(select(Site))}
     docs = list(s.exec(select(Document).order_by(col(Document.id))))
     # (no DISTINCT: PostgreSQL cannot compare JSON columns; the dicts dedupe by id)
-    captures = {c.id: c for c in s.exec(
-        select(Capture).join(Document, col(Document.capture_id) == col(Capture.id)))}
-    originals = {c.id: c for c in s.exec(
-        select(original).join(Capture, col(Capture.revisit_of) == col(original.id))
-        .join(Document, col(Document.capture_id) == col(Capture.id)))}
+    captures = {
+        c.id: c
+        for c in s.exec(select(Capture).join(Document, col(Document.capture_id) == col(Capture.id)))
+    }
+    originals = {
+        c.id: c
+        for c in s.exec(
+            select(original)
+            .join(Capture, col(Capture.revisit_of) == col(original.id))
+            .join(Document, col(Document.capture_id) == col(Capture.id))
+        )
+    }
     pages: dict[str, list[Capture]] = defaultdict(list)  # found_on URL → its captures
     if paths is not None:
         pages = _linking_pages(s, original, originals)
@@ -206,26 +213,38 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
     for sha, listings in by_sha.items():
         found = chosen.get(sha)
         eid = found.id if found else None
-        r = _Report(listings, found, metrics.get(eid, []) if eid else [],
-                    checks.get(eid, []) if eid else [])
+        r = _Report(
+            listings, found, metrics.get(eid, []) if eid else [], checks.get(eid, []) if eid else []
+        )
         r.agency_id = identify(found.agency if found else None, gazetteer)
         reports.append(r)
     reports.sort(key=lambda r: r.report_id)
     return Loaded(reports, sites, gazetteer)
 
 
-def _linking_pages(s: Session, original: Any,
-                   originals: dict[int | None, Capture]) -> dict[str, list[Capture]]:
+def _linking_pages(
+    s: Session, original: Any, originals: dict[int | None, Capture]
+) -> dict[str, list[Capture]]:
     """The article pages that linked the documents (a subquery, no ids), by URL; their
     revisits' originals are added to `originals`."""
     pages: dict[str, list[Capture]] = defaultdict(list)
     linking = select(Document.found_on).where(col(Document.found_on).is_not(None))
-    for c in s.exec(select(Capture).where(col(Capture.url).in_(linking),
-                                          col(Capture.status) == 200).order_by(col(Capture.id))):
+    for c in s.exec(
+        select(Capture)
+        .where(col(Capture.url).in_(linking), col(Capture.status) == 200)
+        .order_by(col(Capture.id))
+    ):
         pages[c.url].append(c)
-    originals.update({c.id: c for c in s.exec(
-        select(original).join(Capture, col(Capture.revisit_of) == col(original.id))
-        .where(col(Capture.url).in_(linking)))})
+    originals.update(
+        {
+            c.id: c
+            for c in s.exec(
+                select(original)
+                .join(Capture, col(Capture.revisit_of) == col(original.id))
+                .where(col(Capture.url).in_(linking))
+            )
+        }
+    )
     return pages
 
 
@@ -240,8 +259,9 @@ def _chosen_extractions(s: Session) -> dict[str, Extraction]:
     return chosen
 
 
-def _values_by_extraction(s: Session, ids: set[int | None]) -> tuple[
-        dict[int, list[MetricValue]], dict[int, list[CheckResult]]]:
+def _values_by_extraction(
+    s: Session, ids: set[int | None]
+) -> tuple[dict[int, list[MetricValue]], dict[int, list[CheckResult]]]:
     """The chosen extractions' metric values and check results, by extraction id."""
     metrics: dict[int, list[MetricValue]] = defaultdict(list)
     checks: dict[int, list[CheckResult]] = defaultdict(list)
@@ -272,8 +292,12 @@ def _keep(r: _Report, f: Filters) -> bool:
     if f.year is not None and r.year != f.year:
         return False
     if f.agency:
-        hay = [r.agency or "", r.ex.title if r.ex and r.ex.title else "",
-               *(x.doc.title for x in r.listings), *(x.site.name for x in r.listings if x.site)]
+        hay = [
+            r.agency or "",
+            r.ex.title if r.ex and r.ex.title else "",
+            *(x.doc.title for x in r.listings),
+            *(x.site.name for x in r.listings if x.site),
+        ]
         if not any(f.agency in h for h in hay):
             return False
     return True
@@ -291,22 +315,57 @@ def _published(r: _Report) -> tuple[date | None, str | None]:
 # ---------------------------------------------------------------------------- tables
 
 REPORT_COLUMNS: list[tuple[str, Kind]] = [
-    ("report_id", "int"), ("sha256", "str"), ("agency", "str"), ("agency_as_extracted", "str"),
-    ("agency_key", "str"), ("agency_name", "str"), ("agency_kind", "str"), ("region_code", "str"),
-    ("year", "int"), ("listed_year", "int"), ("year_disagrees", "bool"), ("title", "str"),
-    ("listings", "int"), ("listing_sites", "int"), ("site_id", "str"), ("site_name", "str"),
-    ("listed_outside_region", "bool"), ("context_agency_disagrees", "bool"),
-    ("url", "str"), ("found_on", "str"),
-    ("listed_date", "str"), ("publication_date", "date"), ("publication_date_source", "str"),
-    ("first_seen", "datetime"), ("last_seen", "datetime"), ("media_type", "str"),
-    ("format", "str"), ("template", "str"), ("extractor_version", "str"),
-    ("extraction_status", "str"), ("extraction_error", "str"), ("metrics", "int"),
-    ("values", "int"), ("checks", "int"), ("checks_failed", "int"),
-    ("checks_not_assessable", "int"), ("warnings", "int"), ("status", "str"),
-    ("versions_at_url", "int"), ("modified_after_publication", "bool"), ("withdrawn", "bool"),
-    ("withdrawn_at", "datetime"), ("withdrawn_reason", "str"), ("deadline", "date"),
-    ("days_late", "int"), ("timeliness", "str"), ("late", "bool"), ("previous_report_id", "int"),
-    ("previous_year", "int"), ("text_overlap_previous", "float"), ("overlap_over_50", "bool"),
+    ("report_id", "int"),
+    ("sha256", "str"),
+    ("agency", "str"),
+    ("agency_as_extracted", "str"),
+    ("agency_key", "str"),
+    ("agency_name", "str"),
+    ("agency_kind", "str"),
+    ("region_code", "str"),
+    ("year", "int"),
+    ("listed_year", "int"),
+    ("year_disagrees", "bool"),
+    ("title", "str"),
+    ("listings", "int"),
+    ("listing_sites", "int"),
+    ("site_id", "str"),
+    ("site_name", "str"),
+    ("listed_outside_region", "bool"),
+    ("context_agency_disagrees", "bool"),
+    ("url", "str"),
+    ("found_on", "str"),
+    ("listed_date", "str"),
+    ("publication_date", "date"),
+    ("publication_date_source", "str"),
+    ("first_seen", "datetime"),
+    ("last_seen", "datetime"),
+    ("media_type", "str"),
+    ("format", "str"),
+    ("template", "str"),
+    ("extractor_version", "str"),
+    ("extraction_status", "str"),
+    ("extraction_error", "str"),
+    ("metrics", "int"),
+    ("values", "int"),
+    ("checks", "int"),
+    ("checks_failed", "int"),
+    ("checks_not_assessable", "int"),
+    ("warnings", "int"),
+    ("status", "str"),
+    ("versions_at_url", "int"),
+    ("modified_after_publication", "bool"),
+    ("withdrawn", "bool"),
+    ("withdrawn_at", "datetime"),
+    ("withdrawn_reason", "str"),
+    ("deadline", "date"),
+    ("days_late", "int"),
+    ("timeliness", "str"),
+    ("late", "bool"),
+    ("previous_report_id", "int"),
+    ("previous_year", "int"),
+    ("text_overlap_previous", "float"),
+    ("overlap_over_50", "bool"),
 ]
 
 
@@ -359,14 +418,17 @@ def _context_flags(r: _Report, gazetteer: Gazetteer) -> dict[int, dict[str, Any]
     out: dict[int, dict[str, Any]] = {}
     for x in r.listings:
         listed = context.list_title_agency(x.doc.title)
-        votes = [context.disagrees(r.agency_id, name, gazetteer, x.site_region)
-                 for name in (listed, x.content_source)]
+        votes = [
+            context.disagrees(r.agency_id, name, gazetteer, x.site_region)
+            for name in (listed, x.content_source)
+        ]
         known = [v for v in votes if v is not None]
         region = r.region_code
         out[x.doc.id or 0] = {
             "list_title_agency": listed,
             "context_agency_disagrees": any(known) if known else None,
-            "listed_outside_region": None if region is None or x.site_region is None
+            "listed_outside_region": None
+            if region is None or x.site_region is None
             else not (contains(x.site_region, region) or contains(region, x.site_region)),
         }
     return out
@@ -377,8 +439,12 @@ def _any(values: Iterable[bool | None]) -> bool | None:
     return any(known) if known else None
 
 
-def reports_table(reports: list[_Report], all_reports: list[_Report],
-                  text_for: TextFor | None, gazetteer: Gazetteer | None = None) -> Table:
+def reports_table(
+    reports: list[_Report],
+    all_reports: list[_Report],
+    text_for: TextFor | None,
+    gazetteer: Gazetteer | None = None,
+) -> Table:
     gazetteer = gazetteer or Gazetteer({})
     versions: dict[str, int] = defaultdict(int)
     for r in all_reports:
@@ -410,62 +476,110 @@ def reports_table(reports: list[_Report], all_reports: list[_Report],
         listed_dates = sorted(x.doc.listed_date for x in r.listings if x.doc.listed_date)
         withdrawn = [x.doc for x in r.listings if x.doc.status == "withdrawn"]
         status = r.status
-        table.rows.append({
-            "report_id": r.report_id, "sha256": r.sha256, "agency": r.agency,
-            "agency_as_extracted": ex.agency if ex else None, "agency_key": a.key,
-            "agency_name": a.canonical_name, "agency_kind": kind, "region_code": r.region_code,
-            "year": r.year, "listed_year": r.listed_year,
-            # the list title's year against the document's own: a disagreement is shown, since
-            # `year` silently prefers the document (its title and 统计期限)
-            "year_disagrees": bool(ex and ex.year and r.listed_year and ex.year != r.listed_year),
-            "title": (ex.title if ex and ex.title else None) or d.title,
-            "listings": len(r.listings), "listing_sites": len({x.doc.site_id for x in r.listings}),
-            "site_id": d.site_id, "site_name": r.first.site.name if r.first.site else None,
-            "listed_outside_region": _any(f["listed_outside_region"] for f in flags.values()),
-            "context_agency_disagrees": _any(f["context_agency_disagrees"]
-                                             for f in flags.values()),
-            "url": d.url, "found_on": d.found_on,
-            "listed_date": listed_dates[0] if listed_dates else None,
-            "publication_date": pub, "publication_date_source": pub_source,
-            "first_seen": min(x.doc.first_seen for x in r.listings),
-            "last_seen": max(x.doc.last_seen for x in r.listings),
-            "media_type": d.media_type, "format": ex.format if ex else None,
-            "template": ex.template if ex else None,
-            "extractor_version": ex.extractor_version if ex else None,
-            "extraction_status": ex.status if ex else "not_extracted",
-            "extraction_error": ex.error if ex else None,
-            "metrics": len(r.metrics), "values": sum(m.value is not None for m in r.metrics),
-            "checks": len(r.checks), "checks_failed": sum(c.status == "fail" for c in r.checks),
-            "checks_not_assessable": sum(c.status == "not_assessable" for c in r.checks),
-            "warnings": len(ex.warnings or []) if ex else 0, "status": status,
-            "versions_at_url": max(versions[x.doc.url] for x in r.listings),
-            "modified_after_publication": any(
-                versions[x.doc.url] > 1 or bool(x.doc.modified_after_publication)
-                for x in r.listings),
-            "withdrawn": status == "withdrawn",
-            "withdrawn_at": min((w.withdrawn_at for w in withdrawn if w.withdrawn_at),
-                                default=None) if status == "withdrawn" else None,
-            "withdrawn_reason": next((w.withdrawn_reason for w in withdrawn
-                                      if w.withdrawn_reason), None)
-            if status == "withdrawn" else None,
-            "deadline": t.deadline, "days_late": t.days_late, "timeliness": t.status,
-            "late": t.late, "previous_report_id": prev.report_id if prev else None,
-            "previous_year": prev.year if prev else None, "text_overlap_previous": ov,
-            "overlap_over_50": None if ov is None else ov > measures.OVERLAP_PENALTY,
-        })
+        table.rows.append(
+            {
+                "report_id": r.report_id,
+                "sha256": r.sha256,
+                "agency": r.agency,
+                "agency_as_extracted": ex.agency if ex else None,
+                "agency_key": a.key,
+                "agency_name": a.canonical_name,
+                "agency_kind": kind,
+                "region_code": r.region_code,
+                "year": r.year,
+                "listed_year": r.listed_year,
+                # the list title's year against the document's own: a disagreement is shown, since
+                # `year` silently prefers the document (its title and 统计期限)
+                "year_disagrees": bool(
+                    ex and ex.year and r.listed_year and ex.year != r.listed_year
+                ),
+                "title": (ex.title if ex and ex.title else None) or d.title,
+                "listings": len(r.listings),
+                "listing_sites": len({x.doc.site_id for x in r.listings}),
+                "site_id": d.site_id,
+                "site_name": r.first.site.name if r.first.site else None,
+                "listed_outside_region": _any(f["listed_outside_region"] for f in flags.values()),
+                "context_agency_disagrees": _any(
+                    f["context_agency_disagrees"] for f in flags.values()
+                ),
+                "url": d.url,
+                "found_on": d.found_on,
+                "listed_date": listed_dates[0] if listed_dates else None,
+                "publication_date": pub,
+                "publication_date_source": pub_source,
+                "first_seen": min(x.doc.first_seen for x in r.listings),
+                "last_seen": max(x.doc.last_seen for x in r.listings),
+                "media_type": d.media_type,
+                "format": ex.format if ex else None,
+                "template": ex.template if ex else None,
+                "extractor_version": ex.extractor_version if ex else None,
+                "extraction_status": ex.status if ex else "not_extracted",
+                "extraction_error": ex.error if ex else None,
+                "metrics": len(r.metrics),
+                "values": sum(m.value is not None for m in r.metrics),
+                "checks": len(r.checks),
+                "checks_failed": sum(c.status == "fail" for c in r.checks),
+                "checks_not_assessable": sum(c.status == "not_assessable" for c in r.checks),
+                "warnings": len(ex.warnings or []) if ex else 0,
+                "status": status,
+                "versions_at_url": max(versions[x.doc.url] for x in r.listings),
+                "modified_after_publication": any(
+                    versions[x.doc.url] > 1 or bool(x.doc.modified_after_publication)
+                    for x in r.listings
+                ),
+                "withdrawn": status == "withdrawn",
+                "withdrawn_at": min(
+                    (w.withdrawn_at for w in withdrawn if w.withdrawn_at), default=None
+                )
+                if status == "withdrawn"
+                else None,
+                "withdrawn_reason": next(
+                    (w.withdrawn_reason for w in withdrawn if w.withdrawn_reason), None
+                )
+                if status == "withdrawn"
+                else None,
+                "deadline": t.deadline,
+                "days_late": t.days_late,
+                "timeliness": t.status,
+                "late": t.late,
+                "previous_report_id": prev.report_id if prev else None,
+                "previous_year": prev.year if prev else None,
+                "text_overlap_previous": ov,
+                "overlap_over_50": None if ov is None else ov > measures.OVERLAP_PENALTY,
+            }
+        )
     return table
 
 
 LISTING_COLUMNS: list[tuple[str, Kind]] = [
-    ("listing_id", "int"), ("report_id", "int"), ("sha256", "str"), ("site_id", "str"),
-    ("site_name", "str"), ("site_region_code", "str"), ("url", "str"), ("found_on", "str"),
-    ("list_title", "str"), ("list_title_agency", "str"), ("content_source", "str"),
-    ("page_url", "str"), ("agency", "str"), ("context_agency_disagrees", "bool"),
-    ("listed_outside_region", "bool"), ("listed_year", "int"), ("year", "int"),
-    ("year_disagrees", "bool"), ("listed_date", "str"), ("capture_id", "int"),
-    ("capture_time", "datetime"), ("http_status", "int"), ("capture_record_id", "str"),
-    ("first_seen", "datetime"), ("last_seen", "datetime"), ("status", "str"),
-    ("modified_after_publication", "bool"), ("withdrawn_at", "datetime"),
+    ("listing_id", "int"),
+    ("report_id", "int"),
+    ("sha256", "str"),
+    ("site_id", "str"),
+    ("site_name", "str"),
+    ("site_region_code", "str"),
+    ("url", "str"),
+    ("found_on", "str"),
+    ("list_title", "str"),
+    ("list_title_agency", "str"),
+    ("content_source", "str"),
+    ("page_url", "str"),
+    ("agency", "str"),
+    ("context_agency_disagrees", "bool"),
+    ("listed_outside_region", "bool"),
+    ("listed_year", "int"),
+    ("year", "int"),
+    ("year_disagrees", "bool"),
+    ("listed_date", "str"),
+    ("capture_id", "int"),
+    ("capture_time", "datetime"),
+    ("http_status", "int"),
+    ("capture_record_id", "str"),
+    ("first_seen", "datetime"),
+    ("last_seen", "datetime"),
+    ("status", "str"),
+    ("modified_after_publication", "bool"),
+    ("withdrawn_at", "datetime"),
     ("withdrawn_reason", "str"),
 ]
 
@@ -478,37 +592,72 @@ def listings_table(reports: list[_Report], gazetteer: Gazetteer) -> Table:
         doc_year = r.ex.year if r.ex and r.ex.year else None
         for x in r.listings:
             d, c, f = x.doc, x.capture, flags[x.doc.id or 0]
-            table.rows.append({
-                "listing_id": d.id, "report_id": r.report_id, "sha256": d.sha256,
-                "site_id": d.site_id, "site_name": x.site.name if x.site else None,
-                "site_region_code": x.site_region, "url": d.url, "found_on": d.found_on,
-                "list_title": d.title, "list_title_agency": f["list_title_agency"],
-                "content_source": x.content_source,
-                "page_url": x.page.url if x.page else None, "agency": r.agency,
-                "context_agency_disagrees": f["context_agency_disagrees"],
-                "listed_outside_region": f["listed_outside_region"],
-                "listed_year": d.year, "year": r.year,
-                "year_disagrees": bool(doc_year and d.year and doc_year != d.year),
-                "listed_date": d.listed_date, "capture_id": d.capture_id,
-                "capture_time": c.fetched_at if c else None,
-                "http_status": c.status if c else None,
-                "capture_record_id": c.warc_record_id if c else None,
-                "first_seen": d.first_seen, "last_seen": d.last_seen, "status": d.status,
-                "modified_after_publication": bool(d.modified_after_publication),
-                "withdrawn_at": d.withdrawn_at, "withdrawn_reason": d.withdrawn_reason,
-            })
+            table.rows.append(
+                {
+                    "listing_id": d.id,
+                    "report_id": r.report_id,
+                    "sha256": d.sha256,
+                    "site_id": d.site_id,
+                    "site_name": x.site.name if x.site else None,
+                    "site_region_code": x.site_region,
+                    "url": d.url,
+                    "found_on": d.found_on,
+                    "list_title": d.title,
+                    "list_title_agency": f["list_title_agency"],
+                    "content_source": x.content_source,
+                    "page_url": x.page.url if x.page else None,
+                    "agency": r.agency,
+                    "context_agency_disagrees": f["context_agency_disagrees"],
+                    "listed_outside_region": f["listed_outside_region"],
+                    "listed_year": d.year,
+                    "year": r.year,
+                    "year_disagrees": bool(doc_year and d.year and doc_year != d.year),
+                    "listed_date": d.listed_date,
+                    "capture_id": d.capture_id,
+                    "capture_time": c.fetched_at if c else None,
+                    "http_status": c.status if c else None,
+                    "capture_record_id": c.warc_record_id if c else None,
+                    "first_seen": d.first_seen,
+                    "last_seen": d.last_seen,
+                    "status": d.status,
+                    "modified_after_publication": bool(d.modified_after_publication),
+                    "withdrawn_at": d.withdrawn_at,
+                    "withdrawn_reason": d.withdrawn_reason,
+                }
+            )
     return table
 
 
 METRIC_COLUMNS: list[tuple[str, Kind]] = [
-    ("metric_id", "int"), ("report_id", "int"), ("extraction_id", "int"),
-    ("region_code", "str"), ("agency", "str"), ("agency_key", "str"), ("year", "int"),
-    ("key", "str"), ("value", "float"), ("raw", "str"), ("table", "str"), ("page", "int"),
-    ("table_no", "int"), ("row", "int"), ("col", "int"), ("line", "int"), ("location", "json"),
-    ("source_url", "str"), ("capture_id", "int"), ("capture_time", "datetime"),
-    ("http_status", "int"), ("sha256", "str"), ("warc_file", "str"), ("warc_offset", "int"),
-    ("warc_length", "int"), ("warc_record_id", "str"), ("capture_record_id", "str"),
-    ("check_failed", "bool"), ("failed_rules", "str"),
+    ("metric_id", "int"),
+    ("report_id", "int"),
+    ("extraction_id", "int"),
+    ("region_code", "str"),
+    ("agency", "str"),
+    ("agency_key", "str"),
+    ("year", "int"),
+    ("key", "str"),
+    ("value", "float"),
+    ("raw", "str"),
+    ("table", "str"),
+    ("page", "int"),
+    ("table_no", "int"),
+    ("row", "int"),
+    ("col", "int"),
+    ("line", "int"),
+    ("location", "json"),
+    ("source_url", "str"),
+    ("capture_id", "int"),
+    ("capture_time", "datetime"),
+    ("http_status", "int"),
+    ("sha256", "str"),
+    ("warc_file", "str"),
+    ("warc_offset", "int"),
+    ("warc_length", "int"),
+    ("warc_record_id", "str"),
+    ("capture_record_id", "str"),
+    ("check_failed", "bool"),
+    ("failed_rules", "str"),
 ]
 
 
@@ -535,41 +684,84 @@ def metrics_table(reports: list[_Report]) -> Table:
         c, p = r.first.capture, r.first.payload
         for m in r.metrics:
             loc = m.location or {}
-            table.rows.append({
-                "metric_id": m.id, "report_id": r.report_id, "extraction_id": m.extraction_id,
-                "region_code": r.region_code, "agency": r.agency,
-                "agency_key": r.agency_id.key, "year": r.year, "key": m.key, "value": m.value,
-                "raw": m.raw, "table": m.table_name, "page": _int(loc.get("page")),
-                "table_no": _int(loc.get("table")), "row": _int(loc.get("row")),
-                "col": _int(loc.get("col")), "line": _int(loc.get("line")), "location": loc,
-                "source_url": r.doc.url, "capture_id": r.doc.capture_id,
-                "capture_time": c.fetched_at if c else None,
-                "http_status": c.status if c else None, "sha256": r.sha256,
-                "capture_record_id": c.warc_record_id if c else None,
-                "warc_file": p.warc_file if p else None,
-                "warc_offset": p.warc_offset if p else None,
-                "warc_length": p.warc_length if p else None,
-                "warc_record_id": p.warc_record_id if p else None,
-                "check_failed": m.key in failed, "failed_rules": ",".join(failed.get(m.key, [])),
-            })
+            table.rows.append(
+                {
+                    "metric_id": m.id,
+                    "report_id": r.report_id,
+                    "extraction_id": m.extraction_id,
+                    "region_code": r.region_code,
+                    "agency": r.agency,
+                    "agency_key": r.agency_id.key,
+                    "year": r.year,
+                    "key": m.key,
+                    "value": m.value,
+                    "raw": m.raw,
+                    "table": m.table_name,
+                    "page": _int(loc.get("page")),
+                    "table_no": _int(loc.get("table")),
+                    "row": _int(loc.get("row")),
+                    "col": _int(loc.get("col")),
+                    "line": _int(loc.get("line")),
+                    "location": loc,
+                    "source_url": r.doc.url,
+                    "capture_id": r.doc.capture_id,
+                    "capture_time": c.fetched_at if c else None,
+                    "http_status": c.status if c else None,
+                    "sha256": r.sha256,
+                    "capture_record_id": c.warc_record_id if c else None,
+                    "warc_file": p.warc_file if p else None,
+                    "warc_offset": p.warc_offset if p else None,
+                    "warc_length": p.warc_length if p else None,
+                    "warc_record_id": p.warc_record_id if p else None,
+                    "check_failed": m.key in failed,
+                    "failed_rules": ",".join(failed.get(m.key, [])),
+                }
+            )
     return table
 
 
 WIDE_HEAD: list[tuple[str, Kind]] = [
-    ("report_id", "int"), ("status", "str"), ("agency", "str"), ("agency_key", "str"),
-    ("agency_name", "str"), ("agency_kind", "str"), ("region_code", "str"), ("site_id", "str"),
-    ("site_name", "str"), ("listings", "int"), ("year", "int"), ("template", "str"),
-    ("extraction_status", "str"), ("sha256", "str"), ("url", "str"),
+    ("report_id", "int"),
+    ("status", "str"),
+    ("agency", "str"),
+    ("agency_key", "str"),
+    ("agency_name", "str"),
+    ("agency_kind", "str"),
+    ("region_code", "str"),
+    ("site_id", "str"),
+    ("site_name", "str"),
+    ("listings", "int"),
+    ("year", "int"),
+    ("template", "str"),
+    ("extraction_status", "str"),
+    ("sha256", "str"),
+    ("url", "str"),
 ]
 
 DICTIONARY_COLUMNS: list[tuple[str, Kind]] = [
-    ("resource", "str"), ("field", "str"), ("type", "str"), ("description", "str"),
-    ("key", "str"), ("label", "str"), ("table", "str"), ("row_label", "str"),
-    ("column_label", "str"), ("unit", "str"), ("meaning", "str"), ("templates", "str"),
+    ("resource", "str"),
+    ("field", "str"),
+    ("type", "str"),
+    ("description", "str"),
+    ("key", "str"),
+    ("label", "str"),
+    ("table", "str"),
+    ("row_label", "str"),
+    ("column_label", "str"),
+    ("unit", "str"),
+    ("meaning", "str"),
+    ("templates", "str"),
 ]
 
-FRICTIONLESS_TYPES = {"str": "string", "int": "integer", "float": "number", "bool": "boolean",
-                      "date": "date", "datetime": "datetime", "json": "object"}
+FRICTIONLESS_TYPES = {
+    "str": "string",
+    "int": "integer",
+    "float": "number",
+    "bool": "boolean",
+    "date": "date",
+    "datetime": "datetime",
+    "json": "object",
+}
 ARRAY_COLUMNS = {("checks", "keys")}  # JSON arrays, not objects
 
 
@@ -581,9 +773,15 @@ def field_type(table: str, column: str, kind: Kind) -> str:
 
 def static_columns() -> dict[str, list[tuple[str, Kind]]]:
     """Every table's fixed columns (metrics_wide adds one column per template key)."""
-    return {"reports": REPORT_COLUMNS, "listings": LISTING_COLUMNS, "metrics": METRIC_COLUMNS,
-            "metrics_wide": WIDE_HEAD, "checks": CHECK_COLUMNS,
-            "data_dictionary": DICTIONARY_COLUMNS, "coverage": COVERAGE_COLUMNS}
+    return {
+        "reports": REPORT_COLUMNS,
+        "listings": LISTING_COLUMNS,
+        "metrics": METRIC_COLUMNS,
+        "metrics_wide": WIDE_HEAD,
+        "checks": CHECK_COLUMNS,
+        "data_dictionary": DICTIONARY_COLUMNS,
+        "coverage": COVERAGE_COLUMNS,
+    }
 
 
 def _template_keys(reports: list[_Report]) -> dict[str, dict[str, Any]]:
@@ -597,19 +795,35 @@ def _template_keys(reports: list[_Report]) -> dict[str, dict[str, Any]]:
         for version in ("2021", "2019"):
             for m in template.metrics(version):
                 row_label, _, column_label = m.label.rpartition(" ")
-                e = entries.setdefault(m.key, {
-                    "key": m.key, "label": m.label, "table": m.table,
-                    "row_label": row_label or None, "column_label": column_label or None,
-                    "unit": m.unit, "meaning": m.meaning, "templates": []})
+                e = entries.setdefault(
+                    m.key,
+                    {
+                        "key": m.key,
+                        "label": m.label,
+                        "table": m.table,
+                        "row_label": row_label or None,
+                        "column_label": column_label or None,
+                        "unit": m.unit,
+                        "meaning": m.meaning,
+                        "templates": [],
+                    },
+                )
                 for t in m.templates:
                     if t not in e["templates"]:
                         e["templates"].append(t)
     for r in reports:  # keys the extractor produced that the dictionary does not know
         for value in r.metrics:
             if value.key not in entries:
-                entries[value.key] = {"key": value.key, "label": None, "table": value.table_name,
-                                  "row_label": None, "column_label": None, "unit": None,
-                                  "meaning": None, "templates": []}
+                entries[value.key] = {
+                    "key": value.key,
+                    "label": None,
+                    "table": value.table_name,
+                    "row_label": None,
+                    "column_label": None,
+                    "unit": None,
+                    "meaning": None,
+                    "templates": [],
+                }
     return entries
 
 
@@ -619,13 +833,27 @@ def data_dictionary_table(reports: list[_Report]) -> Table:
     blank = dict.fromkeys(n for n, _ in DICTIONARY_COLUMNS)
     for name, columns in static_columns().items():
         for column, kind in columns:
-            table.rows.append({**blank, "resource": name, "field": column,
-                               "type": field_type(name, column, kind),
-                               "description": dictionary.describe(name, column)})
+            table.rows.append(
+                {
+                    **blank,
+                    "resource": name,
+                    "field": column,
+                    "type": field_type(name, column, kind),
+                    "description": dictionary.describe(name, column),
+                }
+            )
     for e in _template_keys(reports).values():
-        table.rows.append({**blank, **e, "resource": "metrics_wide", "field": e["key"],
-                           "type": "number", "templates": ",".join(sorted(e["templates"])),
-                           "description": e["meaning"] or "a key the extractor produced"})
+        table.rows.append(
+            {
+                **blank,
+                **e,
+                "resource": "metrics_wide",
+                "field": e["key"],
+                "type": "number",
+                "templates": ",".join(sorted(e["templates"])),
+                "description": e["meaning"] or "a key the extractor produced",
+            }
+        )
     return table
 
 
@@ -639,12 +867,22 @@ def metrics_wide_table(reports: list[_Report], dictionary_table: Table) -> Table
             continue
         a = r.agency_id
         row: dict[str, Any] = {
-            "report_id": r.report_id, "status": r.status, "agency": r.agency,
-            "agency_key": a.key, "agency_name": a.canonical_name, "agency_kind": a.kind,
-            "region_code": r.region_code, "site_id": r.doc.site_id,
+            "report_id": r.report_id,
+            "status": r.status,
+            "agency": r.agency,
+            "agency_key": a.key,
+            "agency_name": a.canonical_name,
+            "agency_kind": a.kind,
+            "region_code": r.region_code,
+            "site_id": r.doc.site_id,
             "site_name": r.first.site.name if r.first.site else None,
-            "listings": len(r.listings), "year": r.year, "template": r.ex.template,
-            "extraction_status": r.ex.status, "sha256": r.sha256, "url": r.doc.url}
+            "listings": len(r.listings),
+            "year": r.year,
+            "template": r.ex.template,
+            "extraction_status": r.ex.status,
+            "sha256": r.sha256,
+            "url": r.doc.url,
+        }
         row.update(dict.fromkeys(keys))
         for m in r.metrics:
             row[m.key] = m.value
@@ -653,10 +891,20 @@ def metrics_wide_table(reports: list[_Report], dictionary_table: Table) -> Table
 
 
 CHECK_COLUMNS: list[tuple[str, Kind]] = [
-    ("check_id", "int"), ("report_id", "int"), ("extraction_id", "int"),
-    ("region_code", "str"), ("agency", "str"), ("agency_key", "str"), ("year", "int"),
-    ("sha256", "str"), ("rule", "str"), ("status", "str"), ("keys", "json"),
-    ("numbers", "json"), ("culprit", "str"), ("message", "str"),
+    ("check_id", "int"),
+    ("report_id", "int"),
+    ("extraction_id", "int"),
+    ("region_code", "str"),
+    ("agency", "str"),
+    ("agency_key", "str"),
+    ("year", "int"),
+    ("sha256", "str"),
+    ("rule", "str"),
+    ("status", "str"),
+    ("keys", "json"),
+    ("numbers", "json"),
+    ("culprit", "str"),
+    ("message", "str"),
 ]
 
 
@@ -664,37 +912,61 @@ def checks_table(reports: list[_Report]) -> Table:
     table = Table("checks", CHECK_COLUMNS)
     for r in reports:
         for c in r.checks:
-            table.rows.append({
-                "check_id": c.id, "report_id": r.report_id, "extraction_id": c.extraction_id,
-                "region_code": r.region_code, "agency": r.agency,
-                "agency_key": r.agency_id.key, "year": r.year, "sha256": r.sha256,
-                "rule": c.rule, "status": c.status, "keys": list(c.keys or []),
-                "numbers": c.numbers or {}, "culprit": c.culprit, "message": c.message})
+            table.rows.append(
+                {
+                    "check_id": c.id,
+                    "report_id": r.report_id,
+                    "extraction_id": c.extraction_id,
+                    "region_code": r.region_code,
+                    "agency": r.agency,
+                    "agency_key": r.agency_id.key,
+                    "year": r.year,
+                    "sha256": r.sha256,
+                    "rule": c.rule,
+                    "status": c.status,
+                    "keys": list(c.keys or []),
+                    "numbers": c.numbers or {},
+                    "culprit": c.culprit,
+                    "message": c.message,
+                }
+            )
     return table
 
 
 COVERAGE_COLUMNS: list[tuple[str, Kind]] = [
-    ("site_id", "str"), ("site_name", "str"), ("region_code", "str"), ("level", "str"),
-    ("agency", "str"), ("year", "int"), ("found", "bool"), ("reports", "int"),
+    ("site_id", "str"),
+    ("site_name", "str"),
+    ("region_code", "str"),
+    ("level", "str"),
+    ("agency", "str"),
+    ("year", "int"),
+    ("found", "bool"),
+    ("reports", "int"),
 ]
 
 
-def coverage_table(reports: list[_Report], sites: dict[str, Site], f: Filters,
-                   years: Iterable[int] | None = None) -> Table:
+def coverage_table(
+    reports: list[_Report], sites: dict[str, Site], f: Filters, years: Iterable[int] | None = None
+) -> Table:
     """Per registered site (and agency listed on it) and year: was a report found there?
 
     Coverage is about sites, so here a report counts on every site that lists it.
     """
-    chosen = {k: s for k, s in sites.items()
-              if not f.region or s.region_code.startswith(f.region)}
-    found = [measures.Found(x.doc.site_id, r.agency, r.year) for r in reports
-             for x in r.listings if x.doc.status != "superseded"]
+    chosen = {k: s for k, s in sites.items() if not f.region or s.region_code.startswith(f.region)}
+    found = [
+        measures.Found(x.doc.site_id, r.agency, r.year)
+        for r in reports
+        for x in r.listings
+        if x.doc.status != "superseded"
+    ]
     if years is None:
         seen = [r.year for r in reports if r.year is not None]
-        years = [f.year] if f.year is not None else (
-            range(min(seen), max(seen) + 1) if seen else [])
-    expected = {k: [str(a) for a in (s.config or {}).get("agencies", []) or []]
-                for k, s in chosen.items()}
+        years = (
+            [f.year] if f.year is not None else (range(min(seen), max(seen) + 1) if seen else [])
+        )
+    expected = {
+        k: [str(a) for a in (s.config or {}).get("agencies", []) or []] for k, s in chosen.items()
+    }
     rows = measures.coverage({k: s.name for k, s in chosen.items()}, found, years, expected)
     table = Table("coverage", COVERAGE_COLUMNS)
     for row in rows:
@@ -724,13 +996,21 @@ def _site_coverage_reports(loaded: Loaded, f: Filters) -> list[_Report]:
     """Coverage's reports: every listing on a site inside the region filter (site regions)."""
     if not f.region:
         return loaded.reports
-    return [r for r in loaded.reports
-            if any((x.site_region or "").startswith(f.region) for x in r.listings)]
+    return [
+        r
+        for r in loaded.reports
+        if any((x.site_region or "").startswith(f.region) for x in r.listings)
+    ]
 
 
-def build_tables(engine: Engine, filters: Filters | None = None, *,
-                 text_for: TextFor | None = None, only: Iterable[str] | None = None,
-                 paths: Paths | None = None) -> dict[str, Table]:
+def build_tables(
+    engine: Engine,
+    filters: Filters | None = None,
+    *,
+    text_for: TextFor | None = None,
+    only: Iterable[str] | None = None,
+    paths: Paths | None = None,
+) -> dict[str, Table]:
     """Every export table (or those in `only`), filtered, from one read of the database.
 
     With `paths` (the data folder), listings carry their page's ContentSource.
@@ -775,7 +1055,8 @@ def export_counts(session: Session, filters: Filters | None = None) -> dict[str,
         by_extraction[r.ex.status if r.ex else "not_extracted"] += 1
         by_status[r.status] += 1
     return {
-        "reports": len(reports), "listings": sum(len(r.listings) for r in reports),
+        "reports": len(reports),
+        "listings": sum(len(r.listings) for r in reports),
         "metrics": sum(len(r.metrics) for r in reports),
         "values": sum(m.value is not None for r in reports for m in r.metrics),
         "checks": sum(len(r.checks) for r in reports),

@@ -41,8 +41,7 @@ def write_csv(table: Table, path: Path) -> Path:
             out = []
             for name, kind in table.columns:
                 v = _plain(row.get(name), kind)
-                out.append("" if v is None else ("true" if v else "false") if kind == "bool"
-                           else v)
+                out.append("" if v is None else ("true" if v else "false") if kind == "bool" else v)
             w.writerow(out)
     return path
 
@@ -50,9 +49,15 @@ def write_csv(table: Table, path: Path) -> Path:
 def _arrow_type(kind: Kind) -> Any:
     import pyarrow as pa
 
-    return {"str": pa.string(), "int": pa.int64(), "float": pa.float64(), "bool": pa.bool_(),
-            "date": pa.date32(), "datetime": pa.timestamp("us", tz="UTC"),
-            "json": pa.string()}[kind]
+    return {
+        "str": pa.string(),
+        "int": pa.int64(),
+        "float": pa.float64(),
+        "bool": pa.bool_(),
+        "date": pa.date32(),
+        "datetime": pa.timestamp("us", tz="UTC"),
+        "json": pa.string(),
+    }[kind]
 
 
 def _pandas_metadata(table: Table) -> bytes:
@@ -60,13 +65,27 @@ def _pandas_metadata(table: Table) -> bytes:
 
     Why: pandas otherwise reads an int64 column holding a null as float (`year` 2023.0).
     """
-    nullable = [n for n, k in table.columns
-                if k == "int" and any(row.get(n) is None for row in table.rows)]
-    return json.dumps({
-        "index_columns": [], "column_indexes": [], "creator": {"library": "gongkai"},
-        "pandas_version": "2.0.0",
-        "columns": [{"name": n, "field_name": n, "pandas_type": "int64", "numpy_type": "Int64",
-                     "metadata": None} for n in nullable]}).encode()
+    nullable = [
+        n for n, k in table.columns if k == "int" and any(row.get(n) is None for row in table.rows)
+    ]
+    return json.dumps(
+        {
+            "index_columns": [],
+            "column_indexes": [],
+            "creator": {"library": "gongkai"},
+            "pandas_version": "2.0.0",
+            "columns": [
+                {
+                    "name": n,
+                    "field_name": n,
+                    "pandas_type": "int64",
+                    "numpy_type": "Int64",
+                    "metadata": None,
+                }
+                for n in nullable
+            ],
+        }
+    ).encode()
 
 
 def write_parquet(table: Table, path: Path) -> Path:
@@ -88,8 +107,10 @@ def write_parquet(table: Table, path: Path) -> Path:
 def write_jsonl(table: Table, path: Path) -> Path:
     with open(path, "w", encoding="utf-8") as fh:
         for row in table.rows:
-            obj = {n: (_plain(row.get(n), k) if k in ("date", "datetime") else row.get(n))
-                   for n, k in table.columns}
+            obj = {
+                n: (_plain(row.get(n), k) if k in ("date", "datetime") else row.get(n))
+                for n, k in table.columns
+            }
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
     return path
 
@@ -110,8 +131,9 @@ def write_xlsx(tables: Iterable[Table], path: Path) -> Path:
         ws.append(table.names)
         ws.freeze_panes = "A2"
         if len(table.rows) > XLSX_MAX_ROWS:
-            raise ValueError(f"{table.name}: {len(table.rows)} rows exceed an Excel sheet; "
-                             "use csv or parquet")
+            raise ValueError(
+                f"{table.name}: {len(table.rows)} rows exceed an Excel sheet; use csv or parquet"
+            )
         for row in table.rows:
             out = []
             for name, kind in table.columns:

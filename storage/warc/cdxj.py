@@ -53,16 +53,21 @@ def _post_key(cap: Capture, warc_dir: Path) -> tuple[str, str]:
             ctype = value.strip()
         elif key.strip().lower() == "content-length":
             length = value.strip()
-    query, append = append_method_query(cap.method.upper(), ctype, length or str(len(body)),
-                                        io.BytesIO(body), cap.url)
+    query, append = append_method_query(
+        cap.method.upper(), ctype, length or str(len(body)), io.BytesIO(body), cap.url
+    )
     return cap.url + append, query
 
 
 def cdxj_line(p: Placed, warc_dir: Path | None = None) -> str:
     cap = p.capture
     key_url, query = cap.url, None
-    if cap.method.upper() in ("POST", "PUT") and cap.record_type == "response" and \
-            warc_dir is not None and cap.warc_request_length:
+    if (
+        cap.method.upper() in ("POST", "PUT")
+        and cap.record_type == "response"
+        and warc_dir is not None
+        and cap.warc_request_length
+    ):
         key_url, query = _post_key(cap, warc_dir)
     fields = {
         "url": cap.url,

@@ -82,8 +82,11 @@ def sha256_file(path: Path) -> str:
 def plain_name(name: object) -> bool:
     """A bare file name: no folder part, nothing that leads out of its folder.  Names read
     from manifests and the database are data under test, never paths to follow."""
-    return (isinstance(name, str) and name not in ("", ".", "..")
-            and not any(c in name for c in "/\\\0"))
+    return (
+        isinstance(name, str)
+        and name not in ("", ".", "..")
+        and not any(c in name for c in "/\\\0")
+    )
 
 
 def not_regular(path: Path) -> str | None:
@@ -105,8 +108,9 @@ def sealed_files(session: Session) -> set[str]:
         except (ValueError, AttributeError):
             continue
         if isinstance(warcs, list):
-            names.update(w["file"] for w in warcs
-                         if isinstance(w, dict) and plain_name(w.get("file")))
+            names.update(
+                w["file"] for w in warcs if isinstance(w, dict) and plain_name(w.get("file"))
+            )
     return names
 
 
@@ -151,9 +155,15 @@ def _warcinfo_run(path: Path) -> tuple[int | None, int] | None:
 
 
 def _committed_end(session: Session, name: str) -> int | None:
-    end = session.exec(select(func.max(Capture.warc_offset + Capture.warc_length
-                                       + func.coalesce(Capture.warc_request_length, 0)))
-                       .where(Capture.warc_file == name)).one()
+    end = session.exec(
+        select(
+            func.max(
+                Capture.warc_offset
+                + Capture.warc_length
+                + func.coalesce(Capture.warc_request_length, 0)
+            )
+        ).where(Capture.warc_file == name)
+    ).one()
     return int(end) if end is not None else None
 
 
@@ -176,13 +186,14 @@ def _refusal(session: Session, run_id: int | None) -> str:
     run = session.get(CrawlRun, run_id)
     if run is None:
         return f"its warcinfo names run {run_id}, which is not in the database"
-    return (f"run {run_id} ended ({run.status}) and sealed its own manifest, which does not list "
-            f"this file (inserted, or the manifest was removed; `gongkai seal --run {run_id}` "
-            f"seals it if you know which)")
+    return (
+        f"run {run_id} ended ({run.status}) and sealed its own manifest, which does not list "
+        f"this file (inserted, or the manifest was removed; `gongkai seal --run {run_id}` "
+        f"seals it if you know which)"
+    )
 
 
-def assess(paths: Paths, session: Session, name: str, *,
-           closing_run: int | None = None) -> Verdict:
+def assess(paths: Paths, session: Session, name: str, *, closing_run: int | None = None) -> Verdict:
     """Decide, without writing anything, whether an unlisted WARC file may be sealed."""
     path = paths.warc_dir / name
     odd = not_regular(path)
@@ -255,8 +266,15 @@ def _sealing_lock(paths: Paths) -> Iterator[None]:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
 
-def seal(paths: Paths, session: Session, *, run_id: int | None = None, always: bool = False,
-         dry_run: bool = False, repair: str | None = None) -> SealReport:
+def seal(
+    paths: Paths,
+    session: Session,
+    *,
+    run_id: int | None = None,
+    always: bool = False,
+    dry_run: bool = False,
+    repair: str | None = None,
+) -> SealReport:
     """Seal every unlisted WARC that may be sealed into a new manifest (written only if any,
     or always).
 
@@ -269,12 +287,18 @@ def seal(paths: Paths, session: Session, *, run_id: int | None = None, always: b
         return _seal(paths, session, run_id=run_id, always=always, dry_run=True, repair=repair)
     with _sealing_lock(paths):
         session.expire_all()  # another sealer may have committed while we waited
-        return _seal(paths, session, run_id=run_id, always=always, dry_run=False,
-                     repair=repair)
+        return _seal(paths, session, run_id=run_id, always=always, dry_run=False, repair=repair)
 
 
-def _seal(paths: Paths, session: Session, *, run_id: int | None, always: bool, dry_run: bool,
-          repair: str | None) -> SealReport:
+def _seal(
+    paths: Paths,
+    session: Session,
+    *,
+    run_id: int | None,
+    always: bool,
+    dry_run: bool,
+    repair: str | None,
+) -> SealReport:
     report = SealReport(dry_run=dry_run)
     done = sealed_files(session)
     entries: list[dict[str, Any]] = []
@@ -302,20 +326,32 @@ def _seal(paths: Paths, session: Session, *, run_id: int | None, always: bool, d
             del report.why[name]
             continue
         path = paths.warc_dir / name
-        records = session.exec(select(func.count()).select_from(Capture)
-                               .where(Capture.warc_file == name)).one()
-        entries.append({"file": name, "sha256": sha256_file(path),
-                        "bytes": path.stat().st_size, "run_id": verdict.run_id,
-                        "captures": int(records),
-                        "recovered": run_id is None or verdict.run_id != run_id})
+        records = session.exec(
+            select(func.count()).select_from(Capture).where(Capture.warc_file == name)
+        ).one()
+        entries.append(
+            {
+                "file": name,
+                "sha256": sha256_file(path),
+                "bytes": path.stat().st_size,
+                "run_id": verdict.run_id,
+                "captures": int(records),
+                "recovered": run_id is None or verdict.run_id != run_id,
+            }
+        )
     if dry_run or (not entries and not always):
         return report
     report.manifest, report.head = _write(paths, session, run_id, entries, repair)
     return report
 
 
-def _write(paths: Paths, session: Session, run_id: int | None,
-           entries: list[dict[str, Any]], repair: str | None = None) -> tuple[str, str]:
+def _write(
+    paths: Paths,
+    session: Session,
+    run_id: int | None,
+    entries: list[dict[str, Any]],
+    repair: str | None = None,
+) -> tuple[str, str]:
     """Write the manifest file (atomically) and then its row; returns its name and sha256."""
     head = chain_head(session)
     sequence = (head.sequence + 1) if head else 1
@@ -347,9 +383,17 @@ def _write(paths: Paths, session: Session, run_id: int | None,
     finally:
         os.close(dir_fd)
     digest = hashlib.sha256(data).hexdigest()
-    session.add(Manifest(sequence=sequence, file_name=name, sha256=digest,
-                         previous_sha256=head.sha256 if head else None, run_id=run_id,
-                         created_at=created.replace(tzinfo=None), content=text))
+    session.add(
+        Manifest(
+            sequence=sequence,
+            file_name=name,
+            sha256=digest,
+            previous_sha256=head.sha256 if head else None,
+            run_id=run_id,
+            created_at=created.replace(tzinfo=None),
+            content=text,
+        )
+    )
     session.commit()
     return name, digest
 
@@ -357,8 +401,12 @@ def _write(paths: Paths, session: Session, run_id: int | None,
 def _note_in_run(session: Session, run_id: int, report: SealReport) -> None:
     run = session.get(CrawlRun, run_id)
     if run is not None:
-        run.report = {**(run.report or {}), "manifest": report.manifest,
-                      "manifest_head": report.head, "warcs_sealed": len(report.sealed)}
+        run.report = {
+            **(run.report or {}),
+            "manifest": report.manifest,
+            "manifest_head": report.head,
+            "warcs_sealed": len(report.sealed),
+        }
         session.add(run)
         session.commit()
 
@@ -384,8 +432,9 @@ class RepairRefused(ValueError):
     """`gongkai seal --run ID` asked for something that is not a missing run manifest."""
 
 
-def repair_run_manifest(app_paths: Paths, session: Session, run_id: int, *,
-                        dry_run: bool = False) -> SealReport:
+def repair_run_manifest(
+    app_paths: Paths, session: Session, run_id: int, *, dry_run: bool = False
+) -> SealReport:
     """`gongkai seal --run ID`: write the manifest a run that ended never got (killed while
     sealing, or removed), sealing its unlisted files as they are now.
 
@@ -396,14 +445,22 @@ def repair_run_manifest(app_paths: Paths, session: Session, run_id: int, *,
     if run is None:
         raise RepairRefused(f"no crawl run {run_id}")
     if not ended_by_itself(run):
-        raise RepairRefused(f"run {run_id} has not ended by itself ({run.status}); "
-                            f"`gongkai seal` seals the files a killed run left")
+        raise RepairRefused(
+            f"run {run_id} has not ended by itself ({run.status}); "
+            f"`gongkai seal` seals the files a killed run left"
+        )
     existing = session.exec(select(Manifest).where(Manifest.run_id == run_id)).first()
     if existing is not None:
         raise RepairRefused(f"run {run_id} already has its manifest {existing.file_name}")
-    report = seal(app_paths, session, run_id=run_id, always=True, dry_run=dry_run,
-                  repair=f"gongkai seal --run {run_id}: run {run_id} ended ({run.status}) "
-                         f"without a manifest; its files sealed as found at repair time")
+    report = seal(
+        app_paths,
+        session,
+        run_id=run_id,
+        always=True,
+        dry_run=dry_run,
+        repair=f"gongkai seal --run {run_id}: run {run_id} ended ({run.status}) "
+        f"without a manifest; its files sealed as found at repair time",
+    )
     if not dry_run:
         _note_in_run(session, run_id, report)
     return report

@@ -50,6 +50,7 @@ def _decode(headers: list[tuple[str, str]], payload: bytes) -> bytes:
 
 def read_body(paths: Paths, capture: Capture, *, decoded: bool = True) -> bytes:
     """The body of a payload-holding capture, read from its WARC record by offset."""
-    http, payload = read_record(paths.warc_dir / capture.warc_file, capture.warc_offset,
-                                capture.warc_length or None)
+    http, payload = read_record(
+        paths.warc_dir / capture.warc_file, capture.warc_offset, capture.warc_length or None
+    )
     return decode_content(list(http.headers) if http else [], payload) if decoded else payload

@@ -59,7 +59,7 @@ class RawRecord:
         end = self.block.find(b"\r\n\r\n")
         if end < 0:
             return self.block, b""
-        return self.block[: end + 4], self.block[end + 4:]
+        return self.block[: end + 4], self.block[end + 4 :]
 
     @property
     def payload(self) -> bytes:
@@ -121,8 +121,8 @@ def parse_record(offset: int, length: int, data: bytes) -> RawRecord:
         size = int(rec.header("Content-Length") or "")
     except ValueError:
         return RawRecord(offset, length, headers, b"", "no Content-Length")
-    block = data[end + 4: end + 4 + size]
-    trailer = data[end + 4 + size:]
+    block = data[end + 4 : end + 4 + size]
+    trailer = data[end + 4 + size :]
     if len(block) != size:
         problem = f"block is {len(block)} bytes, Content-Length says {size}"
     elif trailer != b"\r\n\r\n":
@@ -171,8 +171,10 @@ def sha256_of_digest(value: str | None) -> str | None:
         elif len(encoded) in (52, 56):
             raw = base64.b32decode(encoded.upper() + "=" * (-len(encoded) % 8))
         else:
-            raw = base64.b64decode(encoded + "=" * (-len(encoded) % 4), altchars=b"-_"
-                                   if "-" in encoded or "_" in encoded else None)
+            raw = base64.b64decode(
+                encoded + "=" * (-len(encoded) % 4),
+                altchars=b"-_" if "-" in encoded or "_" in encoded else None,
+            )
     except (ValueError, binascii.Error):
         return None
     return raw.hex() if raw and len(raw) == 32 else None

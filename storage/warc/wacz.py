@@ -43,8 +43,11 @@ def select_captures(session: Session, *, site: str | None, year: int | None) -> 
         stmt = stmt.where(Capture.site_id == site)
     chosen = {c.id: c for c in session.exec(stmt)}
     if year is not None:
-        docs = session.exec(select(Document).where(Document.year == year,
-                                                   *([Document.site_id == site] if site else [])))
+        docs = session.exec(
+            select(Document).where(
+                Document.year == year, *([Document.site_id == site] if site else [])
+            )
+        )
         urls = {d.url for d in docs}
         chosen = {k: c for k, c in chosen.items() if c.url in urls}
     pending = [c.revisit_of for c in chosen.values() if c.revisit_of]
@@ -75,8 +78,11 @@ def _pages(session: Session, caps: list[Capture]) -> list[dict[str, str]]:
         if cap is not None:
             pages.append({"url": doc.url, "ts": _iso(cap.fetched_at), "title": doc.title})
     if not pages:  # no documents known (a bare archive): every successful response
-        pages = [{"url": c.url, "ts": _iso(c.fetched_at)} for c in caps
-                 if c.status == 200 and c.record_type == "response"]
+        pages = [
+            {"url": c.url, "ts": _iso(c.fetched_at)}
+            for c in caps
+            if c.status == 200 and c.record_type == "response"
+        ]
     return pages
 
 
@@ -84,8 +90,9 @@ def _iso(moment: datetime) -> str:
     return warc_date(moment).split(".")[0] + "Z"
 
 
-def export_wacz(paths: Paths, session: Session, out: Path, *, site: str | None = None,
-                year: int | None = None) -> ExportResult:
+def export_wacz(
+    paths: Paths, session: Session, out: Path, *, site: str | None = None, year: int | None = None
+) -> ExportResult:
     caps = select_captures(session, site=site, year=year)
     if not caps:
         raise LookupError("nothing archived matches the selection")
@@ -93,10 +100,17 @@ def export_wacz(paths: Paths, session: Session, out: Path, *, site: str | None =
     warc_name = f"gongkai-export-{created.strftime('%Y%m%d%H%M%S')}.warc.gz"
     warc = io.BytesIO()
     writer = Sha256WARCWriter(warc, gzip=True, warc_version="1.1")
-    writer.write_record(writer.create_warcinfo_record(warc_name, {
-        "software": f"gongkai/{storage.__version__}", "format": "WARC File Format 1.1",
-        "description": f"gongkai export: site={site or 'all'} year={year or 'all'}; records "
-                       "copied verbatim from the archive"}))
+    writer.write_record(
+        writer.create_warcinfo_record(
+            warc_name,
+            {
+                "software": f"gongkai/{storage.__version__}",
+                "format": "WARC File Format 1.1",
+                "description": f"gongkai export: site={site or 'all'} year={year or 'all'}; records "
+                "copied verbatim from the archive",
+            },
+        )
+    )
     placed = []
     for cap in caps:
         offset = warc.tell()
@@ -105,10 +119,14 @@ def export_wacz(paths: Paths, session: Session, out: Path, *, site: str | None =
     index = ("\n".join(cdxj_lines(placed, paths.warc_dir)) + "\n").encode("utf-8")
     pages = _pages(session, caps)
     header = {"format": "json-pages-1.0", "id": "pages", "title": "Reports"}
-    pages_bytes = "".join(json.dumps(p, ensure_ascii=False) + "\n"
-                          for p in [header, *pages]).encode("utf-8")
-    files = {f"archive/{warc_name}": warc.getvalue(), "indexes/index.cdx": index,
-             "pages/pages.jsonl": pages_bytes}
+    pages_bytes = "".join(
+        json.dumps(p, ensure_ascii=False) + "\n" for p in [header, *pages]
+    ).encode("utf-8")
+    files = {
+        f"archive/{warc_name}": warc.getvalue(),
+        "indexes/index.cdx": index,
+        "pages/pages.jsonl": pages_bytes,
+    }
     stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
     package = {
         "profile": "data-package",
@@ -117,26 +135,37 @@ def export_wacz(paths: Paths, session: Session, out: Path, *, site: str | None =
         "created": stamp,
         "modified": stamp,
         "software": f"gongkai/{storage.__version__}",
-        "resources": [{"name": Path(name).name.replace(".", "-"), "path": name,
-                       "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
-                       "bytes": len(data)} for name, data in files.items()],
+        "resources": [
+            {
+                "name": Path(name).name.replace(".", "-"),
+                "path": name,
+                "hash": "sha256:" + hashlib.sha256(data).hexdigest(),
+                "bytes": len(data),
+            }
+            for name, data in files.items()
+        ],
     }
     if pages:
         package["mainPageUrl"], package["mainPageDate"] = pages[0]["url"], pages[0]["ts"]
     package_bytes = json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
-    digest = {"path": "datapackage.json",
-              "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest()}
+    digest = {
+        "path": "datapackage.json",
+        "hash": "sha256:" + hashlib.sha256(package_bytes).hexdigest(),
+    }
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(out.name + ".tmp")
     with zipfile.ZipFile(tmp, "w") as z:
         for name, data in files.items():
             info = zipfile.ZipInfo(name, created.timetuple()[:6])
             # WARCs must be STORED so replay tools can range-read records inside the zip
-            info.compress_type = (zipfile.ZIP_STORED if name.startswith("archive/")
-                                  else zipfile.ZIP_DEFLATED)
+            info.compress_type = (
+                zipfile.ZIP_STORED if name.startswith("archive/") else zipfile.ZIP_DEFLATED
+            )
             z.writestr(info, data)
-        for name, data in (("datapackage.json", package_bytes),
-                           ("datapackage-digest.json", json.dumps(digest).encode("utf-8"))):
+        for name, data in (
+            ("datapackage.json", package_bytes),
+            ("datapackage-digest.json", json.dumps(digest).encode("utf-8")),
+        ):
             info = zipfile.ZipInfo(name, created.timetuple()[:6])
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, data)

@@ -102,15 +102,27 @@ def ascii_header(value: str) -> str:
 
 
 def _wire_headers(headers: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    return [(ORIG_TRANSFER_ENCODING if k.lower() == "transfer-encoding" else ascii_header(k),
-             ascii_header(v)) for k, v in headers]
+    return [
+        (
+            ORIG_TRANSFER_ENCODING if k.lower() == "transfer-encoding" else ascii_header(k),
+            ascii_header(v),
+        )
+        for k, v in headers
+    ]
 
 
 class WarcArchive:
     """Appends exchanges to rotating WARC files in one folder; safe across threads."""
 
-    def __init__(self, folder: Path, *, prefix: str = "gongkai", run_id: int | None = None,
-                 max_file_bytes: int = DEFAULT_MAX_FILE_BYTES, fsync: bool = True) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        prefix: str = "gongkai",
+        run_id: int | None = None,
+        max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        fsync: bool = True,
+    ) -> None:
         self.folder = folder
         self.prefix = prefix
         self.run_id = run_id
@@ -146,7 +158,7 @@ class WarcArchive:
             "software": f"gongkai/{storage.__version__}",
             "format": "WARC File Format 1.1",
             "conformsTo": "https://iipc.github.io/warc-specifications/specifications/"
-                          "warc-format/warc-1.1/",
+            "warc-format/warc-1.1/",
             "gongkai-run": str(self.run_id) if self.run_id is not None else "",
             "hostname": writer.hostname,
         }
@@ -182,9 +194,14 @@ class WarcArchive:
         return Sha256WARCWriter(self._fh, gzip=True, warc_version="1.1"), self._fh, self._name
 
     # -------------------------------------------------------------- writing
-    def write_exchange(self, ex: Exchange, *, revisit_of: tuple[str, datetime] | None = None,
-                       revisit_profile: str | None = None,
-                       original_sha256: str | None = None) -> ArchivedRecord:
+    def write_exchange(
+        self,
+        ex: Exchange,
+        *,
+        revisit_of: tuple[str, datetime] | None = None,
+        revisit_profile: str | None = None,
+        original_sha256: str | None = None,
+    ) -> ArchivedRecord:
         """Write the response (or revisit) and its request; return where they went.
 
         `revisit_of` = (original URL, original fetch time): the payload is not stored again.
@@ -193,18 +210,31 @@ class WarcArchive:
         payload_sha = hashlib.sha256(ex.body).hexdigest()
         with self._lock:
             writer, fh, name = self._writer()
-            http = StatusAndHeaders(f"{ex.status} {ex.reason}".strip(),
-                                    _wire_headers(ex.response_headers), protocol=ex.protocol)
+            http = StatusAndHeaders(
+                f"{ex.status} {ex.reason}".strip(),
+                _wire_headers(ex.response_headers),
+                protocol=ex.protocol,
+            )
             date = warc_date(ex.fetched_at)
             if revisit_of is None:
                 record = writer.create_warc_record(
-                    ex.url, "response", payload=io.BytesIO(ex.body), length=len(ex.body),
-                    http_headers=http, warc_headers_dict={"WARC-Date": date})
+                    ex.url,
+                    "response",
+                    payload=io.BytesIO(ex.body),
+                    length=len(ex.body),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": date},
+                )
             else:
                 digest = hex_to_digest(original_sha256 or payload_sha)
                 record = writer.create_revisit_record(
-                    ex.url, digest, revisit_of[0], warc_date(revisit_of[1]), http_headers=http,
-                    warc_headers_dict={"WARC-Date": date})
+                    ex.url,
+                    digest,
+                    revisit_of[0],
+                    warc_date(revisit_of[1]),
+                    http_headers=http,
+                    warc_headers_dict={"WARC-Date": date},
+                )
                 if revisit_profile:
                     record.rec_headers.replace_header("WARC-Profile", revisit_profile)
             record_id = record.rec_headers.get_header("WARC-Record-ID")
@@ -213,12 +243,19 @@ class WarcArchive:
             length = fh.tell() - offset
             path = ex.url.split("://", 1)[-1].split("/", 1)
             target = "/" + (path[1] if len(path) > 1 else "")
-            req_http = StatusAndHeaders(f"{ex.method} {target} {ex.protocol}",
-                                        _wire_headers(ex.request_headers), is_http_request=True)
+            req_http = StatusAndHeaders(
+                f"{ex.method} {target} {ex.protocol}",
+                _wire_headers(ex.request_headers),
+                is_http_request=True,
+            )
             request = writer.create_warc_record(
-                ex.url, "request", http_headers=req_http,
-                payload=io.BytesIO(ex.request_body), length=len(ex.request_body),
-                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id})
+                ex.url,
+                "request",
+                http_headers=req_http,
+                payload=io.BytesIO(ex.request_body),
+                length=len(ex.request_body),
+                warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": record_id},
+            )
             writer.write_record(request)
             request_length = fh.tell() - offset - length
             self._sync()
@@ -237,9 +274,9 @@ class WarcArchive:
             self._sync()
 
 
-
-def read_record(path: Path, offset: int,
-                length: int | None = None) -> tuple[StatusAndHeaders, bytes]:
+def read_record(
+    path: Path, offset: int, length: int | None = None
+) -> tuple[StatusAndHeaders, bytes]:
     """Read one record by seeking to its offset: constant time whatever the file size.
 
     The payload is returned exactly as stored (still content-encoded if the server encoded it).

@@ -24,8 +24,7 @@ def _bodies() -> list[bytes]:
 
 
 def _row(what: str, mb: float, seconds: float) -> None:
-    print(f"   {what:<44} {mb / seconds:8.1f} MB/s   ({mb:.0f} MB in {seconds:.2f}s)",
-          flush=True)
+    print(f"   {what:<44} {mb / seconds:8.1f} MB/s   ({mb:.0f} MB in {seconds:.2f}s)", flush=True)
 
 
 def main() -> None:
@@ -47,9 +46,18 @@ def main() -> None:
         bare = WarcArchive(root / "bare", fsync=False)
         started = time.perf_counter()
         for i, body in enumerate(bodies):
-            bare.write_exchange(Exchange(f"http://bench.example/{i}.pdf", "GET", [], 200, "OK",
-                                         [("Content-Type", "application/pdf")], body,
-                                         datetime.now(UTC)))
+            bare.write_exchange(
+                Exchange(
+                    f"http://bench.example/{i}.pdf",
+                    "GET",
+                    [],
+                    200,
+                    "OK",
+                    [("Content-Type", "application/pdf")],
+                    body,
+                    datetime.now(UTC),
+                )
+            )
         bare.close()
         _row("archive write (WarcArchive, no fsync)", mb, time.perf_counter() - started)
 
@@ -65,8 +73,10 @@ def main() -> None:
         for i, body in enumerate(bodies):
             url = f"http://bench.example/{i}.pdf"
             req = Request(url)
-            mw.process_response(req, Response(url, body=body, request=req,
-                                              headers={"Content-Type": "application/pdf"}))
+            mw.process_response(
+                req,
+                Response(url, body=body, request=req, headers={"Content-Type": "application/pdf"}),
+            )
         archive.close()
         _row("archive write (middleware + row, fsync)", mb, time.perf_counter() - started)
         with Session(engine) as s:

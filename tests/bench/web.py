@@ -35,22 +35,36 @@ def _report_html(n: int, rnd: random.Random) -> tuple[bytes, list[dict]]:
 
     rows = template.app_rows(True)
     cols = [c[0] for c in template.APP_COLUMNS]
-    head = ("<tr><td rowspan='3' colspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加"
-            "第四项之和）</td><td colspan='7'>申请人情况</td></tr><tr><td rowspan='2'>自然人</td>"
-            "<td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr><tr><td>商业企业</td>"
-            "<td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>")
+    head = (
+        "<tr><td rowspan='3' colspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加"
+        "第四项之和）</td><td colspan='7'>申请人情况</td></tr><tr><td rowspan='2'>自然人</td>"
+        "<td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr><tr><td>商业企业</td>"
+        "<td>科研机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>"
+    )
     body, metrics = [head], []
     for r, row in enumerate(rows, start=3):
         values = [rnd.randint(0, 400) for _ in cols]
-        body.append(f"<tr><td colspan='3'>{row.label}</td>"
-                    + "".join(f"<td>{v}</td>" for v in values) + "</tr>")
+        body.append(
+            f"<tr><td colspan='3'>{row.label}</td>"
+            + "".join(f"<td>{v}</td>" for v in values)
+            + "</tr>"
+        )
         for c, (col, v) in enumerate(zip(cols, values, strict=True), start=3):
-            metrics.append({"key": f"{row.key}.{col}", "value": float(v), "raw": str(v),
-                            "table": "表三", "location": {"table": 0, "row": r, "col": c}})
-    page = ("<html><head><meta charset='utf-8'><title>第{n}号机关年度报告</title></head><body>"
-            "<div class='TRS_Editor'><p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
-            "<p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table>"
-            "<p>四、政府信息公开行政复议、行政诉讼情况</p></div></body></html>")
+            metrics.append(
+                {
+                    "key": f"{row.key}.{col}",
+                    "value": float(v),
+                    "raw": str(v),
+                    "table": "表三",
+                    "location": {"table": 0, "row": r, "col": c},
+                }
+            )
+    page = (
+        "<html><head><meta charset='utf-8'><title>第{n}号机关年度报告</title></head><body>"
+        "<div class='TRS_Editor'><p>一、总体情况</p><p>二、主动公开政府信息情况</p>"
+        "<p>三、收到和处理政府信息公开申请情况</p><table>{rows}</table>"
+        "<p>四、政府信息公开行政复议、行政诉讼情况</p></div></body></html>"
+    )
     return page.format(n=n, rows="".join(body)).encode(), metrics
 
 
@@ -68,8 +82,15 @@ def generate(data: Path, reports: int, seed: int = 12) -> Path:
     init_db(engine)
     rnd = random.Random(seed)
     archive = WarcArchive(paths.warc_dir, run_id=1, fsync=False)
-    sites = [{"id": f"site-{i:02d}", "name": f"第{i}区人民政府", "region_code": f"3301{i:02d}",
-              "platform": ("hanweb", "trs", "gkmlpt", "jpaas")[i % 4]} for i in range(50)]
+    sites = [
+        {
+            "id": f"site-{i:02d}",
+            "name": f"第{i}区人民政府",
+            "region_code": f"3301{i:02d}",
+            "platform": ("hanweb", "trs", "gkmlpt", "jpaas")[i % 4],
+        }
+        for i in range(50)
+    ]
     with session_scope(engine) as s:
         for entry in sites:
             crud.upsert_site(session=s, entry=entry)
@@ -89,43 +110,101 @@ def generate(data: Path, reports: int, seed: int = 12) -> Path:
             body, metrics = _report_html(n, rnd)
             url = f"http://{site['id']}.test/nb/{n}.html"
             when = start + timedelta(seconds=n)
-            rec = archive.write_exchange(Exchange(
-                url, "GET", [], 200, "OK", [("Content-Type", "text/html; charset=utf-8")],
-                body, when))
+            rec = archive.write_exchange(
+                Exchange(
+                    url,
+                    "GET",
+                    [],
+                    200,
+                    "OK",
+                    [("Content-Type", "text/html; charset=utf-8")],
+                    body,
+                    when,
+                )
+            )
             row_id = n + 1  # ids given here: one executemany per table and batch
-            captures.append({
-                "id": row_id, "run_id": 1, "site_id": site["id"], "url": url, "method": "GET",
-                "fetched_at": when, "status": 200, "record_type": "response",
-                "headers": [["Content-Type", "text/html; charset=utf-8"]],
-                "sha256": rec.payload_sha256, "size": len(body), "media_type": "text/html",
-                "warc_file": rec.warc_file, "warc_offset": rec.offset,
-                "warc_length": rec.length, "warc_record_id": rec.record_id})
-            documents.append({
-                "id": row_id, "site_id": site["id"], "url": url,
-                "title": f"{agency}{year}年年度报告", "year": year,
-                "listed_date": f"{year + 1}-0{1 + n % 4}-15", "sha256": rec.payload_sha256,
-                "media_type": "text/html", "capture_id": row_id, "first_seen": when,
-                "last_seen": when, "status": "current", "modified_after_publication": False})
-            extractions.append({
-                "id": row_id, "sha256": rec.payload_sha256, "extractor_version": version,
-                "status": "ok", "format": "html", "template": "2021", "agency": agency,
-                "year": year, "title": f"{agency}{year}年政府信息公开工作年度报告",
-                "warnings": [], "created_at": when})
-            metric_rows += [(row_id, m["key"], m["value"], m["raw"], m["table"],
-                             json.dumps(m["location"])) for m in metrics]
-            check_rows += [(row_id, f"app.row_total.{i}",
-                            "fail" if (i == 0 and n % 10 == 0) else "pass",
-                            f'["{metrics[i]["key"]}"]', '{"lhs": 1, "rhs": 2}',
-                            "source", "行合计不符") for i in range(20)]
+            captures.append(
+                {
+                    "id": row_id,
+                    "run_id": 1,
+                    "site_id": site["id"],
+                    "url": url,
+                    "method": "GET",
+                    "fetched_at": when,
+                    "status": 200,
+                    "record_type": "response",
+                    "headers": [["Content-Type", "text/html; charset=utf-8"]],
+                    "sha256": rec.payload_sha256,
+                    "size": len(body),
+                    "media_type": "text/html",
+                    "warc_file": rec.warc_file,
+                    "warc_offset": rec.offset,
+                    "warc_length": rec.length,
+                    "warc_record_id": rec.record_id,
+                }
+            )
+            documents.append(
+                {
+                    "id": row_id,
+                    "site_id": site["id"],
+                    "url": url,
+                    "title": f"{agency}{year}年年度报告",
+                    "year": year,
+                    "listed_date": f"{year + 1}-0{1 + n % 4}-15",
+                    "sha256": rec.payload_sha256,
+                    "media_type": "text/html",
+                    "capture_id": row_id,
+                    "first_seen": when,
+                    "last_seen": when,
+                    "status": "current",
+                    "modified_after_publication": False,
+                }
+            )
+            extractions.append(
+                {
+                    "id": row_id,
+                    "sha256": rec.payload_sha256,
+                    "extractor_version": version,
+                    "status": "ok",
+                    "format": "html",
+                    "template": "2021",
+                    "agency": agency,
+                    "year": year,
+                    "title": f"{agency}{year}年政府信息公开工作年度报告",
+                    "warnings": [],
+                    "created_at": when,
+                }
+            )
+            metric_rows += [
+                (row_id, m["key"], m["value"], m["raw"], m["table"], json.dumps(m["location"]))
+                for m in metrics
+            ]
+            check_rows += [
+                (
+                    row_id,
+                    f"app.row_total.{i}",
+                    "fail" if (i == 0 and n % 10 == 0) else "pass",
+                    f'["{metrics[i]["key"]}"]',
+                    '{"lhs": 1, "rhs": 2}',
+                    "source",
+                    "行合计不符",
+                )
+                for i in range(20)
+            ]
         with engine.begin() as conn:  # Core executemany: the ORM costs more than the rest
             conn.execute(Capture.__table__.insert(), captures)
             conn.execute(Document.__table__.insert(), documents)
             conn.execute(Extraction.__table__.insert(), extractions)
-            conn.exec_driver_sql("INSERT INTO metricvalue (extraction_id, key, value, raw, "
-                                 "table_name, location) VALUES (?, ?, ?, ?, ?, ?)", metric_rows)
-            conn.exec_driver_sql("INSERT INTO checkresult (extraction_id, rule, status, keys, "
-                                 "numbers, culprit, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                 check_rows)
+            conn.exec_driver_sql(
+                "INSERT INTO metricvalue (extraction_id, key, value, raw, "
+                "table_name, location) VALUES (?, ?, ?, ?, ?, ?)",
+                metric_rows,
+            )
+            conn.exec_driver_sql(
+                "INSERT INTO checkresult (extraction_id, rule, status, keys, "
+                "numbers, culprit, message) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                check_rows,
+            )
     archive.close()
     engine.dispose()
     return data
@@ -150,8 +229,9 @@ def serving(data: Path) -> Iterator[int]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(resolve(data)), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(resolve(data)), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while not server.started:
@@ -187,8 +267,10 @@ def _pct(values: list[float], q: float) -> float:
 def _row(label: str, values: list[float]) -> None:
     p50, p95 = statistics.median(values), _pct(values, 0.95)
     flag = "" if "warm" not in label else ("  ok" if p95 <= GOAL_MS else f"  > goal {GOAL_MS:g}")
-    print(f"   {label:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(values)}){flag}",
-          flush=True)
+    print(
+        f"   {label:<44} p50 {p50:7.1f} ms   p95 {p95:7.1f} ms   (n={len(values)}){flag}",
+        flush=True,
+    )
 
 
 def report_pages(data: Path, label: str, samples: int) -> None:
@@ -252,16 +334,19 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--reports", type=int, default=10_000)
     parser.add_argument("--samples", type=int, default=200)
     parser.add_argument("--demo", default="data", help="a demo data folder, measured if present")
-    parser.add_argument("--keep", default=None,
-                        help="generate into this folder and keep it (reused when present)")
+    parser.add_argument(
+        "--keep", default=None, help="generate into this folder and keep it (reused when present)"
+    )
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="gongkai-web-bench-") as tmp:
         data = Path(args.keep) if args.keep else Path(tmp) / "data"
         if not (data / "gongkai.sqlite").is_file():
             started = time.perf_counter()
             generate(data, args.reports)
-            print(f"   generated {args.reports} reports in {time.perf_counter() - started:.1f}s",
-                  flush=True)
+            print(
+                f"   generated {args.reports} reports in {time.perf_counter() - started:.1f}s",
+                flush=True,
+            )
         report_pages(data, "generated", args.samples)
     demo = Path(args.demo)
     if (demo / "gongkai.sqlite").is_file():

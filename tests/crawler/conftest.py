@@ -55,12 +55,17 @@ class Harness:
         entries = self.sim.registry()
         if edit is not None:
             entries = edit(entries)
-        self.sites_file.write_text(yaml.safe_dump({"sites": entries}, allow_unicode=True),
-                                   encoding="utf-8")
+        self.sites_file.write_text(
+            yaml.safe_dump({"sites": entries}, allow_unicode=True), encoding="utf-8"
+        )
 
     def crawl(self, **overrides: Any) -> dict[str, Any]:
-        return run_crawl(self.app, sites_file=self.sites_file, allow_failures=True,
-                         settings_overrides={**FAST, **overrides})
+        return run_crawl(
+            self.app,
+            sites_file=self.sites_file,
+            allow_failures=True,
+            settings_overrides={**FAST, **overrides},
+        )
 
     def db(self) -> _Db:
         return _Db(self.app.paths.db_url)

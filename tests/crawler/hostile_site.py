@@ -26,9 +26,28 @@ ENDLESS_CAP = 64 * 1024 * 1024  # the server's own bound on an "endless" body
 BOMB_INFLATED = 64 * 1024 * 1024  # what the gzip bomb inflates to (≈64 KiB on the wire)
 TRICKLE_SECONDS = 120.0  # a trickling body gives up after this long (test timeouts are shorter)
 HUGE_LIST = 100_000  # report links on the huge list page
-AGENCIES = ("区教育局", "区民政局", "区财政局", "区卫健委", "区司法局", "区文旅局", "区水利局",
-            "区商务局", "区统计局", "区审计局", "区医保局", "区城管局", "区住建局", "区农业局",
-            "区林业局", "区体育局", "区档案馆", "区信访局", "区人社局", "区应急局")
+AGENCIES = (
+    "区教育局",
+    "区民政局",
+    "区财政局",
+    "区卫健委",
+    "区司法局",
+    "区文旅局",
+    "区水利局",
+    "区商务局",
+    "区统计局",
+    "区审计局",
+    "区医保局",
+    "区城管局",
+    "区住建局",
+    "区农业局",
+    "区林业局",
+    "区体育局",
+    "区档案馆",
+    "区信访局",
+    "区人社局",
+    "区应急局",
+)
 GOOD = ("good-1", "good-2", "good-3")
 
 
@@ -38,14 +57,18 @@ def report_title(n: int) -> str:
 
 
 def _page(title: str, body: str) -> bytes:
-    return (f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
-            f"<body>{body}</body></html>").encode()
+    return (
+        f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head>"
+        f"<body>{body}</body></html>"
+    ).encode()
 
 
 def _list(links: list[tuple[str, str]]) -> bytes:
-    rows = "".join(f"<li><a href=\"{href}\" title=\"{title}\">{title}</a>"
-                   f"<span>2024-01-{1 + n % 28:02d}</span></li>"
-                   for n, (href, title) in enumerate(links))
+    rows = "".join(
+        f'<li><a href="{href}" title="{title}">{title}</a>'
+        f"<span>2024-01-{1 + n % 28:02d}</span></li>"
+        for n, (href, title) in enumerate(links)
+    )
     return _page("年报", f"<ul class='list'>{rows}</ul>")
 
 
@@ -53,10 +76,13 @@ def article(name: str, host: str) -> bytes:
     """A report article (long enough to be kept as the report itself) with attachments, one
     of which is a file:// link to the machine's password file."""
     text = "本年度政府信息公开工作情况如下。" * 60
-    return _page(f"{name} 年度报告", f"<h1>{name}</h1><div id='zoom'><p>{text}</p>"
-                 f"<a href='/gk/r/{name}.pdf'>附件：{name}.pdf</a>"
-                 f"<a href='file://{host}/etc/passwd#report.pdf'>附件：报告.pdf</a>"
-                 f"<a href='ftp://{host}/pub/{name}.pdf'>附件(FTP).pdf</a></div>")
+    return _page(
+        f"{name} 年度报告",
+        f"<h1>{name}</h1><div id='zoom'><p>{text}</p>"
+        f"<a href='/gk/r/{name}.pdf'>附件：{name}.pdf</a>"
+        f"<a href='file://{host}/etc/passwd#report.pdf'>附件：报告.pdf</a>"
+        f"<a href='ftp://{host}/pub/{name}.pdf'>附件(FTP).pdf</a></div>",
+    )
 
 
 @cache
@@ -82,8 +108,9 @@ class HostileSite:
             server = ThreadingHTTPServer((ip, 0), _Handler)
             server.daemon_threads = True
             server.site = self  # type: ignore[attr-defined]
-            threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
-                             daemon=True).start()
+            threading.Thread(
+                target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+            ).start()
             self.servers.append(server)
         self.host = f"{self.ip}:{self.servers[0].server_address[1]}"
         self.canary = f"{self.canary_ip}:{self.servers[1].server_address[1]}"
@@ -99,12 +126,21 @@ class HostileSite:
     # ---- what the crawler is told ----------------------------------------------------
     def registry(self, list_path: str, site_id: str = "hostile") -> dict[str, Any]:
         """A sites.yaml mapping for a static site whose one list page is `list_path`."""
-        return {"sites": [{
-            "id": site_id, "name": "拱墅区人民政府（敌意测试站）", "region_code": "330105",
-            "platform": "static", "start_urls": [f"http://{self.host}/"],
-            "list_urls": [f"http://{self.host}{list_path}"],
-            # as a real registry entry for the host would say: the bare IP, any port
-            "allowed_domains": [self.ip], "allow_private": True}]}
+        return {
+            "sites": [
+                {
+                    "id": site_id,
+                    "name": "拱墅区人民政府（敌意测试站）",
+                    "region_code": "330105",
+                    "platform": "static",
+                    "start_urls": [f"http://{self.host}/"],
+                    "list_urls": [f"http://{self.host}{list_path}"],
+                    # as a real registry entry for the host would say: the bare IP, any port
+                    "allowed_domains": [self.ip],
+                    "allow_private": True,
+                }
+            ]
+        }
 
     def canary_requests(self) -> list[tuple[str, str]]:
         return [r for r in self.requests if r[0] == self.canary]
@@ -117,13 +153,24 @@ class HostileSite:
         """Every link an attacker can plant on a list page, titled like a report."""
         ip, host, canary = self.ip, self.host, self.canary
         hrefs = [
-            f"file://{ip}/etc/passwd", f"file://{host}/etc/passwd", "file:///proc/self/environ",
-            "file:///etc/passwd", f"ftp://{ip}/pub/report.pdf", f"ftp://{host}/report.pdf",
-            "s3://gongkai-bucket/report.pdf", "javascript:void(0)", " JavaScript:alert(1)",
-            "mailto:gk@example.org", "tel:0571-12345678",
-            "data:text/html;base64,PGgxPuW5tOaKpTwvaDE+", f"http://{canary}/gk/r/offsite.html",
-            f"//{canary}/gk/r/protocol-relative.html", "/gk/redirect-file.html",
-            "/gk/redirect-file-host.html", "/gk/refresh-file.html", "/gk/redirect-ftp.html",
+            f"file://{ip}/etc/passwd",
+            f"file://{host}/etc/passwd",
+            "file:///proc/self/environ",
+            "file:///etc/passwd",
+            f"ftp://{ip}/pub/report.pdf",
+            f"ftp://{host}/report.pdf",
+            "s3://gongkai-bucket/report.pdf",
+            "javascript:void(0)",
+            " JavaScript:alert(1)",
+            "mailto:gk@example.org",
+            "tel:0571-12345678",
+            "data:text/html;base64,PGgxPuW5tOaKpTwvaDE+",
+            f"http://{canary}/gk/r/offsite.html",
+            f"//{canary}/gk/r/protocol-relative.html",
+            "/gk/redirect-file.html",
+            "/gk/redirect-file-host.html",
+            "/gk/refresh-file.html",
+            "/gk/redirect-ftp.html",
         ]
         return [(href, report_title(n + 10)) for n, href in enumerate(hrefs)]
 
@@ -140,21 +187,29 @@ class HostileSite:
             "/robots.txt": b"User-agent: *\nDisallow:\n",
             "/": _page("首页", "<a href='/gk/links.html'>年报</a>"),
             "/gk/links.html": self.links_page(),
-            "/gk/bombs.html": _list([("/gk/r/endless.pdf", report_title(1)),
-                                     ("/gk/r/bomb.html", report_title(2)),
-                                     ("/gk/r/bomb.pdf", report_title(3)),
-                                     ("/gk/r/good-1.html", report_title(4))]),
-            "/gk/throttled.html": _list([("/gk/r/throttled.html", report_title(5)),
-                                         ("/gk/r/good-2.html", report_title(6))]),
-            "/gk/slow.html": _list([("/gk/r/trickle.pdf", report_title(7)),
-                                    ("/gk/r/good-3.html", report_title(8))]),
-            "/gk/refresh-file.html": _page(
-                "跳转", "<p>跳转中</p>").replace(
-                b"<head>", b"<head><meta http-equiv='refresh' content='0;url=file:///etc/passwd'>"),
+            "/gk/bombs.html": _list(
+                [
+                    ("/gk/r/endless.pdf", report_title(1)),
+                    ("/gk/r/bomb.html", report_title(2)),
+                    ("/gk/r/bomb.pdf", report_title(3)),
+                    ("/gk/r/good-1.html", report_title(4)),
+                ]
+            ),
+            "/gk/throttled.html": _list(
+                [("/gk/r/throttled.html", report_title(5)), ("/gk/r/good-2.html", report_title(6))]
+            ),
+            "/gk/slow.html": _list(
+                [("/gk/r/trickle.pdf", report_title(7)), ("/gk/r/good-3.html", report_title(8))]
+            ),
+            "/gk/refresh-file.html": _page("跳转", "<p>跳转中</p>").replace(
+                b"<head>", b"<head><meta http-equiv='refresh' content='0;url=file:///etc/passwd'>"
+            ),
         }
-        redirects = {"/gk/redirect-file.html": "file:///etc/passwd",
-                     "/gk/redirect-file-host.html": f"file://{ip}/etc/passwd",
-                     "/gk/redirect-ftp.html": f"ftp://{host}/report.pdf"}
+        redirects = {
+            "/gk/redirect-file.html": "file:///etc/passwd",
+            "/gk/redirect-file-host.html": f"file://{ip}/etc/passwd",
+            "/gk/redirect-ftp.html": f"ftp://{host}/report.pdf",
+        }
         if handler.server.server_address[0] == self.canary_ip:
             handler.send_body(200, _page("canary", "you should not be here"))
         elif path in pages:
@@ -162,8 +217,9 @@ class HostileSite:
         elif path == "/gk/huge.html":
             handler.send_body(200, huge_list())
         elif path == "/gk/many.html":  # more report links than the request cap in the test
-            handler.send_body(200, _list([(f"/gk/h/{n}.html", report_title(n))
-                                          for n in range(200)]))
+            handler.send_body(
+                200, _list([(f"/gk/h/{n}.html", report_title(n)) for n in range(200)])
+            )
         elif path in redirects:
             handler.send_body(302, b"", {"Location": redirects[path]})
         else:
@@ -173,11 +229,13 @@ class HostileSite:
         """The report links' answers: good reports, a throttled one, bombs and endless bodies."""
         host = self.host
         if path.removeprefix("/gk/r/").removesuffix(".html") in GOOD:
-            handler.send_body(200, article(path.removeprefix("/gk/r/").removesuffix(".html"),
-                                           host))
+            handler.send_body(200, article(path.removeprefix("/gk/r/").removesuffix(".html"), host))
         elif path.startswith("/gk/r/good-") and path.endswith(".pdf"):
-            handler.send_body(200, b"%PDF-1.4\n% report " + path.encode() + b"\n%%EOF\n",
-                              {"Content-Type": "application/pdf"})
+            handler.send_body(
+                200,
+                b"%PDF-1.4\n% report " + path.encode() + b"\n%%EOF\n",
+                {"Content-Type": "application/pdf"},
+            )
         elif path == "/gk/r/throttled.html":
             with self.lock:
                 first = path not in self.throttled
@@ -188,8 +246,7 @@ class HostileSite:
                 handler.send_body(200, article("throttled", host))
         elif path in ("/gk/r/bomb.html", "/gk/r/bomb.pdf"):
             ctype = "text/html; charset=utf-8" if path.endswith("html") else "application/pdf"
-            handler.send_body(200, gzip_bomb(), {"Content-Encoding": "gzip",
-                                                 "Content-Type": ctype})
+            handler.send_body(200, gzip_bomb(), {"Content-Encoding": "gzip", "Content-Type": ctype})
         elif path == "/gk/r/endless.pdf":
             handler.send_endless()
         elif path == "/gk/r/trickle.pdf":

@@ -14,8 +14,17 @@ pytestmark = pytest.mark.integration  # real crawls against the simulator
 
 
 def _crawl(harness, *extra):
-    args = ["--data", str(harness.app.paths.data), "crawl", "--sites", str(harness.sites_file),
-            "--no-politeness", "--set", "LOG_LEVEL=WARNING", *extra]
+    args = [
+        "--data",
+        str(harness.app.paths.data),
+        "crawl",
+        "--sites",
+        str(harness.sites_file),
+        "--no-politeness",
+        "--set",
+        "LOG_LEVEL=WARNING",
+        *extra,
+    ]
     return CliRunner().invoke(main, args)
 
 

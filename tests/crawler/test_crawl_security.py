@@ -54,9 +54,18 @@ def test_no_console_or_remote_control_port() -> None:
 
 
 def _spider(tmp_path: Path) -> StaticSpider:
-    registry = {"sites": [{"id": "gs", "name": "拱墅区", "region_code": "330105",
-                           "platform": "static", "start_urls": [f"http://{HOST}/"],
-                           "list_urls": [f"http://{HOST}/col/nb/index.html"]}]}
+    registry = {
+        "sites": [
+            {
+                "id": "gs",
+                "name": "拱墅区",
+                "region_code": "330105",
+                "platform": "static",
+                "start_urls": [f"http://{HOST}/"],
+                "list_urls": [f"http://{HOST}/col/nb/index.html"],
+            }
+        ]
+    }
     path = tmp_path / "sites.yaml"
     path.write_text(yaml.safe_dump(registry, allow_unicode=True), encoding="utf-8")
     crawler = get_crawler(StaticSpider, settings_dict=project_settings_dict())
@@ -68,31 +77,46 @@ def _list_page(hrefs: list[str]) -> HtmlResponse:
     url = f"http://{HOST}/col/nb/index.html"
     rows = "".join(f"<li><a href='{h}'>{GOOD}</a></li>" for h in hrefs)
     request = Request(url, meta={"gongkai_site_id": "gs", "gongkai_role": "list"})
-    return HtmlResponse(url, body=f"<ul>{rows}</ul>".encode(), encoding="utf-8",
-                        request=request)
+    return HtmlResponse(url, body=f"<ul>{rows}</ul>".encode(), encoding="utf-8", request=request)
 
 
-BAD = ["javascript:void(0)", " JAVASCRIPT:openWin('x')", "mailto:gk@gongshu.gov.cn",
-       "tel:0571-88888888", "data:text/html,<h1>x</h1>", f"file://{HOST}/etc/passwd",
-       "file:///proc/self/environ", f"ftp://{HOST}/pub/2023.pdf", "s3://bucket/2023.pdf"]
+BAD = [
+    "javascript:void(0)",
+    " JAVASCRIPT:openWin('x')",
+    "mailto:gk@gongshu.gov.cn",
+    "tel:0571-88888888",
+    "data:text/html,<h1>x</h1>",
+    f"file://{HOST}/etc/passwd",
+    "file:///proc/self/environ",
+    f"ftp://{HOST}/pub/2023.pdf",
+    "s3://bucket/2023.pdf",
+]
 
 
 def test_a_bad_link_costs_only_itself(tmp_path: Path) -> None:
     spider = _spider(tmp_path)
     hrefs = ["/art/2023/1/1/art_1_1.html", *BAD, "/art/2023/1/2/art_1_2.html"]
     out = [r for r in spider.parse_list_page(_list_page(hrefs)) if r is not None]
-    assert [r.url for r in out] == [f"http://{HOST}/art/2023/1/1/art_1_1.html",
-                                    f"http://{HOST}/art/2023/1/2/art_1_2.html"]
+    assert [r.url for r in out] == [
+        f"http://{HOST}/art/2023/1/1/art_1_1.html",
+        f"http://{HOST}/art/2023/1/2/art_1_2.html",
+    ]
     stats = spider.crawler.stats
     assert stats.get_value("gongkai/gs/scheme_dropped") == len(BAD)
     assert stats.get_value("gongkai/gs/scheme_dropped_by") == {
-        "javascript": 2, "mailto": 1, "tel": 1, "data": 1, "file": 2, "ftp": 1, "s3": 1}
+        "javascript": 2,
+        "mailto": 1,
+        "tel": 1,
+        "data": 1,
+        "file": 2,
+        "ftp": 1,
+        "s3": 1,
+    }
 
 
 def test_links_taken_from_one_page_are_capped(tmp_path: Path) -> None:
     spider = _spider(tmp_path)
-    spider.crawler.settings = Settings({**project_settings_dict(),
-                                        "GONGKAI_MAX_LINKS_PER_PAGE": 3})
+    spider.crawler.settings = Settings({**project_settings_dict(), "GONGKAI_MAX_LINKS_PER_PAGE": 3})
     hrefs = [f"/art/2023/1/{n}/art_1_{n}.html" for n in range(1, 11)]
     out = [r for r in spider.parse_list_page(_list_page(hrefs)) if r is not None]
     assert [r.url for r in out] == [f"http://{HOST}{h}" for h in hrefs[:3]]
@@ -103,8 +127,9 @@ def test_every_request_is_made_in_one_place(tmp_path: Path) -> None:
     spider = _spider(tmp_path)
     for url in BAD:
         assert spider.request("gs", url, spider.parse_list_page, role="list") is None
-    request = spider.request("gs", f"https://{HOST}/a.html", spider.parse_list_page,
-                             role="list", hops=1)
+    request = spider.request(
+        "gs", f"https://{HOST}/a.html", spider.parse_list_page, role="list", hops=1
+    )
     assert request is not None and request.meta["gongkai_site_id"] == "gs"
     assert request.meta["hops"] == 1 and request.errback == spider.on_error
 
@@ -115,8 +140,11 @@ def test_spiders_build_no_request_of_their_own() -> None:
     for path in spiders.glob("*.py"):
         text = path.read_text("utf-8")
         for needle in ("Request(", "FormRequest(", "response.follow(", ".follow_all("):
-            lines = [n for n, line in enumerate(text.splitlines(), 1)
-                     if needle in line and "def " not in line]
+            lines = [
+                n
+                for n, line in enumerate(text.splitlines(), 1)
+                if needle in line and "def " not in line
+            ]
             allowed = path.name == "base.py" and needle in ("Request(", "FormRequest(")
             assert allowed or not lines, f"{path.name}:{lines} builds a {needle} itself"
 
@@ -140,15 +168,21 @@ def test_allowed_hosts_checks_the_scheme_too(tmp_path: Path) -> None:
     assert mw.process_request(Request(f"https://{HOST}/x", meta=meta)) is None
 
 
-@pytest.mark.parametrize("location", ["file:///etc/passwd", f"file://{HOST}/etc/passwd",
-                                      f"ftp://{HOST}/x.pdf", "javascript:alert(1)"])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "file:///etc/passwd",
+        f"file://{HOST}/etc/passwd",
+        f"ftp://{HOST}/x.pdf",
+        "javascript:alert(1)",
+    ],
+)
 def test_a_redirect_to_another_scheme_is_refused_and_counted(tmp_path, location) -> None:
     from crawler.middlewares import SchemeRedirectMiddleware
 
     mw, spider = _middleware(SchemeRedirectMiddleware, tmp_path)
     request = Request(f"http://{HOST}/r.html", meta={"gongkai_site_id": "gs"})
-    response = Response(request.url, status=302, headers={"Location": location},
-                        request=request)
+    response = Response(request.url, status=302, headers={"Location": location}, request=request)
     with pytest.raises(IgnoreRequest):
         mw.process_response(request, response)
     assert spider.crawler.stats.get_value("gongkai/gs/redirects_refused") == 1
@@ -224,8 +258,10 @@ def test_sites_explain_fetcher_refuses_a_redirect_to_another_scheme() -> None:
     class Redirect(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             self.send_response(302)
-            self.send_header("Location", "ftp://127.0.0.1/etc/passwd" if "ftp" in self.path
-                             else "file:///etc/passwd")
+            self.send_header(
+                "Location",
+                "ftp://127.0.0.1/etc/passwd" if "ftp" in self.path else "file:///etc/passwd",
+            )
             self.end_headers()
 
         def log_message(self, *_args: object) -> None:

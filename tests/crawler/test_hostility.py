@@ -68,6 +68,7 @@ def test_polite_crawler_gets_through(make_harness, switch, value):
 
 # ---- a hostile site of our own (issue 9): attacks written before the defences -------------
 
+
 @pytest.fixture
 def hostile():
     from hostile_site import HostileSite
@@ -83,14 +84,22 @@ def crawl_hostile(site, root, list_path, *, deadline=None, **overrides):
 
     root.mkdir(parents=True, exist_ok=True)
     sites_file = root / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump(site.registry(list_path), allow_unicode=True),
-                          encoding="utf-8")
+    sites_file.write_text(
+        yaml.safe_dump(site.registry(list_path), allow_unicode=True), encoding="utf-8"
+    )
     app = App.from_option(str(root / "data"))
-    settings = {**POLITENESS_OFF, "LOG_LEVEL": "WARNING", "DOWNLOAD_MAXSIZE": 2 * 1024 * 1024,
-                "DOWNLOAD_WARNSIZE": 1024 * 1024, "RETRY_AFTER_MAX": 0.2, **overrides}
+    settings = {
+        **POLITENESS_OFF,
+        "LOG_LEVEL": "WARNING",
+        "DOWNLOAD_MAXSIZE": 2 * 1024 * 1024,
+        "DOWNLOAD_WARNSIZE": 1024 * 1024,
+        "RETRY_AFTER_MAX": 0.2,
+        **overrides,
+    }
     kwargs = {"deadline": deadline} if deadline is not None else {}
-    report = run_crawl(app, sites_file=sites_file, allow_failures=True,
-                       settings_overrides=settings, **kwargs)
+    report = run_crawl(
+        app, sites_file=sites_file, allow_failures=True, settings_overrides=settings, **kwargs
+    )
     return app, report
 
 
@@ -120,8 +129,9 @@ def warc_records(app):
                 yield record.rec_type, uri, record.content_stream().read()
 
 
-def test_hostile_links_archive_no_local_file_and_keep_the_good_reports(hostile, tmp_path,
-                                                                      monkeypatch):
+def test_hostile_links_archive_no_local_file_and_keep_the_good_reports(
+    hostile, tmp_path, monkeypatch
+):
     secret = "gongkai-canary-" + os.urandom(8).hex()
     monkeypatch.setenv("GONGKAI_HOSTILE_SECRET", secret)  # lands in /proc/self/environ
     app, report = crawl_hostile(hostile, tmp_path, "/gk/links.html")
@@ -145,8 +155,7 @@ def test_hostile_links_archive_no_local_file_and_keep_the_good_reports(hostile, 
     assert by_scheme["tel"] == 1 and by_scheme["data"] == 1
     assert site["scheme_dropped"] == sum(by_scheme.values())
     # redirects to file:// and ftp:// were asked for once and refused, never followed
-    for path in ("/gk/redirect-file.html", "/gk/redirect-file-host.html",
-                 "/gk/redirect-ftp.html"):
+    for path in ("/gk/redirect-file.html", "/gk/redirect-file-host.html", "/gk/redirect-ftp.html"):
         assert hostile.asked(path) == 1
     assert site["redirects_refused"] == 3
     assert site.get("failed", 0) == 0  # a refused link is not a failure of the site
@@ -166,9 +175,13 @@ def test_a_list_with_100000_report_links_is_not_followed_in_full(hostile, tmp_pa
 
     # the page (19 MB) is within the real size limit; the test default is lower. The default
     # link cap applies; a request cap of 100 keeps the test from fetching all 1 000 it takes.
-    app, report = crawl_hostile(hostile, tmp_path, "/gk/huge.html",
-                                DOWNLOAD_MAXSIZE=settings.DOWNLOAD_MAXSIZE,
-                                GONGKAI_MAX_REQUESTS_PER_SITE=100)
+    app, report = crawl_hostile(
+        hostile,
+        tmp_path,
+        "/gk/huge.html",
+        DOWNLOAD_MAXSIZE=settings.DOWNLOAD_MAXSIZE,
+        GONGKAI_MAX_REQUESTS_PER_SITE=100,
+    )
     site = report["sites"]["hostile"]
     followed = sum(1 for h, p in hostile.requests if p.startswith("/gk/h/"))
     assert followed == 99  # the list page itself was the first request
@@ -179,8 +192,9 @@ def test_a_list_with_100000_report_links_is_not_followed_in_full(hostile, tmp_pa
 
 
 def test_the_per_site_request_cap_is_reported(hostile, tmp_path):
-    app, report = crawl_hostile(hostile, tmp_path, "/gk/many.html",
-                                GONGKAI_MAX_REQUESTS_PER_SITE=40)
+    app, report = crawl_hostile(
+        hostile, tmp_path, "/gk/many.html", GONGKAI_MAX_REQUESTS_PER_SITE=40
+    )
     site = report["sites"]["hostile"]
     sent = [p for h, p in hostile.requests if h == hostile.host and p != "/robots.txt"]
     assert len(sent) == 40  # robots.txt (one per host) is not the site's to count
@@ -198,9 +212,15 @@ def test_retry_after_999999999_is_capped_and_the_report_still_fetched(hostile, t
 
 
 def test_the_run_deadline_cuts_a_hung_download_short_and_says_so(hostile, tmp_path):
-    app, report = crawl_hostile(hostile, tmp_path, "/gk/slow.html", deadline=12,
-                                DOWNLOAD_TIMEOUT=600, GONGKAI_KILL_GRACE=2,
-                                GONGKAI_STATS_INTERVAL=0.2)
+    app, report = crawl_hostile(
+        hostile,
+        tmp_path,
+        "/gk/slow.html",
+        deadline=12,
+        DOWNLOAD_TIMEOUT=600,
+        GONGKAI_KILL_GRACE=2,
+        GONGKAI_STATS_INTERVAL=0.2,
+    )
     assert hostile.asked("/gk/r/trickle.pdf") == 1
     assert report["status"] == "aborted" and report["ended"]["reason"] == "deadline"
     site = report["sites"]["hostile"]
@@ -219,15 +239,32 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
     import time
 
     sites_file = tmp_path / "sites.yaml"
-    sites_file.write_text(yaml.safe_dump(hostile.registry("/gk/slow.html"), allow_unicode=True),
-                          encoding="utf-8")
+    sites_file.write_text(
+        yaml.safe_dump(hostile.registry("/gk/slow.html"), allow_unicode=True), encoding="utf-8"
+    )
     data = tmp_path / "data"
     env = {**os.environ, "GONGKAI_DATA": str(data)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--sites", str(sites_file),
-         "--no-politeness", "--set", "DOWNLOAD_TIMEOUT=600", "--set", "GONGKAI_KILL_GRACE=600",
-         "--set", "GONGKAI_STATS_INTERVAL=0.2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "crawl",
+            "--sites",
+            str(sites_file),
+            "--no-politeness",
+            "--set",
+            "DOWNLOAD_TIMEOUT=600",
+            "--set",
+            "GONGKAI_KILL_GRACE=600",
+            "--set",
+            "GONGKAI_STATS_INTERVAL=0.2",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     try:
         while not hostile.trickling.wait(0.5):  # bounded by the test timeout
             assert proc.poll() is None, proc.stdout.read().decode(errors="replace")
@@ -250,4 +287,3 @@ def test_a_second_sigterm_ends_a_crawl_stuck_on_a_download(hostile, tmp_path):
     report = json.loads(report_file.read_text("utf-8"))
     assert report["status"] == "aborted" and report["ended"]["reason"] == "SIGTERM"
     assert f"http://{hostile.host}/gk/r/trickle.pdf" in report["sites"]["hostile"]["in_flight"]
-

@@ -23,12 +23,18 @@ def test_second_crawl_downloads_no_report_bytes(harness):
     assert second["not_modified"] >= second["reports_found"] - 1
     with harness.db() as db:
         run2 = db.execute("select max(id) from crawlrun").fetchone()[0]
-        statuses = dict(db.execute(
-            "select status, count(*) from capture where run_id = ? group by status", (run2,)))
+        statuses = dict(
+            db.execute(
+                "select status, count(*) from capture where run_id = ? group by status", (run2,)
+            )
+        )
         # every article/file was answered 304; only lists and redirects were 200/302 again
         assert statuses[304] >= second["reports_found"] - 1
-        big = db.execute("select count(*) from capture where run_id = ? and status = 200 "
-                         "and size > 20000 and url not like '%/col/%'", (run2,)).fetchone()[0]
+        big = db.execute(
+            "select count(*) from capture where run_id = ? and status = 200 "
+            "and size > 20000 and url not like '%/col/%'",
+            (run2,),
+        ).fetchone()[0]
         assert big == 0
     assert harness.documents() == harness.truth()
 
@@ -64,8 +70,13 @@ def test_a_file_shared_by_two_sites_is_revalidated_not_downloaded_again(make_har
     first, other = (s.id for s in harness.sim.sites)
 
     def crawl(site_id):
-        return run_crawl(harness.app, sites_file=harness.sites_file, site_ids=[site_id],
-                         allow_failures=True, settings_overrides=FAST)["sites"][site_id]
+        return run_crawl(
+            harness.app,
+            sites_file=harness.sites_file,
+            site_ids=[site_id],
+            allow_failures=True,
+            settings_overrides=FAST,
+        )["sites"][site_id]
 
     crawl(first)
     crawl(other)  # its copy of the shared PDF is archived as a revisit of the first site's

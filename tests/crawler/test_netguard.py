@@ -25,13 +25,17 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _site(url: str, *, allow_private: bool) -> SiteEntry:
-    return SiteEntry(id="s", name="s", region_code="330105", start_urls=(url,),
-                     allow_private=allow_private)
+    return SiteEntry(
+        id="s", name="s", region_code="330105", start_urls=(url,), allow_private=allow_private
+    )
 
 
 def _resolve(name: str) -> str | Failure:
-    resolver = netguard.PublicAddressResolver(reactor=None, cache_size=100,  # type: ignore[arg-type]
-                                              timeout=1.0)
+    resolver = netguard.PublicAddressResolver(
+        reactor=None,
+        cache_size=100,  # type: ignore[arg-type]
+        timeout=1.0,
+    )
     got: list[str | Failure] = []
     resolver.getHostByName(name).addBoth(got.append)
     return got[0]
@@ -40,15 +44,20 @@ def _resolve(name: str) -> str | Failure:
 @pytest.fixture(autouse=True)
 def _fresh(monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setattr(netguard, "_PRIVATE_OK", set())
-    names = ("report.example.gov.cn", "rebind.example.gov.cn", "public.example.gov.cn",
-             "sim.example.gov.cn")
+    names = (
+        "report.example.gov.cn",
+        "rebind.example.gov.cn",
+        "public.example.gov.cn",
+        "sim.example.gov.cn",
+    )
     yield
     for name in names:
         dnscache.pop(name, None)
 
 
-@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254",
-                                     "192.168.0.1", "0.0.0.0", "100.64.0.1"])
+@pytest.mark.parametrize(
+    "address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "192.168.0.1", "0.0.0.0", "100.64.0.1"]
+)
 def test_public_looking_name_on_a_private_address_is_refused(address: str):
     dnscache["report.example.gov.cn"] = address
     got = _resolve("report.example.gov.cn")
@@ -63,8 +72,12 @@ def test_public_address_passes():
 
 def test_allow_private_site_may_reach_its_own_private_name():
     dnscache["sim.example.gov.cn"] = "127.0.0.1"
-    netguard.allow_private_names([_site("http://SIM.example.gov.cn:8080/", allow_private=True),
-                                  _site("http://report.example.gov.cn/", allow_private=False)])
+    netguard.allow_private_names(
+        [
+            _site("http://SIM.example.gov.cn:8080/", allow_private=True),
+            _site("http://report.example.gov.cn/", allow_private=False),
+        ]
+    )
     assert _resolve("sim.example.gov.cn") == "127.0.0.1"
     dnscache["report.example.gov.cn"] = "127.0.0.1"
     assert isinstance(_resolve("report.example.gov.cn"), Failure)  # its neighbour may not
@@ -80,6 +93,7 @@ def test_a_later_private_answer_is_judged_again():
 
 def test_settings_install_the_guarding_resolver():
     from crawler import settings
+
     assert settings.TWISTED_DNS_RESOLVER == "crawler.netguard.PublicAddressResolver"
 
 
@@ -147,9 +161,14 @@ def test_a_real_crawl_never_connects_to_loopback_by_name(tmp_path: Path, allow: 
     _Canary.hits = []
     try:
         env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "crawler.settings"}
-        done = subprocess.run([sys.executable, "-c", SCRIPT, str(server.server_port),
-                               "1" if allow else "0"], capture_output=True, text=True,
-                              timeout=120, env=env, cwd=tmp_path)
+        done = subprocess.run(
+            [sys.executable, "-c", SCRIPT, str(server.server_port), "1" if allow else "0"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=tmp_path,
+        )
     finally:
         server.shutdown()
         server.server_close()

@@ -16,8 +16,7 @@ DATA = Path(__file__).resolve().parents[1] / "data" / "crawler"
 
 
 def _html(name: str, url: str = "http://x.gov.cn/", status: int = 200) -> HtmlResponse:
-    return HtmlResponse(url, body=(DATA / name).read_bytes(), status=status,
-                        request=Request(url))
+    return HtmlResponse(url, body=(DATA / name).read_bytes(), status=status, request=Request(url))
 
 
 def test_hanweb_proxy_response_records_dingxi():
@@ -31,13 +30,18 @@ def test_hanweb_proxy_response_records_dingxi():
 
 def test_hanweb_table_row_island_nantong():
     rows = records((DATA / "hanweb-embedded-datastore-nantong-zfcg-2017.xml").read_text("utf-8"))
-    assert rows[0] == ("/art/2017/4/24/art_31685_2451995.html",
-                       "南通市公安局交警支队空调设备询价2017XJ3018", "2017-04-24")
+    assert rows[0] == (
+        "/art/2017/4/24/art_31685_2451995.html",
+        "南通市公安局交警支队空调设备询价2017XJ3018",
+        "2017-04-24",
+    )
 
 
 def test_hanweb_param_literal():
-    param = js_object("col:1,webid:2096,path:'/',columnid:1230548,unitid:'4535233',"
-                      "webname:'杭州市拱墅区人民政府',permissiontype:0")
+    param = js_object(
+        "col:1,webid:2096,path:'/',columnid:1230548,unitid:'4535233',"
+        "webname:'杭州市拱墅区人民政府',permissiontype:0"
+    )
     assert param["webid"] == "2096" and param["unitid"] == "4535233"
     assert param["webname"] == "杭州市拱墅区人民政府" and param["path"] == "/"
 
@@ -60,8 +64,10 @@ def test_detection_fingerprints():
     def page(text: str) -> TextResponse:
         return HtmlResponse("http://x/", body=text.encode(), encoding="utf-8")
 
-    assert detect(page("<script>$('#1').jpage({proxyUrl:'/module/jpage/dataproxy.jsp'})"
-                       "</script>")) == "hanweb"
+    assert (
+        detect(page("<script>$('#1').jpage({proxyUrl:'/module/jpage/dataproxy.jsp'})</script>"))
+        == "hanweb"
+    )
     assert detect(page("<div queryData=\"{'webId':'1'}\"></div>")) == "jpaas"
     assert detect(page('<script>window._CONFIG = {"SID": "1", "TREE": []};</script>')) == "gkmlpt"
     assert detect(page("<script>window._CONFIG = { SID:'755031', TREE:[] };</script>")) == "gkmlpt"
@@ -71,8 +77,11 @@ def test_detection_fingerprints():
 def test_ruishu_challenge_is_recognised():
     assert challenge(_html("ruishu-injected-head-excerpt-nuaa-sudy.html", status=412)) == "ruishu"
     assert challenge(_html("ruishu-injected-head-excerpt-nuaa-sudy.html", status=200)) == "ruishu"
-    jsl = HtmlResponse("http://x/", status=521, body=b"<script>document.cookie='__jsluid_s=1'"
-                       b";location.reload()</script>")
+    jsl = HtmlResponse(
+        "http://x/",
+        status=521,
+        body=b"<script>document.cookie='__jsluid_s=1';location.reload()</script>",
+    )
     assert challenge(jsl) == "jsl-cookie"
     normal = _html("trs-wcm-article-page-cs-com-cn-2020.html")
     assert challenge(normal) is None
@@ -80,13 +89,20 @@ def test_ruishu_challenge_is_recognised():
 
 # ---- spiders on hand-written fixtures in the byte shapes the notes quote ---------------------
 
+
 def _spider(cls, tmp_path, start: str, **extra):
     """A spider of `cls` for one registered site at `start`, with a crawler (for its stats)."""
     import yaml
     from scrapy.utils.test import get_crawler
 
-    entry = {"id": "fx", "name": "fixture site", "region_code": "440305",
-             "start_urls": [start], "platform": cls.platform, **extra}
+    entry = {
+        "id": "fx",
+        "name": "fixture site",
+        "region_code": "440305",
+        "start_urls": [start],
+        "platform": cls.platform,
+        **extra,
+    }
     sites = tmp_path / "sites.yaml"
     sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), encoding="utf-8")
     crawler = get_crawler(cls)
@@ -111,8 +127,10 @@ def test_gkmlpt_config_is_a_js_object_literal(tmp_path):
     spider = _spider(GkmlptSpider, tmp_path, "http://www.szns.gov.cn/gkmlpt/index")
     index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
     urls = [r.url for r in spider.parse_list(index)]
-    assert urls == ["http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031",
-                    "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031"]
+    assert urls == [
+        "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031",
+        "http://www.szns.gov.cn/gkmlpt/api/all/2192?page=1&sid=755031",
+    ]
     assert index.meta.get("gongkai_list_parsed")
 
 
@@ -122,7 +140,8 @@ def test_gkmlpt_without_nianbao_category_lists_everything(tmp_path):
     spider = _spider(GkmlptSpider, tmp_path, "http://www.gd.gov.cn/gkmlpt/index")
     index = _page("gkmlpt/index-no-nianbao.html", "http://www.gd.gov.cn/gkmlpt/index")
     assert [r.url for r in spider.parse_list(index)] == [
-        "http://www.gd.gov.cn/gkmlpt/api/all/0?page=1&sid=2"]
+        "http://www.gd.gov.cn/gkmlpt/api/all/0?page=1&sid=2"
+    ]
 
 
 def test_gkmlpt_unreadable_config_is_a_changed_site_not_an_empty_one(tmp_path):
@@ -142,10 +161,16 @@ def test_gkmlpt_api_entries_dates_and_hosts(tmp_path):
     out = list(spider.parse_list(_page("gkmlpt/api-all-2191-page1.json", url, TextResponse)))
     got = [(r.url, r.meta["title"], r.meta["listed"]) for r in out]
     assert got == [  # 图解 dropped; post_url keeps the sibling-host article on the site's host
-        ("http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html",
-         "深圳市南山区人民政府2023年政府信息公开工作年度报告", "2024-01-26"),
-        ("http://www.szns.gov.cn/gkmlpt/content/9/9765/post_9765432.html",
-         "深圳市南山区人民政府2022年政府信息公开工作年度报告", "2023-02-10"),
+        (
+            "http://www.szns.gov.cn/gkmlpt/content/10/10123/post_10123456.html",
+            "深圳市南山区人民政府2023年政府信息公开工作年度报告",
+            "2024-01-26",
+        ),
+        (
+            "http://www.szns.gov.cn/gkmlpt/content/9/9765/post_9765432.html",
+            "深圳市南山区人民政府2022年政府信息公开工作年度报告",
+            "2023-02-10",
+        ),
     ]
 
 
@@ -157,13 +182,16 @@ def test_gkmlpt_api_pages_from_zero_when_total_exceeds_the_first_page(tmp_path):
     out = list(spider.parse_list(_page("gkmlpt/api-all-2192-page1.json", url, TextResponse)))
     entries = [r for r in out if r.meta.get("gongkai_role") == "article"]
     pages = [r.url.split("?")[1] for r in out if r.meta.get("gongkai_role") == "list"]
-    assert [r.meta["title"] for r in entries] == ["深圳市南山区教育局2023年政府信息公开工作年度报告"]
+    assert [r.meta["title"] for r in entries] == [
+        "深圳市南山区教育局2023年政府信息公开工作年度报告"
+    ]
     assert entries[0].meta["listed"] == "2024-01-19"  # display_publish_time given as text
     # 250 articles, 2 on page 1: a 0-based and a 1-based server are both covered
     assert pages[0] == "page=0&sid=755031" and pages[-1] == "page=125&sid=755031"
     assert len(pages) == 125 and out[-1].meta["gk_page"] == 125
-    later = _page("gkmlpt/api-all-2192-page1.json", url.replace("page=1", "page=2"),
-                  TextResponse, gk_page=2)
+    later = _page(
+        "gkmlpt/api-all-2192-page1.json", url.replace("page=1", "page=2"), TextResponse, gk_page=2
+    )
     assert not [r for r in spider.parse_list(later) if r.meta.get("gongkai_role") == "list"]
 
 
@@ -175,8 +203,10 @@ def test_gkmlpt_detail_body_and_attachments_from_detail(tmp_path):
     page = _page("gkmlpt/post_10123456.html", url, role="article")
     out = list(spider.parse_article(page))
     files = [r.url for r in out if isinstance(r, Request)]
-    assert files == ["http://www.szns.gov.cn/attachment/0/10/10123/10123456.pdf",
-                     "http://www.szns.gov.cn/attachment/0/10/10123/10123999.xlsx"]
+    assert files == [
+        "http://www.szns.gov.cn/attachment/0/10/10123/10123456.pdf",
+        "http://www.szns.gov.cn/attachment/0/10/10123/10123999.xlsx",
+    ]
     assert spider.page_title(page) == "深圳市南山区人民政府2023年政府信息公开工作年度报告"
     assert "统计期限自2023年1月1日" in spider.body_text(page)
 
@@ -202,18 +232,24 @@ def test_auto_delegates_to_the_detected_platform(tmp_path):
     index = _page("gkmlpt/index.html", "http://www.szns.gov.cn/gkmlpt/index")
     lists = list(spider.parse_list(index))
     assert len(lists) == 2 and all(r.callback == spider.parse_list_page for r in lists)
-    api = _page("gkmlpt/api-all-2191-page1.json",
-                "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031", TextResponse)
+    api = _page(
+        "gkmlpt/api-all-2191-page1.json",
+        "http://www.szns.gov.cn/gkmlpt/api/all/2191?page=1&sid=755031",
+        TextResponse,
+    )
     articles = list(spider.parse_list(api))
     assert len(articles) == 2
     assert all(isinstance(r.callback.__self__, GkmlptSpider) for r in articles)
     island = HtmlResponse(
-        "http://www.szns.gov.cn/col/col1/index.html", encoding="utf-8",
-        request=Request("http://www.szns.gov.cn/col/col1/index.html",
-                        meta={"gongkai_site_id": "fx"}),
+        "http://www.szns.gov.cn/col/col1/index.html",
+        encoding="utf-8",
+        request=Request(
+            "http://www.szns.gov.cn/col/col1/index.html", meta={"gongkai_site_id": "fx"}
+        ),
         body="<div id='9'><script type='text/xml'><datastore><recordset><record><![CDATA["
-             "<li><a href='/art/2024/1/2/art_1_2.html' title='南山区2023年政府信息公开工作年度报告'>"
-             "x</a></li>]]></record></recordset></datastore></script></div>".encode())
+        "<li><a href='/art/2024/1/2/art_1_2.html' title='南山区2023年政府信息公开工作年度报告'>"
+        "x</a></li>]]></record></recordset></datastore></script></div>".encode(),
+    )
     (entry,) = spider.parse_list(island)
     assert isinstance(entry.callback.__self__, HanwebSpider)
     assert spider.crawler.stats.get_value("gongkai/fx/detected_hanweb") == 1
@@ -225,8 +261,11 @@ GONGSHU = "http://www.gongshu.gov.cn/col/col1229850496/index.html"
 
 
 def _entries(out):
-    return [(r.url, r.meta["title"], r.meta["listed"]) for r in out
-            if isinstance(r, Request) and r.meta.get("gongkai_role") in ("article", "file")]
+    return [
+        (r.url, r.meta["title"], r.meta["listed"])
+        for r in out
+        if isinstance(r, Request) and r.meta.get("gongkai_role") in ("article", "file")
+    ]
 
 
 def test_hanweb_column_page_island_and_proxy_window(tmp_path):
@@ -247,7 +286,8 @@ def test_hanweb_column_page_island_and_proxy_window(tmp_path):
     (proxy,) = [r for r in out if r.meta.get("gongkai_role") == "proxy"]
     assert proxy.method == "POST" and proxy.url == (
         "http://www.gongshu.gov.cn/module/jpage/dataproxy.jsp?startrecord=46&endrecord=90"
-        "&perpage=15")
+        "&perpage=15"
+    )
     form = parse_qs(proxy.body.decode())
     assert form["webid"] == ["2096"] and form["columnid"] == ["1230096"]
     assert form["unitid"] == ["4535233"] and form["webname"] == ["杭州市拱墅区人民政府"]
@@ -260,15 +300,29 @@ def test_hanweb_web_proxy_response_records(tmp_path):
     spider = _spider(HanwebSpider, tmp_path, "http://jshrss.jiangsu.gov.cn/")
     column = "http://jshrss.jiangsu.gov.cn/col/col77278/index.html"
     proxy = "http://jshrss.jiangsu.gov.cn/module/web/jpage/dataproxy.jsp?page=2"
-    response = _page("hanweb/dataproxy-web-response.xml", proxy, TextResponse, found_on=column,
-                     hanweb=("/module/web/jpage/dataproxy.jsp", {}, 46, 90, 15, "GET"))
+    response = _page(
+        "hanweb/dataproxy-web-response.xml",
+        proxy,
+        TextResponse,
+        found_on=column,
+        hanweb=("/module/web/jpage/dataproxy.jsp", {}, 46, 90, 15, "GET"),
+    )
     assert _entries(spider.parse_proxy(response)) == [
-        ("http://jshrss.jiangsu.gov.cn/art/2023/1/30/art_77278_10744512.html",
-         "江苏省人力资源和社会保障厅2022年政府信息公开工作年度报告", "2023-01-30"),
-        ("http://zwgk.dingxi.gov.cn/art/2021/11/4/art_12480_1461862.html",  # another host
-         "定西市2020年政府信息公开工作年度报告", "2021-11-04"),
-        ("http://jshrss.jiangsu.gov.cn/art/2022/1/28/art_77278_10312207.html",
-         "江苏省人力资源和社会保障厅2021年政府信息公开工作年度报告", "2022-01-28"),
+        (
+            "http://jshrss.jiangsu.gov.cn/art/2023/1/30/art_77278_10744512.html",
+            "江苏省人力资源和社会保障厅2022年政府信息公开工作年度报告",
+            "2023-01-30",
+        ),
+        (
+            "http://zwgk.dingxi.gov.cn/art/2021/11/4/art_12480_1461862.html",  # another host
+            "定西市2020年政府信息公开工作年度报告",
+            "2021-11-04",
+        ),
+        (
+            "http://jshrss.jiangsu.gov.cn/art/2022/1/28/art_77278_10312207.html",
+            "江苏省人力资源和社会保障厅2021年政府信息公开工作年度报告",
+            "2022-01-28",
+        ),
     ]
 
 
@@ -277,7 +331,9 @@ def test_hanweb_article_attachments_downfile_and_oss(tmp_path):
 
     spider = _spider(HanwebSpider, tmp_path, "http://www.gongshu.gov.cn/")
     url = "http://www.gongshu.gov.cn/art/2025/1/13/art_1230096_59083676.html"
-    page = _page("hanweb/article-gongshu.html", url, title="拱墅区人民政府2024年政府信息公开工作年度报告")
+    page = _page(
+        "hanweb/article-gongshu.html", url, title="拱墅区人民政府2024年政府信息公开工作年度报告"
+    )
     out = list(spider.parse_article(page))
     assert [(r.url.split("?")[0].rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
         ("downfile.jsp", "拱墅区人民政府2024年政府信息公开工作年度报告.pdf"),  # its showname
@@ -287,6 +343,7 @@ def test_hanweb_article_attachments_downfile_and_oss(tmp_path):
 
 
 # ---- Hanweb JPaaS ------------------------------------------------------------------------------
+
 
 def test_jpaas_query_data_and_build_unit(tmp_path):
     import json
@@ -305,13 +362,22 @@ def test_jpaas_query_data_and_build_unit(tmp_path):
     response = _page("jpaas/build-unit-page1.json", unit.url, TextResponse, **unit.meta)
     out = list(spider.jpaas_page(response))
     assert _entries(out) == [
-        ("http://www.hhtz.gov.cn/col/col1487002/art/2025/art_b8b22e03d57e44f1aebccb5ebbb1b1d7.html",
-         "杭州市滨江区人民政府2024年政府信息公开工作年度报告", "2025-01-20"),
-        ("http://www.hhtz.gov.cn/art/2024/art_5e2d1c0b9a8f4e7d6c5b4a3f2e1d0c9b.html",
-         "杭州市滨江区西兴街道办事处2023年政府信息公开工作年度报告", "2024-01-25"),
+        (
+            "http://www.hhtz.gov.cn/col/col1487002/art/2025/art_b8b22e03d57e44f1aebccb5ebbb1b1d7.html",
+            "杭州市滨江区人民政府2024年政府信息公开工作年度报告",
+            "2025-01-20",
+        ),
+        (
+            "http://www.hhtz.gov.cn/art/2024/art_5e2d1c0b9a8f4e7d6c5b4a3f2e1d0c9b.html",
+            "杭州市滨江区西兴街道办事处2023年政府信息公开工作年度报告",
+            "2024-01-25",
+        ),
     ]  # H5 and 工作要点 dropped
-    pages = [json.loads(parse_qs(urlsplit(r.url).query)["paramJson"][0])["pageNo"]
-             for r in out if r.meta.get("gongkai_role") == "proxy"]
+    pages = [
+        json.loads(parse_qs(urlsplit(r.url).query)["paramJson"][0])["pageNo"]
+        for r in out
+        if r.meta.get("gongkai_role") == "proxy"
+    ]
     assert pages == [2, 3, 4, 5]  # count="61", 15 a page
 
 
@@ -328,17 +394,32 @@ def test_trs_gbk_list_heading_titles_and_live_pager(tmp_path):
     assert page.encoding in ("gbk", "gb18030")
     out = list(spider.parse_list(page))
     assert _entries(out) == [
-        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202601/t20260109_5123456.htm",
-         "福州市鼓楼区2025年政府信息公开工作年度报告", "2026-01-09"),
-        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202501/t20250115_4923411.htm",
-         "福州市鼓楼区2024年政府信息公开工作年度报告", "2025-01-15"),
-        ("http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm",
-         "福州市鼓楼区2023年政府信息公开工作年度报告", "2024-02-08"),
-        ("http://www.gl.gov.cn/xjwz/zfxxgk/qzbmptlj/qrmzfjzfgzbm/qjyj/zfxxgknb/202401/"
-         "t20240119_4761200.htm", "福州市鼓楼区教育局2023年政府信息公开工作年度报告", "2024-01-19"),
+        (
+            "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202601/t20260109_5123456.htm",
+            "福州市鼓楼区2025年政府信息公开工作年度报告",
+            "2026-01-09",
+        ),
+        (
+            "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202501/t20250115_4923411.htm",
+            "福州市鼓楼区2024年政府信息公开工作年度报告",
+            "2025-01-15",
+        ),
+        (
+            "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm",
+            "福州市鼓楼区2023年政府信息公开工作年度报告",
+            "2024-02-08",
+        ),
+        (
+            "http://www.gl.gov.cn/xjwz/zfxxgk/qzbmptlj/qrmzfjzfgzbm/qjyj/zfxxgknb/202401/"
+            "t20240119_4761200.htm",
+            "福州市鼓楼区教育局2023年政府信息公开工作年度报告",
+            "2024-01-19",
+        ),
     ]
     assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
-        "index_1.htm", "index_2.htm"]  # countPage = 3, not the commented-out 9
+        "index_1.htm",
+        "index_2.htm",
+    ]  # countPage = 3, not the commented-out 9
 
 
 def test_trs_inline_pager_live_count_wins():
@@ -354,7 +435,11 @@ def test_six_argument_create_page_html(tmp_path):
     out = list(spider.parse_list(_page("trs/list-six-arg.shtml", url)))
     assert len(_entries(out)) == 1
     assert [r.url.rsplit("/", 1)[1] for r in out if r.meta.get("trs_page")] == [
-        "list_2.shtml", "list_3.shtml", "list_4.shtml", "list_5.shtml"]
+        "list_2.shtml",
+        "list_3.shtml",
+        "list_4.shtml",
+        "list_5.shtml",
+    ]
 
 
 def test_trs_article_appendix_files(tmp_path):
@@ -362,7 +447,9 @@ def test_trs_article_appendix_files(tmp_path):
 
     spider = _spider(TrsSpider, tmp_path, "http://www.gl.gov.cn/")
     url = "http://www.gl.gov.cn/xjwz/zfxxgk/zfxxgknb/202402/t20240208_4776283.htm"
-    page = _page("trs/t20240208_4776283.htm", url, title="福州市鼓楼区2023年政府信息公开工作年度报告")
+    page = _page(
+        "trs/t20240208_4776283.htm", url, title="福州市鼓楼区2023年政府信息公开工作年度报告"
+    )
     out = list(spider.parse_article(page))
     assert [(r.url.rsplit("/", 1)[1], r.meta["title"]) for r in out] == [
         ("P020240208356210447893.pdf", "福州市鼓楼区2023年政府信息公开工作年度报告.pdf"),
@@ -377,12 +464,15 @@ def test_trs_real_pingtan_list_rows_with_dates_in_sibling_cells(tmp_path):
     url = "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/"
     entries = _entries(spider.parse_list(_page("pingtan-zfxxgknb-list-index.html", url)))
     assert len(entries) >= 10
-    assert entries[0] == ("https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202603/"
-                          "t20260313_105587.htm", "平潭综合实验区2025年度政府信息公开工作年度报告",
-                          "2026-03-10")
+    assert entries[0] == (
+        "https://www.pingtan.gov.cn/zwgk/zfxxgk/zfxxgknb/202603/t20260313_105587.htm",
+        "平潭综合实验区2025年度政府信息公开工作年度报告",
+        "2026-03-10",
+    )
 
 
 # ---- plain static lists ------------------------------------------------------------------------
+
 
 def test_static_list_entries_and_same_folder_pager(tmp_path):
     from crawler.spiders.static import StaticSpider
@@ -396,10 +486,12 @@ def test_static_list_entries_and_same_folder_pager(tmp_path):
         ("上海市浦东新区政府2010年信息公开工作年度报告", "2011-03-31"),
     ]
     pages = [r.url for r in out if r.meta.get("gongkai_role") == "list"]
-    assert pages == ["https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
-                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
-                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
-                     "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html"]
+    assert pages == [
+        "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+        "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
+        "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_2.html",
+        "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/list_3.html",
+    ]
 
 
 # ---- Shanghai districts ------------------------------------------------------------------------
@@ -411,32 +503,51 @@ def test_minhang_channel_entries_and_next_list_page(tmp_path):
     from crawler.spiders.shanghai import ShanghaiSpider
 
     spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
-    out = list(spider.parse_list(_page("shanghai/minhang-gknb_qzfnb-list_0.htm",
-                                       MH + "gknb_qzfnb/List/list_0.htm")))
+    out = list(
+        spider.parse_list(
+            _page("shanghai/minhang-gknb_qzfnb-list_0.htm", MH + "gknb_qzfnb/List/list_0.htm")
+        )
+    )
     assert _entries(out) == [
-        (MH + "gknb_qzfnb/content/22ad802a-f7d9-4c5f-8346-6786a6643137.htm",
-         "2025年闵行区政府信息公开工作年度报告", "2026-02-04"),
-        (MH + "xxgk_lhsrj_gknb/content/99e4c16d-f9c4-478e-baf8-f23f32e91b42.htm",
-         "2025年上海市闵行区绿化和市容管理局政府信息公开工作年度报告", "2026-01-22"),
-        ("https://zwgk.shmh.gov.cn/mh-xxgk-cms/UploadPath/uploadfile/2025-02-10/"
-         "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.pdf",
-         "2024年闵行区政府信息公开工作年度报告（图片版）.pdf", "2025-02-10"),
+        (
+            MH + "gknb_qzfnb/content/22ad802a-f7d9-4c5f-8346-6786a6643137.htm",
+            "2025年闵行区政府信息公开工作年度报告",
+            "2026-02-04",
+        ),
+        (
+            MH + "xxgk_lhsrj_gknb/content/99e4c16d-f9c4-478e-baf8-f23f32e91b42.htm",
+            "2025年上海市闵行区绿化和市容管理局政府信息公开工作年度报告",
+            "2026-01-22",
+        ),
+        (
+            "https://zwgk.shmh.gov.cn/mh-xxgk-cms/UploadPath/uploadfile/2025-02-10/"
+            "0f1e2d3c-4b5a-4978-8695-a4b3c2d1e0f9.pdf",
+            "2024年闵行区政府信息公开工作年度报告（图片版）.pdf",
+            "2025-02-10",
+        ),
     ]  # 图解 and the 通知 dropped; the 图片版 is a report
     (following,) = [r for r in out if r.meta["gongkai_role"] == "list"]
     assert following.url == MH + "gknb_qzfnb/List/list_1.htm"
     root = _page("shanghai/minhang-empty-list.htm", MH + "gknb_qzfnb/")
-    root = root.replace(body=(DATA / "shanghai/minhang-gknb_qzfnb-list_0.htm").read_bytes()
-                        .replace(b"../../xxgk", b"../xxgk"))  # relative to the channel root
+    root = root.replace(
+        body=(DATA / "shanghai/minhang-gknb_qzfnb-list_0.htm")
+        .read_bytes()
+        .replace(b"../../xxgk", b"../xxgk")
+    )  # relative to the channel root
     assert [r.url for r in spider.parse_list(root) if r.meta["gongkai_role"] == "list"] == [
-        MH + "gknb_qzfnb/List/list_0.htm"]
+        MH + "gknb_qzfnb/List/list_0.htm"
+    ]
 
 
 def test_minhang_empty_page_ends_the_channel(tmp_path):
     from crawler.spiders.shanghai import ShanghaiSpider
 
     spider = _spider(ShanghaiSpider, tmp_path, MH + "gknb_qzfnb/")
-    out = list(spider.parse_list(_page("shanghai/minhang-empty-list.htm",
-                                       MH + "gknb_qzfnb/List/list_7.htm")))
+    out = list(
+        spider.parse_list(
+            _page("shanghai/minhang-empty-list.htm", MH + "gknb_qzfnb/List/list_7.htm")
+        )
+    )
     assert out == []
 
 
@@ -448,9 +559,13 @@ def test_yangpu_query_id_details(tmp_path):
     page = _page("shanghai/yangpu-list.html", "https://www.shyp.gov.cn/yp-zwgk/zwgk/nb/")
     assert detect(page) == "shanghai"
     assert _entries(spider.parse_list(page)) == [
-        ("https://www.shyp.gov.cn/yp-zwgk/zwgk/buffersInformation/details?id="
-         "b848446e-cf33-457b-b54f-1c8bfeb55fde", "上海市杨浦区2023年政府信息公开工作年度报告",
-         "2024-02-18")]
+        (
+            "https://www.shyp.gov.cn/yp-zwgk/zwgk/buffersInformation/details?id="
+            "b848446e-cf33-457b-b54f-1c8bfeb55fde",
+            "上海市杨浦区2023年政府信息公开工作年度报告",
+            "2024-02-18",
+        )
+    ]
 
 
 def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
@@ -471,16 +586,26 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
     assert request.headers["Content-Type"].startswith(b"application/json")
     response = _page("shanghai/pudong-affair-5144.json", api, TextResponse)
     assert _entries(spider.parse_list(response)) == [
-        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
-         "上海市浦东新区2023年政府信息公开工作年度报告", "2024-02-19"),
-        ("https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/325/334333.html",
-         "上海市浦东新区2014年政府信息公开工作年度报告", "2024-11-20"),
-        ("https://www.pudong.gov.cn/zwgk/006009005/2022/302/257480.html",
-         "上海市浦东新区政府2010年信息公开工作年度报告", "2022-10-28"),
+        (
+            "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
+            "上海市浦东新区2023年政府信息公开工作年度报告",
+            "2024-02-19",
+        ),
+        (
+            "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/325/334333.html",
+            "上海市浦东新区2014年政府信息公开工作年度报告",
+            "2024-11-20",
+        ),
+        (
+            "https://www.pudong.gov.cn/zwgk/006009005/2022/302/257480.html",
+            "上海市浦东新区政府2010年信息公开工作年度报告",
+            "2022-10-28",
+        ),
     ]
 
 
 # ---- Jiangxi script data -----------------------------------------------------------------------
+
 
 def test_jiangxi_list_data_with_urls_as_a_json_string(tmp_path):
     from crawler.spiders.jiangxi import JiangxiSpider
@@ -492,13 +617,20 @@ def test_jiangxi_list_data_with_urls_as_a_json_string(tmp_path):
     assert detect(page) == "jiangxi"
     out = list(spider.parse_list(page))
     assert _entries(out) == [
-        ("http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html",
-         "江西省人民政府办公厅2023年政府信息公开工作年度报告", "2024-01-26"),
-        ("http://www.jiangxi.gov.cn/art/2023/1/30/art_4975_4283716.html",
-         "江西省人民政府办公厅2022年政府信息公开工作年度报告", "2023-01-30"),
+        (
+            "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html",
+            "江西省人民政府办公厅2023年政府信息公开工作年度报告",
+            "2024-01-26",
+        ),
+        (
+            "http://www.jiangxi.gov.cn/art/2023/1/30/art_4975_4283716.html",
+            "江西省人民政府办公厅2022年政府信息公开工作年度报告",
+            "2023-01-30",
+        ),
     ]  # the 图解 (highlighted with <font>) dropped
     assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == {
-        "http://www.jiangxi.gov.cn/col/col4975/index_2.html"}
+        "http://www.jiangxi.gov.cn/col/col4975/index_2.html"
+    }
     broken = page.replace(body=page.body.replace(b"articleList:[{", b"articleList:[{{"))
     assert list(spider.parse_list(broken)) == []
     assert _stat(spider, "lists_unparsed") == 1
@@ -508,21 +640,36 @@ def test_jiangxi_detail_body_from_script(tmp_path):
     from crawler.spiders.jiangxi import JiangxiSpider
 
     spider = _spider(JiangxiSpider, tmp_path, "http://www.jiangxi.gov.cn/")
-    page = _page("jiangxi/art_4975_4767330.html",
-                 "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html")
+    page = _page(
+        "jiangxi/art_4975_4767330.html",
+        "http://www.jiangxi.gov.cn/art/2024/1/26/art_4975_4767330.html",
+    )
     assert "统计期限自2023年1月1日" in spider.body_text(page)
 
 
-@pytest.mark.parametrize(("fixture", "url", "report", "following"), [
-    ("static/sudy-list.htm", "https://www.example.edu.cn/2345/list.htm",  # Sudy WebPlus
-     "https://www.example.edu.cn/2024/0125/c2345a123001/page.htm",
-     {"https://www.example.edu.cn/2345/list2.htm", "https://www.example.edu.cn/2345/list3.htm"}),
-    ("static/public-column-list.html",  # Anhui/Jiangxi/Qinghai /public/column/ lists
-     "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3",
-     "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
-     {"https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
-      "&pageIndex=2"}),
-])
+@pytest.mark.parametrize(
+    ("fixture", "url", "report", "following"),
+    [
+        (
+            "static/sudy-list.htm",
+            "https://www.example.edu.cn/2345/list.htm",  # Sudy WebPlus
+            "https://www.example.edu.cn/2024/0125/c2345a123001/page.htm",
+            {
+                "https://www.example.edu.cn/2345/list2.htm",
+                "https://www.example.edu.cn/2345/list3.htm",
+            },
+        ),
+        (
+            "static/public-column-list.html",  # Anhui/Jiangxi/Qinghai /public/column/ lists
+            "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3",
+            "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
+            {
+                "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+                "&pageIndex=2"
+            },
+        ),
+    ],
+)
 def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, following):
     from crawler.spiders.static import StaticSpider
 

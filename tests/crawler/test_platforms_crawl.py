@@ -8,9 +8,20 @@ from sim import available_platforms
 
 pytestmark = pytest.mark.integration  # real crawls against the simulator
 
-PLATFORMS = tuple(p for p in ("trs", "jpaas", "gkmlpt", "static", "hanweb-web", "hanweb-jslib",
-                              "shanghai", "jiangxi")
-                  if p in available_platforms())
+PLATFORMS = tuple(
+    p
+    for p in (
+        "trs",
+        "jpaas",
+        "gkmlpt",
+        "static",
+        "hanweb-web",
+        "hanweb-jslib",
+        "shanghai",
+        "jiangxi",
+    )
+    if p in available_platforms()
+)
 
 
 def _check_all_reports(harness, report):
@@ -29,14 +40,20 @@ def test_platform_spider_archives_every_report(make_harness, platform):
 @pytest.mark.sim(platforms=tuple(available_platforms()))
 def test_auto_detection_and_discovery_from_home_pages(harness):
     def auto_without_lists(entries):
-        return [{**{k: v for k, v in e.items() if k != "list_urls"}, "platform": "auto"}
-                for e in entries]
+        return [
+            {**{k: v for k, v in e.items() if k != "list_urls"}, "platform": "auto"}
+            for e in entries
+        ]
 
     harness.write_registry(auto_without_lists)
     report = harness.crawl()
     _check_all_reports(harness, report)
-    detected = {k.removeprefix("detected_") for s in report["sites"].values() for k in s
-                if k.startswith("detected_")}
+    detected = {
+        k.removeprefix("detected_")
+        for s in report["sites"].values()
+        for k in s
+        if k.startswith("detected_")
+    }
     assert {"hanweb", "trs", "jpaas", "gkmlpt", "static", "shanghai", "jiangxi"} <= detected
 
 
@@ -44,8 +61,9 @@ def test_auto_detection_and_discovery_from_home_pages(harness):
 def test_gkmlpt_variants_from_the_home_page_only(make_harness, variant):
     """JS-literal `_CONFIG`, 1- or 0-based pages, 年报 categories or only `api/all/0`."""
     harness = make_harness(platforms=("gkmlpt",), switches={"variant": variant})
-    harness.write_registry(lambda entries: [{k: v for k, v in e.items() if k != "list_urls"}
-                                            for e in entries])
+    harness.write_registry(
+        lambda entries: [{k: v for k, v in e.items() if k != "list_urls"} for e in entries]
+    )
     _check_all_reports(harness, harness.crawl())
 
 
@@ -53,8 +71,9 @@ def test_gkmlpt_variants_from_the_home_page_only(make_harness, variant):
 def test_second_variant_of_each_platform_from_the_home_page(make_harness, platform):
     """The platform's other real shape (see each simulator module), found from home pages."""
     harness = make_harness(platforms=(platform,), switches={"variant": 2})
-    harness.write_registry(lambda entries: [{k: v for k, v in e.items() if k != "list_urls"}
-                                            for e in entries])
+    harness.write_registry(
+        lambda entries: [{k: v for k, v in e.items() if k != "list_urls"} for e in entries]
+    )
     _check_all_reports(harness, harness.crawl())
 
 
@@ -64,8 +83,10 @@ def test_mutations_are_caught_on_the_next_crawl(make_harness, platform):
     harness = make_harness(platforms=(platform,))
     harness.crawl()
     site_id = harness.sim.sites[0].id
-    reports = sorted((r for r in harness.sim.reports if r.site_id == site_id and
-                      r.format == "html"), key=lambda r: r.report_id)
+    reports = sorted(
+        (r for r in harness.sim.reports if r.site_id == site_id and r.format == "html"),
+        key=lambda r: r.report_id,
+    )
     edited = harness.sim.edit_report(reports[0].report_id)
     harness.sim.remove_report(reports[1].report_id)
     added = harness.sim.add_report(site_id)

@@ -12,8 +12,13 @@ from crawler.cli import main
 from crawler.registry import RegistryError, host_allowed, load_registry, parse_registry
 
 ROOT = Path(__file__).resolve().parents[2]
-GOOD = {"id": "a", "name": "甲区", "region_code": "330105", "platform": "hanweb",
-        "start_urls": ["http://www.example.gov.cn/"]}
+GOOD = {
+    "id": "a",
+    "name": "甲区",
+    "region_code": "330105",
+    "platform": "hanweb",
+    "start_urls": ["http://www.example.gov.cn/"],
+}
 
 
 def test_project_registry_is_valid():
@@ -22,8 +27,13 @@ def test_project_registry_is_valid():
 
 
 def test_problems_are_all_collected():
-    bad = [GOOD, dict(GOOD), {**GOOD, "id": "b", "platform": "wordpress"},
-           {**GOOD, "id": "c", "region_code": "33010"}, {"id": "d"}]
+    bad = [
+        GOOD,
+        dict(GOOD),
+        {**GOOD, "id": "b", "platform": "wordpress"},
+        {**GOOD, "id": "c", "region_code": "33010"},
+        {"id": "d"},
+    ]
     _, problems = parse_registry({"sites": bad})
     text = "\n".join(problems)
     assert "duplicate id" in text and "unknown platform" in text
@@ -49,8 +59,7 @@ def test_allowed_hosts_include_configured_attachment_hosts():
 def test_sites_check_command(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(yaml.safe_dump({"sites": [GOOD, {**GOOD, "region_code": "12"}]}), "utf-8")
-    result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "sites", "check",
-                                       str(path)])
+    result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "sites", "check", str(path)])
     assert result.exit_code == 1 and "duplicate id" in result.output
     ok = CliRunner().invoke(main, ["sites", "check", str(ROOT / "config" / "sites.yaml")])
     assert ok.exit_code == 0, ok.output
@@ -66,8 +75,11 @@ def test_sites_check_names_a_yaml_syntax_error(tmp_path):
 
 def test_sites_check_probe_reports_unreachable(tmp_path):
     path = tmp_path / "s.yaml"
-    entry = {**GOOD, "start_urls": ["http://127.0.0.1:9/"],  # discard port: refused
-             "allow_private": True}
+    entry = {
+        **GOOD,
+        "start_urls": ["http://127.0.0.1:9/"],  # discard port: refused
+        "allow_private": True,
+    }
     path.write_text(yaml.safe_dump({"sites": [entry]}), "utf-8")
     result = CliRunner().invoke(main, ["sites", "check", str(path), "--probe"])
     assert result.exit_code == 1 and "unreachable" in result.output
@@ -166,9 +178,12 @@ def test_crawl_refuses_a_strict_registry_error(tmp_path):
 
 
 def test_duplicate_key_in_an_entry(tmp_path):
-    _, problems = _problems(tmp_path, "sites:\n  - id: a\n    name: x\n    region_code: "
-                                      "'330105'\n    start_urls: [http://a.gov.cn/]\n"
-                                      "    name: y\n")
+    _, problems = _problems(
+        tmp_path,
+        "sites:\n  - id: a\n    name: x\n    region_code: "
+        "'330105'\n    start_urls: [http://a.gov.cn/]\n"
+        "    name: y\n",
+    )
     assert _line(problems, "key 'name' given twice").startswith("line 6:")
 
 
@@ -176,10 +191,12 @@ def test_sites_check_prints_problems_without_a_traceback(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(MISTAKES, "utf-8")
     result = CliRunner().invoke(main, ["sites", "check", str(path)])
-    assert result.exit_code == 1 and result.exception is None or isinstance(
-        result.exception, SystemExit)
-    assert "line 15: site 'typo-bool': enabled must be true or false, not 'flase'" in \
-        result.output
+    assert (
+        result.exit_code == 1
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
+    assert "line 15: site 'typo-bool': enabled must be true or false, not 'flase'" in result.output
     assert "Traceback" not in result.output
     for junk in ("sites: [1, 2]\n", "- just\n- strings\n", "sites:\n  - id: [\n", "\xff"):
         path.write_bytes(junk.encode("latin-1"))
@@ -204,8 +221,9 @@ def test_sites_list_prints_the_registry(tmp_path):
     assert header.split()[:5] == ["ID", "NAME", "PLATFORM", "ENABLED", "REGION"]
     minhang = next(r for r in rows if r.startswith("sh-minhang "))
     assert " yes " in minhang and "310112" in minhang and "https://zwgk.shmh.gov.cn/" in minhang
-    as_json = CliRunner().invoke(main, ["sites", "list", "--json",
-                                        str(ROOT / "config" / "sites.yaml")])
+    as_json = CliRunner().invoke(
+        main, ["sites", "list", "--json", str(ROOT / "config" / "sites.yaml")]
+    )
     import json
 
     first = json.loads(as_json.output.splitlines()[0])
@@ -219,33 +237,52 @@ def test_sites_list_prints_the_registry(tmp_path):
 def test_crawl_command_refuses_a_registry_with_mistakes(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(MISTAKES, "utf-8")
-    result = CliRunner().invoke(main, ["--data", str(tmp_path / "d"), "crawl", "--sites",
-                                       str(path)])
+    result = CliRunner().invoke(
+        main, ["--data", str(tmp_path / "d"), "crawl", "--sites", str(path)]
+    )
     assert result.exit_code != 0 and "list_url" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert not (tmp_path / "d" / "archive").exists()  # nothing was crawled
 
 
-@pytest.mark.parametrize("host", ["127.0.0.1", "127.1", "0x7f000001", "2130706433", "0.0.0.0",
-                                  "10.1.2.3", "172.16.0.1", "100.64.0.1", "[::1]",
-                                  "[fe80::1%25eth0]", "[::ffff:127.0.0.1]", "localhost",
-                                  "api.localhost", "169.254.169.254"])
+@pytest.mark.parametrize(
+    "host",
+    [
+        "127.0.0.1",
+        "127.1",
+        "0x7f000001",
+        "2130706433",
+        "0.0.0.0",
+        "10.1.2.3",
+        "172.16.0.1",
+        "100.64.0.1",
+        "[::1]",
+        "[fe80::1%25eth0]",
+        "[::ffff:127.0.0.1]",
+        "localhost",
+        "api.localhost",
+        "169.254.169.254",
+    ],
+)
 def test_non_public_hosts_are_refused(host):
     _, problems = parse_registry([{**GOOD, "start_urls": [f"http://{host}:8080/"]}])
     assert any("address" in p for p in problems), (host, problems)
-    _, allowed = parse_registry([{**GOOD, "start_urls": [f"http://{host}:8080/"],
-                                  "allow_private": True}])
+    _, allowed = parse_registry(
+        [{**GOOD, "start_urls": [f"http://{host}:8080/"], "allow_private": True}]
+    )
     assert not allowed, allowed
 
 
-@pytest.mark.parametrize("host", ["www.gongshu.gov.cn", "face.cafe", "1e100.net", "8.8.8.8",
-                                  "[2001:4860:4860::8888]"])
+@pytest.mark.parametrize(
+    "host", ["www.gongshu.gov.cn", "face.cafe", "1e100.net", "8.8.8.8", "[2001:4860:4860::8888]"]
+)
 def test_public_hosts_pass(host):
     _, problems = parse_registry([{**GOOD, "start_urls": [f"http://{host}/"]}])
     assert not problems, problems
 
 
 def test_private_allowed_domain_is_refused():
-    _, problems = parse_registry([{**GOOD, "allowed_domains": ["oss.example.cn",
-                                                               "127.0.0.1:8000", "[::1]:80"]}])
+    _, problems = parse_registry(
+        [{**GOOD, "allowed_domains": ["oss.example.cn", "127.0.0.1:8000", "[::1]:80"]}]
+    )
     assert len([p for p in problems if "allowed domain" in p]) == 2, problems

@@ -37,8 +37,19 @@ def test_each_run_writes_its_manifest_and_chains_it(harness) -> None:
 def test_sigterm_aborts_the_run_cleanly(harness, tmp_path: Path) -> None:
     env = {**os.environ, "GONGKAI_DATA": str(harness.app.paths.data)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "crawler.cli", "crawl", "--sites", str(harness.sites_file),
-         "--no-politeness"], env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "crawler.cli",
+            "crawl",
+            "--sites",
+            str(harness.sites_file),
+            "--no-politeness",
+        ],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and len(harness.sim.request_log) < 5:
         time.sleep(0.1)

@@ -26,8 +26,9 @@ def test_opening_creates_the_schema(tmp_path: Path) -> None:
 def test_an_app_opens_its_service_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[object] = []
     real = storage.db.init_db
-    monkeypatch.setattr(storage.db, "init_db", lambda engine: (calls.append(engine),
-                                                               real(engine))[1])
+    monkeypatch.setattr(
+        storage.db, "init_db", lambda engine: (calls.append(engine), real(engine))[1]
+    )
     app = App(_paths(tmp_path))
     assert calls == []  # making the App touches no database
     service = app.open()

@@ -50,33 +50,76 @@ class Spec:
 
 
 SITES = [
-    {"id": "sh-putuo", "name": "普陀区人民政府", "region_code": "310107", "platform": "hanweb",
-     "agencies": ["上海市普陀区人民政府", "上海市普陀区教育局", "上海市普陀区民政局"]},
+    {
+        "id": "sh-putuo",
+        "name": "普陀区人民政府",
+        "region_code": "310107",
+        "platform": "hanweb",
+        "agencies": ["上海市普陀区人民政府", "上海市普陀区教育局", "上海市普陀区民政局"],
+    },
     {"id": "sh-xuhui", "name": "徐汇区人民政府", "region_code": "310104", "platform": "auto"},
 ]
 
 SPECS = [
-    Spec("sh-putuo", "上海市普陀区人民政府", 2022, "2023-03-20",
-         "http://putuo.test/nb/2022.html", NARRATIVE_2022),
-    Spec("sh-putuo", "上海市普陀区人民政府", 2023, "2024-04-02",
-         "http://putuo.test/nb/2023.html", NARRATIVE_2023, fail_key="app.new.total"),
-    Spec("sh-putuo", "上海市普陀区教育局", 2023, "2024-02-05",
-         "http://putuo.test/jyj/2023.html", NARRATIVE_EDU + "（初稿）"),
-    Spec("sh-putuo", "上海市普陀区教育局", 2023, "2024-02-05",
-         "http://putuo.test/jyj/2023.html", NARRATIVE_EDU),
-    Spec("sh-xuhui", "上海市徐汇区财政局", 2018, "2019-03-01",
-         "http://xuhui.test/czj/2018.html", "徐汇区财政局2018年政府信息公开工作年度报告正文。",
-         status="withdrawn"),
+    Spec(
+        "sh-putuo",
+        "上海市普陀区人民政府",
+        2022,
+        "2023-03-20",
+        "http://putuo.test/nb/2022.html",
+        NARRATIVE_2022,
+    ),
+    Spec(
+        "sh-putuo",
+        "上海市普陀区人民政府",
+        2023,
+        "2024-04-02",
+        "http://putuo.test/nb/2023.html",
+        NARRATIVE_2023,
+        fail_key="app.new.total",
+    ),
+    Spec(
+        "sh-putuo",
+        "上海市普陀区教育局",
+        2023,
+        "2024-02-05",
+        "http://putuo.test/jyj/2023.html",
+        NARRATIVE_EDU + "（初稿）",
+    ),
+    Spec(
+        "sh-putuo",
+        "上海市普陀区教育局",
+        2023,
+        "2024-02-05",
+        "http://putuo.test/jyj/2023.html",
+        NARRATIVE_EDU,
+    ),
+    Spec(
+        "sh-xuhui",
+        "上海市徐汇区财政局",
+        2018,
+        "2019-03-01",
+        "http://xuhui.test/czj/2018.html",
+        "徐汇区财政局2018年政府信息公开工作年度报告正文。",
+        status="withdrawn",
+    ),
 ]
 
-KEYS = ["app.new.natural_person", "app.new.commercial", "app.new.total",
-        "review.upheld", "review.total"]
+KEYS = [
+    "app.new.natural_person",
+    "app.new.commercial",
+    "app.new.total",
+    "review.upheld",
+    "review.total",
+]
 
 
 def html_for(spec: Spec) -> bytes:
     title = f"{spec.agency}{spec.year}年政府信息公开工作年度报告"
-    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
-            f"<h1>{title}</h1><p>{spec.text}</p></body></html>").encode()
+    return (
+        f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+        f"<h1>{title}</h1><p>{spec.text}</p></body></html>"
+    ).encode()
 
 
 def build(data: Path) -> Paths:
@@ -93,40 +136,101 @@ def build(data: Path) -> Paths:
     for n, spec in enumerate(SPECS):
         body = html_for(spec)
         when = datetime(2024, 5, 1, 2, 0, n)
-        ex = Exchange(spec.url, "GET", [("User-Agent", "test")], 200, "OK",
-                      [("Content-Type", "text/html; charset=utf-8")], body, when)
+        ex = Exchange(
+            spec.url,
+            "GET",
+            [("User-Agent", "test")],
+            200,
+            "OK",
+            [("Content-Type", "text/html; charset=utf-8")],
+            body,
+            when,
+        )
         rec = archive.write_exchange(ex)
         with session_scope(engine) as s:
-            cap = Capture(run_id=1, site_id=spec.site, url=spec.url, fetched_at=when, status=200,
-                          headers=[["Content-Type", "text/html; charset=utf-8"]],
-                          sha256=rec.payload_sha256, size=len(body), media_type="text/html",
-                          warc_file=rec.warc_file, warc_offset=rec.offset,
-                          warc_length=rec.length, warc_record_id=rec.record_id)
+            cap = Capture(
+                run_id=1,
+                site_id=spec.site,
+                url=spec.url,
+                fetched_at=when,
+                status=200,
+                headers=[["Content-Type", "text/html; charset=utf-8"]],
+                sha256=rec.payload_sha256,
+                size=len(body),
+                media_type="text/html",
+                warc_file=rec.warc_file,
+                warc_offset=rec.offset,
+                warc_length=rec.length,
+                warc_record_id=rec.record_id,
+            )
             s.add(cap)
             s.flush()
-            doc = crud.record_document(session=s, site_id=spec.site, url=spec.url,
-                                       title=f"{spec.agency}{spec.year}年年度报告",
-                                       year=spec.year, capture=cap, found_on=None,
-                                       listed_date=spec.listed, seen_at=when)
+            doc = crud.record_document(
+                session=s,
+                site_id=spec.site,
+                url=spec.url,
+                title=f"{spec.agency}{spec.year}年年度报告",
+                year=spec.year,
+                capture=cap,
+                found_on=None,
+                listed_date=spec.listed,
+                seen_at=when,
+            )
             if spec.status == "withdrawn":
                 doc.status, doc.withdrawn_at = "withdrawn", datetime(2024, 6, 1)
                 s.add(doc)
-            metrics = [{"key": k, "value": float(i + n), "raw": str(i + n), "table": "表三",
-                        "location": {"table": 1, "row": i + 2, "col": 3}}
-                       for i, k in enumerate(KEYS)]
-            metrics.append({"key": "active.fees.amount", "value": None, "raw": "/",
-                            "table": "表二", "location": {"table": 0, "row": 7, "col": 1}})
-            checks = [{"rule": "app.total_is_sum", "status": "pass",
-                       "keys": ["app.new.natural_person", "app.new.total"]}]
+            metrics = [
+                {
+                    "key": k,
+                    "value": float(i + n),
+                    "raw": str(i + n),
+                    "table": "表三",
+                    "location": {"table": 1, "row": i + 2, "col": 3},
+                }
+                for i, k in enumerate(KEYS)
+            ]
+            metrics.append(
+                {
+                    "key": "active.fees.amount",
+                    "value": None,
+                    "raw": "/",
+                    "table": "表二",
+                    "location": {"table": 0, "row": 7, "col": 1},
+                }
+            )
+            checks = [
+                {
+                    "rule": "app.total_is_sum",
+                    "status": "pass",
+                    "keys": ["app.new.natural_person", "app.new.total"],
+                }
+            ]
             if spec.fail_key:
-                checks.append({"rule": "app.result_total", "status": "fail",
-                               "keys": [spec.fail_key], "numbers": {"lhs": 3, "rhs": 4},
-                               "culprit": "source", "message": "总计≠各项之和"})
-            crud.save_extraction(session=s, result={
-                "sha256": rec.payload_sha256, "extractor_version": _version(),
-                "status": "ok", "format": "html", "template": "2021", "agency": spec.agency,
-                "year": spec.year, "title": f"{spec.agency}{spec.year}年政府信息公开工作年度报告",
-                "metrics": metrics, "checks": checks})
+                checks.append(
+                    {
+                        "rule": "app.result_total",
+                        "status": "fail",
+                        "keys": [spec.fail_key],
+                        "numbers": {"lhs": 3, "rhs": 4},
+                        "culprit": "source",
+                        "message": "总计≠各项之和",
+                    }
+                )
+            crud.save_extraction(
+                session=s,
+                result={
+                    "sha256": rec.payload_sha256,
+                    "extractor_version": _version(),
+                    "status": "ok",
+                    "format": "html",
+                    "template": "2021",
+                    "agency": spec.agency,
+                    "year": spec.year,
+                    "title": f"{spec.agency}{spec.year}年政府信息公开工作年度报告",
+                    "metrics": metrics,
+                    "checks": checks,
+                },
+            )
     archive.close()
     return paths
 

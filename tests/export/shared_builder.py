@@ -25,8 +25,18 @@ from storage.models import Capture
 from storage.warc.writer import Exchange, WarcArchive
 
 SITES = [
-    {"id": "gongshu", "name": "杭州市拱墅区人民政府", "region_code": "330105", "platform": "hanweb"},
-    {"id": "binjiang", "name": "杭州市滨江区人民政府", "region_code": "330108", "platform": "jpaas"},
+    {
+        "id": "gongshu",
+        "name": "杭州市拱墅区人民政府",
+        "region_code": "330105",
+        "platform": "hanweb",
+    },
+    {
+        "id": "binjiang",
+        "name": "杭州市滨江区人民政府",
+        "region_code": "330108",
+        "platform": "jpaas",
+    },
     {"id": "gulou", "name": "福州市鼓楼区人民政府", "region_code": "350102", "platform": "trs"},
     {"id": "chengkou", "name": "城口县人民政府", "region_code": "500229", "platform": "trs"},
     {"id": "hongze", "name": "淮安市洪泽区人民政府", "region_code": "320813", "platform": "hanweb"},
@@ -56,10 +66,15 @@ METRIC_KEYS = ["app.new.natural_person", "app.new.total", "review.total"]
 
 
 def article(site: str, title: str, link: str) -> bytes:
-    meta = (f'<meta name="ContentSource" content="{CONTENT_SOURCE[site]}">'
-            if site in CONTENT_SOURCE else "")
-    return (f"<html><head><meta charset='utf-8'>{meta}<title>{title}</title></head><body>"
-            f"<h1>{title}</h1><a href='{link}'>{title}.pdf</a></body></html>").encode()
+    meta = (
+        f'<meta name="ContentSource" content="{CONTENT_SOURCE[site]}">'
+        if site in CONTENT_SOURCE
+        else ""
+    )
+    return (
+        f"<html><head><meta charset='utf-8'>{meta}<title>{title}</title></head><body>"
+        f"<h1>{title}</h1><a href='{link}'>{title}.pdf</a></body></html>"
+    ).encode()
 
 
 def build(data: Path) -> Paths:
@@ -76,37 +91,84 @@ def build(data: Path) -> Paths:
 
     def fetch(site: str, url: str, body: bytes, media: str) -> Capture:
         when = datetime(2024, 5, 1, 2, 0, next(tick))
-        rec = archive.write_exchange(Exchange(url, "GET", [("User-Agent", "test")], 200, "OK",
-                                              [("Content-Type", media)], body, when))
+        rec = archive.write_exchange(
+            Exchange(
+                url,
+                "GET",
+                [("User-Agent", "test")],
+                200,
+                "OK",
+                [("Content-Type", media)],
+                body,
+                when,
+            )
+        )
         with session_scope(engine) as s:
-            cap = Capture(run_id=1, site_id=site, url=url, fetched_at=when, status=200,
-                          headers=[["Content-Type", media]], sha256=rec.payload_sha256,
-                          size=len(body), media_type=media.split(";")[0],
-                          warc_file=rec.warc_file, warc_offset=rec.offset,
-                          warc_length=rec.length, warc_record_id=rec.record_id)
+            cap = Capture(
+                run_id=1,
+                site_id=site,
+                url=url,
+                fetched_at=when,
+                status=200,
+                headers=[["Content-Type", media]],
+                sha256=rec.payload_sha256,
+                size=len(body),
+                media_type=media.split(";")[0],
+                warc_file=rec.warc_file,
+                warc_offset=rec.offset,
+                warc_length=rec.length,
+                warc_record_id=rec.record_id,
+            )
             s.add(cap)
             s.flush()
             s.expunge(cap)
         return cap
 
-    def listing(site: str, url: str, title: str, year: int, cap: Capture, found_on: str | None,
-                listed: str) -> None:
+    def listing(
+        site: str, url: str, title: str, year: int, cap: Capture, found_on: str | None, listed: str
+    ) -> None:
         with session_scope(engine) as s:
-            crud.record_document(session=s, site_id=site, url=url, title=title, year=year,
-                                 capture=cap, found_on=found_on, listed_date=listed,
-                                 seen_at=cap.fetched_at)
+            crud.record_document(
+                session=s,
+                site_id=site,
+                url=url,
+                title=title,
+                year=year,
+                capture=cap,
+                found_on=found_on,
+                listed_date=listed,
+                seen_at=cap.fetched_at,
+            )
 
     def extraction(sha: str, agency: str, year: int, title: str) -> None:
-        metrics = [{"key": k, "value": float(i), "raw": str(i), "table": "表三",
-                    "location": {"table": 1, "row": i, "col": 1}}
-                   for i, k in enumerate(METRIC_KEYS)]
+        metrics = [
+            {
+                "key": k,
+                "value": float(i),
+                "raw": str(i),
+                "table": "表三",
+                "location": {"table": 1, "row": i, "col": 1},
+            }
+            for i, k in enumerate(METRIC_KEYS)
+        ]
         with session_scope(engine) as s:
-            crud.save_extraction(session=s, result={
-                "sha256": sha, "extractor_version": _version(), "status": "ok",
-                "format": "pdf", "template": "2021", "agency": agency, "year": year,
-                "title": title, "metrics": metrics,
-                "checks": [{"rule": "app.total_is_sum", "status": "fail",
-                            "keys": ["app.new.total"]}]})
+            crud.save_extraction(
+                session=s,
+                result={
+                    "sha256": sha,
+                    "extractor_version": _version(),
+                    "status": "ok",
+                    "format": "pdf",
+                    "template": "2021",
+                    "agency": agency,
+                    "year": year,
+                    "title": title,
+                    "metrics": metrics,
+                    "checks": [
+                        {"rule": "app.total_is_sum", "status": "fail", "keys": ["app.new.total"]}
+                    ],
+                },
+            )
 
     for n, site in enumerate(s["id"] for s in SITES):
         page = f"http://{site}.test/art/2024/{n}.html"
@@ -118,8 +180,10 @@ def build(data: Path) -> Paths:
     for n, own in enumerate(OWN):
         url = f"http://{own.site}.test/nb/{own.year}-{n}.html"
         title = f"{own.agency}{own.year}年政府信息公开工作年度报告"
-        body = (f"<html><head><title>{title}</title></head><body><p>{title}"
-                f"{'正文' * (n + 1)}</p></body></html>").encode()
+        body = (
+            f"<html><head><title>{title}</title></head><body><p>{title}"
+            f"{'正文' * (n + 1)}</p></body></html>"
+        ).encode()
         cap = fetch(own.site, url, body, "text/html; charset=utf-8")
         listing(own.site, url, title, own.year, cap, None, own.listed)
         extraction(cap.sha256, own.agency, own.year, title)

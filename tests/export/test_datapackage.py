@@ -27,9 +27,11 @@ pytestmark = pytest.mark.integration  # `gongkai export` starts an extraction wo
 
 
 def _export(data: Path, out: Path, fmt: str, *args: str) -> dict:
-    result = CliRunner().invoke(main, ["--data", str(data), "export", "--out", str(out),
-                                       "--json", "--format", fmt, *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["--data", str(data), "export", "--out", str(out), "--json", "--format", fmt, *args],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -55,8 +57,9 @@ def test_the_package_validates(demo_data: Path, tmp_path: Path, fmt: str) -> Non
     keys = {r["name"]: r["schema"] for r in package["resources"]}
     assert keys["reports"]["primaryKey"] == ["report_id"]
     for child in ("metrics", "checks", "listings", "metrics_wide"):
-        assert keys[child]["foreignKeys"] == [{"fields": ["report_id"], "reference": {
-            "resource": "reports", "fields": ["report_id"]}}]
+        assert keys[child]["foreignKeys"] == [
+            {"fields": ["report_id"], "reference": {"resource": "reports", "fields": ["report_id"]}}
+        ]
 
 
 def test_two_formats_in_one_package(demo_data: Path, tmp_path: Path) -> None:
@@ -149,9 +152,11 @@ def test_times_carry_their_offset(demo_data: Path, tmp_path: Path) -> None:
 
 
 def test_integer_columns_with_nulls_read_as_integers(tmp_path: Path) -> None:
-    table = Table("t", [("year", "int"), ("id", "int"), ("when", "date")],
-                  [{"year": 2023, "id": 1, "when": date(2024, 1, 1)},
-                   {"year": None, "id": 2, "when": None}])
+    table = Table(
+        "t",
+        [("year", "int"), ("id", "int"), ("when", "date")],
+        [{"year": 2023, "id": 1, "when": date(2024, 1, 1)}, {"year": None, "id": 2, "when": None}],
+    )
     path = write_parquet(table, tmp_path / "t.parquet")
     df = pd.read_parquet(path)
     assert str(df.year.dtype) == "Int64" and df.year.iloc[0] == 2023 and df.year.isna().iloc[1]

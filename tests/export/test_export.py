@@ -23,13 +23,23 @@ from storage.warc.writer import read_record
 
 pytestmark = pytest.mark.integration  # export spawns an extraction worker for narrative overlap
 
-CSV_NAMES = ["reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary",
-             "coverage"]
+CSV_NAMES = [
+    "reports",
+    "listings",
+    "metrics",
+    "metrics_wide",
+    "checks",
+    "data_dictionary",
+    "coverage",
+]
 
 
 def _export(data: Path, out: Path, *args: str) -> dict:
-    result = CliRunner().invoke(main, ["--data", str(data), "export", "--out", str(out),
-                                       "--json", *args], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["--data", str(data), "export", "--out", str(out), "--json", *args],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -37,24 +47,29 @@ def _export(data: Path, out: Path, *args: str) -> dict:
 def _db_counts(data: Path) -> dict[str, int]:
     engine = make_engine(resolve(data).db_url)
     with session_scope(engine) as s:
-        return {"reports": len(s.exec(select(Document)).all()),
-                "metrics": len(s.exec(select(MetricValue)).all()),
-                "checks": len(s.exec(select(CheckResult)).all())}
+        return {
+            "reports": len(s.exec(select(Document)).all()),
+            "metrics": len(s.exec(select(MetricValue)).all()),
+            "checks": len(s.exec(select(CheckResult)).all()),
+        }
 
 
 def test_default_is_csv_with_bom(demo_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     summary = _export(demo_data, out)
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        [f"{n}.csv" for n in CSV_NAMES] + ["datapackage.json"])
+        [f"{n}.csv" for n in CSV_NAMES] + ["datapackage.json"]
+    )
     raw = (out / "reports.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     assert "上海市普陀区人民政府".encode() in raw
     db = _db_counts(demo_data)
     for name in ("reports", "metrics", "checks"):
         assert summary["rows"][name] == db[name]
-    values = [row.split(",")[8] for row in
-              (out / "metrics.csv").read_text(encoding="utf-8-sig").splitlines()[1:]]
+    values = [
+        row.split(",")[8]
+        for row in (out / "metrics.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    ]
     assert values and not any(v.endswith(".0") for v in values)  # counts print as integers
 
 
@@ -79,13 +94,16 @@ def test_every_format_reads_back_the_same(demo_data: Path, tmp_path: Path) -> No
     engine = make_engine(resolve(demo_data).db_url)
     with session_scope(engine) as s:
         truth = {m.id: (m.key, m.value, m.raw) for m in s.exec(select(MetricValue))}
-    frames = {"csv": pd.read_csv(out / "metrics.csv", encoding="utf-8-sig", dtype={"raw": str}),
-              "parquet": pd.read_parquet(out / "metrics.parquet"),
-              "jsonl": pd.read_json(out / "metrics.jsonl", lines=True, dtype={"raw": str})}
+    frames = {
+        "csv": pd.read_csv(out / "metrics.csv", encoding="utf-8-sig", dtype={"raw": str}),
+        "parquet": pd.read_parquet(out / "metrics.parquet"),
+        "jsonl": pd.read_json(out / "metrics.jsonl", lines=True, dtype={"raw": str}),
+    }
     ws = wb["metrics"]
     head = [c.value for c in ws[1]]
-    frames["xlsx"] = pd.DataFrame([list(r) for r in ws.iter_rows(min_row=2, values_only=True)],
-                                  columns=head)
+    frames["xlsx"] = pd.DataFrame(
+        [list(r) for r in ws.iter_rows(min_row=2, values_only=True)], columns=head
+    )
     for fmt, df in frames.items():
         got = {int(r.metric_id): (r.key, r.value, r.raw) for r in df.itertuples()}
         assert got.keys() == truth.keys(), fmt
@@ -105,15 +123,15 @@ def test_every_format_reads_back_the_same(demo_data: Path, tmp_path: Path) -> No
     assert late == 3
 
 
-def test_metrics_provenance_resolves_to_archived_original(demo_data: Path,
-                                                         tmp_path: Path) -> None:
+def test_metrics_provenance_resolves_to_archived_original(demo_data: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _export(demo_data, out, "--format", "parquet")
     df = pd.read_parquet(out / "metrics.parquet")
     assert len(df) > 0
     for r in df.itertuples():
-        _http, payload = read_record(demo_data / "archive" / "warc" / r.warc_file,
-                                     int(r.warc_offset))
+        _http, payload = read_record(
+            demo_data / "archive" / "warc" / r.warc_file, int(r.warc_offset)
+        )
         assert hashlib.sha256(payload).hexdigest() == r.sha256
         assert r.warc_record_id.startswith("<urn:uuid:")
         assert r.source_url.startswith("http://")
@@ -139,8 +157,12 @@ def test_reports_flags_and_checks(demo_data: Path, tmp_path: Path) -> None:
     metrics = [json.loads(x) for x in (out / "metrics.jsonl").read_text().splitlines()]
     touched = {(m["report_id"], m["key"]) for m in metrics if m["check_failed"]}
     assert touched == {(2, "app.new.total")}
-    assert next(m for m in metrics if m["report_id"] == 2 and m["key"] == "app.new.total"
-                )["failed_rules"] == "app.result_total"
+    assert (
+        next(m for m in metrics if m["report_id"] == 2 and m["key"] == "app.new.total")[
+            "failed_rules"
+        ]
+        == "app.result_total"
+    )
     checks = [json.loads(x) for x in (out / "checks.jsonl").read_text().splitlines()]
     failed = [c for c in checks if c["status"] == "fail"]
     assert len(failed) == 1 and failed[0]["numbers"] == {"lhs": 3, "rhs": 4}
@@ -161,11 +183,16 @@ def test_wide_and_dictionary(demo_data: Path, tmp_path: Path) -> None:
     assert row.table == "表三" and row.unit == "件" and "新收" in row.label
 
 
-@pytest.mark.parametrize(("args", "docs"), [
-    (["--region", "310107"], {1, 2, 3, 4}), (["--region", "31"], {1, 2, 3, 4, 5}),
-    (["--year", "2023"], {2, 3, 4}), (["--agency", "教育局"], {3, 4}),
-    (["--region", "310104", "--year", "2018"], {5}),
-])
+@pytest.mark.parametrize(
+    ("args", "docs"),
+    [
+        (["--region", "310107"], {1, 2, 3, 4}),
+        (["--region", "31"], {1, 2, 3, 4, 5}),
+        (["--year", "2023"], {2, 3, 4}),
+        (["--agency", "教育局"], {3, 4}),
+        (["--region", "310104", "--year", "2018"], {5}),
+    ],
+)
 def test_filters(demo_data: Path, tmp_path: Path, args: list[str], docs: set[int]) -> None:
     out = tmp_path / "out"
     _export(demo_data, out, *args)
@@ -179,7 +206,9 @@ def test_coverage_table(demo_data: Path, tmp_path: Path) -> None:
     cov = pd.read_csv(out / "coverage.csv", encoding="utf-8-sig")
     assert sorted(out.iterdir()) == [out / "coverage.csv", out / "datapackage.json"]
     site = cov[cov.level == "site"].set_index(["site_id", "year"])
-    assert bool(site.loc[("sh-putuo", 2023), "found"]) and site.loc[("sh-putuo", 2023), "reports"] == 2
+    assert (
+        bool(site.loc[("sh-putuo", 2023), "found"]) and site.loc[("sh-putuo", 2023), "reports"] == 2
+    )
     assert not bool(site.loc[("sh-putuo", 2018), "found"])
     agency = cov[cov.level == "agency"].set_index(["agency", "year"])
     assert not bool(agency.loc[("上海市普陀区民政局", 2023), "found"])  # registered, never found
@@ -188,11 +217,13 @@ def test_coverage_table(demo_data: Path, tmp_path: Path) -> None:
 
 
 def test_bad_format_is_a_usage_error(demo_data: Path, tmp_path: Path) -> None:
-    result = CliRunner().invoke(main, ["--data", str(demo_data), "export", "--out",
-                                       str(tmp_path), "--format", "xls"])
+    result = CliRunner().invoke(
+        main, ["--data", str(demo_data), "export", "--out", str(tmp_path), "--format", "xls"]
+    )
     assert result.exit_code == 2 and "unknown format" in result.output
 
 
 def test_known_answers_are_the_builders(demo_data: Path) -> None:
     assert [d.sha256 for d in builders.documents(demo_data)] == [
-        hashlib.sha256(builders.html_for(s)).hexdigest() for s in builders.SPECS]
+        hashlib.sha256(builders.html_for(s)).hexdigest() for s in builders.SPECS
+    ]

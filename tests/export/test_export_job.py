@@ -29,6 +29,5 @@ def test_only_the_chosen_tables(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
     service = Service.open(Paths(data, f"sqlite:///{data / 'gongkai.sqlite'}"))
-    summary = export_tables(service, tmp_path / "out", ["jsonl"], tables=("checks",),
-                            overlap=False)
+    summary = export_tables(service, tmp_path / "out", ["jsonl"], tables=("checks",), overlap=False)
     assert list(summary["rows"]) == ["checks"]

@@ -10,44 +10,60 @@ from storage.export import measures
 from storage.export.measures import Found, agency_kind, overlap, timeliness
 
 
-@pytest.mark.parametrize(("agency", "kind"), [
-    ("上海市普陀区人民政府", "government"), ("普陀区政府", "government"),
-    # the government's office has its own (department) report besides the government's
-    ("上海市普陀区人民政府办公室", "department"), ("浙江省人民政府办公厅", "department"),
-    ("某某镇人民政府", "street_town"), ("苏州工业园区管理委员会", "government"),
-    ("某某经济技术开发区管委会", "government"), ("某某高新区管委会", "government"),
-    ("上海市普陀区教育局", "department"), ("某某区发展和改革委员会", "department"),
-    ("某某市人民政府国有资产监督管理委员会", "department"),  # 管理委员会, but a department
-    ("某某区城市管理委员会", "department"), ("某某区人民政府外事办公室", "department"),
-    ("某某区政务服务中心", "department"), ("某某街道办事处", "street_town"),
-    ("某某区卫生健康委", "department"), ("上海市普陀区人民政府 2023年度", "government"),
-    ("城口县", "government"),  # a place names its government (issue 10)
-    ("本报告依据《中华人民共和国", "unknown"),  # a fragment is no agency
-    ("", "unknown"), (None, "unknown"),
-])
+@pytest.mark.parametrize(
+    ("agency", "kind"),
+    [
+        ("上海市普陀区人民政府", "government"),
+        ("普陀区政府", "government"),
+        # the government's office has its own (department) report besides the government's
+        ("上海市普陀区人民政府办公室", "department"),
+        ("浙江省人民政府办公厅", "department"),
+        ("某某镇人民政府", "street_town"),
+        ("苏州工业园区管理委员会", "government"),
+        ("某某经济技术开发区管委会", "government"),
+        ("某某高新区管委会", "government"),
+        ("上海市普陀区教育局", "department"),
+        ("某某区发展和改革委员会", "department"),
+        ("某某市人民政府国有资产监督管理委员会", "department"),  # 管理委员会, but a department
+        ("某某区城市管理委员会", "department"),
+        ("某某区人民政府外事办公室", "department"),
+        ("某某区政务服务中心", "department"),
+        ("某某街道办事处", "street_town"),
+        ("某某区卫生健康委", "department"),
+        ("上海市普陀区人民政府 2023年度", "government"),
+        ("城口县", "government"),  # a place names its government (issue 10)
+        ("本报告依据《中华人民共和国", "unknown"),  # a fragment is no agency
+        ("", "unknown"),
+        (None, "unknown"),
+    ],
+)
 def test_agency_kind(agency: str | None, kind: str) -> None:
     assert agency_kind(agency) == kind
 
 
-@pytest.mark.parametrize(("agency", "year", "published", "status", "days"), [
-    ("上海市普陀区人民政府", 2023, "2024-03-31", "on_time", 0),
-    ("上海市普陀区人民政府", 2023, "2024-04-01", "late", 1),
-    ("上海市普陀区教育局", 2023, "2024-01-31", "on_time", 0),
-    ("上海市普陀区教育局", 2023, "2024-02-01", "late", 1),
-    ("上海市普陀区教育局", 2023, "2024年3月1日", "late", 30),
-    ("上海市普陀区教育局", 2019, "2020/1/20", "on_time", -11),  # 2019 report: new deadline
-    ("上海市普陀区教育局", 2018, "2019.03.15 10:00", "on_time", -16),  # pre-2019: 31 March
-    ("上海市普陀区教育局", 2018, "2019-04-01", "late", 1),
-    ("某某市人民政府国有资产监督管理委员会", 2022, "2023-02-15", "late", 15),
-    ("苏州工业园区管理委员会", 2022, "2023-02-15", "on_time", -44),
-    ("名称不详", 2022, "2023-03-01", "late", 29),  # no government suffix → department
-    ("上海市普陀区教育局", 2023, None, "unknown", None),
-    ("城口县", 2023, "2024-02-18", "on_time", -42),  # not the department's 31 January
-    ("某某街道办事处", 2023, "2024-02-18", "late", 18),
-    ("上海市普陀区教育局", None, "2024-01-01", "unknown", None),
-])
-def test_timeliness(agency: str, year: int | None, published: str | None, status: str,
-                    days: int | None) -> None:
+@pytest.mark.parametrize(
+    ("agency", "year", "published", "status", "days"),
+    [
+        ("上海市普陀区人民政府", 2023, "2024-03-31", "on_time", 0),
+        ("上海市普陀区人民政府", 2023, "2024-04-01", "late", 1),
+        ("上海市普陀区教育局", 2023, "2024-01-31", "on_time", 0),
+        ("上海市普陀区教育局", 2023, "2024-02-01", "late", 1),
+        ("上海市普陀区教育局", 2023, "2024年3月1日", "late", 30),
+        ("上海市普陀区教育局", 2019, "2020/1/20", "on_time", -11),  # 2019 report: new deadline
+        ("上海市普陀区教育局", 2018, "2019.03.15 10:00", "on_time", -16),  # pre-2019: 31 March
+        ("上海市普陀区教育局", 2018, "2019-04-01", "late", 1),
+        ("某某市人民政府国有资产监督管理委员会", 2022, "2023-02-15", "late", 15),
+        ("苏州工业园区管理委员会", 2022, "2023-02-15", "on_time", -44),
+        ("名称不详", 2022, "2023-03-01", "late", 29),  # no government suffix → department
+        ("上海市普陀区教育局", 2023, None, "unknown", None),
+        ("城口县", 2023, "2024-02-18", "on_time", -42),  # not the department's 31 January
+        ("某某街道办事处", 2023, "2024-02-18", "late", 18),
+        ("上海市普陀区教育局", None, "2024-01-01", "unknown", None),
+    ],
+)
+def test_timeliness(
+    agency: str, year: int | None, published: str | None, status: str, days: int | None
+) -> None:
     t = timeliness(year=year, agency=agency, published=published)
     assert (t.status, t.days_late) == (status, days)
     assert t.late is (None if status == "unknown" else status == "late")
@@ -95,14 +111,23 @@ def test_overlap_is_deterministic_on_real_sized_text() -> None:
 
 def test_coverage_known_answer() -> None:
     sites = {"a": "A区人民政府", "b": "B区人民政府"}
-    found = [Found("a", "A区人民政府", 2022), Found("a", "A区人民政府", 2023),
-             Found("a", "A区教育局", 2023), Found("a", "A区教育局", 2023)]
+    found = [
+        Found("a", "A区人民政府", 2022),
+        Found("a", "A区人民政府", 2023),
+        Found("a", "A区教育局", 2023),
+        Found("a", "A区教育局", 2023),
+    ]
     rows = measures.coverage(sites, found, [2022, 2023], {"b": ["B区民政局"]})
     got = {(r["site_id"], r["agency"], r["year"]): (r["found"], r["reports"]) for r in rows}
     assert got == {
-        ("a", None, 2022): (True, 1), ("a", None, 2023): (True, 3),
-        ("a", "A区人民政府", 2022): (True, 1), ("a", "A区人民政府", 2023): (True, 1),
-        ("a", "A区教育局", 2022): (False, 0), ("a", "A区教育局", 2023): (True, 2),
-        ("b", None, 2022): (False, 0), ("b", None, 2023): (False, 0),
-        ("b", "B区民政局", 2022): (False, 0), ("b", "B区民政局", 2023): (False, 0),
+        ("a", None, 2022): (True, 1),
+        ("a", None, 2023): (True, 3),
+        ("a", "A区人民政府", 2022): (True, 1),
+        ("a", "A区人民政府", 2023): (True, 1),
+        ("a", "A区教育局", 2022): (False, 0),
+        ("a", "A区教育局", 2023): (True, 2),
+        ("b", None, 2022): (False, 0),
+        ("b", None, 2023): (False, 0),
+        ("b", "B区民政局", 2022): (False, 0),
+        ("b", "B区民政局", 2023): (False, 0),
     }

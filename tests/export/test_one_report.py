@@ -27,9 +27,11 @@ def shared(tmp_path: Path) -> Path:
 
 
 def _export(data: Path, out: Path, *args: str) -> dict:
-    result = CliRunner().invoke(main, ["--data", str(data), "export", "--out", str(out),
-                                       "--json", "--format", "jsonl", *args],
-                                catch_exceptions=False)
+    result = CliRunner().invoke(
+        main,
+        ["--data", str(data), "export", "--out", str(out), "--json", "--format", "jsonl", *args],
+        catch_exceptions=False,
+    )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
@@ -69,12 +71,18 @@ def test_five_listings_are_one_report(shared: Path, tmp_path: Path) -> None:
     assert len({x["url"] for x in listings}) == 5 and all(x["capture_id"] for x in listings)
     assert {x["report_id"] for x in listings} == {r["report_id"]}
     outside = {x["site_id"]: x["listed_outside_region"] for x in listings}
-    assert outside == {"gongshu": True, "binjiang": True, "gulou": True, "chengkou": True,
-                       "hongze": False}
+    assert outside == {
+        "gongshu": True,
+        "binjiang": True,
+        "gulou": True,
+        "chengkou": True,
+        "hongze": False,
+    }
 
 
-def test_a_district_filter_counts_the_report_for_its_agency_only(shared: Path,
-                                                                  tmp_path: Path) -> None:
+def test_a_district_filter_counts_the_report_for_its_agency_only(
+    shared: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     _export(shared, out, "--region", "330105")  # 拱墅 lists the PDF, but it is 洪泽's
     assert SHARED_SHA not in {r["sha256"] for r in _rows(out, "reports")}

@@ -48,7 +48,8 @@ def test_2019_format_keys_and_no_guessed_splits():
     got = {m["key"]: m["value"] for m in out["metrics"]}
     assert out["template"] == "2019"
     assert "app.result.other.total" in got or "app.result.other.total" in {
-        k for w in out["warnings"] for k in w["keys"]}
+        k for w in out["warnings"] for k in w["keys"]
+    }
     assert got["active.fees.change"] == -15 and got["active.fees.prev_items"] == 35
     assert got["active.licensing.decisions"] is None  # 396442278: many readings
 

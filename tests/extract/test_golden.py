@@ -10,8 +10,12 @@ import pytest
 from extract.api import extract_bytes
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extract"
-DOCS = ["seed-gongshu-zfj-2023.txt", "fj-pingtan-2021.txt", "fj-pingtan-2022.txt",
-        "sh-stcsm-2024.md"]
+DOCS = [
+    "seed-gongshu-zfj-2023.txt",
+    "fj-pingtan-2021.txt",
+    "fj-pingtan-2022.txt",
+    "sh-stcsm-2024.md",
+]
 
 
 def _run(name: str) -> tuple[dict, dict]:
@@ -27,8 +31,10 @@ def _flagged(out: dict) -> set[str]:
 
 # Cells the extractor knowingly does not get right, by (document, key), with the reason.  Each
 # must come out null and flagged: a wrong value is worse than none.
-_RUN_TOGETHER = ("行政规范性文件 row printed as one run `693665` (69, 3, 665): no separator tells "
-                 "where the three cells split, so the value is withheld with a warning")
+_RUN_TOGETHER = (
+    "行政规范性文件 row printed as one run `693665` (69, 3, 665): no separator tells "
+    "where the three cells split, so the value is withheld with a warning"
+)
 KNOWN_WRONG: dict[tuple[str, str], str] = {
     ("fj-pingtan-2021.txt", "active.normative_docs.issued"): _RUN_TOGETHER,
     ("fj-pingtan-2021.txt", "active.normative_docs.repealed"): _RUN_TOGETHER,

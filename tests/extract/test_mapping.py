@@ -6,13 +6,16 @@ def _row(*texts: str) -> Row:
     return Row([Cell(t, Location(line=i)) for i, t in enumerate(texts)])
 
 
-APP = [("一、本年新收政府信息公开申请数量", [3, 0, 0, 0, 0, 0, 3]),
-       ("二、上年结转政府信息公开申请数量", [0] * 7)]
+APP = [
+    ("一、本年新收政府信息公开申请数量", [3, 0, 0, 0, 0, 0, 3]),
+    ("二、上年结转政府信息公开申请数量", [0] * 7),
+]
 
 
 def _doc(rows: list[Row]) -> ParsedDocument:
-    return ParsedDocument("html", text="2023年度政府信息公开工作年度报告 本年制发件数 现行有效件数",
-                          rows=rows)
+    return ParsedDocument(
+        "html", text="2023年度政府信息公开工作年度报告 本年制发件数 现行有效件数", rows=rows
+    )
 
 
 def test_trailing_values_after_last_label_and_stray_ignored():
@@ -32,8 +35,11 @@ def test_placeholders_stay_null():
 
 def test_unlabelled_rows_fill_gap_only_when_counts_match():
     rows = [_row(label, *map(str, vals)) for label, vals in APP]
-    rows += [_row("（一）予以公开", *"1000001"), _row(*"2000002"),
-             _row("1.属于国家秘密", *"0000000")]
+    rows += [
+        _row("（一）予以公开", *"1000001"),
+        _row(*"2000002"),
+        _row("1.属于国家秘密", *"0000000"),
+    ]
     m = map_document(_doc(rows), year=2023)
     assert m.metrics["app.result.partial.natural_person"].value == 2
     rows2 = rows[:3] + [_row(*"2000002"), _row(*"3000003"), rows[4]]

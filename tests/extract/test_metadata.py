@@ -9,8 +9,14 @@ def test_title_split_over_two_lines():
 
 
 def test_year_is_report_year_not_publication():
-    doc = ParsedDocument("text", text="x", meta={"title": "平潭综合实验区2021年度政府信息公开工作年度报告",
-                                                 "published": "2022-02-08 16:34"})
+    doc = ParsedDocument(
+        "text",
+        text="x",
+        meta={
+            "title": "平潭综合实验区2021年度政府信息公开工作年度报告",
+            "published": "2022-02-08 16:34",
+        },
+    )
     meta = extract_metadata(doc)
     assert meta["year"] == 2021 and meta["published"] == "2022-02-08"
     assert meta["agency"] == "平潭综合实验区"
@@ -28,15 +34,19 @@ def test_spam_agency():
 
 
 def test_a_sentence_about_the_report_is_not_its_title():
-    text = ("本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制，全文\n"
-            "包括总体情况、主动公开政府信息情况等六个部分。\n一、总体情况\n")
+    text = (
+        "本年度报告根据《中华人民共和国政府信息公开条例》（以下简称《条例》）的要求编制，全文\n"
+        "包括总体情况、主动公开政府信息情况等六个部分。\n一、总体情况\n"
+    )
     meta = extract_metadata(ParsedDocument(format="pdf", text=text))
     assert meta["title"] is None and meta["agency"] is None
 
 
 def test_publisher_named_in_the_opening_sentence():
-    text = ("根据《中华人民共和国政府信息公开条例》规定,现公布区统计局2023年政府信息公开工作年度报告。"
-            "本报告由总体情况等六部分组成。\n一、总体情况\n")
+    text = (
+        "根据《中华人民共和国政府信息公开条例》规定,现公布区统计局2023年政府信息公开工作年度报告。"
+        "本报告由总体情况等六部分组成。\n一、总体情况\n"
+    )
     meta = extract_metadata(ParsedDocument(format="text", text=text))
     assert meta["agency"] == "区统计局" and meta["year"] == 2023
 

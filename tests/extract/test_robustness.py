@@ -21,8 +21,10 @@ def _values(out: dict) -> dict:
 
 
 def test_narrative_figures_beyond_the_first_three() -> None:
-    text = ("2023年，制发行政规范性文件8件，废止行政规范性文件51件，现行有效的规范性文件44件。"
-            "全年作出行政许可决定2562件，作出行政处罚决定1142件。上年结转政府信息公开申请3件。")
+    text = (
+        "2023年，制发行政规范性文件8件，废止行政规范性文件51件，现行有效的规范性文件44件。"
+        "全年作出行政许可决定2562件，作出行政处罚决定1142件。上年结转政府信息公开申请3件。"
+    )
     figs = narrative_figures(text)
     assert figs["active.normative_docs.issued"] == 8
     assert figs["active.normative_docs.repealed"] == 51
@@ -38,22 +40,27 @@ def test_conflicting_statements_give_no_figure() -> None:
 
 
 def test_narrative_check_fails_and_names_the_cell() -> None:
-    checks = narrative_checks({"active.punishment.decisions": 5},
-                              {"active.punishment.decisions": 6}, {})
+    checks = narrative_checks(
+        {"active.punishment.decisions": 5}, {"active.punishment.decisions": 6}, {}
+    )
     assert checks[0]["status"] == "fail" and checks[0]["keys"] == ["active.punishment.decisions"]
 
 
 def _flat_report(normative: str, narrative: str) -> bytes:
     """A flattened page (cells run together), as text archives of HTML pages have them."""
     pad = "按照条例要求，做好主动公开工作，持续完善公开目录，规范公开流程。" * 6
-    table = (pad + "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
-             f"规章000行政规范性文件{normative}第二十条第（五）项信息内容本年处理决定数量行政许可5"
-             "第二十条第（六）项信息内容本年处理决定数量行政处罚7行政强制0"
-             "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
-             "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量1000001"
-             "二、上年结转政府信息公开申请数量0000000")
-    return ("某区司法局2023年政府信息公开工作年度报告\n一、总体情况\n" + narrative + "\n" + table
-            + "\n").encode("utf-8")
+    table = (
+        pad
+        + "二、主动公开政府信息情况第二十条第（一）项信息内容本年制发件数本年废止件数现行有效件数"
+        f"规章000行政规范性文件{normative}第二十条第（五）项信息内容本年处理决定数量行政许可5"
+        "第二十条第（六）项信息内容本年处理决定数量行政处罚7行政强制0"
+        "第二十条第（八）项信息内容本年收费金额（单位：万元）行政事业性收费0"
+        "三、收到和处理政府信息公开申请情况一、本年新收政府信息公开申请数量1000001"
+        "二、上年结转政府信息公开申请数量0000000"
+    )
+    return (
+        "某区司法局2023年政府信息公开工作年度报告\n一、总体情况\n" + narrative + "\n" + table + "\n"
+    ).encode("utf-8")
 
 
 def test_narrative_settles_an_ambiguous_split_only_when_unique() -> None:
@@ -61,10 +68,15 @@ def test_narrative_settles_an_ambiguous_split_only_when_unique() -> None:
     got = _values(ambiguous)
     assert got["active.normative_docs.issued"] is None
     assert "active.normative_docs.issued" in _flagged(ambiguous)
-    settled = extract_bytes(_flat_report("8855698", "制发规范性文件88件，现行有效规范性文件698件。"))
+    settled = extract_bytes(
+        _flat_report("8855698", "制发规范性文件88件，现行有效规范性文件698件。")
+    )
     got = _values(settled)
-    assert (got["active.normative_docs.issued"], got["active.normative_docs.repealed"],
-            got["active.normative_docs.in_force"]) == (88, 55, 698)
+    assert (
+        got["active.normative_docs.issued"],
+        got["active.normative_docs.repealed"],
+        got["active.normative_docs.in_force"],
+    ) == (88, 55, 698)
     # a figure no reading agrees with settles nothing
     wrong = extract_bytes(_flat_report("8855698", "制发规范性文件99件。"))
     assert _values(wrong)["active.normative_docs.issued"] is None
@@ -86,8 +98,14 @@ def test_subtotal_column_dropped_and_a_bad_subtotal_flagged() -> None:
 
 def test_review_rows_of_five_by_label() -> None:
     truth = copy.deepcopy(V.load_truth("seed-gongshu-zfj-2023"))
-    truth["metrics"].update({"review.upheld": 1, "review.total": 1,
-                             "litigation_direct.pending": 2, "litigation_direct.total": 2})
+    truth["metrics"].update(
+        {
+            "review.upheld": 1,
+            "review.total": 1,
+            "litigation_direct.pending": 2,
+            "litigation_direct.total": 2,
+        }
+    )
     out = extract_bytes(V.render(truth, V.Layout("r5", t4="rows5", null="/"))[1])
     got = _values(out)
     assert got["review.upheld"] == 1 and got["litigation_direct.pending"] == 2
@@ -109,8 +127,13 @@ def test_one_cell_per_line_with_tab_indent_still_read_as_blocks() -> None:
 def test_every_failed_identity_names_the_misprinted_cell() -> None:
     """Misprint one 表三 / 表四 cell in the rendered document: some failed check names it."""
     base = V.load_truth("fj-pingtan-2021")
-    for key in ("app.result.withheld.third_party.natural_person", "app.new.commercial",
-                "app.result.total.total", "review.pending", "litigation_after_review.total"):
+    for key in (
+        "app.result.withheld.third_party.natural_person",
+        "app.new.commercial",
+        "app.result.total.total",
+        "review.pending",
+        "litigation_after_review.total",
+    ):
         doc = copy.deepcopy(base)
         doc["metrics"][key] = (doc["metrics"][key] or 0) + 1
         out = extract_bytes(V.render(doc, V.Layout("x"))[1])

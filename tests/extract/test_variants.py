@@ -70,8 +70,9 @@ RANDOM = V.random_layouts(2026, 120)
 RANDOM_ONELINE = V.random_oneline_layouts(2026, 40)
 
 
-@pytest.mark.parametrize(("stem", "lay"), RANDOM_ONELINE,
-                         ids=[lay.name for _, lay in RANDOM_ONELINE])
+@pytest.mark.parametrize(
+    ("stem", "lay"), RANDOM_ONELINE, ids=[lay.name for _, lay in RANDOM_ONELINE]
+)
 def test_random_flattened_layout_never_silent(stem: str, lay: V.Layout) -> None:
     """One-line / digit-run documents with random options: wrong cells only when flagged;
     the agency is right or null, the year right."""

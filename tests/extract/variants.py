@@ -24,11 +24,25 @@ from pathlib import Path
 from typing import Any
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "extract"
-TRUTHS = ["seed-gongshu-zfj-2023", "fj-pingtan-2021", "fj-pingtan-2022", "sh-stcsm-2024",
-          "js-huaian-hongze-2023", "fj-pingtan-2019-html", "sh-gov-office-2019-legacy"]
+TRUTHS = [
+    "seed-gongshu-zfj-2023",
+    "fj-pingtan-2021",
+    "fj-pingtan-2022",
+    "sh-stcsm-2024",
+    "js-huaian-hongze-2023",
+    "fj-pingtan-2019-html",
+    "sh-gov-office-2019-legacy",
+]
 
-APP_COLS = ("natural_person", "commercial", "research", "social_welfare", "legal_service",
-            "other_org", "total")
+APP_COLS = (
+    "natural_person",
+    "commercial",
+    "research",
+    "social_welfare",
+    "legal_service",
+    "other_org",
+    "total",
+)
 GROUPS = ("review", "litigation_direct", "litigation_after_review")
 RESULTS = ("upheld", "corrected", "other", "pending", "total")
 
@@ -48,18 +62,41 @@ class C:
 Table = list[list[C]]
 
 # (key, level-1 label, level-2 label, level-3 label); None = the cell is spanned from above
-_WITHHELD = ("1.属于国家秘密", "2.其他法律行政法规禁止公开", "3.危及“三安全一稳定”",
-             "4.保护第三方合法权益", "5.属于三类内部事务信息", "6.属于四类过程性信息",
-             "7.属于行政执法案卷", "8.属于行政查询事项")
-_WITHHELD_KEYS = ("state_secret", "prohibited_by_law", "security_stability", "third_party",
-                  "internal_affairs", "process_info", "enforcement_file", "inquiry")
+_WITHHELD = (
+    "1.属于国家秘密",
+    "2.其他法律行政法规禁止公开",
+    "3.危及“三安全一稳定”",
+    "4.保护第三方合法权益",
+    "5.属于三类内部事务信息",
+    "6.属于四类过程性信息",
+    "7.属于行政执法案卷",
+    "8.属于行政查询事项",
+)
+_WITHHELD_KEYS = (
+    "state_secret",
+    "prohibited_by_law",
+    "security_stability",
+    "third_party",
+    "internal_affairs",
+    "process_info",
+    "enforcement_file",
+    "inquiry",
+)
 _UNABLE = ("1.本机关不掌握相关政府信息", "2.没有现成信息需要另行制作", "3.补正后申请内容仍不明确")
 _UNABLE_KEYS = ("not_held", "needs_creation", "unclear")
-_REJECTED = ("1.信访举报投诉类申请", "2.重复申请", "3.要求提供公开出版物", "4.无正当理由大量反复申请",
-             "5.要求行政机关确认或重新出具已获取信息")
+_REJECTED = (
+    "1.信访举报投诉类申请",
+    "2.重复申请",
+    "3.要求提供公开出版物",
+    "4.无正当理由大量反复申请",
+    "5.要求行政机关确认或重新出具已获取信息",
+)
 _REJECTED_KEYS = ("complaint", "duplicate", "publication", "excessive", "confirm_reissue")
-_OTHER = ("1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
-          "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请", "3.其他")
+_OTHER = (
+    "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请",
+    "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请",
+    "3.其他",
+)
 _OTHER_KEYS = ("no_correction", "no_fee", "other")
 
 
@@ -71,11 +108,23 @@ def app_structure(other_split: bool) -> list[tuple[str, str | None, str | None]]
         ("result.disclosed", "（一）予以公开", None),
         ("result.partial", "（二）部分公开（区分处理的，只计这一情形，不计其他情形）", None),
     ]
-    rows += [(f"result.withheld.{k}", "（三）不予公开", t) for k, t in zip(_WITHHELD_KEYS, _WITHHELD, strict=True)]
-    rows += [(f"result.unable.{k}", "（四）无法提供", t) for k, t in zip(_UNABLE_KEYS, _UNABLE, strict=True)]
-    rows += [(f"result.rejected.{k}", "（五）不予处理", t) for k, t in zip(_REJECTED_KEYS, _REJECTED, strict=True)]
+    rows += [
+        (f"result.withheld.{k}", "（三）不予公开", t)
+        for k, t in zip(_WITHHELD_KEYS, _WITHHELD, strict=True)
+    ]
+    rows += [
+        (f"result.unable.{k}", "（四）无法提供", t)
+        for k, t in zip(_UNABLE_KEYS, _UNABLE, strict=True)
+    ]
+    rows += [
+        (f"result.rejected.{k}", "（五）不予处理", t)
+        for k, t in zip(_REJECTED_KEYS, _REJECTED, strict=True)
+    ]
     if other_split:
-        rows += [(f"result.other.{k}", "（六）其他处理", t) for k, t in zip(_OTHER_KEYS, _OTHER, strict=True)]
+        rows += [
+            (f"result.other.{k}", "（六）其他处理", t)
+            for k, t in zip(_OTHER_KEYS, _OTHER, strict=True)
+        ]
     else:
         rows.append(("result.other", "（六）其他处理", None))
     rows.append(("result.total", "（七）总计", None))
@@ -86,9 +135,12 @@ def app_structure(other_split: bool) -> list[tuple[str, str | None, str | None]]
 # ------------------------------------------------------------------ value styles
 # abbreviated item labels some reports print instead of the template's wording
 SHORT_LABELS = {
-    "2.其他法律行政法规禁止公开": "2.法律法规禁止", "3.危及“三安全一稳定”": "3.三安全一稳定",
-    "1.本机关不掌握相关政府信息": "1.不掌握相关信息", "3.补正后申请内容仍不明确": "3.补正后仍不明确",
-    "1.信访举报投诉类申请": "1.信访举报投诉", "4.无正当理由大量反复申请": "4.大量反复申请",
+    "2.其他法律行政法规禁止公开": "2.法律法规禁止",
+    "3.危及“三安全一稳定”": "3.三安全一稳定",
+    "1.本机关不掌握相关政府信息": "1.不掌握相关信息",
+    "3.补正后申请内容仍不明确": "3.补正后仍不明确",
+    "1.信访举报投诉类申请": "1.信访举报投诉",
+    "4.无正当理由大量反复申请": "4.大量反复申请",
     "5.要求行政机关确认或重新出具已获取信息": "5.确认或重新出具",
     "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请": "1.逾期不补正",
     "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请": "2.逾期未缴费",
@@ -145,7 +197,9 @@ class Layout:
     # setext (title underlined with ===) | none (no title line in the text at all)
     title_style: str = "plain"
     file_title: str = "same"  # DOCX/PDF file property Title: same (= the title) | any text | ""
-    cite_notice: bool = False  # the body cites 国办公开办函〔2021〕30号 (印发〈…〉) before the tables
+    cite_notice: bool = (
+        False  # the body cites 国办公开办函〔2021〕30号 (印发〈…〉) before the tables
+    )
     signature: bool = False  # the report ends with the agency's name and a date (signature block)
     oneline_sep: str = ""  # text-oneline: what separates blocks and cells ("" = run together)
 
@@ -201,49 +255,105 @@ LAYOUTS: list[Layout] = [
     Layout("pdf-page-break", fmt="pdf-docx", page_break=True),
     # a whole report on one line (a text copy of a web page): sections, tables, digits together
     Layout("text-oneline", fmt="text-oneline", narrative=True, t3_labels="flat", exact=False),
-    Layout("text-oneline-rowspan", fmt="text-oneline", narrative=True, signature=True,
-           cite_notice=True, exact=False),
-    Layout("text-oneline-no-narrative", fmt="text-oneline", t3_labels="flat", t4="rows5",
-           exact=False),
-    Layout("text-oneline-spaced-blocks", fmt="text-oneline", oneline_sep=" ", narrative=True,
-           t3_labels="flat", other="three", exact=False),
-    Layout("text-oneline-other-one-row", fmt="text-oneline", narrative=True, other="one",
-           t3_labels="flat", title_style="md-bold", exact=False),
+    Layout(
+        "text-oneline-rowspan",
+        fmt="text-oneline",
+        narrative=True,
+        signature=True,
+        cite_notice=True,
+        exact=False,
+    ),
+    Layout(
+        "text-oneline-no-narrative", fmt="text-oneline", t3_labels="flat", t4="rows5", exact=False
+    ),
+    Layout(
+        "text-oneline-spaced-blocks",
+        fmt="text-oneline",
+        oneline_sep=" ",
+        narrative=True,
+        t3_labels="flat",
+        other="three",
+        exact=False,
+    ),
+    Layout(
+        "text-oneline-other-one-row",
+        fmt="text-oneline",
+        narrative=True,
+        other="one",
+        t3_labels="flat",
+        title_style="md-bold",
+        exact=False,
+    ),
     # one table row per line, its digits run together ("…申请数量 801000081")
     Layout("text-digit-runs", fmt="text-runs", t3_labels="flat", narrative=True, exact=False),
     Layout("markdown-bold-title", fmt="text-pipe", title_style="md-bold"),
     Layout("markdown-heading-bold-title", fmt="text-pipe", title_style="md-heading-bold"),
     Layout("markdown-setext-title", fmt="text-pipe", title_style="setext", cite_notice=True),
-    Layout("docx-no-text-title", fmt="docx", title_style="none", file_title="Word Document",
-           signature=True),
+    Layout(
+        "docx-no-text-title",
+        fmt="docx",
+        title_style="none",
+        file_title="Word Document",
+        signature=True,
+    ),
     Layout("docx-file-title-word", fmt="docx", file_title="Word Document", cite_notice=True),
     Layout("pdf-drawn-cites-notice", fmt="pdf-drawn", cite_notice=True, file_title=""),
-    Layout("pdf-drawn-cites-notice-word-title", fmt="pdf-drawn", cite_notice=True,
-           file_title="Microsoft Word - 附件1.docx", signature=True),
+    Layout(
+        "pdf-drawn-cites-notice-word-title",
+        fmt="pdf-drawn",
+        cite_notice=True,
+        file_title="Microsoft Word - 附件1.docx",
+        signature=True,
+    ),
 ]
 
 
 # every option of Layout, for random combinations (office PDFs excluded: slow, font-dependent)
 OPTIONS: dict[str, list[Any]] = {
-    "fmt": ["html", "html-gbk", "html-gbk5", "text-lines", "text-pipe", "text-tab", "docx", "pdf-drawn"],
-    "t2": ["one", "blocks"], "t3_header": [1, 2, 3],
+    "fmt": [
+        "html",
+        "html-gbk",
+        "html-gbk5",
+        "text-lines",
+        "text-pipe",
+        "text-tab",
+        "docx",
+        "pdf-drawn",
+    ],
+    "t2": ["one", "blocks"],
+    "t3_header": [1, 2, 3],
     "t3_labels": ["rowspan", "flat", "overshoot", "grouprows", "numcell"],
     "t4": ["official", "header2", "rows5"],
     "values": ["plain", "units", "thousands", "fullwidth", "spaced"],
-    "null": ["/", "—", "无", "", "-"], "markup": ["plain", "word", "th"], "trad": [False, True],
-    "narrative": [False, True], "page_break": [False, True], "subtotal": [False, True],
-    "labels": ["official", "loose", "short"], "split_at": [0, 5, 12], "ghost": [False, True],
-    "breaks": [False, True], "bold": [False, True],
-    "lost_labels": ["", "（三）不予公开", "（五）不予处理"], "other": ["as_truth", "one", "three"],
+    "null": ["/", "—", "无", "", "-"],
+    "markup": ["plain", "word", "th"],
+    "trad": [False, True],
+    "narrative": [False, True],
+    "page_break": [False, True],
+    "subtotal": [False, True],
+    "labels": ["official", "loose", "short"],
+    "split_at": [0, 5, 12],
+    "ghost": [False, True],
+    "breaks": [False, True],
+    "bold": [False, True],
+    "lost_labels": ["", "（三）不予公开", "（五）不予处理"],
+    "other": ["as_truth", "one", "three"],
 }
 # the one-line and digit-run layouts, drawn at random with the options that apply to text
 ONELINE_OPTIONS: dict[str, list[Any]] = {
-    "fmt": ["text-oneline", "text-runs"], "t4": ["official", "header2", "rows5"],
-    "t3_labels": ["rowspan", "flat", "grouprows", "numcell"], "t3_header": [1, 2, 3],
-    "narrative": [False, True], "other": ["as_truth", "one", "three"],
-    "oneline_sep": ["", " "], "title_style": ["plain", "md-bold", "none"],
-    "cite_notice": [False, True], "signature": [False, True], "values": ["plain", "units"],
-    "null": ["/", "—"], "labels": ["official", "short"],
+    "fmt": ["text-oneline", "text-runs"],
+    "t4": ["official", "header2", "rows5"],
+    "t3_labels": ["rowspan", "flat", "grouprows", "numcell"],
+    "t3_header": [1, 2, 3],
+    "narrative": [False, True],
+    "other": ["as_truth", "one", "three"],
+    "oneline_sep": ["", " "],
+    "title_style": ["plain", "md-bold", "none"],
+    "cite_notice": [False, True],
+    "signature": [False, True],
+    "values": ["plain", "units"],
+    "null": ["/", "—"],
+    "labels": ["official", "short"],
 }
 
 
@@ -279,13 +389,20 @@ def table2(m: dict[str, Any], lay: Layout) -> list[Table]:
     """表二 as four blocks (one table with colspans, or four tables)."""
     if "active.regulations.issued" not in m:
         return []
-    head = [C("信息内容", th=True), C("本年制发件数", th=True), C("本年废止件数", th=True),
-            C("现行有效件数", th=True)]
-    b1 = [[C("第二十条第（一）项", cs=4, th=True)], head,
-          [C("规章")] + [_val(m[f"active.regulations.{k}"], lay)
-                        for k in ("issued", "repealed", "in_force")],
-          [C("行政规范性文件")] + [_val(m[f"active.normative_docs.{k}"], lay)
-                            for k in ("issued", "repealed", "in_force")]]
+    head = [
+        C("信息内容", th=True),
+        C("本年制发件数", th=True),
+        C("本年废止件数", th=True),
+        C("现行有效件数", th=True),
+    ]
+    b1 = [
+        [C("第二十条第（一）项", cs=4, th=True)],
+        head,
+        [C("规章")]
+        + [_val(m[f"active.regulations.{k}"], lay) for k in ("issued", "repealed", "in_force")],
+        [C("行政规范性文件")]
+        + [_val(m[f"active.normative_docs.{k}"], lay) for k in ("issued", "repealed", "in_force")],
+    ]
 
     def block(title: str, col: str, rows: list[tuple[str, str, str]]) -> Table:
         out = [[C(title, cs=4, th=True)], [C("信息内容", th=True), C(col, cs=3, th=True)]]
@@ -293,13 +410,22 @@ def table2(m: dict[str, Any], lay: Layout) -> list[Table]:
             out.append([C(label), replace(_val(m[key], lay, unit), cs=3)])
         return out
 
-    b2 = block("第二十条第（五）项", "本年处理决定数量",
-               [("行政许可", "active.licensing.decisions", "件")])
-    b3 = block("第二十条第（六）项", "本年处理决定数量",
-               [("行政处罚", "active.punishment.decisions", "件"),
-                ("行政强制", "active.coercion.decisions", "件")])
-    b4 = block("第二十条第（八）项", "本年收费金额（单位：万元）",
-               [("行政事业性收费", "active.fees.amount", "万元")])
+    b2 = block(
+        "第二十条第（五）项", "本年处理决定数量", [("行政许可", "active.licensing.decisions", "件")]
+    )
+    b3 = block(
+        "第二十条第（六）项",
+        "本年处理决定数量",
+        [
+            ("行政处罚", "active.punishment.decisions", "件"),
+            ("行政强制", "active.coercion.decisions", "件"),
+        ],
+    )
+    b4 = block(
+        "第二十条第（八）项",
+        "本年收费金额（单位：万元）",
+        [("行政事业性收费", "active.fees.amount", "万元")],
+    )
     if lay.t2 == "blocks":
         return [b1, b2, b3, b4]
     return [b1 + b2 + b3 + b4]
@@ -307,19 +433,32 @@ def table2(m: dict[str, Any], lay: Layout) -> list[Table]:
 
 def _t3_header(lay: Layout) -> Table:
     names = ("商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他") + (
-        ("小计",) if lay.subtotal else ())
+        ("小计",) if lay.subtotal else ()
+    )
     subs = [C(t, th=True) for t in names]
     n_org = len(names)
     rule = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
     width = 1 if lay.t3_labels in ("flat", "grouprows") else 3
     if lay.t3_header == 3:
-        return [[C(rule, rs=3, cs=width, th=True), C("申请人情况", cs=n_org + 2, th=True)],
-                [C("自然人", rs=2, th=True), C("法人或其他组织", cs=n_org, th=True),
-                 C("总计", rs=2, th=True)],
-                subs]
+        return [
+            [C(rule, rs=3, cs=width, th=True), C("申请人情况", cs=n_org + 2, th=True)],
+            [
+                C("自然人", rs=2, th=True),
+                C("法人或其他组织", cs=n_org, th=True),
+                C("总计", rs=2, th=True),
+            ],
+            subs,
+        ]
     if lay.t3_header == 2:
-        return [[C("申请人情况" + rule, rs=2, cs=width, th=True), C("自然人", rs=2, th=True),
-                 C("法人或其他组织", cs=n_org, th=True), C("总计", rs=2, th=True)], subs]
+        return [
+            [
+                C("申请人情况" + rule, rs=2, cs=width, th=True),
+                C("自然人", rs=2, th=True),
+                C("法人或其他组织", cs=n_org, th=True),
+                C("总计", rs=2, th=True),
+            ],
+            subs,
+        ]
     return [[C("申请人情况", cs=width, th=True), C("自然人", th=True), *subs, C("总计", th=True)]]
 
 
@@ -406,23 +545,34 @@ def table4(m: dict[str, Any], lay: Layout) -> Table:
         out: Table = [[C("", th=True)] + [C(t, th=True) for t in res]]
         names = ("行政复议", "行政诉讼（未经复议直接起诉）", "行政诉讼（复议后起诉）")
         for i, name in enumerate(names):
-            out.append([C(name)] + vals[i * 5:(i + 1) * 5])
+            out.append([C(name)] + vals[i * 5 : (i + 1) * 5])
         return out
     if lay.t4 == "header2":
-        return [[C("行政复议", cs=5, th=True), C("行政诉讼（未经复议直接起诉）", cs=5, th=True),
-                 C("行政诉讼（复议后起诉）", cs=5, th=True)],
-                [C(t, th=True) for t in res * 3], vals]
-    return [[C("行政复议", cs=5, th=True), C("行政诉讼", cs=10, th=True)],
-            [C(t, rs=2, th=True) for t in res] + [C("未经复议直接起诉", cs=5, th=True),
-                                                  C("复议后起诉", cs=5, th=True)],
-            [C(t, th=True) for t in res * 2], vals]
+        return [
+            [
+                C("行政复议", cs=5, th=True),
+                C("行政诉讼（未经复议直接起诉）", cs=5, th=True),
+                C("行政诉讼（复议后起诉）", cs=5, th=True),
+            ],
+            [C(t, th=True) for t in res * 3],
+            vals,
+        ]
+    return [
+        [C("行政复议", cs=5, th=True), C("行政诉讼", cs=10, th=True)],
+        [C(t, rs=2, th=True) for t in res]
+        + [C("未经复议直接起诉", cs=5, th=True), C("复议后起诉", cs=5, th=True)],
+        [C(t, th=True) for t in res * 2],
+        vals,
+    ]
 
 
 # ------------------------------------------------------------------ the document
-_TRAD_PAIRS = ("请請处處开開与與数數据據计計总總机機关關权權护護务務过過执執询詢项項决決诉訴议議维維审審"
-               "复復应應实實际際区區属屬国國险險类類内內现現废廢结結转轉办辦规規范範许許强強费費收收织織"
-               "构構组組会會业業违違门門继繼续續无無纠糾确確认認没沒补補举舉访訪罚罰额額条條书書发發获獲"
-               "题題单單门門这這为為报報")
+_TRAD_PAIRS = (
+    "请請处處开開与與数數据據计計总總机機关關权權护護务務过過执執询詢项項决決诉訴议議维維审審"
+    "复復应應实實际際区區属屬国國险險类類内內现現废廢结結转轉办辦规規范範许許强強费費收收织織"
+    "构構组組会會业業违違门門继繼续續无無纠糾确確认認没沒补補举舉访訪罚罰额額条條书書发發获獲"
+    "题題单單门門这這为為报報"
+)
 _TRAD = str.maketrans(_TRAD_PAIRS[0::2], _TRAD_PAIRS[1::2])
 
 
@@ -436,14 +586,17 @@ class Report:
 
 def build(truth: dict[str, Any], lay: Layout) -> Report:
     m = truth["metrics"]
-    other_split = "app.result.other.no_correction.total" in m or (
-        "app.result.other.total" not in m)
+    other_split = "app.result.other.no_correction.total" in m or ("app.result.other.total" not in m)
     year, agency = truth["year"], truth["agency"]
     title = f"{agency}{year}年政府信息公开工作年度报告"
-    intro = (f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限为{year}年1月1日至"
-             f"{year}年12月31日。")
+    intro = (
+        f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限为{year}年1月1日至"
+        f"{year}年12月31日。"
+    )
     if lay.cite_notice:
-        intro = (NOTICE_SENTENCE + f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。")
+        intro = (
+            NOTICE_SENTENCE + f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
+        )
     blocks: list[str | Table] = [title, intro, "一、总体情况"]
     if lay.narrative and lay.fmt in ("text-oneline", "text-runs"):
         blocks.append(_rich_narrative(m))
@@ -477,15 +630,24 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     if lay.labels == "loose":
         blocks = [_loose_block(b) for b in blocks]
     if lay.labels == "short":
-        blocks = [b if isinstance(b, str) else
-                  [[replace(c, text=SHORT_LABELS.get(c.text, c.text)) for c in row] for row in b]
-                  for b in blocks]
+        blocks = [
+            b
+            if isinstance(b, str)
+            else [[replace(c, text=SHORT_LABELS.get(c.text, c.text)) for c in row] for row in b]
+            for b in blocks
+        ]
     if lay.lost_labels:
         blocks = [b if isinstance(b, str) else _lose(b, lay.lost_labels) for b in blocks]
     if lay.bold:
-        blocks = [b if isinstance(b, str) else
-                  [[c if c.value or not c.text else replace(c, text=f"**{c.text}**") for c in row]
-                   for row in b] for b in blocks]
+        blocks = [
+            b
+            if isinstance(b, str)
+            else [
+                [c if c.value or not c.text else replace(c, text=f"**{c.text}**") for c in row]
+                for row in b
+            ]
+            for b in blocks
+        ]
     if lay.trad:
         blocks = [_trad_block(b) for b in blocks]
         title = title.translate(_TRAD)
@@ -493,16 +655,21 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
 
 
 # how reports cite the format notice in their opening paragraph (the title is NOT in it)
-NOTICE_SENTENCE = ("本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开办公室"
-                   "《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
-                   "（国办公开办函〔2021〕30号）要求编制。")
+NOTICE_SENTENCE = (
+    "本报告依据《中华人民共和国政府信息公开条例》和国务院办公厅政府信息与政务公开办公室"
+    "《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
+    "（国办公开办函〔2021〕30号）要求编制。"
+)
 
 
 def _rich_narrative(m: dict[str, Any]) -> str:
     """总体情况 stating the totals the way real reports word them (共计 N 件, 予以公开及部分公开…)."""
     facts = []
-    new, d, p = m.get("app.new.total"), m.get("app.result.disclosed.total"), \
-        m.get("app.result.partial.total")
+    new, d, p = (
+        m.get("app.new.total"),
+        m.get("app.result.disclosed.total"),
+        m.get("app.result.partial.total"),
+    )
     if new is not None:
         facts.append(f"全年共收到政府信息公开申请共计{new}件")
     if d is not None and p is not None:
@@ -527,8 +694,14 @@ def _lose(table: Table, group: str) -> Table:
             inside = True
         elif inside and any(not c.value and c.text and c.text[:1] in "（四五六七" for c in row):
             inside = False
-        out.append([replace(c, text="") if inside and not c.value and c.text != "三、本年度办理结果"
-                    else c for c in row])
+        out.append(
+            [
+                replace(c, text="")
+                if inside and not c.value and c.text != "三、本年度办理结果"
+                else c
+                for c in row
+            ]
+        )
     return out
 
 
@@ -569,7 +742,7 @@ def grid(table: Table) -> list[list[tuple[C, bool] | None]]:
                 for dc in range(cell.cs):
                     line[col + dc] = (cell, dr == 0 and dc == 0)
             col += cell.cs
-    return out[:len(table)]
+    return out[: len(table)]
 
 
 # ------------------------------------------------------------------ renderers
@@ -586,24 +759,35 @@ def _cell_html(c: C, lay: Layout) -> str:
         elif c.value and len(c.text) > 1:
             # Word splits a number over runs when it was typed in two goes
             half = len(c.text) // 2
-            inner = (f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
-                     f"仿宋_GB2312'>{htmllib.escape(c.text[:half])}</span><span lang=EN-US "
-                     f"style='font-size:10.5pt'>{htmllib.escape(c.text[half:])}<o:p></o:p>"
-                     "</span></p>")
+            inner = (
+                f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
+                f"仿宋_GB2312'>{htmllib.escape(c.text[:half])}</span><span lang=EN-US "
+                f"style='font-size:10.5pt'>{htmllib.escape(c.text[half:])}<o:p></o:p>"
+                "</span></p>"
+            )
         else:
-            inner = (f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
-                     f"仿宋_GB2312'>{text}&nbsp;<o:p></o:p></span></p>")
-        return (f"<{tag} width=48 valign=center style='border:solid windowtext 1.0pt;"
-                f"padding:0cm 5.4pt'{attrs}>{inner}</{tag}>")
+            inner = (
+                f"<p class=MsoNormal align=center><span style='font-size:10.5pt;font-family:"
+                f"仿宋_GB2312'>{text}&nbsp;<o:p></o:p></span></p>"
+            )
+        return (
+            f"<{tag} width=48 valign=center style='border:solid windowtext 1.0pt;"
+            f"padding:0cm 5.4pt'{attrs}>{inner}</{tag}>"
+        )
     return f"<{tag}{attrs}>{text}</{tag}>"
 
 
 def render_html(rep: Report, lay: Layout, charset: str = "utf-8") -> bytes:
-    meta = (f'<meta charset="{charset}">' if lay.fmt == "html-gbk5" else
-            f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">')
-    parts = [f"<html><head>{meta}"
-             f"<title>{htmllib.escape(rep.title)}</title></head><body>"
-             f'<div class="article"><h1>{htmllib.escape(rep.title)}</h1>']
+    meta = (
+        f'<meta charset="{charset}">'
+        if lay.fmt == "html-gbk5"
+        else f'<meta http-equiv="Content-Type" content="text/html; charset={charset}">'
+    )
+    parts = [
+        f"<html><head>{meta}"
+        f"<title>{htmllib.escape(rep.title)}</title></head><body>"
+        f'<div class="article"><h1>{htmllib.escape(rep.title)}</h1>'
+    ]
     for b in rep.blocks[1:]:
         if isinstance(b, str):
             parts.append(f"<p>{htmllib.escape(b)}</p>" if b else "")
@@ -737,7 +921,7 @@ _MARGIN, _FONT, _LINE = 40.0, 6.0, 8.0
 
 def _wrap(text: str, width: float, size: float) -> list[str]:
     per = max(1, int((width - 4) // size))
-    return [text[i:i + per] for i in range(0, len(text), per)] or [""]
+    return [text[i : i + per] for i in range(0, len(text), per)] or [""]
 
 
 def _col_widths(ncols: int, labels: int) -> list[float]:
@@ -791,8 +975,15 @@ def render_pdf(rep: Report, lay: Layout) -> bytes:
             continue
         slots = grid(b)
         ncols = max(len(r) for r in slots)
-        nlabels = max((i + 1 for r in slots for i, sl in enumerate(r)
-                       if sl and not sl[0].value and i < ncols - 1 and sl[0].cs < ncols), default=1)
+        nlabels = max(
+            (
+                i + 1
+                for r in slots
+                for i, sl in enumerate(r)
+                if sl and not sl[0].value and i < ncols - 1 and sl[0].cs < ncols
+            ),
+            default=1,
+        )
         nlabels = min(nlabels, ncols - 1) if ncols > 1 else 1
         widths = _col_widths(ncols, nlabels)
         xs = [_MARGIN]
@@ -857,10 +1048,21 @@ def to_pdf(sources: dict[str, bytes], workdir: Path) -> dict[str, bytes]:
     for name, data in sources.items():
         (workdir / name).write_bytes(data)
     profile = workdir / "lo-profile"
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless",
-                    "--convert-to", "pdf", "--outdir", str(workdir),
-                    *[str(workdir / n) for n in sources]],
-                   capture_output=True, timeout=300, check=False)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(workdir),
+            *[str(workdir / n) for n in sources],
+        ],
+        capture_output=True,
+        timeout=300,
+        check=False,
+    )
     out = {}
     for name in sources:
         pdf = workdir / (name.rsplit(".", 1)[0] + ".pdf")
@@ -933,12 +1135,20 @@ def score(out: dict[str, Any], truth: dict[str, Any]) -> dict[str, Any]:
             wrong.append(k)
         else:
             silent.append(f"{k}: want {v!r} got {got.get(k)!r}")
-    return {"right": right, "flagged": flagged, "silent": silent, "wrong": wrong,
-            "n": len(truth["metrics"]), "year": out.get("year"), "agency": out.get("agency")}
+    return {
+        "right": right,
+        "flagged": flagged,
+        "silent": silent,
+        "wrong": wrong,
+        "n": len(truth["metrics"]),
+        "year": out.get("year"),
+        "agency": out.get("agency"),
+    }
 
 
-def extract_variant(stem: str, lay: Layout, pdfs: dict[tuple[str, str], bytes] | None = None
-                    ) -> dict[str, Any] | None:
+def extract_variant(
+    stem: str, lay: Layout, pdfs: dict[tuple[str, str], bytes] | None = None
+) -> dict[str, Any] | None:
     """Render and extract one (document, layout); None when a PDF could not be made."""
     from extract.api import extract_bytes
 
@@ -972,8 +1182,9 @@ def make_pdfs(stems: list[str], layouts: list[Layout]) -> dict[tuple[str, str], 
     return {index[n]: data for n, data in pdfs.items()}
 
 
-def matrix(stems: list[str] | None = None, layouts: list[Layout] | None = None
-           ) -> dict[tuple[str, str], dict[str, Any] | None]:
+def matrix(
+    stems: list[str] | None = None, layouts: list[Layout] | None = None
+) -> dict[tuple[str, str], dict[str, Any] | None]:
     """Score every (document, layout)."""
     stems = stems or TRUTHS
     layouts = layouts or LAYOUTS
@@ -998,8 +1209,11 @@ if __name__ == "__main__":  # print the matrix: python tests/extract/variants.py
         cells = []
         for stem in TRUTHS:
             s = res[(stem, name)]
-            cells.append("   (no pdf)" if s is None else
-                         f"{s['right']:>3}/{s['flagged']:>3}/{len(s['silent']):>2}")
+            cells.append(
+                "   (no pdf)"
+                if s is None
+                else f"{s['right']:>3}/{s['flagged']:>3}/{len(s['silent']):>2}"
+            )
         print(f"{name:26} " + " ".join(f"{c:>12}" for c in cells))
     print("cells: right/flagged/silent")
     for (stem, name), s in res.items():

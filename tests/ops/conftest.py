@@ -19,10 +19,17 @@ GONGKAI = [sys.executable, "-c", "from crawler.cli import main; main()"]
 
 
 def write_registry(path: Path, ids: list[str]) -> Path:
-    sites = [{"id": sid, "name": f"{sid}人民政府", "region_code": f"31010{n}",
-              "platform": "hanweb", "start_urls": [f"http://127.0.0.1:9/{sid}/"],
-              "allow_private": True}
-             for n, sid in enumerate(ids, start=1)]
+    sites = [
+        {
+            "id": sid,
+            "name": f"{sid}人民政府",
+            "region_code": f"31010{n}",
+            "platform": "hanweb",
+            "start_urls": [f"http://127.0.0.1:9/{sid}/"],
+            "allow_private": True,
+        }
+        for n, sid in enumerate(ids, start=1)
+    ]
     path.write_text(yaml.safe_dump({"sites": sites}, allow_unicode=True), encoding="utf-8")
     return path
 
@@ -61,14 +68,26 @@ class Scheduler:
         return read_jsonl(self.data / "fake-crawl.jsonl")
 
     def configure(self, schedules: list[dict], **extra: object) -> None:
-        cfg = {"timezone": "Asia/Shanghai", "sites_file": str(self.registry),
-               "misfire_grace_time": 3600, "stop_timeout": 5, "schedules": schedules, **extra}
+        cfg = {
+            "timezone": "Asia/Shanghai",
+            "sites_file": str(self.registry),
+            "misfire_grace_time": 3600,
+            "stop_timeout": 5,
+            "schedules": schedules,
+            **extra,
+        }
         self.schedule.write_text(yaml.safe_dump(cfg), encoding="utf-8")
 
-    def cli(self, *args: str, env: dict[str, str] | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*GONGKAI, "--data", str(self.data), *args], capture_output=True,
-                              text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    def cli(
+        self, *args: str, env: dict[str, str] | None = None, timeout: float = 60
+    ) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [*GONGKAI, "--data", str(self.data), *args],
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env={**os.environ, **(env or {})},
+        )
 
     def start(self, *, fake: bool = True, **env: str) -> subprocess.Popen[bytes]:
         full = {**os.environ, "GONGKAI_LOG_JSON": "1", **env}
@@ -76,18 +95,29 @@ class Scheduler:
         if fake:
             full["GONGKAI_CRAWL_COMMAND"] = f"{sys.executable} {FAKE}"
         log = open(self.root / f"scheduler-{len(self.procs)}.log", "wb")  # noqa: SIM115
-        proc = subprocess.Popen([*GONGKAI, "--data", str(self.data), "schedule", "--config",
-                                 str(self.schedule)], env=full, stdout=log, stderr=log)
+        proc = subprocess.Popen(
+            [*GONGKAI, "--data", str(self.data), "schedule", "--config", str(self.schedule)],
+            env=full,
+            stdout=log,
+            stderr=log,
+        )
         self.procs.append(proc)
         starts = len([h for h in self.history if h["event"] == "scheduler_start"])
-        wait_for(lambda: len([h for h in self.history if h["event"] == "scheduler_start"])
-                 > starts or proc.poll() is not None, 30, "the scheduler to start")
+        wait_for(
+            lambda: (
+                len([h for h in self.history if h["event"] == "scheduler_start"]) > starts
+                or proc.poll() is not None
+            ),
+            30,
+            "the scheduler to start",
+        )
         assert proc.poll() is None, self.log()
         return proc
 
     def log(self) -> str:
-        return "\n".join(p.read_text(errors="replace")
-                         for p in sorted(self.root.glob("scheduler-*.log")))
+        return "\n".join(
+            p.read_text(errors="replace") for p in sorted(self.root.glob("scheduler-*.log"))
+        )
 
     def stop(self, proc: subprocess.Popen[bytes], timeout: float = 30) -> tuple[int, float]:
         began = time.monotonic()

@@ -26,8 +26,12 @@ def main(argv: list[str]) -> int:
 
     def note(event: str, **extra: object) -> None:
         with open(log, "a", encoding="utf-8") as fh:
-            fh.write(json.dumps({"event": event, "pid": os.getpid(), "sites": sites,
-                                 "t": time.time(), **extra}) + "\n")
+            fh.write(
+                json.dumps(
+                    {"event": event, "pid": os.getpid(), "sites": sites, "t": time.time(), **extra}
+                )
+                + "\n"
+            )
 
     from storage import crud
     from storage.config import resolve
@@ -52,9 +56,17 @@ def main(argv: list[str]) -> int:
         time.sleep(0.02)
     code = int(os.environ.get("FAKE_CRAWL_EXIT", "0"))
     status = "ok" if code == 0 else "failed"
-    report = {"run_id": run_id, "status": status,
-              "sites": {s: {"outcome": "ok" if code == 0 else "failing",
-                            "reason": "" if code == 0 else "fake failure"} for s in sites}}
+    report = {
+        "run_id": run_id,
+        "status": status,
+        "sites": {
+            s: {
+                "outcome": "ok" if code == 0 else "failing",
+                "reason": "" if code == 0 else "fake failure",
+            }
+            for s in sites
+        },
+    }
     with session_scope(engine) as s:
         crud.finish_run(session=s, run_id=run_id or 0, status=status, report=report)
     note("end", run_id=run_id, code=code)

@@ -43,10 +43,14 @@ def _wrapped(outer: type[Exception], inner: BaseException) -> Exception:
 
 
 def test_each_cause_class_is_named() -> None:
-    assert classify(_wrapped(DownloadConnectionRefusedError,
-                             txerror.ConnectionRefusedError())) == "refused"
-    assert classify(_wrapped(CannotResolveHostError,
-                             txerror.DNSLookupError("nx.example.gov.cn"))) == "dns"
+    assert (
+        classify(_wrapped(DownloadConnectionRefusedError, txerror.ConnectionRefusedError()))
+        == "refused"
+    )
+    assert (
+        classify(_wrapped(CannotResolveHostError, txerror.DNSLookupError("nx.example.gov.cn")))
+        == "dns"
+    )
     assert classify(_wrapped(DownloadTimeoutError, txerror.TimeoutError())) == "timeout"
     tls = ResponseNeverReceived([Failure(SSL.Error([("SSL routines", "", "wrong version")]))])
     assert classify(_wrapped(DownloadFailedError, tls)) == "tls"
@@ -58,10 +62,21 @@ def test_each_cause_class_is_named() -> None:
 
 def test_blocked_site_names_the_challenge_and_its_urls() -> None:
     # the shape BlockDetectionMiddleware records as evidence (first five of 7 blocks)
-    evidence = [{"url": f"http://127.0.0.1:8/col/{i}.html", "status": 412, "kind": "ruishu",
-                 "sha256": "0" * 64, "capture_id": i} for i in range(5)]
-    got = diagnose({"blocked": 7, "block_evidence": evidence, "reports_found": 0}, "blocked",
-                   "/d/logs/run-3-0-hanweb.log")
+    evidence = [
+        {
+            "url": f"http://127.0.0.1:8/col/{i}.html",
+            "status": 412,
+            "kind": "ruishu",
+            "sha256": "0" * 64,
+            "capture_id": i,
+        }
+        for i in range(5)
+    ]
+    got = diagnose(
+        {"blocked": 7, "block_evidence": evidence, "reports_found": 0},
+        "blocked",
+        "/d/logs/run-3-0-hanweb.log",
+    )
     assert got["cause"] == "challenge ruishu" and got["failing_count"] == 7
     assert [e["url"] for e in got["failing_urls"]] == [e["url"] for e in evidence]
     lines = explain_lines(got)
@@ -81,14 +96,40 @@ def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> Non
     port = _closed_port()
     url = f"http://127.0.0.1:{port}/col/col1/index.html"
     sites = tmp_path / "sites.yaml"
-    sites.write_text(yaml.safe_dump({"sites": [{
-        "id": "dead-site", "name": "测试区人民政府", "region_code": "310101",
-        "platform": "hanweb", "start_urls": [f"http://127.0.0.1:{port}/"],
-        "list_urls": [url], "allow_private": True}]}, allow_unicode=True), encoding="utf-8")
+    sites.write_text(
+        yaml.safe_dump(
+            {
+                "sites": [
+                    {
+                        "id": "dead-site",
+                        "name": "测试区人民政府",
+                        "region_code": "310101",
+                        "platform": "hanweb",
+                        "start_urls": [f"http://127.0.0.1:{port}/"],
+                        "list_urls": [url],
+                        "allow_private": True,
+                    }
+                ]
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     data = tmp_path / "data"
     runner = CliRunner()
-    crawl = runner.invoke(main, ["--data", str(data), "crawl", "--sites", str(sites),
-                                 "--no-politeness", "--set", "RETRY_TIMES=0"])
+    crawl = runner.invoke(
+        main,
+        [
+            "--data",
+            str(data),
+            "crawl",
+            "--sites",
+            str(sites),
+            "--no-politeness",
+            "--set",
+            "RETRY_TIMES=0",
+        ],
+    )
     assert crawl.exit_code == 1, crawl.output
     assert "cause: refused" in crawl.output and url in crawl.output
     runs = runner.invoke(main, ["--data", str(data), "runs", "--last", "1"])
@@ -103,8 +144,20 @@ def test_refused_site_cause_url_and_log_in_crawl_and_runs(tmp_path: Path) -> Non
     greppable = [line for line in text.splitlines() if "cause='refused'" in line]
     assert len(greppable) == 1 and url in greppable[0] and "site=dead-site" in greppable[0]
     assert "Overridden settings" not in text and "Traceback" not in text
-    again = runner.invoke(main, ["--data", str(data), "crawl", "--sites", str(sites),
-                                 "--no-politeness", "--set", "RETRY_TIMES=0", "--json"])
+    again = runner.invoke(
+        main,
+        [
+            "--data",
+            str(data),
+            "crawl",
+            "--sites",
+            str(sites),
+            "--no-politeness",
+            "--set",
+            "RETRY_TIMES=0",
+            "--json",
+        ],
+    )
     report = json.loads(again.output)
     assert again.exit_code == 1 and report["sites"]["dead-site"]["cause"] == "refused"
     assert report["sites"]["dead-site"]["failing_urls"][0]["url"] == url
@@ -117,22 +170,46 @@ def test_a_list_page_that_parses_to_nothing_is_a_cause_with_its_url(tmp_path: Pa
     from crawler.spiders.hanweb import HanwebSpider
 
     sites = tmp_path / "sites.yaml"
-    sites.write_text(yaml.safe_dump({"sites": [{
-        "id": "drifted", "name": "测试区人民政府", "region_code": "310101",
-        "platform": "hanweb", "start_urls": ["http://127.0.0.1:9/"], "allow_private": True}]},
-        allow_unicode=True),
-        encoding="utf-8")
+    sites.write_text(
+        yaml.safe_dump(
+            {
+                "sites": [
+                    {
+                        "id": "drifted",
+                        "name": "测试区人民政府",
+                        "region_code": "310101",
+                        "platform": "hanweb",
+                        "start_urls": ["http://127.0.0.1:9/"],
+                        "allow_private": True,
+                    }
+                ]
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     crawler = get_crawler(HanwebSpider)
     spider = HanwebSpider.from_crawler(crawler, site="drifted", sites_file=str(sites))
     crawler.spider = spider
     url = "http://127.0.0.1:9/col/col1/index.html"
     request = Request(url, meta={"gongkai_site_id": "drifted", "gongkai_role": "list"})
     # a redesigned page: 200, HTML, but no list the parser recognises
-    page = HtmlResponse(url, body="<html><body><div>新版网站</div></body></html>".encode(),
-                        encoding="utf-8", request=request)
+    page = HtmlResponse(
+        url,
+        body="<html><body><div>新版网站</div></body></html>".encode(),
+        encoding="utf-8",
+        request=request,
+    )
     assert list(spider.parse_list_page(page)) == []
     stats = crawler.stats.get_stats()
     assert stats["gongkai/drifted/lists_unparsed"] == 1
-    got = diagnose({"lists_unparsed": 1, "causes": stats["gongkai/drifted/causes"],
-                    "failure_urls": stats["gongkai/drifted/failure_urls"]}, "failing", "x.log")
+    got = diagnose(
+        {
+            "lists_unparsed": 1,
+            "causes": stats["gongkai/drifted/causes"],
+            "failure_urls": stats["gongkai/drifted/failure_urls"],
+        },
+        "failing",
+        "x.log",
+    )
     assert got["cause"] == "parse found nothing" and got["failing_urls"][0]["url"] == url

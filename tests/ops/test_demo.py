@@ -19,13 +19,13 @@ from support.db import isolated_db_url
 pytestmark = pytest.mark.integration  # the simulator on sockets and crawl subprocesses
 
 
-def test_demo_summary_equals_the_export_and_says_what_next(tmp_path: Path,
-                                                           monkeypatch) -> None:
+def test_demo_summary_equals_the_export_and_says_what_next(tmp_path: Path, monkeypatch) -> None:
     data = tmp_path / "data"
     with isolated_db_url(data) as url:
         monkeypatch.setenv("GONGKAI_DB_URL", url)
-        result = CliRunner().invoke(main, ["--data", str(data), "demo", "--platforms",
-                                           "hanweb"], catch_exceptions=False)
+        result = CliRunner().invoke(
+            main, ["--data", str(data), "demo", "--platforms", "hanweb"], catch_exceptions=False
+        )
     assert result.exit_code == 0, result.output
     out, err = result.stdout, result.stderr
     # progress through every stage (stderr is not a terminal here: log lines)
@@ -35,7 +35,7 @@ def test_demo_summary_equals_the_export_and_says_what_next(tmp_path: Path,
     reports = pd.read_csv(export / "reports.csv", encoding="utf-8-sig")
     metrics = pd.read_csv(export / "metrics.csv", encoding="utf-8-sig", low_memory=False)
     checks = pd.read_csv(export / "checks.csv", encoding="utf-8-sig")
-    summary = out[out.index("gongkai demo summary"):]
+    summary = out[out.index("gongkai demo summary") :]
     assert f"reports found:    {len(reports)} " in summary
     assert f"values extracted: {metrics['value'].notna().sum()} " in summary
     assert f"checks failed:    {(checks['status'] == 'fail').sum()}\n" in summary

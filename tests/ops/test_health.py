@@ -31,12 +31,27 @@ def _history(data: Path, *lines: dict) -> None:
 def test_a_failed_scheduled_crawl_without_a_run_alerts(tmp_path: Path) -> None:
     data = tmp_path / "data"
     _run(data, ["a"], {"a": "ok"}, "ok")  # yesterday's run was fine
-    _history(data,
-             {"ts": "2026-12-05T18:00:00+00:00", "event": "start", "job": "nightly",
-              "sites": ["a"], "pid": 4242},
-             {"ts": "2026-12-05T18:00:01+00:00", "event": "end", "job": "nightly",
-              "sites": ["a"], "pid": 4242, "exit_code": 1, "outcome": "failed",
-              "run_ids": [], "seconds": 0.9})
+    _history(
+        data,
+        {
+            "ts": "2026-12-05T18:00:00+00:00",
+            "event": "start",
+            "job": "nightly",
+            "sites": ["a"],
+            "pid": 4242,
+        },
+        {
+            "ts": "2026-12-05T18:00:01+00:00",
+            "event": "end",
+            "job": "nightly",
+            "sites": ["a"],
+            "pid": 4242,
+            "exit_code": 1,
+            "outcome": "failed",
+            "run_ids": [],
+            "seconds": 0.9,
+        },
+    )
     result = _cli(data, "runs", "--last", "1")
     assert result.exit_code == 1, result.output
     assert "nightly" in result.output and "failed" in result.output
@@ -45,9 +60,20 @@ def test_a_failed_scheduled_crawl_without_a_run_alerts(tmp_path: Path) -> None:
     assert got["schedule"]["exit_code"] == 1 and got["schedule"]["run_ids"] == []
     # the next scheduled crawl succeeds: the alert clears
     _run(data, ["a"], {"a": "ok"}, "ok")
-    _history(data, {"ts": "2026-12-06T18:00:09+00:00", "event": "end", "job": "nightly",
-                    "sites": ["a"], "pid": 4343, "exit_code": 0, "outcome": "ok",
-                    "run_ids": [3], "seconds": 8.0})
+    _history(
+        data,
+        {
+            "ts": "2026-12-06T18:00:09+00:00",
+            "event": "end",
+            "job": "nightly",
+            "sites": ["a"],
+            "pid": 4343,
+            "exit_code": 0,
+            "outcome": "ok",
+            "run_ids": [3],
+            "seconds": 8.0,
+        },
+    )
     assert _cli(data, "runs", "--last", "1").exit_code == 0
 
 

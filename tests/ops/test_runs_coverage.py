@@ -14,8 +14,7 @@ from storage.config import resolve
 from storage.db import init_db, make_engine, session_scope
 
 
-def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
-         status: str | None) -> int:
+def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None, status: str | None) -> int:
     data.mkdir(parents=True, exist_ok=True)  # read commands refuse a missing data folder
     engine = make_engine(resolve(data).db_url)
     init_db(engine)
@@ -23,10 +22,19 @@ def _run(data: Path, sites: list[str], outcomes: dict[str, str] | None,
         run_id = crud.start_run(session=s, site_ids=sites).id or 0
     if status is None:
         return run_id
-    report = {"run_id": run_id, "status": status, "seconds": 3.5,
-              "sites": {k: {"outcome": v, "reason": "" if v == "ok" else "no reports found",
-                            "reports_found": 1 if v == "ok" else 0}
-                        for k, v in (outcomes or {}).items()}}
+    report = {
+        "run_id": run_id,
+        "status": status,
+        "seconds": 3.5,
+        "sites": {
+            k: {
+                "outcome": v,
+                "reason": "" if v == "ok" else "no reports found",
+                "reports_found": 1 if v == "ok" else 0,
+            }
+            for k, v in (outcomes or {}).items()
+        },
+    }
     manifests = data / "archive" / "manifests"
     manifests.mkdir(parents=True, exist_ok=True)
     (manifests / f"run-{run_id}.report.json").write_text(json.dumps(report), encoding="utf-8")
@@ -47,8 +55,7 @@ def test_runs_exit_status_follows_failing_sites(tmp_path: Path) -> None:
     out = _cli(data, "runs", "--last", "1", "--json")
     got = json.loads(out.output)
     assert got["alert"] and got["runs"][0]["id"] == bad and got["runs"][0]["failing"] == ["b"]
-    assert {s["site"]: s["outcome"] for s in got["runs"][0]["sites"]} == {"a": "ok",
-                                                                          "b": "failing"}
+    assert {s["site"]: s["outcome"] for s in got["runs"][0]["sites"]} == {"a": "ok", "b": "failing"}
     text = _cli(data, "runs", "--last", "1").output
     assert "b" in text and "failing — no reports found" in text
     _run(data, ["a", "b"], {"a": "ok", "b": "ok"}, "ok")

@@ -35,11 +35,18 @@ def _spans(crawls: list[dict], site: str) -> list[tuple[float, float]]:
 
 def test_fires_one_run_per_site_without_overlap(sched: Scheduler) -> None:
     # s1 fires every second but each crawl takes 2.5 s; s2 is in its own schedule.
-    sched.configure([{"name": "fast", "cron": EVERY_SECOND, "sites": ["s1"]},
-                     {"name": "rest", "cron": EVERY_SECOND, "sites": "all"}])
+    sched.configure(
+        [
+            {"name": "fast", "cron": EVERY_SECOND, "sites": ["s1"]},
+            {"name": "rest", "cron": EVERY_SECOND, "sites": "all"},
+        ]
+    )
     proc = sched.start(FAKE_CRAWL_SECONDS="2.5")
-    wait_for(lambda: len([c for c in sched.crawls if c["event"] == "end"]) >= 4, 30,
-             "two finished crawls per site")
+    wait_for(
+        lambda: len([c for c in sched.crawls if c["event"] == "end"]) >= 4,
+        30,
+        "two finished crawls per site",
+    )
     code, _took = sched.stop(proc)
     assert code == 0, sched.log()
     crawls = sched.crawls
@@ -78,8 +85,7 @@ def test_sigterm_aborts_the_running_crawl_and_records_it(sched: Scheduler) -> No
 
 
 def test_a_crawl_ignoring_sigterm_is_killed_after_stop_timeout(sched: Scheduler) -> None:
-    sched.configure([{"name": "nightly", "cron": EVERY_SECOND, "sites": "all"}],
-                    stop_timeout=1)
+    sched.configure([{"name": "nightly", "cron": EVERY_SECOND, "sites": "all"}], stop_timeout=1)
     proc = sched.start(FAKE_CRAWL_SECONDS="60", FAKE_CRAWL_ON_TERM="ignore")
     wait_for(lambda: any(c["event"] == "start" for c in sched.crawls), 20, "a crawl")
     code, _took = sched.stop(proc, timeout=30)  # the crawl would sleep 60 s
@@ -87,9 +93,14 @@ def test_a_crawl_ignoring_sigterm_is_killed_after_stop_timeout(sched: Scheduler)
     crawl = next(c for c in sched.crawls if c["event"] == "start")
     assert any(c["event"] == "term" for c in sched.crawls)  # asked first, then killed
     assert "crawl did not stop in time, killed" in sched.log()
-    wait_for(lambda: not Path(f"/proc/{crawl['pid']}").exists()
-             or b"Z" in Path(f"/proc/{crawl['pid']}/stat").read_bytes().split()[2], 5,
-             "the crawl to be killed")
+    wait_for(
+        lambda: (
+            not Path(f"/proc/{crawl['pid']}").exists()
+            or b"Z" in Path(f"/proc/{crawl['pid']}/stat").read_bytes().split()[2]
+        ),
+        5,
+        "the crawl to be killed",
+    )
     run = next(r for r in _runs(sched.data) if r.id == crawl["run_id"])
     assert run.status == "aborted"
 
@@ -99,8 +110,9 @@ def test_restart_keeps_the_schedule_and_coalesces_missed_runs(sched: Scheduler) 
     first = sched.start()
     wait_for(lambda: any(c["event"] == "end" for c in sched.crawls), 20, "a first crawl")
     assert sched.stop(first)[0] == 0
-    listed = json.loads(sched.cli("schedule", "--config", str(sched.schedule), "--list",
-                                  "--json").stdout)
+    listed = json.loads(
+        sched.cli("schedule", "--config", str(sched.schedule), "--list", "--json").stdout
+    )
     job = listed["jobs"][0]
     assert job["stored"] and job["sites"] == ["s1", "s2"]
     stored_next = datetime.fromisoformat(job["next_run_time"])
@@ -109,8 +121,13 @@ def test_restart_keeps_the_schedule_and_coalesces_missed_runs(sched: Scheduler) 
     starts = [h for h in sched.history if h["event"] == "scheduler_start"]
     assert starts[-1]["jobs"] == {"crawl:nightly": "kept"}  # not recreated from the YAML
     resumed = datetime.fromisoformat(starts[-1]["ts"]).timestamp()
-    wait_for(lambda: any(h["event"] == "submitted" and h["ts"] > starts[-1]["ts"]
-                         for h in sched.history), 10, "a run after the restart")
+    wait_for(
+        lambda: any(
+            h["event"] == "submitted" and h["ts"] > starts[-1]["ts"] for h in sched.history
+        ),
+        10,
+        "a run after the restart",
+    )
     assert sched.stop(second)[0] == 0
     after = [h for h in sched.history if h["event"] == "submitted" and h["ts"] > starts[-1]["ts"]]
     assert stored_next.timestamp() < resumed - 4  # at least two fire times passed while down
@@ -120,8 +137,12 @@ def test_restart_keeps_the_schedule_and_coalesces_missed_runs(sched: Scheduler) 
     submitted = datetime.fromisoformat(after[0]["ts"]).timestamp()
     # the one run stands for a fire time already past when it was submitted (a missed one)
     assert resumed - 2.5 < fired <= submitted + 0.1
-    missed = [t for h in after for t in h["run_times"]
-              if datetime.fromisoformat(t).timestamp() <= submitted + 0.1]
+    missed = [
+        t
+        for h in after
+        for t in h["run_times"]
+        if datetime.fromisoformat(t).timestamp() <= submitted + 0.1
+    ]
     assert len(missed) == 1, after
 
 
@@ -141,8 +162,13 @@ def test_a_second_scheduler_on_the_same_data_is_refused(sched: Scheduler) -> Non
     sched.configure([{"name": "nightly", "cron": "0 2 * * *", "sites": "all"}])
     proc = sched.start()
     try:
-        out = sched.cli("schedule", "--config", str(sched.schedule),
-                        env={"GONGKAI_CRAWL_COMMAND": "true"}, timeout=30)
+        out = sched.cli(
+            "schedule",
+            "--config",
+            str(sched.schedule),
+            env={"GONGKAI_CRAWL_COMMAND": "true"},
+            timeout=30,
+        )
         assert out.returncode == 1 and "another gongkai scheduler" in out.stderr
     finally:
         assert sched.stop(proc)[0] == 0
@@ -164,19 +190,23 @@ def test_a_failed_crawl_is_logged_as_failed_and_alerts(sched: Scheduler) -> None
 
 
 def test_list_shows_each_schedule_as_written_with_next_times(sched: Scheduler) -> None:
-    sched.configure([{"name": "slow", "cron": "30 3 * * 0", "sites": ["s1"]},
-                     {"name": "nightly", "cron": "0 2 * * *", "sites": "all"}])
+    sched.configure(
+        [
+            {"name": "slow", "cron": "30 3 * * 0", "sites": ["s1"]},
+            {"name": "nightly", "cron": "0 2 * * *", "sites": "all"},
+        ]
+    )
     out = sched.cli("schedule", "--config", str(sched.schedule), "--list")
     assert out.returncode == 0, out.stderr
     assert "30 3 * * 0" in out.stdout and "0 2 * * *" in out.stdout
     assert "cron[" not in out.stdout
-    listed = json.loads(sched.cli("schedule", "--config", str(sched.schedule), "--list",
-                                  "--json").stdout)
+    listed = json.loads(
+        sched.cli("schedule", "--config", str(sched.schedule), "--list", "--json").stdout
+    )
     nightly = next(j for j in listed["jobs"] if j["name"] == "nightly")
     assert nightly["schedule"] == "0 2 * * *" and len(nightly["next_run_times"]) == 3
     times = [datetime.fromisoformat(t) for t in nightly["next_run_times"]]
-    assert all((t.hour, t.minute, t.utcoffset().total_seconds()) == (2, 0, 8 * 3600)
-               for t in times)
+    assert all((t.hour, t.minute, t.utcoffset().total_seconds()) == (2, 0, 8 * 3600) for t in times)
     assert [(b - a).days for a, b in zip(times, times[1:], strict=False)] == [1, 1]
     for t in times:
         assert t.isoformat() in out.stdout

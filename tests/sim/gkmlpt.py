@@ -30,8 +30,14 @@ _IDENT = re.compile(r"[A-Za-z_$][A-Za-z0-9_$]*")
 def js_literal(value: object) -> str:
     """A JavaScript object literal as gkmlpt pages write it: bare keys, single quotes."""
     if isinstance(value, dict):
-        return "{" + ",".join(f"{k if _IDENT.fullmatch(k) else js_literal(k)}:{js_literal(v)}"
-                              for k, v in value.items()) + "}"
+        return (
+            "{"
+            + ",".join(
+                f"{k if _IDENT.fullmatch(k) else js_literal(k)}:{js_literal(v)}"
+                for k, v in value.items()
+            )
+            + "}"
+        )
     if isinstance(value, (list, tuple)):
         return "[" + ",".join(js_literal(v) for v in value) + "]"
     if value is None:
@@ -265,8 +271,11 @@ class GkmlptSite(SiteApp):
 
     def render_api(self, req: Request, cat: str) -> Response:
         if cat == "0":  # api/all/0: every article of the site, newest first
-            items = sorted((i for c in self.cats.values() for i in self.visible(c)),
-                           key=lambda i: (i.published, i.item_id), reverse=True)
+            items = sorted(
+                (i for c in self.cats.values() for i in self.visible(c)),
+                key=lambda i: (i.published, i.item_id),
+                reverse=True,
+            )
         else:
             col = self.cats.get(cat)
             items = self.visible(col) if col is not None else []

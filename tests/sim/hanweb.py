@@ -299,8 +299,7 @@ class HanwebSite(SiteApp):
     def _decoys(self, rng, col: str, count: int, unit: str | None = None) -> None:
         units = unit or [self.short, f"{self.short}人民政府", f"{self.short}人民政府办公室"]
         for _ in range(count):
-            title, when, body, who = titles.decoy(rng, units, first_year=2015,
-                                                  dated_by_title=True)
+            title, when, body, who = titles.decoy(rng, units, first_year=2015, dated_by_title=True)
             self._art(col, title, when, body, source=who)
 
     def _negative_files(self, rng) -> None:

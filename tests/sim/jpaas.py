@@ -130,8 +130,10 @@ class JpaasSite(HanwebSite):
                 f'target="_blank">{escape(i.title)}</a><span>{i.published:%Y-%m-%d}</span></li>'
                 for i in items
             )
-            return (f'<div class="ajax-list" count="{total}" pageNo="{page}">'
-                    f'<ul class="ajax-ul">{lis}</ul></div>')
+            return (
+                f'<div class="ajax-list" count="{total}" pageNo="{page}">'
+                f'<ul class="ajax-ul">{lis}</ul></div>'
+            )
         lis = "".join(
             f'<li><a class="news" href="{attr(self.item_href(i))}" title="{attr(i.title)}" '
             f'target="_blank">{escape(titles.truncate(i.title, 32))}</a>'

@@ -31,8 +31,10 @@ def _factories() -> dict[str, list[SiteFactory]]:
         "gkmlpt": [lambda seed: gkmlpt.GkmlptSite(seed=seed)],
         "static": [lambda seed: static.StaticSite(seed=seed)],
         "jiangxi": [lambda seed: jiangxi.JiangxiSite(seed=seed)],
-        "shanghai": [lambda seed: shanghai.MinhangSite(seed=seed),
-                     lambda seed: shanghai.PudongSite(seed=seed)],
+        "shanghai": [
+            lambda seed: shanghai.MinhangSite(seed=seed),
+            lambda seed: shanghai.PudongSite(seed=seed),
+        ],
     }
 
 

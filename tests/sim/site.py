@@ -127,8 +127,11 @@ class SiteApp:
             col.items.sort(key=lambda i: (self.items[i].published, i), reverse=True)
 
     def visible(self, col: Column) -> list[Item]:
-        return [self.items[i] for i in col.items
-                if not self.items[i].removed or self.items[i].listed_only]
+        return [
+            self.items[i]
+            for i in col.items
+            if not self.items[i].removed or self.items[i].listed_only
+        ]
 
     def modified(self, item: Item) -> datetime:
         """Last-Modified: publication time, moved on one day per edit."""

@@ -47,8 +47,13 @@ def decoy_title(rng: random.Random, unit: str, year: int) -> str:
     return pattern.format(unit=unit, y=year, y1=year + 1, q=rng.randint(1, 4))
 
 
-def decoy(rng: random.Random, units: str | list[str], *, first_year: int = 2016,
-          dated_by_title: bool = False) -> tuple[str, datetime, str, str]:
+def decoy(
+    rng: random.Random,
+    units: str | list[str],
+    *,
+    first_year: int = 2016,
+    dated_by_title: bool = False,
+) -> tuple[str, datetime, str, str]:
     """One look-alike item: (title, publication time, body, publishing unit).
 
     The publication lands in the following year always, or (`dated_by_title`) only when the

@@ -228,8 +228,9 @@ class TrsSite(SiteApp):
 
     def pager(self, path: str, count: int, cur: int) -> str:
         if self.variant == 2:  # the template call TRS leaves commented out, with stale values
-            return self.inline_pager(count, cur, f'//createPageHTML({count + 6}, 0, "index", '
-                                                 f'"{self.ext}");\n')
+            return self.inline_pager(
+                count, cur, f'//createPageHTML({count + 6}, 0, "index", "{self.ext}");\n'
+            )
         if self.pager_style.get(path) == "createPageHTML":
             return (
                 f'<div class="pagebar"><script type="text/javascript">createPageHTML({count}, '

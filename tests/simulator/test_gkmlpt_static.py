@@ -38,7 +38,7 @@ def test_gkmlpt_config_tree_and_api_paging(sim):
     page = fetch(site.home_url).text()
     # a JavaScript object literal (bare keys, single quotes) as on real sites, not JSON
     assert re.search(r"window\._CONFIG = \{SID:'\d+',TREE:\[", page)
-    config = chompjs.parse_js_object(page[page.index("window._CONFIG"):])
+    config = chompjs.parse_js_object(page[page.index("window._CONFIG") :])
     sid = config["SID"]
     cats = {n["name"]: n for n in _walk_tree(config["TREE"])}
     nb = cats["政府信息公开年报"]
@@ -66,7 +66,7 @@ def test_gkmlpt_detail_embeds_content_json(sim):
     got = fetch(rep.url)
     assert hashlib.sha256(got.body).hexdigest() == rep.sha256
     text = got.text()
-    config = chompjs.parse_js_object(text[text.index("window._CONFIG"):])
+    config = chompjs.parse_js_object(text[text.index("window._CONFIG") :])
     assert config["DETAIL"]["title"] == rep.title and "<p>" in config["DETAIL"]["content"]
     assert "<\\/p>" in text  # `</` escaped inside the script, as a JS string must be
 
@@ -76,7 +76,7 @@ def test_gkmlpt_variant_2_pages_from_zero_and_lists_everything():
         site = sim.sites[0]
         assert site.list_urls == [f"{site.base_url}/gkmlpt/api/all/0?page=0&sid=759031"]
         text = fetch(site.home_url).text()
-        tree = chompjs.parse_js_object(text[text.index("window._CONFIG"):])["TREE"]
+        tree = chompjs.parse_js_object(text[text.index("window._CONFIG") :])["TREE"]
         assert not [n for n in _walk_tree(tree) if "年报" in n["name"]]
         ids: list[int] = []
         for n in range(0, 10):

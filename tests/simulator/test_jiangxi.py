@@ -20,7 +20,7 @@ def test_list_data_literal_pages_and_details():
         site = sim.sites[0]
         page = fetch(site.list_urls[0]).text()
         assert "<li>" not in page and re.search(r"var listData = \{articleList:\[\{title:'", page)
-        data = chompjs.parse_js_object(page[page.index("var listData"):])
+        data = chompjs.parse_js_object(page[page.index("var listData") :])
         first = data["articleList"][0]
         assert isinstance(first["urls"], str)  # a JSON string inside the literal
         pc = json.loads(first["urls"])["pc"]

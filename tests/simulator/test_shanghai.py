@@ -36,11 +36,17 @@ def test_channels_page_from_zero_and_end_in_404(variant):
             hrefs += re.findall(r'<li><a href="([^"]+)"', fetch(url).text())
             n += 1
         assert n >= 2 and len(hrefs) == len(set(hrefs))
-        shape = (r"/yp-zwgk/zwgk/buffersInformation/details\?id=[0-9a-f-]{36}$" if variant == 2
-                 else r"/mh_xxgk/gknb_qzfnb/content/[0-9a-f-]{36}\.htm$")
+        shape = (
+            r"/yp-zwgk/zwgk/buffersInformation/details\?id=[0-9a-f-]{36}$"
+            if variant == 2
+            else r"/mh_xxgk/gknb_qzfnb/content/[0-9a-f-]{36}\.htm$"
+        )
         assert all(re.search(shape, h.replace("&amp;", "&")) for h in hrefs)
-        reports = [r for r in sim.reports if r.site_id == site.id
-                   and ("/gknb_qzfnb/" in r.url or variant == 2)]
+        reports = [
+            r
+            for r in sim.reports
+            if r.site_id == site.id and ("/gknb_qzfnb/" in r.url or variant == 2)
+        ]
         page = fetch(reports[0].url).text()
         assert "发布时间:" in page and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", page)
 
@@ -53,9 +59,12 @@ def test_pudong_list_api_is_json_post_only():
         site = next(s for s in sim.sites if s.id == "shanghai-pudong")
         api = site.base_url + "/zwgk-search-front/api/data/affair"
         assert _status(api) == 405  # a GET is refused
-        ask = urllib.request.Request(api, method="POST", data=json.dumps(
-            {"channelList": ["5144"], "pageSize": 20}).encode(),
-            headers={"Content-Type": "application/json"})
+        ask = urllib.request.Request(
+            api,
+            method="POST",
+            data=json.dumps({"channelList": ["5144"], "pageSize": 20}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
         with urllib.request.urlopen(ask, timeout=10) as answer:
             data = json.loads(answer.read())["data"]
         assert len(data["list"]) == 20 < data["total"]

@@ -53,12 +53,21 @@ class Crawl:
             run = crud.start_run(session=s, site_ids=["site-a"])
             s.commit()
             self.run_id = run.id or 0
-        self.archive = WarcArchive(paths.warc_dir, run_id=self.run_id,
-                                   max_file_bytes=max_file_bytes, fsync=False)
+        self.archive = WarcArchive(
+            paths.warc_dir, run_id=self.run_id, max_file_bytes=max_file_bytes, fsync=False
+        )
         self.mw = WarcArchiveMiddleware(self.archive, engine, self.run_id, "site-a")
 
-    def fetch(self, url: str, body: bytes, *, status: int = 200, headers: dict | None = None,
-              meta: dict | None = None, req_headers: dict | None = None) -> Request:
+    def fetch(
+        self,
+        url: str,
+        body: bytes,
+        *,
+        status: int = 200,
+        headers: dict | None = None,
+        meta: dict | None = None,
+        req_headers: dict | None = None,
+    ) -> Request:
         request = Request(url, meta=dict(meta or {}), headers=req_headers or {})
         hdrs = {"Content-Type": "application/pdf", **(headers or {})}
         response = Response(url, status=status, body=body, headers=hdrs, request=request)

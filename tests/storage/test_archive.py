@@ -35,13 +35,17 @@ def test_response_request_pair_with_sha256_digests(crawl, paths, session):
     info, resp, req = recs
     assert b"software: gongkai/" in info.block and f"gongkai-run: {c.run_id}".encode() in info.block
     assert sha256_of_digest(resp.header("WARC-Payload-Digest")) == hashlib.sha256(PDF).hexdigest()
-    assert sha256_of_digest(resp.header("WARC-Block-Digest")) == hashlib.sha256(
-        resp.block).hexdigest()
+    assert (
+        sha256_of_digest(resp.header("WARC-Block-Digest")) == hashlib.sha256(resp.block).hexdigest()
+    )
     assert req.header("WARC-Concurrent-To") == resp.record_id
     assert req.block.startswith(b"GET /report.pdf HTTP/1.1\r\n")
     cap = session.exec(select(Capture)).one()
     assert (cap.sha256, cap.record_type, cap.warc_offset) == (
-        hashlib.sha256(PDF).hexdigest(), "response", resp.offset)
+        hashlib.sha256(PDF).hexdigest(),
+        "response",
+        resp.offset,
+    )
     assert cap.warc_length == resp.length and cap.warc_request_length == req.length
 
 
@@ -52,13 +56,13 @@ def test_read_back_by_offset_is_the_captured_bytes(crawl, paths, session):
     c.fetch("http://gov.example/b.pdf", PDF)
     c.finish()
     for cap in session.exec(select(Capture)):
-        http, body = read_record(paths.warc_dir / cap.warc_file, cap.warc_offset,
-                                 cap.warc_length)
+        http, body = read_record(paths.warc_dir / cap.warc_file, cap.warc_offset, cap.warc_length)
         assert hashlib.sha256(body).hexdigest() == cap.sha256
         assert http.get_statuscode() == "200"
     a = session.exec(select(Capture).where(Capture.url == "http://gov.example/a")).one()
-    assert read_raw(paths.warc_dir / a.warc_file, a.warc_offset, a.warc_length).payload == \
-        compressed  # still gzip-encoded: as it crossed the wire
+    assert (
+        read_raw(paths.warc_dir / a.warc_file, a.warc_offset, a.warc_length).payload == compressed
+    )  # still gzip-encoded: as it crossed the wire
 
 
 def test_unchanged_content_becomes_revisit(crawl, paths, session):
@@ -87,8 +91,13 @@ def test_304_is_a_server_not_modified_revisit(crawl, paths, session):
     first.finish()
     orig = session.exec(select(Capture)).one()
     second = crawl()
-    second.fetch("http://gov.example/r.pdf", b"", status=304,
-                 meta={"gongkai_revalidates": orig.id}, req_headers={"If-None-Match": '"v1"'})
+    second.fetch(
+        "http://gov.example/r.pdf",
+        b"",
+        status=304,
+        meta={"gongkai_revalidates": orig.id},
+        req_headers={"If-None-Match": '"v1"'},
+    )
     second.finish()
     rev = session.exec(select(Capture).where(Capture.status == 304)).one()
     assert (rev.record_type, rev.revisit_of, rev.sha256) == ("revisit", orig.id, orig.sha256)
@@ -103,8 +112,9 @@ def test_cached_responses_are_not_archived(crawl, session):
 
     c = crawl()
     req = Request("http://gov.example/x")
-    c.mw.process_response(req, Response("http://gov.example/x", body=b"x", flags=["cached"],
-                                        request=req))
+    c.mw.process_response(
+        req, Response("http://gov.example/x", body=b"x", flags=["cached"], request=req)
+    )
     assert session.exec(select(Capture)).all() == []
 
 
@@ -135,13 +145,19 @@ def test_warcio_check_accepts_the_files(crawl, paths):
     c = crawl(max_file_bytes=30_000)
     first = c.fetch("http://gov.example/1.pdf", PDF)
     c.fetch("http://gov.example/1.pdf", PDF)
-    c.fetch("http://gov.example/1.pdf", b"", status=304,
-            meta={"gongkai_revalidates": first.meta["gongkai_capture_id"]})
-    c.fetch("http://gov.example/2", gzip.compress(b"x" * 5000),
-            headers={"Content-Encoding": "gzip"})
+    c.fetch(
+        "http://gov.example/1.pdf",
+        b"",
+        status=304,
+        meta={"gongkai_revalidates": first.meta["gongkai_capture_id"]},
+    )
+    c.fetch(
+        "http://gov.example/2", gzip.compress(b"x" * 5000), headers={"Content-Encoding": "gzip"}
+    )
     c.finish()
     files = [str(f) for f in sorted(paths.warc_dir.iterdir())]
-    out = subprocess.run([sys.executable, "-m", "warcio.cli", "check", "-v", *files],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", "-v", *files], capture_output=True, text=True
+    )
     assert out.returncode == 0, out.stdout + out.stderr
     assert "digest pass" in out.stdout and "failed" not in out.stdout

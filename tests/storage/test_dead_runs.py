@@ -32,6 +32,10 @@ def test_runs_whose_process_is_gone_become_aborted(engine) -> None:
         s.commit()
         ids = (live.id, dead.id, elsewhere.id, reused.id)
         statuses = {r.id: r.status for r in (s.get(CrawlRun, i) for i in ids)}
-    assert statuses == {live.id: "running", dead.id: "aborted", elsewhere.id: "running",
-                        reused.id: "aborted"}
+    assert statuses == {
+        live.id: "running",
+        dead.id: "aborted",
+        elsewhere.id: "running",
+        reused.id: "aborted",
+    }
     assert crud.process_identity(os.getpid()) == crud.process_identity(os.getpid())

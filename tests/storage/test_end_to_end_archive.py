@@ -35,14 +35,16 @@ class Site:
         self.data = root / "data"
         self.app = App.from_option(str(self.data))
         self.sites_file = root / "sites.yaml"
-        self.sites_file.write_text(yaml.safe_dump({"sites": self.sim.registry()},
-                                                  allow_unicode=True), encoding="utf-8")
+        self.sites_file.write_text(
+            yaml.safe_dump({"sites": self.sim.registry()}, allow_unicode=True), encoding="utf-8"
+        )
         self.engine = make_engine(db_url)
         init_db(self.engine)
 
     def crawl(self) -> int:
-        report = runner_mod.run_crawl(self.app, sites_file=self.sites_file, allow_failures=True,
-                                      settings_overrides=FAST)
+        report = runner_mod.run_crawl(
+            self.app, sites_file=self.sites_file, allow_failures=True, settings_overrides=FAST
+        )
         with Session(self.engine) as s:
             write_run_manifest(self.app.paths, s, report["run_id"])
         return report["run_id"]
@@ -74,8 +76,11 @@ def test_crawl_verify_then_tamper(site: Site) -> None:
     assert ok.exit_code == 0, ok.output
     assert "OK:" in ok.output
     files = _warcs(site)
-    out = subprocess.run([sys.executable, "-m", "warcio.cli", "check", *map(str, files)],
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "warcio.cli", "check", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 0, out.stdout
     # flip one byte in the middle of the first WARC
     victim = files[0]
@@ -84,8 +89,13 @@ def test_crawl_verify_then_tamper(site: Site) -> None:
     victim.write_bytes(bytes(data))
     bad = site.gongkai("verify")
     assert bad.exit_code == 1 and victim.name in bad.output
-    victim.write_bytes(bytes(data[: len(data) // 2] + bytes([data[len(data) // 2] ^ 0x20])
-                             + data[len(data) // 2 + 1:]))
+    victim.write_bytes(
+        bytes(
+            data[: len(data) // 2]
+            + bytes([data[len(data) // 2] ^ 0x20])
+            + data[len(data) // 2 + 1 :]
+        )
+    )
     assert site.gongkai("verify").exit_code == 0
     # delete a WARC
     files[-1].rename(files[-1].with_suffix(".moved"))
@@ -115,8 +125,9 @@ def test_unchanged_site_adds_only_revisits_and_edits_make_versions(site: Site) -
     assert edited.sha256 != old_sha
     third = site.crawl()
     with Session(site.engine) as s:
-        versions = s.exec(select(Document).where(Document.url == report.url)
-                          .order_by(Document.first_seen)).all()
+        versions = s.exec(
+            select(Document).where(Document.url == report.url).order_by(Document.first_seen)
+        ).all()
         assert [v.sha256 for v in versions] == [old_sha, edited.sha256]
         assert [v.status for v in versions] == ["superseded", "current"]
         assert all(v.modified_after_publication for v in versions)
@@ -157,21 +168,26 @@ def test_export_wacz_validates_and_cdxj_matches_the_indexer(site: Site, tmp_path
     out = tmp_path / "all.wacz"
     res = site.gongkai("export-wacz", "--out", str(out))
     assert res.exit_code == 0, res.output
-    check = subprocess.run([sys.executable, "-m", "wacz", "validate", "-f", str(out)],
-                           capture_output=True, text=True)
+    check = subprocess.run(
+        [sys.executable, "-m", "wacz", "validate", "-f", str(out)], capture_output=True, text=True
+    )
     assert check.returncode == 0, check.stdout + check.stderr
     assert "Validation succeeded" in check.stdout
     year = next(r.year for r in site.sim.reports if r.year)
     sid = site.sim.reports[0].site_id
-    res = site.gongkai("export-wacz", "--out", str(tmp_path / "y.wacz"), "--site", sid,
-                       "--year", str(year))
+    res = site.gongkai(
+        "export-wacz", "--out", str(tmp_path / "y.wacz"), "--site", sid, "--year", str(year)
+    )
     assert res.exit_code == 0, res.output
     # the database-made index equals cdxj-indexer's reading of the WARCs themselves
     from cdxj_indexer.main import write_cdx_index
 
     buf = io.StringIO()
-    write_cdx_index(buf, [str(p) for p in _warcs(site)],
-                    {"sort": True, "post_append": True, "records": "response,revisit"})
+    write_cdx_index(
+        buf,
+        [str(p) for p in _warcs(site)],
+        {"sort": True, "post_append": True, "records": "response,revisit"},
+    )
     cdxj = site.gongkai("cdxj")
     assert _index(cdxj.output) == _index(buf.getvalue())
 
@@ -181,8 +197,18 @@ def _index(text: str) -> set[tuple[str, ...]]:
     for line in text.splitlines():
         key, ts, doc = line.split(" ", 2)
         f = json.loads(doc)
-        rows.add((key, ts, f["offset"], f["length"], f["digest"], f["status"],
-                  Path(f["filename"]).name, f.get("requestBody", "")))
+        rows.add(
+            (
+                key,
+                ts,
+                f["offset"],
+                f["length"],
+                f["digest"],
+                f["status"],
+                Path(f["filename"]).name,
+                f.get("requestBody", ""),
+            )
+        )
     return rows
 
 
@@ -206,8 +232,9 @@ def test_listed_report_answering_404_is_withdrawn_with_the_status(site: Site) ->
 def test_run_report_names_the_chain_head(site: Site) -> None:
     from storage.models import Manifest
 
-    report = runner_mod.run_crawl(site.app, sites_file=site.sites_file, allow_failures=True,
-                                  settings_overrides=FAST)
+    report = runner_mod.run_crawl(
+        site.app, sites_file=site.sites_file, allow_failures=True, settings_overrides=FAST
+    )
     on_disk = json.loads(Path(report["report_file"]).read_text(encoding="utf-8"))
     with Session(site.engine) as s:
         head = s.exec(select(Manifest).order_by(Manifest.sequence.desc())).first()

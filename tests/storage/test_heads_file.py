@@ -22,6 +22,7 @@ def cli(paths, monkeypatch):  # type: ignore[no-untyped-def]
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["--data", str(paths.data), *args])
+
     return run
 
 
@@ -35,14 +36,18 @@ def head(crawl, session) -> str:  # type: ignore[no-untyped-def]
 
 def test_crlf_bom_and_comments_are_read(cli, head, tmp_path: Path):
     heads = tmp_path / "heads.txt"
-    heads.write_bytes(b"\xef\xbb\xbf# published on a second disk\r\n"
-                      + head.encode() + b"  manifest-000001-run1.json\r\n\r\n")
+    heads.write_bytes(
+        b"\xef\xbb\xbf# published on a second disk\r\n"
+        + head.encode()
+        + b"  manifest-000001-run1.json\r\n\r\n"
+    )
     result = cli("verify", "--expect-heads", str(heads))
     assert result.exit_code == 0, result.output
 
 
-@pytest.mark.parametrize("content", [b"\x00\xff\xfe binary", b"\x89PNG\r\n\x1a\n\x00\x00",
-                                     b"ab" * 32 + b"\x00\n"])
+@pytest.mark.parametrize(
+    "content", [b"\x00\xff\xfe binary", b"\x89PNG\r\n\x1a\n\x00\x00", b"ab" * 32 + b"\x00\n"]
+)
 def test_binary_file_is_a_usage_error(cli, head, tmp_path: Path, content: bytes):
     heads = tmp_path / "heads.bin"
     heads.write_bytes(content)
@@ -81,8 +86,7 @@ def test_head_of_an_empty_archive(cli, tmp_path: Path, paths):
     assert result.output.count("\n") == 1
 
 
-def test_wiped_archive_passes_plain_verify_but_not_its_published_head(cli, head, paths,
-                                                                     session):
+def test_wiped_archive_passes_plain_verify_but_not_its_published_head(cli, head, paths, session):
     """Delete everything (files, rows): an empty archive is consistent; the head is not in it."""
     shutil.rmtree(paths.warc_dir)
     shutil.rmtree(paths.manifests)

@@ -26,6 +26,7 @@ def cli(crawl, paths, monkeypatch):  # type: ignore[no-untyped-def]
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["--data", str(paths.data), *args])
+
     return run
 
 
@@ -46,8 +47,9 @@ def test_full_device_is_one_line_and_stays_a_device(cli, tmp_path: Path, command
 def test_null_device_takes_the_bytes_without_force(cli, tmp_path: Path, force: bool):
     link = tmp_path / "null"
     link.symlink_to("/dev/null")
-    result = cli("show", "http://gov.example/r.pdf", "--out", str(link),
-                 *(["--force"] if force else []))
+    result = cli(
+        "show", "http://gov.example/r.pdf", "--out", str(link), *(["--force"] if force else [])
+    )
     assert result.exit_code == 0, result.output
     assert link.is_symlink() and stat.S_ISCHR(link.stat().st_mode)
 
@@ -85,6 +87,7 @@ def test_show_never_reads_a_path_a_capture_row_names(cli, session, tmp_path: Pat
     from sqlmodel import select
 
     from storage.models import Capture
+
     cap = session.exec(select(Capture)).one()
     cap.warc_file = name
     session.add(cap)

@@ -13,14 +13,17 @@ from storage.warc.payload import decode_content
 BODY = "拱墅区2023年政府信息公开工作年度报告".encode() * 20
 
 
-@pytest.mark.parametrize(("encoding", "wire"), [
-    ("gzip", gzip.compress(BODY)),
-    ("deflate", zlib.compress(BODY)),
-    ("deflate", zlib.compress(BODY)[2:-4]),  # raw deflate, as some servers send it
-    ("br", brotli.compress(BODY)),
-    ("identity", BODY),
-    ("", BODY),
-])
+@pytest.mark.parametrize(
+    ("encoding", "wire"),
+    [
+        ("gzip", gzip.compress(BODY)),
+        ("deflate", zlib.compress(BODY)),
+        ("deflate", zlib.compress(BODY)[2:-4]),  # raw deflate, as some servers send it
+        ("br", brotli.compress(BODY)),
+        ("identity", BODY),
+        ("", BODY),
+    ],
+)
 def test_every_encoding_we_accept_is_undone(encoding: str, wire: bytes) -> None:
     headers = [("Content-Type", "text/html"), ("Content-Encoding", encoding)] if encoding else []
     assert decode_content(headers, wire) == BODY

@@ -23,12 +23,12 @@ def archived(crawl, paths, monkeypatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("GONGKAI_DB_URL", paths.db_url)
     c = crawl()
     c.fetch("http://gov.example/r.pdf", PDF)
-    c.fetch("http://gov.example/r.html", HTML,
-            headers={"Content-Type": "text/html; charset=gbk"})
+    c.fetch("http://gov.example/r.html", HTML, headers={"Content-Type": "text/html; charset=gbk"})
     c.finish()
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["--data", str(paths.data), "show", *args])
+
     return run
 
 

@@ -29,8 +29,9 @@ def _runs(crawl, n: int = 2, per_run: int = 6) -> list[int]:  # type: ignore[no-
     for run in range(n):
         c = crawl(max_file_bytes=30_000)
         for i in range(per_run):
-            c.fetch(f"http://gov.example/r{run}/{i}.pdf",
-                    random.Random(f"{run}-{i}").randbytes(9000))
+            c.fetch(
+                f"http://gov.example/r{run}/{i}.pdf", random.Random(f"{run}-{i}").randbytes(9000)
+            )
         c.finish()
         ids.append(c.run_id)
     return ids
@@ -43,9 +44,16 @@ def _forge_file(paths, engine, run_id: int, url: str = "http://gov.example/forge
     archive = WarcArchive(paths.warc_dir, run_id=run_id, fsync=False)
     mw = WarcArchiveMiddleware(archive, engine, run_id, "site-a")
     request = Request(url)
-    mw.process_response(request, Response(url, status=200, body=b"%PDF forged figures",
-                                          headers={"Content-Type": "application/pdf"},
-                                          request=request))
+    mw.process_response(
+        request,
+        Response(
+            url,
+            status=200,
+            body=b"%PDF forged figures",
+            headers={"Content-Type": "application/pdf"},
+            request=request,
+        ),
+    )
     archive.close()
     return archive.written[-1]
 
@@ -60,8 +68,11 @@ def _delete_newest_manifest(paths, session: Session) -> str:  # type: ignore[no-
 
 
 def _snapshot(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_forged_record_and_deleted_newest_manifest_fail(crawl, paths, engine, session):
@@ -138,7 +149,8 @@ def _rewrite_chain(paths, session: Session, edit) -> None:  # type: ignore[no-un
 
 
 def test_wholly_recomputed_forgery_passes_plain_verify_but_not_a_published_head(
-        crawl, paths, session):
+    crawl, paths, session
+):
     """Remove a WARC of run 1 and its rows, then recompute the chain consistently: nothing in
     the folder contradicts it, only a head published earlier does."""
     _runs(crawl)
@@ -151,8 +163,9 @@ def test_wholly_recomputed_forgery_passes_plain_verify_but_not_a_published_head(
         session.delete(cap)
     session.commit()
     (paths.warc_dir / victim).unlink()
-    _rewrite_chain(paths, session,
-                   lambda d: d.update(warcs=[w for w in d["warcs"] if w["file"] != victim]))
+    _rewrite_chain(
+        paths, session, lambda d: d.update(warcs=[w for w in d["warcs"] if w["file"] != victim])
+    )
     assert verify(paths, session).ok  # the forgery is self-consistent
     rep = verify(paths, session, expect_heads=[published])
     assert not rep.ok

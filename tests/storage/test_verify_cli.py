@@ -19,14 +19,17 @@ def cli(paths, monkeypatch):  # type: ignore[no-untyped-def]
 
     def run(*args: str):  # type: ignore[no-untyped-def]
         return CliRunner().invoke(main, ["--data", str(paths.data), *args])
+
     return run
 
 
 def _run(crawl, n: int = 3):  # type: ignore[no-untyped-def]
     c = crawl(max_file_bytes=30_000)
     for i in range(n):
-        c.fetch(f"http://gov.example/{c.run_id}/{i}.pdf",
-                random.Random(f"{c.run_id}-{i}").randbytes(9000))
+        c.fetch(
+            f"http://gov.example/{c.run_id}/{i}.pdf",
+            random.Random(f"{c.run_id}-{i}").randbytes(9000),
+        )
     c.finish()
     return c
 

@@ -56,7 +56,7 @@ def _with_digests(raw: bytes) -> bytes:
     rec = parse_record(0, 0, raw)
     head, _, rest = raw.partition(b"\r\n\r\n")
     block = rec.block[:-1] + bytes([rec.block[-1] ^ 1])
-    payload = block[block.find(b"\r\n\r\n") + 4:]
+    payload = block[block.find(b"\r\n\r\n") + 4 :]
     lines = []
     for line in head.split(b"\r\n"):
         if line.startswith(b"WARC-Block-Digest:"):
@@ -72,8 +72,11 @@ def test_payload_byte_with_recomputed_digests_is_caught(archive, paths, session)
     members = _members(paths.warc_dir / cap.warc_file)
     out = bytearray()
     for offset, length, raw in members:
-        out += gzip.compress(_with_digests(raw)) if offset == cap.warc_offset else \
-            data[offset:offset + length]
+        out += (
+            gzip.compress(_with_digests(raw))
+            if offset == cap.warc_offset
+            else data[offset : offset + length]
+        )
     (paths.warc_dir / cap.warc_file).write_bytes(bytes(out))
     rep = verify(paths, session)
     assert not rep.ok
@@ -91,9 +94,9 @@ def test_records_swapped_between_files_are_caught(archive, paths, session):
         for number, (offset, length, _) in enumerate(first[index]):
             if number == 1:
                 o_off, o_len, _ = first[other][1]
-                out += blobs[other][o_off:o_off + o_len]
+                out += blobs[other][o_off : o_off + o_len]
             else:
-                out += blobs[index][offset:offset + length]
+                out += blobs[index][offset : offset + length]
         (paths.warc_dir / name).write_bytes(bytes(out))
     rep = verify(paths, session)
     assert {p.file for p in rep.problems} == set(files), _names(rep)
@@ -102,7 +105,7 @@ def test_records_swapped_between_files_are_caught(archive, paths, session):
 def test_truncation_at_a_record_boundary_is_caught(archive, paths, session):
     cap = session.exec(select(Capture).order_by(Capture.id.desc())).first()
     path = paths.warc_dir / cap.warc_file
-    path.write_bytes(path.read_bytes()[:cap.warc_offset])
+    path.write_bytes(path.read_bytes()[: cap.warc_offset])
     text = _names(verify(paths, session))
     assert "altered" in text and f"capture {cap.id} points at no record" in text, text
 
@@ -116,19 +119,22 @@ def test_forged_record_appended_to_a_sealed_file_is_caught(archive, paths, sessi
     assert "altered" in text and "not in the database" in text, text
 
 
-@pytest.mark.parametrize("column,value", [
-    ("url", "http://gov.example/other.pdf"),
-    ("sha256", "0" * 64),
-    ("warc_offset", 1),
-    ("warc_length", 10),
-    ("warc_record_id", "<urn:uuid:00000000-0000-0000-0000-000000000000>"),
-    ("status", 404),
-    ("fetched_at", "shift"),  # `show --at` answers by this time
-    ("size", 1),
-    ("media_type", "text/html"),
-    ("run_id", "other run"),
-    ("method", "POST"),
-])
+@pytest.mark.parametrize(
+    "column,value",
+    [
+        ("url", "http://gov.example/other.pdf"),
+        ("sha256", "0" * 64),
+        ("warc_offset", 1),
+        ("warc_length", 10),
+        ("warc_record_id", "<urn:uuid:00000000-0000-0000-0000-000000000000>"),
+        ("status", 404),
+        ("fetched_at", "shift"),  # `show --at` answers by this time
+        ("size", 1),
+        ("media_type", "text/html"),
+        ("run_id", "other run"),
+        ("method", "POST"),
+    ],
+)
 def test_capture_row_edited_in_the_database_only(archive, paths, session, column, value):
     cap = session.exec(select(Capture).order_by(Capture.id)).first()
     if value == "shift":
@@ -150,8 +156,14 @@ def test_deleted_capture_row_is_caught(archive, paths, session):
 
 
 def _document(cap: Capture, **kw) -> Document:  # type: ignore[no-untyped-def]
-    fields = {"site_id": "site-a", "url": cap.url, "title": "2023年政府信息公开工作年度报告",
-              "sha256": cap.sha256, "capture_id": cap.id, **kw}
+    fields = {
+        "site_id": "site-a",
+        "url": cap.url,
+        "title": "2023年政府信息公开工作年度报告",
+        "sha256": cap.sha256,
+        "capture_id": cap.id,
+        **kw,
+    }
     return Document(**fields)
 
 
@@ -207,15 +219,25 @@ def _rewrite_manifest(paths, session: Session, index: int, edit, rename=None) ->
     session.commit()
 
 
-@pytest.mark.parametrize("doc_edit", [
-    lambda d: d.update(warcs="not a list"),
-    lambda d: d.update(warcs=[{"sha256": "0" * 64}]),
-    lambda d: d.update(warcs=[{"file": 7, "sha256": "0" * 64, "bytes": 1}]),
-    lambda d: d.update(warcs=[{"file": "x.warc.gz", "sha256": None, "bytes": "many"}]),
-    lambda d: d.update(previous=["nothing"]),
-    lambda d: d.clear(),
-], ids=["warcs-string", "entry-without-file", "file-number", "bad-sha-and-bytes",
-        "previous-string", "empty-object"])
+@pytest.mark.parametrize(
+    "doc_edit",
+    [
+        lambda d: d.update(warcs="not a list"),
+        lambda d: d.update(warcs=[{"sha256": "0" * 64}]),
+        lambda d: d.update(warcs=[{"file": 7, "sha256": "0" * 64, "bytes": 1}]),
+        lambda d: d.update(warcs=[{"file": "x.warc.gz", "sha256": None, "bytes": "many"}]),
+        lambda d: d.update(previous=["nothing"]),
+        lambda d: d.clear(),
+    ],
+    ids=[
+        "warcs-string",
+        "entry-without-file",
+        "file-number",
+        "bad-sha-and-bytes",
+        "previous-string",
+        "empty-object",
+    ],
+)
 def test_malformed_manifest_is_a_mismatch_not_a_crash(archive, paths, session, doc_edit):
     _rewrite_manifest(paths, session, 0, doc_edit)
     rep = verify(paths, session)
@@ -235,16 +257,19 @@ def test_manifest_whose_json_is_a_list_is_a_mismatch(archive, paths, session):
 @pytest.mark.parametrize("bad", ["../warc/{f}", "sub/{f}", "/tmp/{f}", "..", ""])
 def test_warc_name_in_a_manifest_must_be_a_plain_file_name(archive, paths, session, bad):
     """A consistent chain that lists a WARC by a path leaving the WARC folder."""
+
     def edit(doc):  # type: ignore[no-untyped-def]
         entry = doc["warcs"][0]
         entry["file"] = bad.format(f=entry["file"])
+
     _rewrite_manifest(paths, session, 0, edit)
     text = _names(verify(paths, session))
     assert "file name" in text, text
 
 
-@pytest.mark.parametrize("bad", ["../manifest-000001.json", "../../etc/hostname",
-                                 "sub/manifest-000001.json"])
+@pytest.mark.parametrize(
+    "bad", ["../manifest-000001.json", "../../etc/hostname", "sub/manifest-000001.json"]
+)
 def test_manifest_row_file_name_must_be_a_plain_file_name(archive, paths, session, bad):
     row = session.exec(select(Manifest).order_by(Manifest.sequence)).first()
     row.file_name = bad
@@ -287,11 +312,11 @@ def test_symlinked_manifest_file_is_named(archive, paths, session, tmp_path):
 
 def _forge(paths, engine, run_id: int) -> str:  # type: ignore[no-untyped-def]
     from test_verify_attacks import _forge_file
+
     return _forge_file(paths, engine, run_id)
 
 
-def test_fake_running_run_is_noted_and_after_the_published_head(archive, paths, engine,
-                                                                session):
+def test_fake_running_run_is_noted_and_after_the_published_head(archive, paths, engine, session):
     """Known limit: a forged file of a forged `running` run looks exactly like a killed
     run's file; nothing in the folder contradicts it.  verify must say it is unsealed and
     unverified, and (with a published head) that the head does not cover it."""
@@ -303,20 +328,20 @@ def test_fake_running_run_is_noted_and_after_the_published_head(archive, paths, 
     rep = verify(paths, session, expect_heads=[head])
     assert rep.ok  # the limit: no contradiction inside the folder
     assert forged in rep.unsealed
-    assert any(forged in n and "not covered by a published head" in n for n in rep.notes), \
-        rep.notes
+    assert any(forged in n and "not covered by a published head" in n for n in rep.notes), rep.notes
     from storage.warc.manifest import recover
+
     assert forged in recover(paths, session).sealed  # the next crawl's start seals it ...
     after = verify(paths, session, expect_heads=[head])
     assert after.ok and forged in after.uncovered  # ... and the head still does not cover it
     assert any(forged in n and "after the newest published head" in n for n in after.notes)
 
 
-def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, engine,
-                                                        session):
+def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, engine, session):
     """A killed run whose files a later seal recovered: a new file naming it is not what
     that run left (its files were all sealed when it was found dead)."""
     from storage.warc.manifest import recover
+
     c = crawl(max_file_bytes=10**9)
     c.fetch("http://gov.example/k.pdf", random.Random("k").randbytes(5000))
     c.archive.close()
@@ -328,8 +353,7 @@ def test_forged_file_of_an_already_recovered_killed_run(archive, crawl, paths, e
     head = session.exec(select(Manifest).order_by(Manifest.sequence.desc())).first().sha256
     forged = _forge(paths, engine, c.run_id)
     rep = verify(paths, session, expect_heads=[head])
-    assert any(forged in n and "not covered by a published head" in n for n in rep.notes), \
-        rep.notes
+    assert any(forged in n and "not covered by a published head" in n for n in rep.notes), rep.notes
 
 
 @pytest.mark.parametrize("older", [False, True])
@@ -357,6 +381,7 @@ def test_seal_never_cuts_or_seals_through_a_link(archive, crawl, paths, session,
     """A killed run's torn file swapped for a link to a file outside the archive: sealing
     would cut (truncate) the file the link names and vouch for bytes the archive lacks."""
     from storage.warc.manifest import recover
+
     c = crawl(max_file_bytes=10**9)
     c.fetch("http://gov.example/k.pdf", random.Random("k").randbytes(5000))
     name = c.archive.current_file
@@ -377,16 +402,20 @@ def test_seal_never_cuts_or_seals_through_a_link(archive, crawl, paths, session,
 
 def test_folder_or_fifo_named_like_a_warc_does_not_hang_verify(archive, paths, session):
     import os
+
     os.mkfifo(paths.warc_dir / "gongkai-20990101000000000000-1-00001.warc.gz")
     (paths.warc_dir / "gongkai-20990101000000000000-1-00002.warc.gz").mkdir()
     rep = verify(paths, session)
     assert sum("not a regular file" in p.what for p in rep.problems) == 2, _names(rep)
 
 
-@pytest.mark.parametrize("content_type", [b"t\xebxt/html; charset=gbk", b"\xe6\x96\x87/pdf",
-                                          b" APPLICATION/PDF ;x=1", b""])
-def test_hostile_content_type_does_not_make_a_clean_archive_fail(crawl, paths, session,
-                                                                  content_type):
+@pytest.mark.parametrize(
+    "content_type",
+    [b"t\xebxt/html; charset=gbk", b"\xe6\x96\x87/pdf", b" APPLICATION/PDF ;x=1", b""],
+)
+def test_hostile_content_type_does_not_make_a_clean_archive_fail(
+    crawl, paths, session, content_type
+):
     """A site controls its headers; an odd Content-Type must not make verify cry wolf."""
     c = crawl()
     c.fetch("http://gov.example/odd", b"body", headers={"Content-Type": content_type})
@@ -395,9 +424,14 @@ def test_hostile_content_type_does_not_make_a_clean_archive_fail(crawl, paths, s
     assert rep.ok, _names(rep)
 
 
-@pytest.mark.parametrize("disposition", ["attachment; filename=2023年度报告.pdf",
-                                         'attachment; filename="年度 报告.pdf"; size=3',
-                                         "inline; filename*=UTF-8''%E5%B9%B4.pdf; x=年"])
+@pytest.mark.parametrize(
+    "disposition",
+    [
+        "attachment; filename=2023年度报告.pdf",
+        'attachment; filename="年度 报告.pdf"; size=3',
+        "inline; filename*=UTF-8''%E5%B9%B4.pdf; x=年",
+    ],
+)
 def test_raw_utf8_header_is_archived_recoverably(crawl, paths, session, disposition):
     """Chinese CMSs send raw UTF-8 file names; warcio raised on some, losing the response."""
     from urllib.parse import unquote_to_bytes
@@ -409,7 +443,9 @@ def test_raw_utf8_header_is_archived_recoverably(crawl, paths, session, disposit
     c.fetch("http://gov.example/dl?id=1", b"%PDF report", headers={"Content-Disposition": raw})
     c.finish()
     cap = session.exec(select(Capture)).one()
-    head = read_raw(paths.warc_dir / cap.warc_file, cap.warc_offset, cap.warc_length).split_http()[0]
+    head = read_raw(paths.warc_dir / cap.warc_file, cap.warc_offset, cap.warc_length).split_http()[
+        0
+    ]
     line = next(x for x in head.split(b"\r\n") if x.lower().startswith(b"content-disposition"))
     assert line.isascii()
     assert unquote_to_bytes(line.split(b": ", 1)[1]) == raw or b"%" in raw

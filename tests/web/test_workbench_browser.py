@@ -23,7 +23,8 @@ pytestmark = [
     pytest.mark.integration,  # a real server and a real browser
     pytest.mark.skipif(
         CHROMIUM is None or CHROMEDRIVER is None,
-        reason="needs Debian's chromium and chromium-driver (make test installs them when root)"),
+        reason="needs Debian's chromium and chromium-driver (make test installs them when root)",
+    ),
 ]
 
 
@@ -37,8 +38,9 @@ def live_url(built: Built) -> Iterator[str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(built.paths), host="127.0.0.1",
-                                           port=port, log_level="warning"))
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(built.paths), host="127.0.0.1", port=port, log_level="warning")
+    )
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -58,8 +60,14 @@ def driver() -> Iterator[object]:
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM or ""
-    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--window-size=1600,1000", "--lang=zh-CN"):
+    for arg in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+        "--lang=zh-CN",
+    ):
         options.add_argument(arg)
     d = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
     d.set_page_load_timeout(60)
@@ -105,13 +113,18 @@ def _text_in_pdf_box(body: bytes, page: int, box: tuple[float, float, float, flo
     with pdfplumber.open(io.BytesIO(body)) as pdf:
         p = pdf.pages[page - 1]
         x0, top, x1, bottom = box
-        return p.crop((max(0, x0), max(0, top), min(p.width, x1), min(p.height, bottom)),
-                      strict=False).extract_text() or ""
+        return (
+            p.crop(
+                (max(0, x0), max(0, top), min(p.width, x1), min(p.height, bottom)), strict=False
+            ).extract_text()
+            or ""
+        )
 
 
 @pytest.mark.parametrize("name", ["pdf", "html", "docx", "md_v2", "gkmlpt"])
-def test_click_a_number_highlights_its_cell(name: str, built: Built, live_url: str,
-                                            driver, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_click_a_number_highlights_its_cell(
+    name: str, built: Built, live_url: str, driver, artifacts: Path
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -122,16 +135,18 @@ def test_click_a_number_highlights_its_cell(name: str, built: Built, live_url: s
     driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", button)
     button.click()
     frame = driver.find_element(By.ID, "source")
-    WebDriverWait(driver, 20).until(
-        lambda d: frame.get_attribute("src").endswith(f"#gk-{key}"))
+    WebDriverWait(driver, 20).until(lambda d: frame.get_attribute("src").endswith(f"#gk-{key}"))
     info = driver.find_element(By.ID, "cellinfo").text
     assert key in info and raw in info
     driver.switch_to.frame(frame)
     try:
         box = WebDriverWait(driver, 20).until(
-            lambda d: (lambda b: b if b and b["matches"] and (
-                b["img"] is None or b["img"]["complete"]) else None)(
-                d.execute_script(_HIGHLIGHT, f"gk-{key}")))
+            lambda d: (
+                lambda b: (
+                    b if b and b["matches"] and (b["img"] is None or b["img"]["complete"]) else None
+                )
+            )(d.execute_script(_HIGHLIGHT, f"gk-{key}"))
+        )
     finally:
         driver.switch_to.default_content()
     driver.save_screenshot(str(artifacts / f"{name}-{key}.png"))
@@ -151,13 +166,21 @@ def test_click_a_number_highlights_its_cell(name: str, built: Built, live_url: s
     width, height = pdf_page_sizes(body)[page - 1]
     img = box["img"]
     sx, sy = width / img["w"], height / img["h"]
-    pts = ((box["x"] - img["x"]) * sx, (box["y"] - img["y"]) * sy,
-           (box["x"] + box["w"] - img["x"]) * sx, (box["y"] + box["h"] - img["y"]) * sy)
+    pts = (
+        (box["x"] - img["x"]) * sx,
+        (box["y"] - img["y"]) * sy,
+        (box["x"] + box["w"] - img["x"]) * sx,
+        (box["y"] + box["h"] - img["y"]) * sy,
+    )
     assert raw in _text_in_pdf_box(body, page, pts).split()
 
 
-def test_report_page_screenshot_is_kept(built: Built, live_url: str, driver,  # type: ignore[no-untyped-def]
-                                        artifacts: Path) -> None:
+def test_report_page_screenshot_is_kept(
+    built: Built,
+    live_url: str,
+    driver,  # type: ignore[no-untyped-def]
+    artifacts: Path,
+) -> None:
     driver.get(f"{live_url}/")
     path = artifacts / "index.png"
     driver.save_screenshot(str(path))
@@ -172,7 +195,8 @@ return getComputedStyle(td, '::after').content;
 
 
 def test_click_a_cell_in_the_original_shows_its_number_and_key(
-        built: Built, live_url: str, driver, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+    built: Built, live_url: str, driver, artifacts: Path
+) -> None:  # type: ignore[no-untyped-def]
     from selenium.webdriver.common.by import By
 
     metric = _pick(built, "docx")

@@ -18,8 +18,7 @@ def _soup(html: str) -> BeautifulSoup:
 
 
 def _failed_names(built: Built) -> set[str]:
-    return {n for n, r in built.results.items()
-            if any(c["status"] == "fail" for c in r["checks"])}
+    return {n for n, r in built.results.items() if any(c["status"] == "fail" for c in r["checks"])}
 
 
 # ---------------------------------------------------------------------------- list
@@ -34,16 +33,19 @@ def test_index_lists_every_report_with_counts(client: TestClient, built: Built) 
     assert f"共 {len(built.ids)} 份" in counts
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("q=洪泽", {"pdf"}),
-    ("year=2019", {"html"}),
-    ("format=docx", {"docx"}),
-    ("status=withdrawn", {"hostile"}),
-    ("status=superseded", {"md_v1"}),
-    ("changed=1", {"md_v1", "md_v2", "hostile"}),
-    ("region=3101", {"docx", "hostile"}),
-    ("agency=科学技术", {"md_v1", "md_v2"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=洪泽", {"pdf"}),
+        ("year=2019", {"html"}),
+        ("format=docx", {"docx"}),
+        ("status=withdrawn", {"hostile"}),
+        ("status=superseded", {"md_v1"}),
+        ("changed=1", {"md_v1", "md_v2", "hostile"}),
+        ("region=3101", {"docx", "hostile"}),
+        ("agency=科学技术", {"md_v1", "md_v2"}),
+    ],
+)
 def test_index_filters(client: TestClient, built: Built, query: str, expected: set[str]) -> None:
     r = client.get("/api/reports?" + query)
     assert r.status_code == 200
@@ -87,8 +89,7 @@ def test_bad_number_in_filter_is_400(client: TestClient) -> None:
 # ---------------------------------------------------------------------------- report page
 
 
-def test_report_page_shows_provenance_and_template_tables(client: TestClient,
-                                                          built: Built) -> None:
+def test_report_page_shows_provenance_and_template_tables(client: TestClient, built: Built) -> None:
     r = client.get(f"/reports/{built.ids['pdf']}")
     assert r.status_code == 200
     page = _soup(r.text)
@@ -98,8 +99,17 @@ def test_report_page_shows_provenance_and_template_tables(client: TestClient,
     assert api["permalink"]["warc_record_id"] in text
     assert api["permalink"]["warc_file"] in text
     assert "http://hongze.test/nb/2023.pdf" in text
-    for heading in ("表二", "表三", "表四", "一、本年新收政府信息公开申请数量", "（七）总计",
-                    "结果维持", "行政复议", "自然人", "商业企业"):
+    for heading in (
+        "表二",
+        "表三",
+        "表四",
+        "一、本年新收政府信息公开申请数量",
+        "（七）总计",
+        "结果维持",
+        "行政复议",
+        "自然人",
+        "商业企业",
+    ):
         assert heading in text
     buttons = {b["data-key"]: b.get_text() for b in page.select("button.num")}
     for m in built.results["pdf"]["metrics"]:
@@ -150,14 +160,17 @@ def test_last_years_value_beside_each_number(client: TestClient, built: Built) -
 def test_versions_over_time_show_changed_numbers(client: TestClient, built: Built) -> None:
     page = _soup(client.get(f"/reports/{built.ids['md_v2']}").text)
     rows = page.select("table.versions tbody tr")
-    assert [r.select_one("a").get_text() for r in rows] == [str(built.ids["md_v1"]),
-                                                           str(built.ids["md_v2"])]
+    assert [r.select_one("a").get_text() for r in rows] == [
+        str(built.ids["md_v1"]),
+        str(built.ids["md_v2"]),
+    ]
     assert "superseded" in rows[0].get_text() and "current" in rows[1].get_text()
     changes = rows[1].select("ul.changes li")
     assert [c.get_text() for c in changes] == ["行政规范性文件 本年制发件数：13 → 15"]
     api = client.get(f"/api/reports/{built.ids['md_v2']}").json()
     assert api["versions"][1]["changed"] == [
-        {"key": "active.normative_docs.issued", "before": 13.0, "after": 15.0}]
+        {"key": "active.normative_docs.issued", "before": 13.0, "after": 15.0}
+    ]
 
 
 def test_withdrawn_report_says_when_and_why(client: TestClient, built: Built) -> None:
@@ -171,8 +184,11 @@ def test_hostile_title_is_escaped_everywhere(client: TestClient, built: Built) -
         assert '<script>alert("gk")' not in html
         assert "&lt;script&gt;alert(" in html
         # the only script on a workbench page is its own
-        assert [s.get("src") for s in _soup(html).find_all("script")
-                if s.get("type") != "application/json"] == ["/static/app.js"]
+        assert [
+            s.get("src")
+            for s in _soup(html).find_all("script")
+            if s.get("type") != "application/json"
+        ] == ["/static/app.js"]
     api = client.get(f"/api/reports/{built.ids['hostile']}").json()
     assert api["report"]["title"] == HOSTILE_TITLE  # data stays data
 
@@ -234,8 +250,9 @@ def _anchored(view_html: str, key: str):  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("name", ["html", "docx", "gkmlpt", "md_v2"])
-def test_every_number_is_anchored_on_the_cell_holding_it(client: TestClient, built: Built,
-                                                         name: str) -> None:
+def test_every_number_is_anchored_on_the_cell_holding_it(
+    client: TestClient, built: Built, name: str
+) -> None:
     html = client.get(f"/view/{built.sha[name]}").text
     checked = 0
     for m in built.results[name]["metrics"]:
@@ -254,8 +271,9 @@ def test_text_marks_the_value_on_its_line(client: TestClient, built: Built) -> N
     mark = page.find(id="gk-active.normative_docs.issued").parent
     assert mark.name == "mark" and mark.get_text() == "15"
     line = mark.find_parent("li")
-    metric = next(m for m in built.results["md_v2"]["metrics"]
-                  if m["key"] == "active.normative_docs.issued")
+    metric = next(
+        m for m in built.results["md_v2"]["metrics"] if m["key"] == "active.normative_docs.issued"
+    )
     assert line["value"] == str(metric["location"]["line"])
     assert "规范性文件" in line.get_text()
 
@@ -276,14 +294,13 @@ def test_pdf_boxes_are_the_stored_bboxes(client: TestClient, built: Built) -> No
         assert box.find_parent("div", class_="gk-page")["id"] == f"gk-page-{loc['page']}"
         style = dict(p.split(":") for p in box["style"].split(";"))
         w, h = sizes[loc["page"] - 1]
-        assert float(style["left"].rstrip("%")) * w / 100 == pytest.approx(loc["bbox"][0], abs=.01)
-        assert float(style["top"].rstrip("%")) * h / 100 == pytest.approx(loc["bbox"][1], abs=.01)
+        assert float(style["left"].rstrip("%")) * w / 100 == pytest.approx(loc["bbox"][0], abs=0.01)
+        assert float(style["top"].rstrip("%")) * h / 100 == pytest.approx(loc["bbox"][1], abs=0.01)
         checked += 1
     assert checked > 20
 
 
-def test_visible_row_and_column_count_merged_cells_once(client: TestClient,
-                                                        built: Built) -> None:
+def test_visible_row_and_column_count_merged_cells_once(client: TestClient, built: Built) -> None:
     # the label of 一、本年新收 spans three grid columns: 自然人 is grid column 3 (0-based)
     # but the second printed cell of its row
     for name in ("docx", "gkmlpt"):
@@ -333,8 +350,9 @@ def test_coverage_matrix_and_charts(client: TestClient, built: Built) -> None:
     assert "每年报告数" in svgs[0].get_text()
     years = [th.get_text() for th in page.select("table.coverage thead th")][1:]
     assert years == [str(y) for y in range(2019, 2025)]
-    agency_row = next(tr for tr in page.select("table.coverage tr.agency")
-                      if "平潭综合实验区" in tr.get_text())
+    agency_row = next(
+        tr for tr in page.select("table.coverage tr.agency") if "平潭综合实验区" in tr.get_text()
+    )
     cells = [td.get_text() for td in agency_row.select("td")]
     assert cells == ["1", "", "1", "1", "", ""]  # 2019, 2021, 2022; 2020 a gap
 
@@ -357,22 +375,41 @@ def test_api_report_carries_provenance(client: TestClient, built: Built) -> None
 # ---------------------------------------------------------------------------- 404 and safety
 
 
-@pytest.mark.parametrize("url", [
-    "/reports/999999", "/reports/abc", "/api/reports/999999", "/api/reports/-1",
-    "/original/" + "0" * 64, "/original/NOTAHASH", "/view/" + "1" * 64,
-    "/page/" + "2" * 64 + "/1.png", "/nowhere",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/reports/999999",
+        "/reports/abc",
+        "/api/reports/999999",
+        "/api/reports/-1",
+        "/original/" + "0" * 64,
+        "/original/NOTAHASH",
+        "/view/" + "1" * 64,
+        "/page/" + "2" * 64 + "/1.png",
+        "/nowhere",
+    ],
+)
 def test_unknown_ids_are_404(client: TestClient, url: str) -> None:
     assert client.get(url).status_code == 404
 
 
-@pytest.mark.parametrize("url", [
-    "/original/../../etc/passwd", "/original/..%2F..%2Fetc%2Fpasswd",
-    "/original/%2e%2e%2f%2e%2e%2fetc%2fpasswd", "/original/%252e%252e%252fetc%252fpasswd",
-    "/original/..%5c..%5cetc%5cpasswd", "/view/..%2F..%2Fetc%2Fpasswd",
-    "/page/..%2F..%2Fetc/1.png", "/static/../../etc/passwd", "/static/..%2F..%2Fweb%2Fapp.py",
-    "/static/%2e%2e/app.py", "/original/%00", "/original/" + "a" * 64 + "%2F..%2F..",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/original/../../etc/passwd",
+        "/original/..%2F..%2Fetc%2Fpasswd",
+        "/original/%2e%2e%2f%2e%2e%2fetc%2fpasswd",
+        "/original/%252e%252e%252fetc%252fpasswd",
+        "/original/..%5c..%5cetc%5cpasswd",
+        "/view/..%2F..%2Fetc%2Fpasswd",
+        "/page/..%2F..%2Fetc/1.png",
+        "/static/../../etc/passwd",
+        "/static/..%2F..%2Fweb%2Fapp.py",
+        "/static/%2e%2e/app.py",
+        "/original/%00",
+        "/original/" + "a" * 64 + "%2F..%2F..",
+    ],
+)
 def test_path_escapes_find_nothing(client: TestClient, url: str) -> None:
     r = client.get(url)
     assert r.status_code in (400, 404)
@@ -397,8 +434,13 @@ def test_a_capture_pointing_outside_the_archive_is_refused(built: Built, tmp_pat
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "DELETE", "PATCH"])
 def test_only_get_and_head(client: TestClient, built: Built, method: str) -> None:
-    for url in ("/", f"/reports/{built.ids['pdf']}", "/api/reports",
-                f"/original/{built.sha['pdf']}", "/sites"):
+    for url in (
+        "/",
+        f"/reports/{built.ids['pdf']}",
+        "/api/reports",
+        f"/original/{built.sha['pdf']}",
+        "/sites",
+    ):
         assert client.request(method, url).status_code == 405
 
 
@@ -412,7 +454,6 @@ def test_static_assets_ship_in_the_package(client: TestClient) -> None:
     assert "gk-data" in client.get("/static/app.js").text
 
 
-
 def test_a_report_without_values_says_so(client: TestClient, built: Built) -> None:
     page = _soup(client.get(f"/reports/{built.ids['hostile']}").text)
     assert built.results["hostile"]["metrics"] == []
@@ -420,9 +461,10 @@ def test_a_report_without_values_says_so(client: TestClient, built: Built) -> No
     assert page.select("table.tmpl") == []
 
 
-@pytest.mark.parametrize(("name", "kind"), [("html", "html"), ("gkmlpt", "html"),
-                                            ("docx", "docx"), ("md_v2", "text"),
-                                            ("pdf", "pdf")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("html", "html"), ("gkmlpt", "html"), ("docx", "docx"), ("md_v2", "text"), ("pdf", "pdf")],
+)
 def test_locating_agrees_with_rendering(built: Built, name: str, kind: str) -> None:
     """The report page's coordinates (located only) are those of the rendered original."""
     from workbench_data import specs
@@ -431,13 +473,21 @@ def test_locating_agrees_with_rendering(built: Built, name: str, kind: str) -> N
     from web import sources
 
     body = next(s.body for s in specs() if s.name == name)
-    metrics = [MetricValue(extraction_id=0, key=m["key"], value=m["value"], raw=m["raw"],
-                           location=m["location"]) for m in built.results[name]["metrics"]]
-    render = {"html": sources.render_html, "docx": sources.render_docx,
-              "text": sources.render_text,
-              "pdf": lambda d, c: sources.render_pdf(d, c, "/p/{page}")}[kind]
+    metrics = [
+        MetricValue(
+            extraction_id=0, key=m["key"], value=m["value"], raw=m["raw"], location=m["location"]
+        )
+        for m in built.results[name]["metrics"]
+    ]
+    render = {
+        "html": sources.render_html,
+        "docx": sources.render_docx,
+        "text": sources.render_text,
+        "pdf": lambda d, c: sources.render_pdf(d, c, "/p/{page}"),
+    }[kind]
     shown = render(body, sources.refs(metrics)).cells
     located = sources.locate(kind, body, sources.refs(metrics))
-    assert {k: (r.visible_row, r.visible_col, r.found) for k, r in located.items()} == \
-        {k: (r.visible_row, r.visible_col, r.found) for k, r in shown.items()}
+    assert {k: (r.visible_row, r.visible_col, r.found) for k, r in located.items()} == {
+        k: (r.visible_row, r.visible_col, r.found) for k, r in shown.items()
+    }
     assert sum(r.found for r in located.values()) >= 10
