@@ -228,6 +228,16 @@ def test_sites_list_prints_the_registry(tmp_path):
 
     first = json.loads(as_json.output.splitlines()[0])
     assert {"id", "name", "platform", "enabled", "region_code", "start_urls"} <= set(first)
+    off = tmp_path / "off.yaml"
+    off.write_text(
+        "sites:\n"
+        "  - {id: zj-off, name: 杭州市某区人民政府, region_code: '330105', platform: hanweb,\n"
+        "     enabled: false, start_urls: ['https://www.example.gov.cn/']}\n",
+        "utf-8",
+    )
+    listed = CliRunner().invoke(main, ["sites", "list", str(off)])
+    assert listed.exit_code == 0, listed.output
+    assert " no " in next(r for r in listed.output.splitlines() if r.startswith("zj-off "))
     path = tmp_path / "s.yaml"
     path.write_text(MISTAKES, "utf-8")
     bad = CliRunner().invoke(main, ["sites", "list", str(path)])
