@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy.engine import Engine
+
 from storage import crud
 from storage.config import Paths, resolve
 from storage.db import init_db, make_engine, session_scope
@@ -122,17 +124,24 @@ def html_for(spec: Spec) -> bytes:
     ).encode()
 
 
-def build(data: Path) -> Paths:
-    """Create `data`/gongkai.sqlite and archive/warc with the five versions above."""
+def open_archive(data: Path, sites: list[dict]) -> tuple[Paths, Engine, WarcArchive]:
+    """A new data folder: its database with `sites` registered and one finished run (id 1),
+    and an archive writer for that run."""
     paths = resolve(data)
     engine = make_engine(paths.db_url)
     init_db(engine)
     archive = WarcArchive(paths.warc_dir, run_id=1)
     with session_scope(engine) as s:
-        for entry in SITES:
+        for entry in sites:
             crud.upsert_site(session=s, entry=entry)
-        run = crud.start_run(session=s, site_ids=[e["id"] for e in SITES])
+        run = crud.start_run(session=s, site_ids=[e["id"] for e in sites])
         crud.finish_run(session=s, run_id=run.id or 0, status="ok", report={})
+    return paths, engine, archive
+
+
+def build(data: Path) -> Paths:
+    """Create `data`/gongkai.sqlite and archive/warc with the five versions above."""
+    paths, engine, archive = open_archive(data, SITES)
     for n, spec in enumerate(SPECS):
         body = html_for(spec)
         when = datetime(2024, 5, 1, 2, 0, n)

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from export.builders import open_archive
 from storage import crud
-from storage.config import Paths, resolve
-from storage.db import init_db, make_engine, session_scope
+from storage.config import Paths
+from storage.db import session_scope
 from storage.models import Capture
-from storage.warc.writer import Exchange, WarcArchive
+from storage.warc.writer import Exchange
 
 SITES = [
     {
@@ -78,15 +79,7 @@ def article(site: str, title: str, link: str) -> bytes:
 
 
 def build(data: Path) -> Paths:
-    paths = resolve(data)
-    engine = make_engine(paths.db_url)
-    init_db(engine)
-    archive = WarcArchive(paths.warc_dir, run_id=1)
-    with session_scope(engine) as s:
-        for entry in SITES:
-            crud.upsert_site(session=s, entry=entry)
-        run = crud.start_run(session=s, site_ids=[e["id"] for e in SITES])
-        crud.finish_run(session=s, run_id=run.id or 0, status="ok", report={})
+    paths, engine, archive = open_archive(data, SITES)
     tick = iter(range(1000))
 
     def fetch(site: str, url: str, body: bytes, media: str) -> Capture:
