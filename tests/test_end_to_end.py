@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,9 +16,10 @@ from click.testing import CliRunner
 
 from crawler.cli import main
 from storage.warc.writer import read_record
-from support.db import isolated_db_url
+from support.demo import DemoRun
 
-pytestmark = pytest.mark.integration  # the demo: simulator, crawl, extraction children, export
+# the demo: simulator, crawl, extraction children, export; one run shared with tests/ops/test_demo.py
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo")]
 
 SEED = Path(__file__).parent / "data" / "extract" / "seed-gongshu-zfj-2023.txt"
 SEED_VALUES = {
@@ -40,38 +39,21 @@ def _rows(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(fh))
 
 
-DEMO_DB: dict[Path, str] = {}  # the demo's database URL (tests may run under another one)
+@pytest.fixture
+def data(demo: DemoRun) -> Path:
+    """The data folder of the session's demo run (tests/support/demo.py)."""
+    return demo.data
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Iterator[Path]:
-    """One demo run, on SQLite or (GONGKAI_TEST_DB_URL) a fresh PostgreSQL schema."""
-    data = tmp_path_factory.mktemp("demo")
-    with isolated_db_url(data) as url:
-        previous = os.environ.get("GONGKAI_DB_URL")
-        os.environ["GONGKAI_DB_URL"] = url
-        DEMO_DB[data] = url
-        try:
-            result = CliRunner().invoke(main, ["--data", str(data), "demo"], catch_exceptions=False)
-            assert result.exit_code == 0, result.output
-            assert "gongkai demo summary" in result.output
-            assert "reports found" in result.output and "values extracted" in result.output
-            yield data
-        finally:
-            if previous is None:
-                os.environ.pop("GONGKAI_DB_URL", None)
-            else:
-                os.environ["GONGKAI_DB_URL"] = previous
-
-
-def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
-    rows = _rows(demo / "export" / "metrics.csv")
+def test_every_metric_row_traces_to_archived_bytes(demo: DemoRun) -> None:
+    data = demo.data
+    rows = _rows(data / "export" / "metrics.csv")
     assert len(rows) > 1000
     checked: dict[tuple[str, int], str] = {}
     for row in rows:
         ref = (row["warc_file"], int(row["warc_offset"]))
         if ref not in checked:
-            _http, payload = read_record(demo / "archive" / "warc" / ref[0], ref[1])
+            _http, payload = read_record(data / "archive" / "warc" / ref[0], ref[1])
             checked[ref] = hashlib.sha256(payload).hexdigest()
         assert checked[ref] == row["sha256"], row["source_url"]
         assert row["source_url"].startswith("http://127.0.0.")
@@ -82,17 +64,17 @@ def test_every_metric_row_traces_to_archived_bytes(demo: Path) -> None:
     from storage.db import make_engine
     from storage.models import Capture
 
-    with Session(make_engine(DEMO_DB[demo])) as s:  # each row's own capture is its URL's
+    with Session(make_engine(demo.db_url)) as s:  # each row's own capture is its URL's
         for row in {r["capture_id"]: r for r in rows}.values():
             capture = s.get(Capture, int(row["capture_id"]))
             assert capture is not None and capture.url == row["source_url"]
             assert capture.warc_record_id == row["capture_record_id"]
 
 
-def test_seed_report_values_come_out_right(demo: Path) -> None:
+def test_seed_report_values_come_out_right(data: Path) -> None:
     rows = [
         r
-        for r in _rows(demo / "export" / "metrics.csv")
+        for r in _rows(data / "export" / "metrics.csv")
         if r["agency"] == "拱墅区综合行政执法局" and r["year"] == "2023"
     ]
     got = {r["key"]: float(r["value"]) for r in rows if r["value"] not in ("", None)}
@@ -102,22 +84,22 @@ def test_seed_report_values_come_out_right(demo: Path) -> None:
     assert not stray, "the stray 91.61 inside 表三 was taken for a 表三 value"
 
 
-def test_pdf_attachment_behind_downfile_redirect_is_archived_and_extracted(demo: Path) -> None:
-    rows = [r for r in _rows(demo / "export" / "metrics.csv") if "/attach/" in r["source_url"]]
+def test_pdf_attachment_behind_downfile_redirect_is_archived_and_extracted(data: Path) -> None:
+    rows = [r for r in _rows(data / "export" / "metrics.csv") if "/attach/" in r["source_url"]]
     assert rows, "no value came from a PDF attachment"
     assert {r["key"] for r in rows} >= {"active.punishment.decisions", "app.new.total"}
-    reports = _rows(demo / "export" / "reports.csv")
+    reports = _rows(data / "export" / "reports.csv")
     pdfs = [r for r in reports if r["format"] == "pdf" and "/attach/" in r["url"]]
     assert pdfs and all(r["extraction_status"] == "ok" for r in pdfs)
 
 
-def test_reports_table_has_one_row_per_document(demo: Path) -> None:
+def test_reports_table_has_one_row_per_document(data: Path) -> None:
     """One row per distinct document (issue 10): the PDF the demo's five districts all list is
     one report with several listings, and its region is its agency's (洪泽), not theirs."""
-    reports = _rows(demo / "export" / "reports.csv")
+    reports = _rows(data / "export" / "reports.csv")
     assert len(reports) == len({r["sha256"] for r in reports})
     assert all(len(r["sha256"]) == 64 for r in reports)
-    listings = _rows(demo / "export" / "listings.csv")
+    listings = _rows(data / "export" / "listings.csv")
     assert len(listings) > len(reports)
     assert {x["report_id"] for x in listings} == {r["report_id"] for r in reports}
     shared = [r for r in reports if int(r["listing_sites"]) >= 5]
@@ -139,15 +121,16 @@ def test_extract_seed_json_contract() -> None:
     assert out["sha256"] == hashlib.sha256(SEED.read_bytes()).hexdigest()
 
 
-def test_extract_pending_reads_only_the_archive(demo: Path, monkeypatch) -> None:
-    monkeypatch.setenv("GONGKAI_DB_URL", DEMO_DB[demo])
+def test_extract_pending_reads_only_the_archive(demo: DemoRun, monkeypatch) -> None:
+    data = demo.data
+    monkeypatch.setenv("GONGKAI_DB_URL", demo.db_url)
     runner = CliRunner()
-    nothing = runner.invoke(main, ["--data", str(demo), "extract", "--pending", "--json"])
+    nothing = runner.invoke(main, ["--data", str(data), "extract", "--pending", "--json"])
     assert nothing.exit_code == 0, nothing.output
     assert json.loads(nothing.output.strip().splitlines()[-1]) == {}  # all done by the demo
-    redo = runner.invoke(main, ["--data", str(demo), "extract", "--pending", "--all", "--json"])
+    redo = runner.invoke(main, ["--data", str(data), "extract", "--pending", "--all", "--json"])
     assert redo.exit_code == 0, redo.output
     counts = json.loads(redo.output.strip().splitlines()[-1])
-    reports = _rows(demo / "export" / "reports.csv")
+    reports = _rows(data / "export" / "reports.csv")
     assert sum(counts.values()) == len({r["sha256"] for r in reports})
     assert counts.get("ok", 0) + counts.get("partial", 0) >= 3

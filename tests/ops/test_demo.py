@@ -7,27 +7,18 @@ demo's own counting, as an analyst opening them would.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from click.testing import CliRunner
 
-from crawler.cli import main
-from support.db import isolated_db_url
+from support.demo import DemoRun
 
-pytestmark = pytest.mark.integration  # the simulator on sockets and crawl subprocesses
+# the session's demo run (tests/conftest.py), shared with tests/test_end_to_end.py
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo")]
 
 
-def test_demo_summary_equals_the_export_and_says_what_next(tmp_path: Path, monkeypatch) -> None:
-    data = tmp_path / "data"
-    with isolated_db_url(data) as url:
-        monkeypatch.setenv("GONGKAI_DB_URL", url)
-        result = CliRunner().invoke(
-            main, ["--data", str(data), "demo", "--platforms", "hanweb"], catch_exceptions=False
-        )
-    assert result.exit_code == 0, result.output
-    out, err = result.stdout, result.stderr
+def test_demo_summary_equals_the_export_and_says_what_next(demo: DemoRun) -> None:
+    data, out, err = demo.data, demo.stdout, demo.stderr
     # progress through every stage (stderr is not a terminal here: log lines)
     for stage in ("crawl", "extract", "export"):
         assert re.search(rf"gongkai.progress: {stage} .*done", err), (stage, err)

@@ -16,6 +16,16 @@ from urllib.parse import quote
 
 ENV = "GONGKAI_TEST_DB_URL"
 
+TESTS = Path(__file__).resolve().parents[1]
+# Folders whose tests never open a database: they run on one backend only (tests/conftest.py);
+# tests/test_backend_split.py checks that they cannot reach one.
+BACKEND_INDEPENDENT = (TESTS / "extract",)
+
+
+def backend_independent(path: Path) -> bool:
+    """True for a test file that cannot touch a database, so one backend is enough for it."""
+    return any(path.is_relative_to(folder) for folder in BACKEND_INDEPENDENT)
+
 
 def backend() -> str:
     url = os.environ.get(ENV, "")
