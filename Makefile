@@ -8,8 +8,13 @@ STAMP  := $(VENV)/.installed
 SYSTEM_PACKAGES := $(shell cat extract/SYSTEM_PACKAGES tests/SYSTEM_PACKAGES)
 
 # The test tiers: `integration` (subprocesses, real crawls, the simulator on sockets) and the
-# fast tier (everything else). Each target runs every test at most once.
-PYTEST      := $(BIN)/python -m pytest
+# fast tier (everything else). Each target runs every test at most once, spread over the
+# machine's cores by pytest-xdist (TEST_JOBS=0 runs in one process); `loadgroup` keeps the
+# tests that share the session's demo run on one worker. Integration tests mostly wait on
+# sockets and child processes, so that tier runs more workers than there are cores.
+TEST_JOBS   ?= auto
+INTEGRATION_JOBS ?= $(shell echo $$(( $$(nproc) * 2 )))
+PYTEST      := $(BIN)/python -m pytest --dist loadgroup
 FAST        := -m "not integration"
 INTEGRATION := -m integration
 TEST_PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
@@ -50,18 +55,18 @@ demo: $(STAMP) system-deps
 test: test-fast test-integration
 
 test-fast: $(STAMP) system-deps
-	$(PYTEST) $(FAST)
+	$(PYTEST) -n $(TEST_JOBS) $(FAST)
 
 test-integration: $(STAMP) system-deps
-	$(PYTEST) $(INTEGRATION)
+	$(PYTEST) -n $(INTEGRATION_JOBS) $(INTEGRATION)
 
 test-pg: test-pg-fast test-pg-integration
 
 test-pg-fast: $(STAMP) system-deps
-	$(ON_PG) $(PYTEST) $(FAST)
+	$(ON_PG) $(PYTEST) -n $(TEST_JOBS) $(FAST)
 
 test-pg-integration: $(STAMP) system-deps
-	$(ON_PG) $(PYTEST) $(INTEGRATION)
+	$(ON_PG) $(PYTEST) -n $(INTEGRATION_JOBS) $(INTEGRATION)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

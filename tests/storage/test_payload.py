@@ -23,6 +23,7 @@ BODY = "拱墅区2023年政府信息公开工作年度报告".encode() * 20
         ("identity", BODY),
         ("", BODY),
     ],
+    ids=["gzip", "zlib-deflate", "raw-deflate", "br", "identity", "none"],
 )
 def test_every_encoding_we_accept_is_undone(encoding: str, wire: bytes) -> None:
     headers = [("Content-Type", "text/html"), ("Content-Encoding", encoding)] if encoding else []
