@@ -41,7 +41,7 @@ class SiteReport:
     counts: dict[str, Any] = field(default_factory=dict)
     captures_archived: int = 0
     diagnosis: dict[str, Any] = field(default_factory=dict)
-    withdrawn: int | None = None  # set once withdrawn reports were marked
+    withdrawn: list[str] | None = None  # URLs marked withdrawn, set once they were marked
 
     @property
     def ok(self) -> bool:

@@ -42,7 +42,7 @@ def _site(outcome: str = SITE_OK, **counts: int) -> SiteReport:
 
 def test_a_site_serialises_in_the_order_the_runner_wrote() -> None:
     site = _site()
-    site.withdrawn = 0
+    site.withdrawn = ["http://a.example/2.html"]
     # the runner's former literal: fields, counters, archived captures, diagnosis, withdrawn
     before = {
         "platform": "hanweb",
@@ -53,7 +53,7 @@ def test_a_site_serialises_in_the_order_the_runner_wrote() -> None:
         "captures_archived": 5,
     }
     before.update(DIAGNOSIS)
-    before["withdrawn"] = 0
+    before["withdrawn"] = ["http://a.example/2.html"]
     assert json.dumps(site.to_dict()) == json.dumps(before)
 
 
