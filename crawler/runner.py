@@ -30,7 +30,11 @@ from sqlmodel import col, func, select
 from crawler.causes import diagnose
 from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
-from crawler.report import (
+from crawler.service import Service
+from storage import crud
+from storage.db import session_scope
+from storage.models import Capture, Document
+from storage.runreport import (
     SITE_BLOCKED,
     SITE_CUT_SHORT,
     SITE_FAILING,
@@ -39,10 +43,6 @@ from crawler.report import (
     CrawlReport,
     SiteReport,
 )
-from crawler.service import Service
-from storage import crud
-from storage.db import session_scope
-from storage.models import Capture, Document
 from storage.versions import mark_run_outcome
 from storage.warc.manifest import recover, write_run_manifest
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from crawler.report import (
+from crawler.runner import site_outcome
+from storage.runreport import (
     RUN_ABORTED,
     RUN_FAILED,
     RUN_OK,
@@ -13,7 +14,6 @@ from crawler.report import (
     CrawlReport,
     SiteReport,
 )
-from crawler.runner import site_outcome
 
 # counters as a crawl process writes them (crawler/stats.py), written out by hand
 COUNTS = {
