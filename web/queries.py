@@ -24,6 +24,7 @@ from sqlmodel import Session, col, select
 from storage import crud
 from storage.export import measures
 from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction, MetricValue, Site
+from storage.runreport import CrawlReport
 
 
 def current_extractor_version() -> str | None:
@@ -424,6 +425,15 @@ class SiteSummary:
     runs: list[SiteRun]
 
 
+def _numbers(entry: dict[str, Any]) -> dict[str, Any]:
+    """A site entry's non-zero numbers (counters, captures archived, failures), in its order."""
+    return {
+        k: v
+        for k, v in entry.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and v
+    }
+
+
 def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
     """Each site's last runs: outcome and reason from the run report, failing URLs from the
     captures the run archived with an error status."""
@@ -443,7 +453,7 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
             for run in runs:
                 if site.id not in (run.sites or []):
                     continue
-                info = ((run.report or {}).get("sites") or {}).get(site.id) or {}
+                info = CrawlReport.from_dict(run.report or {}).sites.get(site.id)
                 bad = s.exec(
                     select(Capture.status, Capture.url)
                     .where(
@@ -460,13 +470,9 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
                         run.started_at,
                         run.finished_at,
                         run.status,
-                        info.get("outcome"),
-                        info.get("reason"),
-                        {
-                            k: v
-                            for k, v in info.items()
-                            if isinstance(v, int | float) and not isinstance(v, bool) and v
-                        },
+                        info.outcome if info else None,
+                        info.reason if info else None,
+                        _numbers(info.to_dict()) if info else {},
                         [(int(st), str(u)) for st, u in bad],
                     )
                 )

@@ -10,42 +10,41 @@ import click
 
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
-from crawler.report import RUN_ABORTED, SITE_OK
+from storage.runreport import RUN_ABORTED, CrawlReport, SiteReport
 
 COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", "blk", "KiB")
 
 
-def _row(site: str, v: dict[str, Any]) -> list[str]:
+def _row(site: str, v: SiteReport) -> list[str]:
     return [
         site,
-        v["outcome"],
-        str(v.get("pages_fetched", 0)),
-        str(v.get("reports_found", 0)),
-        str(v.get("new", 0)),
-        str(v.get("changed", 0)),
-        str(v.get("unchanged", 0)),
-        str(v.get("failed", 0)),
-        str(v.get("blocked", 0)),
-        f"{int(v.get('bytes_downloaded', 0) or 0) / 1024:.0f}",
+        v.outcome,
+        str(v.counts.get("pages_fetched", 0)),
+        str(v.counts.get("reports_found", 0)),
+        str(v.counts.get("new", 0)),
+        str(v.counts.get("changed", 0)),
+        str(v.counts.get("unchanged", 0)),
+        str(v.counts.get("failed", 0)),
+        str(v.counts.get("blocked", 0)),
+        f"{v.count('bytes_downloaded') / 1024:.0f}",
     ]
 
 
-def print_table(report: dict[str, Any]) -> None:
+def print_table(report: CrawlReport) -> None:
     from crawler.causes import explain_lines
 
-    sites = report["sites"]
+    sites = report.sites
     render_table(COLUMNS, (_row(site, values) for site, values in sites.items()), right=COLUMNS[2:])
     for site, values in sites.items():
-        if values.get("outcome") != SITE_OK:
+        if not values.ok:
             click.echo(
-                f"{site}: {values['outcome']}"
-                + (f" — {values['reason']}" if values.get("reason") else "")
+                f"{site}: {values.outcome}" + (f" — {values.reason}" if values.reason else "")
             )
             for line in explain_lines(values):
                 click.echo(f"    {line}")
     click.echo(
-        f"run {report['run_id']}: {report['status']}  ({report['seconds']:.1f}s)  "
-        f"report: {report['report_file']}"
+        f"run {report.run_id}: {report.status}  ({report.seconds:.1f}s)  "
+        f"report: {report.report_file}"
     )
 
 
@@ -151,13 +150,14 @@ def crawl_command(
             app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
         )
         raise click.ClickException(message) from exc
+    run = CrawlReport.from_dict(report)
     if as_json:
         dump_json(report)
     else:
-        print_table(report)
-    if report["status"] == RUN_ABORTED:
+        print_table(run)
+    if run.status == RUN_ABORTED:
         sys.exit(143)  # stopped by a signal: never reported as a completed crawl
-    if report["failing"] and not allow_failures:
+    if run.failing and not allow_failures:
         sys.exit(1)
 
 
