@@ -139,7 +139,7 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
     from storage.models import Capture, Document
 
     def counts() -> tuple[int, int]:
-        with session_scope(app.engine) as s:
+        with session_scope(app.open().engine) as s:
             return (
                 int(s.exec(select(func.count()).select_from(Document)).one()),
                 int(s.exec(select(func.count()).select_from(Capture)).one()),

@@ -112,7 +112,7 @@ def schedule_command(
         return
     setup_logging(json_lines=log_json)
     app.paths.data.mkdir(parents=True, exist_ok=True)
-    app.engine  # noqa: B018 (creates the tables before the scheduler's job store opens)
+    app.open()  # creates or migrates the database before the scheduler's job store opens
     try:
         code = scheduler.serve(
             cfg, data=app.paths.data, db_url=app.paths.db_url, command=crawl_command
@@ -243,9 +243,9 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
     from storage.db import session_scope
     from storage.models import CrawlRun
 
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         mark_dead_runs(session=s)  # a run whose process was killed is not "running"
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         runs = list(s.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(last)))
     rows = [run_summary(app, r) for r in runs]
     sched = _scheduled_view(last_scheduled(app.paths.data))
@@ -280,7 +280,7 @@ def coverage_command(
     from storage.export.tables import Filters, build_tables
 
     table = build_tables(
-        app.engine, Filters(region=region, year=year, agency=agency), only=["coverage"]
+        app.open().engine, Filters(region=region, year=year, agency=agency), only=["coverage"]
     )["coverage"]
     as_of = show(datetime.now(UTC))
     if as_json:
