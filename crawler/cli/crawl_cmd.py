@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
 
 import click
 
@@ -58,23 +56,6 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-def unknown_site_message(exc: KeyError, sites_file: str | Path) -> str:
-    """`unknown site id(s): x; valid ids: a, b, …` — the ids the registry does have."""
-    from crawler.registry import load_registry
-
-    message = str(exc.args[0]) if exc.args else "unknown site id"
-    try:
-        valid = sorted(e.id for e in load_registry(sites_file, strict=False))
-    except OSError:
-        valid = []
-    shown = ", ".join(valid[:40]) + (f", … ({len(valid)} in all)" if len(valid) > 40 else "")
-    return f"{message}; valid ids in {sites_file}: {shown or 'none'}"
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
 @click.command("crawl")
 @click.option(
     "--sites",
@@ -123,33 +104,20 @@ def crawl_command(
     as_json: bool,
 ) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
-    from crawler.health import record_unstarted_crawl
-    from crawler.registry import RegistryError
-    from crawler.runner import POLITENESS_OFF, run_crawl
+    from crawler.jobs.crawl import CrawlNotStarted, crawl
 
-    overrides: dict[str, Any] = dict(POLITENESS_OFF) if no_politeness else {}
-    overrides.update(_overrides(settings))
     try:
-        report = run_crawl(
+        report = crawl(
             app.open(),
             sites_file=sites_file,
             site_ids=site_ids,
             allow_failures=allow_failures,
-            settings_overrides=overrides,
+            polite=not no_politeness,
+            settings=_overrides(settings),
             deadline=deadline,
         )
-    except RegistryError as exc:
-        message = one_line(f"registry {sites_file} cannot be read: {exc}")
-        record_unstarted_crawl(
-            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
-        )
-        raise click.ClickException(message) from exc
-    except KeyError as exc:
-        message = one_line(unknown_site_message(exc, sites_file))
-        record_unstarted_crawl(
-            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
-        )
-        raise click.ClickException(message) from exc
+    except CrawlNotStarted as exc:
+        raise click.ClickException(exc.message) from exc
     run = CrawlReport.from_dict(report)
     if as_json:
         dump_json(report)
