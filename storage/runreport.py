@@ -116,13 +116,14 @@ class SiteReport:
     def from_dict(cls, data: Mapping[str, Any]) -> SiteReport:
         """A site entry as `to_dict` wrote it (or as `gongkai runs --json` shows it).
 
-        The entry is flat: the named fields, the counters, the diagnosis. The diagnosis is
-        told by its `cause` key (diagnose() writes all its keys or none); every other key is a
-        counter. A key an older report lacks takes its default.
+        The entry is flat: the named fields, the counters, the diagnosis. The diagnosis's keys
+        are read as the diagnosis, every other key as a counter: the spider's own `causes`
+        counter (an ok site that retried may have one) shares its name and its meaning with
+        the diagnosis's, which replaces it in a failing site's entry. A key an older report
+        lacks takes its default.
         """
-        diagnosed = DIAGNOSIS_KEYS[0] in data
-        diagnosis = {k: data[k] for k in DIAGNOSIS_KEYS if k in data} if diagnosed else {}
-        named = {*SITE_FIELDS, *diagnosis}
+        diagnosis = {k: data[k] for k in DIAGNOSIS_KEYS if k in data}
+        named = {*SITE_FIELDS, *DIAGNOSIS_KEYS}
         withdrawn = data.get("withdrawn")
         return cls(
             platform=str(data.get("platform") or ""),

@@ -154,3 +154,18 @@ def test_load_reads_a_report_file(tmp_path: Path) -> None:
     path.write_text("{", encoding="utf-8")
     with pytest.raises(ValueError):
         CrawlReport.load(path)
+
+
+def test_an_ok_sites_own_causes_counter_reads_as_its_causes() -> None:
+    # a retried request that then succeeded leaves the spider's `causes` counter on an ok site
+    site = SiteReport(
+        platform="hanweb",
+        outcome=SITE_OK,
+        reason="",
+        clean_finish=True,
+        counts={"pages_fetched": 5, "causes": {"timeout": 1}},
+    )
+    loaded = SiteReport.from_dict(json.loads(json.dumps(site.to_dict())))
+    assert loaded.causes == {"timeout": 1} and loaded.cause is None and loaded.ok
+    assert loaded.count("pages_fetched") == 5 and "causes" not in loaded.counts
+    assert loaded.to_dict() == site.to_dict()  # the same entry (the key is placed later)
