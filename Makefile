@@ -30,7 +30,7 @@ help:
 	@echo "make test-fast / test-integration   one tier"
 	@echo "make test-pg the whole test suite against the local PostgreSQL server"
 	@echo "make test-pg-fast / test-pg-integration   one tier on PostgreSQL"
-	@echo "make check   lint (ruff), imports (lint-imports), typecheck (mypy extract storage)"
+	@echo "make check   lint (ruff), imports (lint-imports), typecheck (mypy extract storage crawler web)"
 	@echo "make bench   throughput and memory figures"
 
 $(STAMP): pyproject.toml
@@ -76,7 +76,7 @@ imports: $(STAMP)
 	$(BIN)/lint-imports
 
 typecheck: $(STAMP)
-	$(BIN)/mypy extract storage
+	$(BIN)/mypy extract storage crawler web
 
 check: lint imports typecheck
 

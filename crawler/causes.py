@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from crawler.report import SITE_FAILING
 from crawler.stats import site_key
+from storage.runreport import SITE_FAILING, SiteReport
 
 EXAMPLES = 5  # failing URLs kept per site (the count covers all of them)
 CAUSES = "causes"  # per-site stats: {cause: count}
@@ -142,19 +142,19 @@ def diagnose(counts: dict[str, Any] | None, outcome: str, log: str | None) -> di
     }
 
 
-def explain_lines(site: dict[str, Any]) -> list[str]:
+def explain_lines(site: SiteReport) -> list[str]:
     """`cause refused (3 failed): URL, URL (+1 more)` and `log FILE`, for terminal output."""
     lines = []
-    causes = site.get("causes") or {}
+    causes = site.causes
     if causes:
         parts = ", ".join(f"{c} ×{n}" for c, n in sorted(causes.items(), key=lambda kv: -kv[1]))
         lines.append(f"cause: {parts}")
-    urls = _unique(e.get("url") for e in site.get("failing_urls") or [])
+    urls = _unique(e.get("url") for e in site.failing_urls)
     if urls:
-        more = max(0, int(site.get("failing_count") or 0) - len(urls))
+        more = max(0, site.failing_count - len(urls))
         lines.append("urls:  " + ", ".join(urls) + (f" (+{more} more)" if more else ""))
-    if site.get("log"):
-        lines.append(f"log:   {site['log']}")
+    if site.log:
+        lines.append(f"log:   {site.log}")
     return lines
 
 

@@ -227,10 +227,11 @@ class Fetcher:
                 status, _h, body, _u = self.raw(key + "/robots.txt")
             except OSError:
                 status, body = 404, b""
+            # the flags RobotFileParser.read() sets for these statuses (typeshed omits them)
             if status in (401, 403):
-                parser.disallow_all = True
+                parser.disallow_all = True  # type: ignore[attr-defined]
             elif status >= 400:
-                parser.allow_all = True
+                parser.allow_all = True  # type: ignore[attr-defined]
             else:
                 parser.parse(body.decode("utf-8", "replace").splitlines())
             self.robots[key] = parser
@@ -254,7 +255,7 @@ def _spider(url: str, allowed_domains: Iterable[str], allow_private: bool) -> Au
         sites.write_text(yaml.safe_dump({"sites": [entry]}, allow_unicode=True), "utf-8")
         spider = AutoSpider(site=SITE_ID, sites_file=str(sites))
     spider.crawler = _Crawler()  # type: ignore[assignment]
-    spider.settings = spider.crawler.settings  # type: ignore[assignment]
+    spider.settings = spider.crawler.settings
     return spider
 
 
@@ -419,7 +420,8 @@ def explain(
         if progress:
             progress(f"{role:5} {request.url}")
         texts = _anchor_texts(response)
-        for produced in request.callback(response) or ():
+        callback = request.callback or spider.parse  # Scrapy's rule for a request without one
+        for produced in callback(response) or ():
             if isinstance(produced, Request):
                 queue.append(
                     (
@@ -439,7 +441,9 @@ def explain(
 def _response(
     url: str, status: int, headers: dict[str, str], body: bytes, request: Request
 ) -> Response:
-    cls = responsetypes.from_args(headers=dict(headers), url=url, body=body)
+    # The class comes from the URL, then the body. The headers are not consulted: they were
+    # passed here with str keys, which Scrapy's lookup of b"Content-Type" never matched.
+    cls = responsetypes.from_args(url=url, body=body)
     return cls(url=url, status=status, headers=headers, body=body, request=request)
 
 

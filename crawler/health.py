@@ -12,8 +12,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from crawler.report import RUN_FAILED
 from crawler.service import Service
+from storage.runreport import RUN_FAILED
 
 BAD_SCHEDULED = {"failed", "aborted"}
 CONFIG_ERROR = "config_error"  # history event: the scheduler could not start from its config

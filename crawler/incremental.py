@@ -17,7 +17,7 @@ from scrapy import signals
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 from scrapy.utils.defer import maybe_deferred_to_future
-from sqlmodel import select
+from sqlmodel import col, select
 from twisted.internet.threads import deferToThread
 
 from crawler.storage_access import crawl_engine, crawl_paths
@@ -56,10 +56,10 @@ def known_documents(engine: Engine, site_ids: list[str]) -> dict[str, Known]:
         rows = session.exec(
             select(Capture)
             .where(
-                Capture.site_id.in_(site_ids),  # type: ignore
+                col(Capture.site_id).in_(site_ids),
                 Capture.status == 200,
             )
-            .order_by(Capture.id)
+            .order_by(col(Capture.id))
         )
         captures = list(rows)
         by_id = {c.id: c for c in captures}
@@ -76,9 +76,9 @@ def known_documents(engine: Engine, site_ids: list[str]) -> dict[str, Known]:
             by_id.update(
                 (c.id, c)
                 for c in session.exec(
-                    select(Capture).where(Capture.id.in_(elsewhere[i : i + 1000]))
+                    select(Capture).where(col(Capture.id).in_(elsewhere[i : i + 1000]))
                 )
-            )  # type: ignore
+            )
         for cap in captures:
             body = by_id.get(cap.revisit_of) if cap.record_type == "revisit" else cap
             if body is None or body.record_type != "response":

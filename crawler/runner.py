@@ -25,12 +25,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from crawler.causes import diagnose
 from crawler.clock import LOG_TIME_SETTINGS, log_time_env
 from crawler.registry import SiteEntry, load_registry, select_sites
-from crawler.report import (
+from crawler.service import Service
+from storage import crud
+from storage.db import session_scope
+from storage.models import Capture, Document
+from storage.runreport import (
     SITE_BLOCKED,
     SITE_CUT_SHORT,
     SITE_FAILING,
@@ -39,10 +43,6 @@ from crawler.report import (
     CrawlReport,
     SiteReport,
 )
-from crawler.service import Service
-from storage import crud
-from storage.db import session_scope
-from storage.models import Capture, Document
 from storage.versions import mark_run_outcome
 from storage.warc.manifest import recover, write_run_manifest
 
@@ -260,8 +260,8 @@ def _captures_archived(service: Service, run_id: int | None) -> dict[str, int]:
         rows = session.exec(
             select(Capture.site_id, func.count())
             .where(Capture.run_id == run_id)
-            .group_by(Capture.site_id)
-        )  # type: ignore[arg-type]
+            .group_by(col(Capture.site_id))
+        )
         return {site: n for site, n in rows.all() if site}
 
 
@@ -269,9 +269,9 @@ def _documents_before(service: Service, site_ids: Iterable[str]) -> dict[str, in
     with session_scope(service.engine) as session:
         rows = session.exec(
             select(Document.site_id, func.count())
-            .where(Document.site_id.in_(list(site_ids)))
-            .group_by(Document.site_id)
-        )  # type: ignore
+            .where(col(Document.site_id).in_(list(site_ids)))
+            .group_by(col(Document.site_id))
+        )
         return dict(rows.all())
 
 

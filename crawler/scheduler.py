@@ -124,10 +124,10 @@ def load_config(
                     names.append(sid)
         taken.update(names)
         explicit.append((spec, names))
-    entries = []
-    for spec, names in explicit:
-        chosen = names if names is not None else [s for s in known if s not in taken]
-        if names is None:
+    entries: list[Entry] = []
+    for spec, named in explicit:
+        chosen = named if named is not None else [s for s in known if s not in taken]
+        if named is None:
             taken.update(chosen)
         if not spec.get("cron") and not spec.get("every"):
             spec = {**spec, "cron": DEFAULT_CRON}
@@ -311,7 +311,7 @@ class CrawlRunner:
         A row still 'running' after its process ended is recorded as aborted.
         """
         try:
-            from sqlmodel import select
+            from sqlmodel import col, select
 
             from storage import crud
             from storage.db import make_engine, session_scope
@@ -322,7 +322,7 @@ class CrawlRunner:
             cut_short = False
             with session_scope(engine) as s:
                 floor = since.replace(tzinfo=None)
-                for run in s.exec(select(CrawlRun).order_by(CrawlRun.id)):
+                for run in s.exec(select(CrawlRun).order_by(col(CrawlRun.id))):
                     began = run.started_at
                     if began.tzinfo is not None:
                         began = began.astimezone(UTC).replace(tzinfo=None)
@@ -479,7 +479,10 @@ def planned(cfg: ScheduleConfig, db_url: str, count: int = 3) -> list[dict[str, 
         trigger = make_trigger(e, cfg.timezone)
         job = stored.get(e.job_id)
         same = job is not None and str(job.trigger) == str(trigger)
-        nxt = job.next_run_time if same else trigger.get_next_fire_time(None, now)
+        if job is not None and same:
+            nxt = job.next_run_time
+        else:
+            nxt = trigger.get_next_fire_time(None, now)
         times = next_fire_times(trigger, nxt, count)
         rows.append(
             {

@@ -11,7 +11,7 @@ from storage.models import Capture, Document, Extraction
 
 def _archive_one(app: App, n: int) -> str:
     sha = f"{n:064x}"
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         cap = Capture(
             url=f"http://x.test/{n}",
             status=200,
@@ -31,7 +31,7 @@ def _archive_one(app: App, n: int) -> str:
 def test_missing_outdated_and_machine_dependent_outcomes_are_pending(tmp_path) -> None:
     app = App.from_option(str(tmp_path))
     fresh, done, old, no_converter = (_archive_one(app, n) for n in range(4))
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         s.add(Extraction(sha256=done, extractor_version=EXTRACTOR_VERSION, status="ok"))
         s.add(Extraction(sha256=old, extractor_version="0.0.1", status="ok"))
         s.add(
@@ -39,9 +39,9 @@ def test_missing_outdated_and_machine_dependent_outcomes_are_pending(tmp_path) -
                 sha256=no_converter, extractor_version=EXTRACTOR_VERSION, status="needs_converter"
             )
         )
-    pending = {sha for sha, _capture in pending_documents(app)}
+    pending = {sha for sha, _capture in pending_documents(app.open())}
     assert pending == {fresh, old, no_converter}
-    assert {sha for sha, _c in pending_documents(app, redo_all=True)} == {
+    assert {sha for sha, _c in pending_documents(app.open(), redo_all=True)} == {
         fresh,
         done,
         old,
@@ -56,9 +56,9 @@ def test_an_unreadable_original_costs_only_its_document(tmp_path) -> None:
 
     app = App.from_option(str(tmp_path))
     missing = _archive_one(app, 7)  # its WARC file does not exist
-    counts = extract_pending(app, timeout=30)
+    counts = extract_pending(app.open(), timeout=30)
     assert counts == {"error": 1}
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         ex = s.exec(select(Extraction).where(Extraction.sha256 == missing)).one()
     assert ex.status == "error" and "unreadable" in (ex.error or "")
     assert ex.extractor_version == EXTRACTOR_VERSION

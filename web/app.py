@@ -216,9 +216,9 @@ def _permalink(d: queries.ReportDetail) -> dict[str, Any]:
 def _detail_json(d: queries.ReportDetail) -> dict[str, Any]:
     labels = _labels()
     failed: dict[str, list[str]] = defaultdict(list)
-    for c in d.failed_checks:
-        for k in c.keys or []:
-            failed[k].append(c.rule)
+    for check in d.failed_checks:
+        for k in check.keys or []:
+            failed[k].append(check.rule)
     c = d.capture
     return {
         "report": d.row.to_json(),
@@ -513,7 +513,9 @@ def _coverage(request: Request) -> dict[str, Any]:
     matrix = measures.coverage({k: s.name for k, s in sites.items()}, found, years, expected)
     grid: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
     for m in matrix:
-        grid[(str(m["site_id"]), m["agency"])][int(m["year"])] = int(m["reports"])
+        agency, year, reports = m["agency"], m["year"], m["reports"]
+        if isinstance(year, int) and isinstance(reports, int):  # always: coverage counts
+            grid[(str(m["site_id"]), agency if isinstance(agency, str) else None)][year] = reports
     per_year = Counter(seen)
     late: dict[int, list[bool]] = defaultdict(list)
     for r in rows:

@@ -16,13 +16,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import func
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from storage import crud
 from storage.export import measures
 from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction, MetricValue, Site
+from storage.runreport import CrawlReport
 
 
 def current_extractor_version() -> str | None:
@@ -145,16 +147,16 @@ class ReportIndex:
         self._rows: list[ReportRow] = []
 
     def _fingerprint(self, s: Session) -> tuple[Any, ...]:
-        doc = s.exec(
-            select(
-                func.count(Document.id),
-                func.max(Document.id),
-                func.max(Document.last_seen),
-                func.max(Document.withdrawn_at),
-                func.max(Document.first_seen),
-            )
-        ).one()
-        ex = s.exec(select(func.count(Extraction.id), func.max(Extraction.id))).one()
+        # five columns: more than sqlmodel's typed select takes, so SQLAlchemy's on the connection
+        documents = sa.select(
+            func.count(col(Document.id)),
+            func.max(col(Document.id)),
+            func.max(col(Document.last_seen)),
+            func.max(col(Document.withdrawn_at)),
+            func.max(col(Document.first_seen)),
+        )
+        doc = s.connection().execute(documents).one()
+        ex = s.exec(select(func.count(col(Extraction.id)), func.max(col(Extraction.id)))).one()
         return (*doc, *ex)
 
     def rows(self) -> list[ReportRow]:
@@ -176,13 +178,13 @@ def load_report_rows(s: Session) -> list[ReportRow]:
     chosen = {sha: choose_extraction(rows, version) for sha, rows in by_sha.items()}
     failed = dict(
         s.exec(
-            select(CheckResult.extraction_id, func.count(CheckResult.id))
+            select(CheckResult.extraction_id, func.count(col(CheckResult.id)))
             .where(CheckResult.status == "fail")
-            .group_by(CheckResult.extraction_id)
+            .group_by(col(CheckResult.extraction_id))
         ).all()
     )
     out = []
-    for d in s.exec(select(Document).order_by(Document.id.desc())):
+    for d in s.exec(select(Document).order_by(col(Document.id).desc())):
         out.append(report_row(d, sites.get(d.site_id), chosen.get(d.sha256), failed))
     return out
 
@@ -289,7 +291,7 @@ def _previous(
         return None, None
     key = _agency_key(row.agency)
     candidates = s.exec(
-        select(Extraction).where(Extraction.agency == row.agency, Extraction.year < row.year)
+        select(Extraction).where(Extraction.agency == row.agency, col(Extraction.year) < row.year)
     ).all()
     best: tuple[Any, ...] | None = None
     found: tuple[ReportRow, Extraction] | None = None
@@ -328,7 +330,7 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
                 s.exec(
                     select(MetricValue)
                     .where(MetricValue.extraction_id == ex.id)
-                    .order_by(MetricValue.id)
+                    .order_by(col(MetricValue.id))
                 )
             )
             if ex
@@ -339,7 +341,7 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
                 s.exec(
                     select(CheckResult)
                     .where(CheckResult.extraction_id == ex.id)
-                    .order_by(CheckResult.id)
+                    .order_by(col(CheckResult.id))
                 )
             )
             if ex
@@ -349,7 +351,9 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
         row = report_row(d, site, ex, failed)
         versions = []
         for v in s.exec(
-            select(Document).where(Document.url == d.url).order_by(Document.first_seen, Document.id)
+            select(Document)
+            .where(Document.url == d.url)
+            .order_by(col(Document.first_seen), col(Document.id))
         ):
             vex = ex if v.sha256 == d.sha256 else _extraction_for(s, v.sha256, version)
             versions.append(Version(v, s.get(Capture, v.capture_id), vex, _values(s, vex)))
@@ -379,7 +383,9 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
 def document_for_sha(engine: Engine, sha256: str) -> tuple[Document, Capture] | None:
     """A document with these bytes and the capture that holds them (None if unknown)."""
     with Session(engine) as s:
-        for d in s.exec(select(Document).where(Document.sha256 == sha256).order_by(Document.id)):
+        for d in s.exec(
+            select(Document).where(Document.sha256 == sha256).order_by(col(Document.id))
+        ):
             cap = s.get(Capture, d.capture_id)
             if cap is None:
                 continue
@@ -419,30 +425,43 @@ class SiteSummary:
     runs: list[SiteRun]
 
 
+def _numbers(entry: dict[str, Any]) -> dict[str, Any]:
+    """A site entry's non-zero numbers (counters, captures archived, failures), in its order."""
+    return {
+        k: v
+        for k, v in entry.items()
+        if isinstance(v, int | float) and not isinstance(v, bool) and v
+    }
+
+
 def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
     """Each site's last runs: outcome and reason from the run report, failing URLs from the
     captures the run archived with an error status."""
     with Session(engine) as s:
-        sites = list(s.exec(select(Site).order_by(Site.id)))
+        sites = list(s.exec(select(Site).order_by(col(Site.id))))
         counts = dict(
             s.exec(
-                select(Document.site_id, func.count(Document.id)).group_by(Document.site_id)
+                select(Document.site_id, func.count(col(Document.id))).group_by(
+                    col(Document.site_id)
+                )
             ).all()
         )
-        runs = list(s.exec(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(200)))
+        runs = list(s.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(200)))
         out = []
         for site in sites:
             mine = []
             for run in runs:
                 if site.id not in (run.sites or []):
                     continue
-                info = ((run.report or {}).get("sites") or {}).get(site.id) or {}
+                info = CrawlReport.from_dict(run.report or {}).sites.get(site.id)
                 bad = s.exec(
                     select(Capture.status, Capture.url)
                     .where(
-                        Capture.run_id == run.id, Capture.site_id == site.id, Capture.status >= 400
+                        Capture.run_id == run.id,
+                        Capture.site_id == site.id,
+                        col(Capture.status) >= 400,
                     )
-                    .order_by(Capture.id)
+                    .order_by(col(Capture.id))
                     .limit(20)
                 ).all()
                 mine.append(
@@ -451,13 +470,9 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
                         run.started_at,
                         run.finished_at,
                         run.status,
-                        info.get("outcome"),
-                        info.get("reason"),
-                        {
-                            k: v
-                            for k, v in info.items()
-                            if isinstance(v, int | float) and not isinstance(v, bool) and v
-                        },
+                        info.outcome if info else None,
+                        info.reason if info else None,
+                        _numbers(info.to_dict()) if info else {},
                         [(int(st), str(u)) for st, u in bad],
                     )
                 )

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bs4 import BeautifulSoup, Comment, Tag
+from bs4.element import AttributeValueList
 
 from extract.readers.grid import Placed, Span, clean_text, is_valueish, layout
 from storage.models import MetricValue
@@ -100,7 +101,7 @@ def _locate(
     out: dict[int, list[CellRef]] = {}
     for ref in cells.values():
         t, r, c = (ref.location.get(k) for k in ("table", "row", "col"))
-        if not all(isinstance(v, int) for v in (t, r, c)):
+        if not (isinstance(t, int) and isinstance(r, int) and isinstance(c, int)):
             continue
         if not (0 <= t < len(grids) and 0 <= r < len(grids[t]) and 0 <= c < len(grids[t][r])):
             continue
@@ -207,7 +208,7 @@ def _annotate(
             anchor = soup.new_tag("a")
             anchor["id"], anchor["class"] = ref.anchor, "gk-anchor"
             td.insert(0, anchor)
-        td["class"] = [*(td.get("class") or []), "gk-cell"]
+        td["class"] = AttributeValueList([*(td.get("class") or []), "gk-cell"])
         td["tabindex"] = "0"
         td["data-gk-label"] = " | ".join(_tooltip(r) for r in group)
         td["title"] = td["data-gk-label"]
@@ -429,7 +430,7 @@ def pdf_page_sizes(data: bytes) -> list[tuple[float, float]]:
     with PDFIUM_LOCK:
         pdf = pdfium.PdfDocument(data)
         try:
-            return [tuple(pdf[i].get_size()) for i in range(len(pdf))]  # type: ignore[misc]
+            return [tuple(pdf[i].get_size()) for i in range(len(pdf))]
         finally:
             pdf.close()
 

@@ -112,7 +112,7 @@ def verify_command(
 
     expected = [*expect_head, *(read_heads(heads_file) if heads_file else [])]
     started = time.perf_counter()
-    with session_scope(app.engine) as session:
+    with session_scope(app.open().engine) as session:
         rep = verify(app.paths, session, expect_heads=expected)
     seconds = time.perf_counter() - started
     if as_json:
@@ -172,7 +172,7 @@ def seal_command(app: App, dry_run: bool, run_id: int | None) -> None:
     from storage.db import session_scope
     from storage.warc.manifest import RepairRefused, recover, repair_run_manifest, seal
 
-    with session_scope(app.engine) as session:
+    with session_scope(app.open().engine) as session:
         if not dry_run:
             crud.mark_dead_runs(session=session)
             session.commit()
@@ -251,7 +251,7 @@ def show_command(app: App, target: str, at: str | None, out: str | None, force: 
     path = None if out in (None, "-") else Path(out)
     if path is not None:
         _check_writable(path, force)
-    with session_scope(app.engine) as session:
+    with session_scope(app.open().engine) as session:
         found = find_capture(session, target, at=moment, by_sha=bool(SHA256.match(target)))
         if found is None:
             raise click.ClickException(
@@ -399,7 +399,7 @@ def export_wacz_command(app: App, out: Path, site: str | None, year: int | None)
     from storage.db import session_scope
     from storage.warc.wacz import export_wacz
 
-    with session_scope(app.engine) as session:
+    with session_scope(app.open().engine) as session:
         try:
             res = export_wacz(app.paths, session, out, site=site, year=year)
         except LookupError as exc:
@@ -418,7 +418,7 @@ def cdxj_command(app: App, out: Path | None) -> None:
     from storage.db import session_scope
     from storage.warc.cdxj import archive_index
 
-    with session_scope(app.engine) as session:
+    with session_scope(app.open().engine) as session:
         text = "".join(line + "\n" for line in archive_index(session, app.paths.warc_dir))
     if out is not None:
         if not out.parent.is_dir():

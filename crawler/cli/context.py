@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import click
 
 from crawler.service import Service
 from storage.config import Paths, resolve
-
-if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
 
 # Commands that only read (or repair) an existing archive: a data folder that does not exist
 # is a typo, not a new archive, so they refuse it instead of creating an empty one.
@@ -56,8 +52,3 @@ class App:
                 self.require_data()
             self._service = Service.open(self.paths)
         return self._service
-
-    @property
-    def engine(self) -> Engine:
-        """The open service's engine (opening it if this is the first use: see `open`)."""
-        return self.open().engine

@@ -3,49 +3,46 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
-from typing import Any
 
 import click
 
 from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
-from crawler.report import RUN_ABORTED, SITE_OK
+from storage.runreport import RUN_ABORTED, CrawlReport, SiteReport
 
 COLUMNS = ("site", "outcome", "pages", "reports", "new", "chg", "same", "fail", "blk", "KiB")
 
 
-def _row(site: str, v: dict[str, Any]) -> list[str]:
+def _row(site: str, v: SiteReport) -> list[str]:
     return [
         site,
-        v["outcome"],
-        str(v.get("pages_fetched", 0)),
-        str(v.get("reports_found", 0)),
-        str(v.get("new", 0)),
-        str(v.get("changed", 0)),
-        str(v.get("unchanged", 0)),
-        str(v.get("failed", 0)),
-        str(v.get("blocked", 0)),
-        f"{int(v.get('bytes_downloaded', 0) or 0) / 1024:.0f}",
+        v.outcome,
+        str(v.counts.get("pages_fetched", 0)),
+        str(v.counts.get("reports_found", 0)),
+        str(v.counts.get("new", 0)),
+        str(v.counts.get("changed", 0)),
+        str(v.counts.get("unchanged", 0)),
+        str(v.counts.get("failed", 0)),
+        str(v.counts.get("blocked", 0)),
+        f"{v.count('bytes_downloaded') / 1024:.0f}",
     ]
 
 
-def print_table(report: dict[str, Any]) -> None:
+def print_table(report: CrawlReport) -> None:
     from crawler.causes import explain_lines
 
-    sites = report["sites"]
+    sites = report.sites
     render_table(COLUMNS, (_row(site, values) for site, values in sites.items()), right=COLUMNS[2:])
     for site, values in sites.items():
-        if values.get("outcome") != SITE_OK:
+        if not values.ok:
             click.echo(
-                f"{site}: {values['outcome']}"
-                + (f" — {values['reason']}" if values.get("reason") else "")
+                f"{site}: {values.outcome}" + (f" — {values.reason}" if values.reason else "")
             )
             for line in explain_lines(values):
                 click.echo(f"    {line}")
     click.echo(
-        f"run {report['run_id']}: {report['status']}  ({report['seconds']:.1f}s)  "
-        f"report: {report['report_file']}"
+        f"run {report.run_id}: {report.status}  ({report.seconds:.1f}s)  "
+        f"report: {report.report_file}"
     )
 
 
@@ -57,23 +54,6 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"expected KEY=VALUE, got {pair!r}", param_hint="--set")
         out[key] = value
     return out
-
-
-def unknown_site_message(exc: KeyError, sites_file: str | Path) -> str:
-    """`unknown site id(s): x; valid ids: a, b, …` — the ids the registry does have."""
-    from crawler.registry import load_registry
-
-    message = str(exc.args[0]) if exc.args else "unknown site id"
-    try:
-        valid = sorted(e.id for e in load_registry(sites_file, strict=False))
-    except OSError:
-        valid = []
-    shown = ", ".join(valid[:40]) + (f", … ({len(valid)} in all)" if len(valid) > 40 else "")
-    return f"{message}; valid ids in {sites_file}: {shown or 'none'}"
-
-
-def one_line(text: str) -> str:
-    return " ".join(str(text).split())
 
 
 @click.command("crawl")
@@ -124,40 +104,28 @@ def crawl_command(
     as_json: bool,
 ) -> None:
     """Crawl the registry's sites (or --site ones) and archive every response."""
-    from crawler.health import record_unstarted_crawl
-    from crawler.registry import RegistryError
-    from crawler.runner import POLITENESS_OFF, run_crawl
+    from crawler.jobs.crawl import CrawlNotStarted, crawl
 
-    overrides: dict[str, Any] = dict(POLITENESS_OFF) if no_politeness else {}
-    overrides.update(_overrides(settings))
     try:
-        report = run_crawl(
+        report = crawl(
             app.open(),
             sites_file=sites_file,
             site_ids=site_ids,
             allow_failures=allow_failures,
-            settings_overrides=overrides,
+            polite=not no_politeness,
+            settings=_overrides(settings),
             deadline=deadline,
         )
-    except RegistryError as exc:
-        message = one_line(f"registry {sites_file} cannot be read: {exc}")
-        record_unstarted_crawl(
-            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
-        )
-        raise click.ClickException(message) from exc
-    except KeyError as exc:
-        message = one_line(unknown_site_message(exc, sites_file))
-        record_unstarted_crawl(
-            app.open(), sites_file=sites_file, site_ids=list(site_ids), error=message
-        )
-        raise click.ClickException(message) from exc
+    except CrawlNotStarted as exc:
+        raise click.ClickException(exc.message) from exc
+    run = CrawlReport.from_dict(report)
     if as_json:
         dump_json(report)
     else:
-        print_table(report)
-    if report["status"] == RUN_ABORTED:
+        print_table(run)
+    if run.status == RUN_ABORTED:
         sys.exit(143)  # stopped by a signal: never reported as a completed crawl
-    if report["failing"] and not allow_failures:
+    if run.failing and not allow_failures:
         sys.exit(1)
 
 

@@ -22,6 +22,7 @@ import click
 import yaml
 
 from crawler.cli.context import App
+from storage.runreport import CrawlReport
 
 DEMO_PORT_BASE = 47800  # the simulator's hosts listen on 127.0.0.N:47800+i
 # Fast and deterministic against loopback; real crawls keep the polite defaults.
@@ -110,7 +111,8 @@ def demo_command(ctx: click.Context, platforms: str | None) -> None:
 
         with stage("export"):
             echo_summary(export_tables(app.open(), app.paths.export, ["csv"]))
-    for line in summary_lines(app, report, export_counts(app.paths.export)):
+    run = CrawlReport.from_dict(report)
+    for line in summary_lines(app, run, export_counts(app.paths.export)):
         click.echo(line)
 
 
@@ -137,7 +139,7 @@ def crawl_with_progress(app: App, sites_file: Path, *, expected: int) -> dict[st
     from storage.models import Capture, Document
 
     def counts() -> tuple[int, int]:
-        with session_scope(app.engine) as s:
+        with session_scope(app.open().engine) as s:
             return (
                 int(s.exec(select(func.count()).select_from(Document)).one()),
                 int(s.exec(select(func.count()).select_from(Capture)).one()),
@@ -209,24 +211,22 @@ def export_counts(export_dir: Path) -> dict[str, Any]:
     }
 
 
-def summary_lines(app: App, run_report: dict[str, Any], counts: dict[str, Any]) -> list[str]:
+def summary_lines(app: App, run_report: CrawlReport, counts: dict[str, Any]) -> list[str]:
     """What a new user wants to see: found, extracted, why not, and what to open next."""
-    sites = run_report.get("sites") or {}
-    totals = run_report.get("totals") or {}
+    sites = run_report.sites
+    totals = run_report.totals()
     out = app.paths.export
     lines = [
         "",
         "gongkai demo summary",
         f"  sites crawled:    {len(sites)}"
         + "".join(
-            f"\n    {sid}: {info.get('outcome', '?')}"
-            + (f" — {info['reason']}" if info.get("reason") else "")
+            f"\n    {sid}: {info.outcome}" + (f" — {info.reason}" if info.reason else "")
             for sid, info in sorted(sites.items())
-            if isinstance(info, dict)
         ),
-        f"  this crawl:       {totals.get('pages_fetched', 0)} pages, "
-        f"{totals.get('new', 0)} new, {totals.get('changed', 0)} changed, "
-        f"{totals.get('unchanged', 0)} unchanged reports",
+        f"  this crawl:       {totals['pages_fetched']} pages, "
+        f"{totals['new']} new, {totals['changed']} changed, "
+        f"{totals['unchanged']} unchanged reports",
         f"  reports found:    {counts['reports']} (reports.csv), by extraction status:",
     ]
     for status, n in sorted(counts["extraction_status"].items(), key=lambda kv: -kv[1]):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -16,7 +15,17 @@ from crawler.cli.context import App
 from crawler.cli.output import dump_json, json_option, render_table
 from crawler.clock import TZ_ENV, show
 from crawler.health import last_scheduled, record_schedule_error, scheduled_alert
-from crawler.report import RUN_ABORTED, RUN_FAILED, RUN_RUNNING, SITE_OK
+from storage.runreport import (
+    RUN_ABORTED,
+    RUN_FAILED,
+    RUN_RUNNING,
+    SITE_OK,
+    CrawlReport,
+    SiteReport,
+)
+
+if TYPE_CHECKING:
+    from storage.models import CrawlRun
 
 OK_OUTCOMES = {SITE_OK}
 FAILED_RUN_STATUSES = {RUN_FAILED, RUN_ABORTED}
@@ -103,7 +112,7 @@ def schedule_command(
         return
     setup_logging(json_lines=log_json)
     app.paths.data.mkdir(parents=True, exist_ok=True)
-    app.engine  # noqa: B018 (creates the tables before the scheduler's job store opens)
+    app.open()  # creates or migrates the database before the scheduler's job store opens
     try:
         code = scheduler.serve(
             cfg, data=app.paths.data, db_url=app.paths.db_url, command=crawl_command
@@ -115,25 +124,23 @@ def schedule_command(
 
 # ---------------------------------------------------------------------------- runs
 
-CAUSE_FIELDS = ("cause", "causes", "failing_urls", "failing_count", "log")
 
-
-def _report(app: App, run: Any) -> dict[str, Any]:
+def _report(app: App, run: CrawlRun) -> CrawlReport:
     """The run report the crawl runner wrote (file first: it is complete), else the row's."""
     path = app.paths.manifests / f"run-{run.id}.report.json"
     if path.exists():
         try:
-            return json.loads(path.read_text(encoding="utf-8"))
+            return CrawlReport.load(path)
         except (OSError, ValueError):
             pass
-    return dict(run.report or {})
+    return CrawlReport.from_dict(run.report or {})
 
 
-def run_summary(app: App, run: Any) -> dict[str, Any]:
+def run_summary(app: App, run: CrawlRun) -> dict[str, Any]:
     """One run with the outcome (and cause) of each site, and whether it should alert."""
     report = _report(app, run)
-    sites = report.get("sites") or {}
-    per_site = []
+    sites = report.sites
+    per_site: list[dict[str, Any]] = []
     for sid in run.sites or list(sites):
         v = sites.get(sid)
         if v is None:
@@ -142,14 +149,14 @@ def run_summary(app: App, run: Any) -> dict[str, Any]:
             continue
         entry = {
             "site": sid,
-            "outcome": v.get("outcome", "unknown"),
-            "reason": v.get("reason") or "",
-            "reports_found": v.get("reports_found"),
-            "new": v.get("new"),
-            "changed": v.get("changed"),
-            "pages_fetched": v.get("pages_fetched"),
+            "outcome": v.outcome,
+            "reason": v.reason,
+            "reports_found": v.counts.get("reports_found"),
+            "new": v.counts.get("new"),
+            "changed": v.counts.get("changed"),
+            "pages_fetched": v.counts.get("pages_fetched"),
         }
-        entry.update({k: v[k] for k in CAUSE_FIELDS if k in v})
+        entry.update(v.diagnosis)
         per_site.append(entry)
     failing = [
         s["site"]
@@ -162,13 +169,13 @@ def run_summary(app: App, run: Any) -> dict[str, Any]:
         "status": run.status,
         "started_at": show(run.started_at),
         "finished_at": show(run.finished_at),
-        "seconds": report.get("seconds"),
+        "seconds": report.seconds if report.finished else None,
         "sites": per_site,
         "failing": failing,
         "alert": alert,
-        "error": report.get("error"),
-        "aborted_by": report.get("aborted_by"),
-        "totals": report.get("totals"),
+        "error": report.error,
+        "aborted_by": report.aborted_by,
+        "totals": report.totals() if report.finished else None,
     }
 
 
@@ -209,7 +216,7 @@ def _print_runs(rows: list[dict[str, Any]], sched: dict[str, Any] | None) -> Non
                 continue
             reason = f" — {site['reason']}" if site["reason"] else ""
             click.echo(f"run {r['id']} · {site['site']}: {site['outcome']}{reason}")
-            for line in explain_lines(site):
+            for line in explain_lines(SiteReport.from_dict(site)):
                 click.echo(f"    {line}")
     if sched is not None:
         runs = ", ".join(map(str, sched["run_ids"])) or "none recorded"
@@ -230,16 +237,16 @@ def runs_command(app: App, last: int, as_json: bool) -> None:
     Exits 1 (for alerting) when a listed run failed or has a failing site, when the newest
     scheduled crawl failed (recorded run or not), or when the folder has never crawled.
     """
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from storage.crud import mark_dead_runs
     from storage.db import session_scope
     from storage.models import CrawlRun
 
-    with session_scope(app.engine) as s:
+    with session_scope(app.open().engine) as s:
         mark_dead_runs(session=s)  # a run whose process was killed is not "running"
-    with session_scope(app.engine) as s:
-        runs = list(s.exec(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(last)))  # type: ignore[union-attr]
+    with session_scope(app.open().engine) as s:
+        runs = list(s.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(last)))
     rows = [run_summary(app, r) for r in runs]
     sched = _scheduled_view(last_scheduled(app.paths.data))
     alert = not rows or any(r["alert"] for r in rows) or bool(sched and sched["alert"])
@@ -273,7 +280,7 @@ def coverage_command(
     from storage.export.tables import Filters, build_tables
 
     table = build_tables(
-        app.engine, Filters(region=region, year=year, agency=agency), only=["coverage"]
+        app.open().engine, Filters(region=region, year=year, agency=agency), only=["coverage"]
     )["coverage"]
     as_of = show(datetime.now(UTC))
     if as_json:

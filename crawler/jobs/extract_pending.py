@@ -13,7 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from extract.contract import EXTRACTOR_VERSION, RETRY_STATUSES
 from storage import crud
@@ -36,7 +36,7 @@ def archived_bytes(service: Service, capture: Capture) -> bytes:
 def pending_documents(service: Service, *, redo_all: bool = False) -> list[tuple[str, int]]:
     """(sha256, capture id) of each distinct document version that needs extracting."""
     with session_scope(service.engine) as session:
-        docs = session.exec(select(Document).order_by(Document.id)).all()
+        docs = session.exec(select(Document).order_by(col(Document.id))).all()
         done = (
             set()
             if redo_all
@@ -44,7 +44,7 @@ def pending_documents(service: Service, *, redo_all: bool = False) -> list[tuple
                 session.exec(
                     select(Extraction.sha256).where(
                         Extraction.extractor_version == EXTRACTOR_VERSION,
-                        Extraction.status.not_in(RETRY_STATUSES),
+                        col(Extraction.status).not_in(RETRY_STATUSES),
                     )
                 )
             )
@@ -98,7 +98,7 @@ def extract_pending(
 
     try:
         with ThreadPoolExecutor(jobs) as pool:
-            found = [(sha, captures[cid]) for sha, cid in todo if captures[cid] is not None]
+            found = [(sha, cap) for sha, cid in todo if (cap := captures[cid]) is not None]
             counts["missing_capture"] = len(todo) - len(found)
             for (sha, capture), result in zip(
                 found, pool.map(run, [c for _s, c in found]), strict=True

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import scrapy
@@ -323,16 +323,14 @@ class ReportSpider(scrapy.Spider):
         )
 
     # ---- helpers ---------------------------------------------------------------------
-    @staticmethod
-    def page_title(response: TextResponse) -> str:
+    def page_title(self, response: TextResponse) -> str:
         for query in ('meta[name="ArticleTitle"]::attr(content)', "h1::text", "title::text"):
             value = (response.css(query).get() or "").strip()
             if value:
                 return value
         return ""
 
-    @staticmethod
-    def body_text(response: TextResponse) -> str:
+    def body_text(self, response: TextResponse) -> str:
         """Visible text of the article body (Hanweb #zoom, TRS .TRS_Editor, else <body>)."""
         for query in ("#zoom", ".TRS_Editor", ".article-content", "article", "body"):
             nodes = response.css(query)
@@ -341,7 +339,7 @@ class ReportSpider(scrapy.Spider):
         return ""
 
     @staticmethod
-    def is_markup(response: Response) -> bool:
+    def is_markup(response: Response) -> TypeGuard[TextResponse]:
         """An HTML/XML page (links can be read with CSS), not JSON or a file."""
         return isinstance(response, TextResponse) and response.selector.type in ("html", "xml")
 

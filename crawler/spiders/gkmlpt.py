@@ -49,7 +49,7 @@ def gk_config(text: str) -> dict[str, Any]:
     if not found:
         return {}
     try:
-        value = chompjs.parse_js_object(text[found.end() :])
+        value: Any = chompjs.parse_js_object(text[found.end() :])
     except ValueError as exc:
         raise ConfigError(f"window._CONFIG is not a readable object literal: {exc}") from exc
     if not isinstance(value, dict):
@@ -188,6 +188,8 @@ class GkmlptSpider(ReportSpider):
                 else f"{response.url}{'&' if '?' in response.url else '?'}page={n}"
             )
             request = self.request(site_id, url, self.parse_list_page, role="list", gk_page=n)
+            if request is None:
+                continue
             if n == 0:  # a 1-based server may refuse page 0: that loses nothing
                 request = request.replace(errback=self.page_zero_refused)
             yield request
@@ -225,7 +227,7 @@ class GkmlptSpider(ReportSpider):
             url = urljoin(response.url, str(att["url"]))
             seen.add(url)
             name = str(att.get("name") or att.get("title") or "")
-            yield self.request(
+            request = self.request(
                 response.meta["gongkai_site_id"],
                 url,
                 self.parse_file,
@@ -234,6 +236,8 @@ class GkmlptSpider(ReportSpider):
                 listed=response.meta.get("listed"),
                 found_on=response.url,
             )
+            if request is not None:
+                yield request
         content = self.detail(response).get("content")
         pages = [response]
         if isinstance(content, str) and content:  # links inside the JSON-embedded body
@@ -250,5 +254,5 @@ class GkmlptSpider(ReportSpider):
             return super().body_text(response)
         return "".join(Selector(text=content or "<p></p>").css("::text").getall()).strip()
 
-    def page_title(self, response: TextResponse) -> str:  # type: ignore[override]
+    def page_title(self, response: TextResponse) -> str:
         return str(self.detail(response).get("title") or "") or super().page_title(response)

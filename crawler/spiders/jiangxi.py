@@ -34,7 +34,7 @@ def list_data(text: str) -> dict[str, Any] | None:
     found = LIST_DATA.search(text)
     if not found:
         return None
-    value = chompjs.parse_js_object(text[found.end() :])
+    value: Any = chompjs.parse_js_object(text[found.end() :])
     if not isinstance(value, dict):
         raise ValueError("listData is not an object")
     return value

@@ -53,7 +53,7 @@ class JpaasSpider(ReportSpider):
 
     def jpaas_unit(
         self, response: Response, query: dict[str, str], page: int, size: int
-    ) -> Request:
+    ) -> Request | None:
         param = json.dumps({"pageNo": page, "pageSize": size}, separators=(",", ":"))
         url = urljoin(response.url, BUILD_UNIT) + "?" + urlencode({**query, "paramJson": param})
         return self.request(

@@ -53,7 +53,7 @@ class ShanghaiSpider(ReportSpider):
         query = parse_qs(urlsplit(request.url).query)
         body = {
             "channelList": query.get("channelList", []),
-            "pageSize": int((query.get("pageSize") or [AFFAIR_PAGE_SIZE])[0]),
+            "pageSize": int((query.get("pageSize") or [str(AFFAIR_PAGE_SIZE)])[0]),
         }
         return request.replace(
             method="POST",
@@ -98,7 +98,8 @@ class ShanghaiSpider(ReportSpider):
                 self.parse_list_page,
                 role="list",
             )
-            yield request.replace(errback=self.end_of_channel)
+            if request is not None:
+                yield request.replace(errback=self.end_of_channel)
 
     def end_of_channel(self, failure: Any) -> None:
         """A 404 for the page after the last one is how a channel ends; anything else fails."""
@@ -119,9 +120,11 @@ class ShanghaiSpider(ReportSpider):
                 continue
             self.mark_parsed(response)
             url = response.urljoin(AFFAIR_API) + "?" + "&".join(f"channelList={i}" for i in ids)
-            yield self.affair_request(
-                self.request(response.meta["gongkai_site_id"], url, self.parse_affair, role="list")
+            request = self.request(
+                response.meta["gongkai_site_id"], url, self.parse_affair, role="list"
             )
+            if request is not None:
+                yield self.affair_request(request)
 
     def parse_affair(self, response: Response) -> Iterator[Any]:
         """The API's answer is this platform's to read (`auto` must not re-detect JSON)."""

@@ -67,5 +67,5 @@ class StaticSpider(ReportSpider):
                 self.mark_parsed(response)
                 yield self.pager_request(site_id, url, pages + 1)
 
-    def pager_request(self, site_id: str, url: str, pages: int) -> Request:
+    def pager_request(self, site_id: str, url: str, pages: int) -> Request | None:
         return self.request(site_id, url, self.parse_list_page, role="list", static_pages=pages)

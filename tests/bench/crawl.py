@@ -46,7 +46,7 @@ def bench(count: int) -> dict[str, Any]:
         sites.write_text(yaml.safe_dump({"sites": sim.registry()}, allow_unicode=True), "utf-8")
         app = App.from_option(str(Path(tmp) / "data"))
         report = run_crawl(
-            app,
+            app.open(),
             sites_file=sites,
             allow_failures=True,
             parallel=1,

@@ -61,7 +61,7 @@ class Harness:
 
     def crawl(self, **overrides: Any) -> dict[str, Any]:
         return run_crawl(
-            self.app,
+            self.app.open(),
             sites_file=self.sites_file,
             allow_failures=True,
             settings_overrides={**FAST, **overrides},

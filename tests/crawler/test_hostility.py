@@ -98,7 +98,11 @@ def crawl_hostile(site, root, list_path, *, deadline=None, **overrides):
     }
     kwargs = {"deadline": deadline} if deadline is not None else {}
     report = run_crawl(
-        app, sites_file=sites_file, allow_failures=True, settings_overrides=settings, **kwargs
+        app.open(),
+        sites_file=sites_file,
+        allow_failures=True,
+        settings_overrides=settings,
+        **kwargs,
     )
     return app, report
 
@@ -107,14 +111,14 @@ def archived(app) -> list[tuple[str, int]]:
     """(url, status) of every capture row."""
     from sqlalchemy import text
 
-    with app.engine.connect() as conn:
+    with app.open().engine.connect() as conn:
         return [tuple(r) for r in conn.execute(text("select url, status from capture"))]
 
 
 def document_urls(app) -> set[str]:
     from sqlalchemy import text
 
-    with app.engine.connect() as conn:
+    with app.open().engine.connect() as conn:
         return {r[0] for r in conn.execute(text("select url from document"))}
 
 

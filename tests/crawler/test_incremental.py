@@ -71,7 +71,7 @@ def test_a_file_shared_by_two_sites_is_revalidated_not_downloaded_again(make_har
 
     def crawl(site_id):
         return run_crawl(
-            harness.app,
+            harness.app.open(),
             sites_file=harness.sites_file,
             site_ids=[site_id],
             allow_failures=True,

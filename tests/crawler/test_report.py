@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from crawler.report import (
+from crawler.runner import site_outcome
+from storage.runreport import (
     RUN_ABORTED,
     RUN_FAILED,
     RUN_OK,
@@ -13,7 +14,6 @@ from crawler.report import (
     CrawlReport,
     SiteReport,
 )
-from crawler.runner import site_outcome
 
 # counters as a crawl process writes them (crawler/stats.py), written out by hand
 COUNTS = {
@@ -42,7 +42,7 @@ def _site(outcome: str = SITE_OK, **counts: int) -> SiteReport:
 
 def test_a_site_serialises_in_the_order_the_runner_wrote() -> None:
     site = _site()
-    site.withdrawn = 0
+    site.withdrawn = ["http://a.example/2.html"]
     # the runner's former literal: fields, counters, archived captures, diagnosis, withdrawn
     before = {
         "platform": "hanweb",
@@ -53,7 +53,7 @@ def test_a_site_serialises_in_the_order_the_runner_wrote() -> None:
         "captures_archived": 5,
     }
     before.update(DIAGNOSIS)
-    before["withdrawn"] = 0
+    before["withdrawn"] = ["http://a.example/2.html"]
     assert json.dumps(site.to_dict()) == json.dumps(before)
 
 

@@ -29,6 +29,7 @@ from twisted.web._newclient import ResponseNeverReceived
 
 from crawler.causes import classify, diagnose, explain_lines
 from crawler.cli import main
+from storage.runreport import SiteReport
 
 
 def _wrapped(outer: type[Exception], inner: BaseException) -> Exception:
@@ -79,7 +80,7 @@ def test_blocked_site_names_the_challenge_and_its_urls() -> None:
     )
     assert got["cause"] == "challenge ruishu" and got["failing_count"] == 7
     assert [e["url"] for e in got["failing_urls"]] == [e["url"] for e in evidence]
-    lines = explain_lines(got)
+    lines = explain_lines(SiteReport.from_dict(got))
     assert "challenge ruishu ×7" in lines[0] and "(+2 more)" in lines[1]
     assert lines[2].endswith("/d/logs/run-3-0-hanweb.log")
     assert diagnose({"reports_found": 3}, "ok", "x.log") == {}

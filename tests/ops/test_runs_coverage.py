@@ -56,6 +56,7 @@ def test_runs_exit_status_follows_failing_sites(tmp_path: Path) -> None:
     got = json.loads(out.output)
     assert got["alert"] and got["runs"][0]["id"] == bad and got["runs"][0]["failing"] == ["b"]
     assert {s["site"]: s["outcome"] for s in got["runs"][0]["sites"]} == {"a": "ok", "b": "failing"}
+    assert got["runs"][0]["seconds"] == 3.5 and got["runs"][0]["totals"]["reports_found"] == 1
     text = _cli(data, "runs", "--last", "1").output
     assert "b" in text and "failing — no reports found" in text
     _run(data, ["a", "b"], {"a": "ok", "b": "ok"}, "ok")
@@ -75,6 +76,8 @@ def test_running_and_aborted_runs(tmp_path: Path) -> None:
     got = json.loads(result.output)
     assert result.exit_code == 1 and got["runs"][0]["aborted_by"] == "scheduler"
     assert got["runs"][0]["sites"][0]["outcome"] == "no_report"
+    # no runner's report: its time and totals are unknown, not zero
+    assert got["runs"][0]["seconds"] is None and got["runs"][0]["totals"] is None
 
 
 def test_no_runs_is_an_alert(tmp_path: Path) -> None:

@@ -126,48 +126,71 @@ class Hostility:
         return resp
 
     def _gate(self, req: Request, role: str, n: int) -> Response | None:
-        sw = self.switches
-        if self.on("reset"):
-            every = 3 if sw["reset"] is True else int(sw["reset"])
-            if n % every == 0:
-                return Response(reset=True)
+        """The switches that answer before the site does, in order: a connection reset (any
+        role), then for the site's own hosts 5xx, 429, robots.txt and the challenges."""
+        if self._reset(n):
+            return Response(reset=True)
         if role not in ("main", "mirror"):
             return None
-        if self.on("errors_5xx"):
-            spec = sw["errors_5xx"]
-            count = (
-                spec.get("count", 3)
-                if isinstance(spec, dict)
-                else (3 if spec is True else int(spec))
-            )
-            status = spec.get("status", 503) if isinstance(spec, dict) else 503
-            if n <= count:
-                return Response(
-                    status=status,
-                    body=b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
-                    content_type=HTML,
-                )
-        if self.on("rate_limit"):
-            gap = 0.5 if sw["rate_limit"] is True else float(sw["rate_limit"])
-            now = time.monotonic()
-            with self.lock:
-                last = self.last_seen.get(role)
-                limited = last is not None and now - last < gap
-                if not limited:
-                    self.last_seen[role] = now
-            if limited:
-                return Response(
-                    status=429,
-                    body=b"Too Many Requests",
-                    content_type="text/plain; charset=UTF-8",
-                    headers={"Retry-After": str(max(1, round(gap)))},
-                )
+        early = self._errors_5xx(n)
+        if early is None:
+            early = self._rate_limited(role)  # only a request that got this far is timed
+        if early is not None:
+            return early
         if req.path == "/robots.txt":
-            if self.on("robots_disallow"):
-                return Response(
-                    body=b"User-agent: *\nDisallow: /\n", content_type="text/plain; charset=UTF-8"
-                )
+            return self._robots()
+        return self._challenge(req)
+
+    def _reset(self, n: int) -> bool:
+        if not self.on("reset"):
+            return False
+        every = 3 if self.switches["reset"] is True else int(self.switches["reset"])
+        return n % every == 0
+
+    def _errors_5xx(self, n: int) -> Response | None:
+        if not self.on("errors_5xx"):
             return None
+        spec = self.switches["errors_5xx"]
+        count = (
+            spec.get("count", 3) if isinstance(spec, dict) else (3 if spec is True else int(spec))
+        )
+        status = spec.get("status", 503) if isinstance(spec, dict) else 503
+        if n > count:
+            return None
+        return Response(
+            status=status,
+            body=b"<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>",
+            content_type=HTML,
+        )
+
+    def _rate_limited(self, role: str) -> Response | None:
+        if not self.on("rate_limit"):
+            return None
+        gap = 0.5 if self.switches["rate_limit"] is True else float(self.switches["rate_limit"])
+        now = time.monotonic()
+        with self.lock:
+            last = self.last_seen.get(role)
+            limited = last is not None and now - last < gap
+            if not limited:
+                self.last_seen[role] = now
+        if not limited:
+            return None
+        return Response(
+            status=429,
+            body=b"Too Many Requests",
+            content_type="text/plain; charset=UTF-8",
+            headers={"Retry-After": str(max(1, round(gap)))},
+        )
+
+    def _robots(self) -> Response | None:
+        if not self.on("robots_disallow"):
+            return None  # the site's own robots.txt
+        return Response(
+            body=b"User-agent: *\nDisallow: /\n", content_type="text/plain; charset=UTF-8"
+        )
+
+    def _challenge(self, req: Request) -> Response | None:
+        """Ruishu, then jsl, then the browser check: the first that refuses the request answers."""
         if self.on("ruishu"):
             blocked = self._ruishu(req)
             if blocked is not None:

@@ -43,7 +43,10 @@ class Site:
 
     def crawl(self) -> int:
         report = runner_mod.run_crawl(
-            self.app, sites_file=self.sites_file, allow_failures=True, settings_overrides=FAST
+            self.app.open(),
+            sites_file=self.sites_file,
+            allow_failures=True,
+            settings_overrides=FAST,
         )
         with Session(self.engine) as s:
             write_run_manifest(self.app.paths, s, report["run_id"])
@@ -233,7 +236,7 @@ def test_run_report_names_the_chain_head(site: Site) -> None:
     from storage.models import Manifest
 
     report = runner_mod.run_crawl(
-        site.app, sites_file=site.sites_file, allow_failures=True, settings_overrides=FAST
+        site.app.open(), sites_file=site.sites_file, allow_failures=True, settings_overrides=FAST
     )
     on_disk = json.loads(Path(report["report_file"]).read_text(encoding="utf-8"))
     with Session(site.engine) as s:
