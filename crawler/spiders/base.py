@@ -150,7 +150,9 @@ class ReportSpider(scrapy.Spider):
         yield from self.nav_links(response)
 
     def nav_links(self, response: TextResponse) -> Iterator[Request]:
-        """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation."""
+        """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation.
+        A 年报-worded label that `titles.nav_rejection` calls a look-alike (图解, 解读,
+        年报发布会 …) is not followed at all, even inside a department directory."""
         site_id, hops = response.meta["gongkai_site_id"], response.meta.get("hops", 0)
         if hops >= MAX_HOPS or not self.is_markup(response):
             return
@@ -161,6 +163,9 @@ class ReportSpider(scrapy.Spider):
             url = self.absolute(response, href)
             if not self.is_nav_candidate(site_id, url):
                 continue
+            if NAV_LIST.search(text) and titles.nav_rejection(text):
+                self.crawler.stats.inc_value(site_key(site_id, "nav_lookalikes"))
+                continue  # an article or news item about reports, not a column of them
             if NAV_LIST.search(text) and not titles.is_report_title(text):
                 role = "list"
             elif NAV_PATH.search(text) or in_directory:

@@ -582,10 +582,12 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
 
     (request,) = asyncio.run(first())
     assert request.method == "POST" and request.url == api
-    assert json.loads(request.body) == {"channelList": ["5144"], "pageSize": 100}
+    assert json.loads(request.body) == {"channelList": ["5144"], "pageNo": 1, "pageSize": 100}
     assert request.headers["Content-Type"].startswith(b"application/json")
-    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse)
-    assert _entries(spider.parse_list(response)) == [
+    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse, affair_page=1)
+    out = list(spider.parse_list(response))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []  # totalPage 1: done
+    assert _entries(out) == [
         (
             "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
             "上海市浦东新区2023年政府信息公开工作年度报告",
@@ -602,6 +604,78 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
             "2022-10-28",
         ),
     ]
+
+
+def test_pudong_affair_api_pages_by_page_no_until_total_page(tmp_path):
+    import json
+
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144&pageSize=2"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+    first = _page("shanghai/pudong-affair-5144-page1-of-3.json", api, TextResponse, affair_page=1)
+    out = list(spider.parse_list(first))
+    assert _entries(out) == [
+        (
+            "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2025/31/351207.html",
+            "上海市浦东新区2024年政府信息公开工作年度报告",
+            "2025-01-31",  # display_date in epoch milliseconds, read as China time
+        )
+    ]  # the 一图读懂 dropped
+    (nxt,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    assert nxt.method == "POST" and nxt.url == api and nxt.meta["affair_page"] == 2
+    assert json.loads(nxt.body) == {"channelList": ["5144"], "pageNo": 2, "pageSize": 2}
+    assert nxt.callback == spider.parse_affair
+    data = json.loads(first.body)
+    data["data"]["pageNo"] = 3  # the last page asks for nothing more
+    last = first.replace(body=json.dumps(data).encode())
+    last.meta["affair_page"] = 3
+    assert [r for r in spider.parse_list(last) if r.meta["gongkai_role"] == "list"] == []
+    data = json.loads(first.body)  # only a row count: the pages follow from the page size
+    data["data"] = {"total": 5, "list": data["data"]["list"]}
+    counted = first.replace(body=json.dumps(data).encode())
+    counted.meta["affair_page"] = 2
+    (nxt,) = [r for r in spider.parse_list(counted) if r.meta["gongkai_role"] == "list"]
+    assert json.loads(nxt.body)["pageNo"] == 3
+    assert not _stat(spider, "lists_truncated")
+
+
+@pytest.mark.parametrize(
+    ("change", "last", "why"),
+    [  # an empty page before the last; MAX_PAGES read and more remain
+        ({"list": []}, False, "page 1 of 3 came back empty"),
+        ({"totalPage": "{max1}"}, True, "{max1} pages, read the first {max}"),
+    ],
+)
+def test_pudong_affair_window_with_unread_rows_fails_loudly(tmp_path, change, last, why):
+    import json
+
+    from crawler.runner import site_outcome
+    from crawler.spiders.shanghai import MAX_PAGES, ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144&pageSize=2"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+    page = _page(
+        "shanghai/pudong-affair-5144-page1-of-3.json",
+        api,
+        TextResponse,
+        affair_page=MAX_PAGES if last else 1,
+    )
+    data = json.loads(page.body)
+    for key, value in change.items():
+        value = int(value.format(max1=MAX_PAGES + 1)) if isinstance(value, str) else value
+        data["data"][key] = value
+    data["data"] = {k: v for k, v in data["data"].items() if v is not None}
+    why = why.format(max=MAX_PAGES, max1=MAX_PAGES + 1)
+    page = page.replace(body=json.dumps(data).encode())
+    out = list(spider.parse_list(page))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []
+    assert _stat(spider, "lists_truncated") == 1
+    causes = _stat(spider, "causes")
+    assert causes == {f"list truncated: {why}": 1}
+    counts = {"lists_truncated": 1, "reports_found": 3}
+    outcome, reason = site_outcome(counts, 0)
+    assert outcome == "failing" and "truncated" in reason
 
 
 # ---- Jiangxi script data -----------------------------------------------------------------------
@@ -677,3 +751,30 @@ def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, 
     out = list(spider.parse_list(_page(fixture, url)))
     assert [u for u, _t, _d in _entries(out)] == [report]  # the 通知 and 政策解读 not taken
     assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == following
+
+
+def test_navigation_does_not_open_lookalike_report_links_as_columns(tmp_path):
+    """The home page's 年报-worded links: columns are followed, look-alikes are not."""
+    from crawler.spiders.static import StaticSpider
+
+    from test_titles import NAV_LABELS
+
+    spider = _spider(StaticSpider, tmp_path, "http://www.example.gov.cn/")
+    links = "".join(
+        f'<li><a href="/col/col{n}/index.html">{label}</a></li>'
+        for n, (label, _column) in enumerate(NAV_LABELS)
+    )
+    home = HtmlResponse(
+        "http://www.example.gov.cn/",
+        body=f"<html><body><ul>{links}</ul></body></html>".encode(),
+        encoding="utf-8",
+        request=Request("http://www.example.gov.cn/", meta={"gongkai_site_id": "fx", "hops": 0}),
+    )
+    followed = {r.url for r in spider.nav_links(home)}
+    expected = {
+        f"http://www.example.gov.cn/col/col{n}/index.html"
+        for n, (_label, column) in enumerate(NAV_LABELS)
+        if column
+    }
+    assert followed == expected
+    assert _stat(spider, "nav_lookalikes") == sum(1 for _l, column in NAV_LABELS if not column)
