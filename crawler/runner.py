@@ -239,9 +239,11 @@ def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, 
 
 
 def unsupported_reason(counts: dict[str, Any]) -> str:
-    """"platform X recognised, not supported: why" for each such platform a site showed."""
+    """ "platform X recognised, not supported: why" for each such platform a site showed."""
     found = counts.get("platform_unsupported_by") or {}
-    return "; ".join(found) or f"{counts['platform_unsupported']} page(s) of an unsupported platform"
+    return (
+        "; ".join(found) or f"{counts['platform_unsupported']} page(s) of an unsupported platform"
+    )
 
 
 def cap_reason(counts: dict[str, Any]) -> str:

@@ -755,9 +755,9 @@ def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, 
 
 def test_navigation_does_not_open_lookalike_report_links_as_columns(tmp_path):
     """The home page's 年报-worded links: columns are followed, look-alikes are not."""
-    from crawler.spiders.static import StaticSpider
-
     from test_titles import NAV_LABELS
+
+    from crawler.spiders.static import StaticSpider
 
     spider = _spider(StaticSpider, tmp_path, "http://www.example.gov.cn/")
     links = "".join(
