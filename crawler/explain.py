@@ -29,7 +29,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
 
-from crawler import titles
+from crawler import titles, unsupported
 from crawler.registry import RegistryError, host_allowed
 from crawler.spiders.auto import AutoSpider
 from crawler.spiders.base import ReportSpider
@@ -84,6 +84,9 @@ class Explanation:
     visits: list[Visit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     refused: str = ""  # why nothing could be fetched (robots, unreachable, private address)
+    # pages of a platform recognised but not supported: "platform X recognised, not
+    # supported: why" with the page and the text that gave it away
+    unsupported: list[tuple[str, str, str]] = field(default_factory=list)
     allow_private: bool = False  # a test or simulated site on loopback/private addresses
 
     @property
@@ -349,7 +352,14 @@ def _fetch(
         visit.note = f"HTTP {status}"
         return None
     response = _response(final, status, headers, body, request)
-    if isinstance(response, TextResponse):
+    known = unsupported.recognise(response)
+    if known is not None:
+        visit.platform, visit.evidence = known[0].platform, known[1]
+        visit.note = "recognised, not supported"
+        out.unsupported.append((known[0].reason(), response.url, known[1]))
+        if home:
+            out.home_platform, out.home_evidence = visit.platform, visit.evidence
+    elif isinstance(response, TextResponse):
         visit.platform, visit.evidence = detect(response), evidence(response)
         if home:
             out.home_platform, out.home_evidence = visit.platform, visit.evidence
@@ -429,6 +439,8 @@ def explain(
                     )
                 )
     out.platform = out.list_platform()
+    if not out.accepted and out.unsupported:  # the 年报 pages found belong to that platform
+        out.platform = next(v.platform for v in out.visits if v.note == "recognised, not supported")
     out.evidence = next(
         (v.evidence for v in out.visits if v.platform == out.platform and v.url in out.list_pages),
         None,

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import scrapy
 from scrapy.http import FormRequest, Request, Response, TextResponse
 
-from crawler import causes, titles
+from crawler import causes, titles, unsupported
 from crawler.items import ReportDocument
 from crawler.logs import demote_scrapy_dumps
 from crawler.registry import SiteEntry, load_registry, select_sites
@@ -144,7 +144,7 @@ class ReportSpider(scrapy.Spider):
     # ---- discovery -------------------------------------------------------------------
     def parse_nav(self, response: Response) -> Iterator[Any]:
         """Home/navigation page: read it as a list, then follow disclosure navigation."""
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or self.unsupported(response):
             return
         yield from self.parse_list(response)
         yield from self.nav_links(response)
@@ -199,6 +199,8 @@ class ReportSpider(scrapy.Spider):
     # ---- lists -----------------------------------------------------------------------
     def parse_list_page(self, response: Response) -> Iterator[Any]:
         """A page that should be a report list: parse it, and say so loudly if it is not."""
+        if self.unsupported(response):
+            return
         found = list(self.parse_list(response))
         if not found and not response.meta.get("gongkai_list_parsed"):
             site_id = response.meta["gongkai_site_id"]
@@ -217,6 +219,35 @@ class ReportSpider(scrapy.Spider):
         if "hops" in response.meta and isinstance(response, TextResponse):
             found.extend(self.nav_links(response))  # a discovered 年报 column: its sub-columns
         yield from found
+
+    def unsupported(self, response: Response) -> bool:
+        """True (and the site fails, with the why and the page as evidence) when the page
+        belongs to a platform recognised but not supported (`crawler.unsupported`): its rows
+        are not guessed, and nothing on it is followed."""
+        found = unsupported.recognise(response)
+        if found is None:
+            return False
+        known, evidence = found
+        site_id = response.meta["gongkai_site_id"]
+        stats = self.crawler.stats
+        count(stats, site_id, "platform_unsupported", known.reason())
+        causes.note_failure(
+            stats,
+            site_id,
+            response.url,
+            f"platform {known.platform} recognised, not supported",
+            role=response.meta.get("gongkai_role"),
+            status=response.status,
+        )
+        self.logger.warning(
+            "platform not supported site=%s platform=%s url=%s evidence=%r why=%s",
+            site_id,
+            known.platform,
+            response.url,
+            evidence[:200],
+            known.why,
+        )
+        return True
 
     def parse_list(self, response: Response) -> Iterable[Any]:  # pragma: no cover - abstract
         """Requests for the report links (and further list pages) found on a list page."""

@@ -778,3 +778,120 @@ def test_navigation_does_not_open_lookalike_report_links_as_columns(tmp_path):
     }
     assert followed == expected
     assert _stat(spider, "nav_lookalikes") == sum(1 for _l, column in NAV_LABELS if not column)
+
+
+# ---- platforms recognised, not supported -----------------------------------------------------
+
+HEFEI_NB = (
+    "http://zwgk.hefei.gov.cn/zwgk/public/spage.xp?doAction=sindex&unitid=0004000100010018&frame=nb"
+)
+TEMPLATED = "https://fzggw.ah.gov.cn/public/column/7011?type=4&catId=49943601&action=list&nav=3"
+
+
+def _unsupported_checks(spider, reason_start):
+    from crawler.runner import site_outcome
+
+    assert _stat(spider, "platform_unsupported") == 1
+    assert not _stat(spider, "lists_unparsed")  # said what it is, not "parse found nothing"
+    (reason,) = _stat(spider, "platform_unsupported_by")
+    assert reason.startswith(reason_start)
+    (example,) = _stat(spider, "failure_urls")
+    assert example["cause"] == reason_start.removesuffix(":")
+    counts = {
+        "platform_unsupported": 1,
+        "platform_unsupported_by": _stat(spider, "platform_unsupported_by"),
+    }
+    assert site_outcome(counts, 0) == ("failing", reason)
+    return example["url"]
+
+
+def test_hefei_nianbao_frame_is_recognised_and_not_supported(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    portal = "http://www.hfxx.gov.cn/"
+    spider = _spider(
+        AutoSpider, tmp_path, portal, allowed_domains=["www.hfxx.gov.cn", "zwgk.hefei.gov.cn"]
+    )
+    home = _page("unsupported/hefei-portal-xxgk-box.html", portal, hops=0)
+    followed = {r.url: r.meta["gongkai_role"] for r in spider.parse_nav(home)}
+    assert followed[HEFEI_NB] == "list"  # 政府信息公开年报 leads to the 年报 frame
+    frame = HtmlResponse(
+        HEFEI_NB,
+        body=b"<html><body></body></html>",  # whatever it holds: the URL names the system
+        request=Request(HEFEI_NB, meta={"gongkai_site_id": "fx", "gongkai_role": "list"}),
+    )
+    assert list(spider.parse_list_page(frame)) == []
+    assert _unsupported_checks(spider, "platform hefei-xp recognised, not supported:") == HEFEI_NB
+
+
+def test_templated_public_column_page_is_recognised_and_not_supported(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    spider = _spider(AutoSpider, tmp_path, "https://fzggw.ah.gov.cn/")
+    page = _page("unsupported/lonsun-column-template.html", TEMPLATED, gongkai_role="list")
+    assert list(spider.parse_list_page(page)) == []
+    reason = "platform lonsun-template recognised, not supported:"
+    assert _unsupported_checks(spider, reason) == TEMPLATED
+
+
+def test_server_rendered_public_column_page_is_still_read(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    url = "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+    spider = _spider(AutoSpider, tmp_path, url)
+    out = list(spider.parse_list_page(_page("static/public-column-list.html", url)))
+    assert [u for u, _t, _d in _entries(out)] == [
+        "https://www.ahfeixi.gov.cn/public/6595/49812345.html"
+    ]
+    assert not _stat(spider, "platform_unsupported")
+
+
+class _Pages:
+    """An explain fetcher over fixed pages (no network): robots allow everything."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def allowed(self, url):
+        return True
+
+    def raw(self, url, method="GET", body=None, headers=None):
+        if url not in self.pages:
+            return 404, {}, b"", url
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, self.pages[url], url
+
+
+def test_explain_names_an_unsupported_platform_with_its_evidence():
+    from crawler.explain import explain
+
+    portal = "http://www.hfxx.gov.cn/"
+    pages = {
+        portal: (DATA / "unsupported/hefei-portal-xxgk-box.html").read_bytes(),
+        HEFEI_NB: b"<html><body></body></html>",
+    }
+    found = explain(portal, delay=0, allowed_domains=["zwgk.hefei.gov.cn"], fetcher=_Pages(pages))
+    ((reason, page, shown),) = found.unsupported
+    assert reason.startswith("platform hefei-xp recognised, not supported: 合肥")
+    assert page == HEFEI_NB and "frame=nb" in shown
+    assert found.platform == "hefei-xp" and found.accepted == []
+    (visit,) = [v for v in found.visits if v.url == HEFEI_NB]
+    assert visit.platform == "hefei-xp" and visit.note == "recognised, not supported"
+
+
+def test_sites_explain_command_says_not_supported_and_fails(monkeypatch):
+    from click.testing import CliRunner
+
+    from crawler import explain as explain_module
+    from crawler.cli import main
+
+    pages = {
+        "https://fzggw.ah.gov.cn/": (
+            f'<html><body><a href="{TEMPLATED}">政府信息公开年报</a></body></html>'
+        ).encode(),
+        TEMPLATED: (DATA / "unsupported/lonsun-column-template.html").read_bytes(),
+    }
+    monkeypatch.setattr(explain_module, "Fetcher", lambda **_kw: _Pages(pages))
+    result = CliRunner().invoke(main, ["sites", "explain", "https://fzggw.ah.gov.cn/"])
+    assert result.exit_code == 1, result.output
+    assert "NOT SUPPORTED: platform lonsun-template recognised, not supported:" in result.output
+    assert f"page: {TEMPLATED}" in result.output and "<?=el.link?>" in result.output
