@@ -48,8 +48,9 @@ KNOWN: tuple[Unsupported, ...] = (
         re.compile(r"/public/column/\d+"),
         "this /public/column/ page (Anhui/Jiangxi/Qinghai disclosure platform) fills its rows "
         "in by script from a template (<?=el.…?> placeholders); where that script gets its "
-        "data is not known — give the site's list data URL (/site/label/8888?labelName="
-        "publicInfoList…, from a browser's network panel) as its list_urls",
+        "data is not known from the page — give the site's list data URL (/site/label/8888?"
+        "…labelName=publicInfoList…, from a browser's network panel) as its list_urls, with "
+        "platform: lonsun",
         re.compile(r"<\?=\s*el\.\w+"),
     ),
 )

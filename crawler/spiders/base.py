@@ -253,6 +253,16 @@ class ReportSpider(scrapy.Spider):
         """Requests for the report links (and further list pages) found on a list page."""
         raise NotImplementedError
 
+    def truncated(self, response: Response, why: str) -> None:
+        """A list window known to hold more rows than were read (a page cap reached, an empty
+        page before the last): the site fails, since absence from it proves nothing."""
+        site_id = response.meta["gongkai_site_id"]
+        count(self.crawler.stats, site_id, "lists_truncated")
+        causes.note_failure(
+            self.crawler.stats, site_id, response.url, f"list truncated: {why}", role="list"
+        )
+        self.logger.warning("list truncated site=%s why=%r url=%s", site_id, why, response.url)
+
     def mark_parsed(self, response: Response) -> None:
         """Tell parse_list_page the list shape was recognised (even if it holds no report)."""
         response.meta["gongkai_list_parsed"] = True

@@ -29,9 +29,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from scrapy.http import Request, Response, TextResponse
 
-from crawler import causes
 from crawler.spiders.base import ReportSpider
-from crawler.stats import count
 
 CHANNEL = re.compile(r"^(.*/mh_xxgk/\w+/)(?:index\.html?|List/list_(\d+)\.htm)?$")
 DETAIL_LINK = re.compile(r"/content/[0-9a-fA-F-]{36}\.htm|buffersInformation/details\?id=")
@@ -184,15 +182,6 @@ class ShanghaiSpider(ReportSpider):
         base = self.request(site_id, response.url, self.parse_affair, role="list")
         if base is not None:
             yield self.affair_request(base, page + 1)
-
-    def truncated(self, response: TextResponse, why: str) -> None:
-        """A list window known to hold more rows than were read: absence proves nothing."""
-        site_id = response.meta["gongkai_site_id"]
-        count(self.crawler.stats, site_id, "lists_truncated")
-        causes.note_failure(
-            self.crawler.stats, site_id, response.url, f"list truncated: {why}", role="list"
-        )
-        self.logger.warning("list truncated site=%s why=%r url=%s", site_id, why, response.url)
 
 
 def as_int(value: Any) -> int | None:

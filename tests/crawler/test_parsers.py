@@ -895,3 +895,70 @@ def test_sites_explain_command_says_not_supported_and_fails(monkeypatch):
     assert result.exit_code == 1, result.output
     assert "NOT SUPPORTED: platform lonsun-template recognised, not supported:" in result.output
     assert f"page: {TEMPLATED}" in result.output and "<?=el.link?>" in result.output
+
+
+# ---- Anhui/Jiangxi/Qinghai /public/column/ platform (lonsun) -----------------------------------
+
+LABEL = (
+    "https://www.ahfeixi.gov.cn/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList"
+    "&siteId=6786551&pageSize=15&pageIndex={n}&action=list&isDate=true&dateFormat=yyyy-MM-dd"
+    "&length=50&organId=6595&type=4&catId=7049&cId=&result=%E6%9A%82%E6%97%A0%E7%9B%B8%E5%85%B3"
+    "%E4%BF%A1%E6%81%AF&file=%2Fc3%2Ffx%2FpublicInfoList_newest"
+)
+
+
+def test_lonsun_data_url_rows_and_next_page_index(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = LABEL.format(n=1)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    page = _page("lonsun/label-publicInfoList-page1.html", url)
+    assert detect(page) == "lonsun"
+    out = list(spider.parse_list_page(page))
+    assert _entries(out) == [
+        (
+            "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
+            "肥西县人民政府2023年政府信息公开工作年度报告",
+            "2024-01-18",
+        ),
+        (
+            "https://www.ahfeixi.gov.cn/public/6595/47755120.html",
+            "肥西县人民政府2022年政府信息公开工作年度报告",
+            "2023-01-16",
+        ),
+    ]  # the 政策解读 dropped
+    (nxt,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    asked, given = parse_qs(urlsplit(nxt.url).query), parse_qs(urlsplit(url).query)
+    assert asked == {**given, "pageIndex": ["2"]}  # site template, ids, empty text all kept
+    assert urlsplit(nxt.url).path == "/site/label/8888"
+
+
+def test_lonsun_data_url_ends_on_its_empty_text_and_reads_navli_rows(tmp_path):
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = LABEL.format(n=4)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    assert list(spider.parse_list_page(_page("lonsun/label-publicInfoList-empty.html", url))) == []
+    assert not _stat(spider, "lists_unparsed") and not _stat(spider, "lists_truncated")
+    navli = _page("lonsun/label-publicInfoList-navli.html", url.replace("6595", "1681"))
+    assert detect(navli) == "lonsun"
+    out = list(spider.parse_list_page(navli))
+    assert [t for _u, t, _d in _entries(out)] == [
+        "安徽省人民政府办公厅2023年政府信息公开工作年度报告"
+    ]
+    assert "pageIndex=5" in next(r.url for r in out if r.meta["gongkai_role"] == "list")
+
+
+def test_lonsun_data_url_with_rows_at_the_page_cap_is_truncated(tmp_path):
+    from crawler.spiders.lonsun import MAX_PAGES, LonsunSpider
+
+    url = LABEL.format(n=MAX_PAGES)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    out = list(spider.parse_list_page(_page("lonsun/label-publicInfoList-page1.html", url)))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []
+    assert _stat(spider, "lists_truncated") == 1
+    assert _stat(spider, "causes") == {
+        f"list truncated: rows still on page {MAX_PAGES}, the last one read": 1
+    }
