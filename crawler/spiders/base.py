@@ -28,8 +28,11 @@ DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
 FILE_LINK = re.compile(r"downfile\.jsp|/download\b|[?&]fileName=|/attach/", re.IGNORECASE)
 IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.IGNORECASE)
+# Article pages (never navigation): Hanweb, TRS, gkmlpt, Shanghai CMSs, and the /public/column/
+# platform's `/public/<organId>/<id>.html`.
 ARTICLE_LINK = re.compile(
-    r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$", re.IGNORECASE
+    r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$|/public/\d+/\d+\.html$",
+    re.IGNORECASE,
 )
 DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # Navigation words that lead from a home page to the 年报 column (and department trees).

@@ -962,3 +962,15 @@ def test_lonsun_data_url_with_rows_at_the_page_cap_is_truncated(tmp_path):
     assert _stat(spider, "causes") == {
         f"list truncated: rows still on page {MAX_PAGES}, the last one read": 1
     }
+
+
+def test_public_column_details_are_never_followed_as_navigation(tmp_path):
+    """A report title says 政府信息公开: on this platform its `/public/<organ>/<id>.html` page is
+    an article, not a menu to walk (a decoy such as …统计年报 would be read as a column)."""
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+    spider = _spider(LonsunSpider, tmp_path, url)
+    page = _page("static/public-column-list.html", url, hops=1)
+    followed = [r.url for r in spider.nav_links(page)]
+    assert not [u for u in followed if "/public/6595/" in u], followed
