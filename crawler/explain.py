@@ -96,18 +96,29 @@ class Explanation:
     @property
     def list_pages(self) -> list[str]:
         """The list columns whose pages (or proxy windows, API pages) held accepted reports."""
-        by_url = {v.url: v for v in self.visits}
+        by_url = self.first_visits()
         pages = []
         for cand in self.accepted:
-            page = cand.page
+            page, seen = cand.page, set()
             while page in by_url and by_url[page].paged and by_url[page].parent:
+                seen.add(page)
+                if by_url[page].parent in seen:
+                    break
                 page = by_url[page].parent or page
             pages.append(page)
         return list(dict.fromkeys(pages))
 
+    def first_visits(self) -> dict[str, Visit]:
+        """Each URL's first visit. Why the first: an API asked page by page by POST body (浦东's
+        pageNo) repeats one URL, and its later pages were reached from the earlier ones."""
+        by_url: dict[str, Visit] = {}
+        for visit in self.visits:
+            by_url.setdefault(visit.url, visit)
+        return by_url
+
     def path_to(self, url: str) -> list[Visit]:
         """The visits from the home page to `url` (the navigation the crawler followed)."""
-        by_url = {v.url: v for v in self.visits}
+        by_url = self.first_visits()
         path: list[Visit] = []
         while url in by_url and by_url[url] not in path:
             path.append(by_url[url])

@@ -974,3 +974,24 @@ def test_public_column_details_are_never_followed_as_navigation(tmp_path):
     page = _page("static/public-column-list.html", url, hops=1)
     followed = [r.url for r in spider.nav_links(page)]
     assert not [u for u in followed if "/public/6595/" in u], followed
+
+
+def test_explain_folds_an_api_paged_by_post_body_into_its_channel():
+    """浦东's API pages share one URL (pageNo is in the POST body): page 2's parent is that
+    same URL, which must neither loop nor hide the channel page."""
+    from crawler.explain import Candidate, Explanation, Visit
+
+    home, channel = "http://pd/index.html", "http://pd/zwgk/gknb/index.html"
+    api = "http://pd/zwgk-search-front/api/data/affair?channelList=5144"
+    out = Explanation(url=home)
+    out.visits = [
+        Visit(home, "home", 200),
+        Visit(channel, "list", 200, parent=home),
+        Visit(api, "list", 200, parent=channel, paged=True),
+        Visit(api, "list", 200, parent=api, paged=True),
+    ]
+    out.candidates = [
+        Candidate(api, "http://pd/a/1.html", "某区2024年政府信息公开工作年度报告", True, "")
+    ]
+    assert out.list_pages == [channel]
+    assert [v.url for v in out.path_to(api)] == [home, channel, api]
