@@ -160,9 +160,14 @@ class ShanghaiSpider(ReportSpider):
         self, response: TextResponse, data: dict[str, Any], got: int
     ) -> Iterator[Request]:
         """The next API page while the answer says rows remain; a window that claims more
-        rows than can be read (no paging, or MAX_PAGES reached) fails the site loudly."""
+        rows than can be read (an empty page before the last, an answer for another page
+        than asked — the server ignoring pageNo — or MAX_PAGES reached) fails the site."""
         page = int(response.meta.get("affair_page") or 1)
-        size = int(
+        answered = as_int(data.get("pageNo"))
+        if got and answered is not None and answered != page:
+            self.truncated(response, f"asked for page {page}, the API answered page {answered}")
+            return
+        size = as_int(data.get("pageSize")) or int(
             (parse_qs(urlsplit(response.url).query).get("pageSize") or [AFFAIR_PAGE_SIZE])[0]
         )
         pages, total = as_int(data.get("totalPage")), as_int(data.get("totalCount"))

@@ -642,9 +642,10 @@ def test_pudong_affair_api_pages_by_page_no_until_total_page(tmp_path):
 
 @pytest.mark.parametrize(
     ("change", "last", "why"),
-    [  # an empty page before the last; MAX_PAGES read and more remain
+    [  # an empty page before the last; pageNo ignored; MAX_PAGES read and more remain
         ({"list": []}, False, "page 1 of 3 came back empty"),
-        ({"totalPage": "{max1}"}, True, "{max1} pages, read the first {max}"),
+        ({"pageNo": 1}, True, "asked for page {max}, the API answered page 1"),
+        ({"totalPage": "{max1}", "pageNo": "{max}"}, True, "{max1} pages, read the first {max}"),
     ],
 )
 def test_pudong_affair_window_with_unread_rows_fails_loudly(tmp_path, change, last, why):
@@ -663,7 +664,8 @@ def test_pudong_affair_window_with_unread_rows_fails_loudly(tmp_path, change, la
     )
     data = json.loads(page.body)
     for key, value in change.items():
-        value = int(value.format(max1=MAX_PAGES + 1)) if isinstance(value, str) else value
+        if isinstance(value, str):
+            value = int(value.format(max=MAX_PAGES, max1=MAX_PAGES + 1))
         data["data"][key] = value
     data["data"] = {k: v for k, v in data["data"].items() if v is not None}
     why = why.format(max=MAX_PAGES, max1=MAX_PAGES + 1)
