@@ -29,7 +29,7 @@ from scrapy.http import Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
 
-from crawler import titles
+from crawler import titles, unsupported
 from crawler.registry import RegistryError, host_allowed
 from crawler.spiders.auto import AutoSpider
 from crawler.spiders.base import ReportSpider
@@ -84,6 +84,9 @@ class Explanation:
     visits: list[Visit] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
     refused: str = ""  # why nothing could be fetched (robots, unreachable, private address)
+    # pages of a platform recognised but not supported: "platform X recognised, not
+    # supported: why" with the page and the text that gave it away
+    unsupported: list[tuple[str, str, str]] = field(default_factory=list)
     allow_private: bool = False  # a test or simulated site on loopback/private addresses
 
     @property
@@ -93,18 +96,29 @@ class Explanation:
     @property
     def list_pages(self) -> list[str]:
         """The list columns whose pages (or proxy windows, API pages) held accepted reports."""
-        by_url = {v.url: v for v in self.visits}
+        by_url = self.first_visits()
         pages = []
         for cand in self.accepted:
-            page = cand.page
+            page, seen = cand.page, set()
             while page in by_url and by_url[page].paged and by_url[page].parent:
+                seen.add(page)
+                if by_url[page].parent in seen:
+                    break
                 page = by_url[page].parent or page
             pages.append(page)
         return list(dict.fromkeys(pages))
 
+    def first_visits(self) -> dict[str, Visit]:
+        """Each URL's first visit. Why the first: an API asked page by page by POST body (浦东's
+        pageNo) repeats one URL, and its later pages were reached from the earlier ones."""
+        by_url: dict[str, Visit] = {}
+        for visit in self.visits:
+            by_url.setdefault(visit.url, visit)
+        return by_url
+
     def path_to(self, url: str) -> list[Visit]:
         """The visits from the home page to `url` (the navigation the crawler followed)."""
-        by_url = {v.url: v for v in self.visits}
+        by_url = self.first_visits()
         path: list[Visit] = []
         while url in by_url and by_url[url] not in path:
             path.append(by_url[url])
@@ -350,7 +364,14 @@ def _fetch(
         visit.note = f"HTTP {status}"
         return None
     response = _response(final, status, headers, body, request)
-    if isinstance(response, TextResponse):
+    known = unsupported.recognise(response)
+    if known is not None:
+        visit.platform, visit.evidence = known[0].platform, known[1]
+        visit.note = "recognised, not supported"
+        out.unsupported.append((known[0].reason(), response.url, known[1]))
+        if home:
+            out.home_platform, out.home_evidence = visit.platform, visit.evidence
+    elif isinstance(response, TextResponse):
         visit.platform, visit.evidence = detect(response), evidence(response)
         if home:
             out.home_platform, out.home_evidence = visit.platform, visit.evidence
@@ -431,6 +452,8 @@ def explain(
                     )
                 )
     out.platform = out.list_platform()
+    if not out.accepted and out.unsupported:  # the 年报 pages found belong to that platform
+        out.platform = next(v.platform for v in out.visits if v.note == "recognised, not supported")
     out.evidence = next(
         (v.evidence for v in out.visits if v.platform == out.platform and v.url in out.list_pages),
         None,

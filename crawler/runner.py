@@ -219,8 +219,15 @@ def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, 
     if counts.get("blocked", 0) and not found:
         kinds = sorted({e["kind"] for e in counts.get("block_evidence", [])})
         return SITE_BLOCKED, f"challenge/block responses: {', '.join(kinds) or counts['blocked']}"
+    if counts.get("platform_unsupported", 0):
+        return SITE_FAILING, unsupported_reason(counts)
     if counts.get("lists_unparsed", 0):
         return SITE_FAILING, f"{counts['lists_unparsed']} list page(s) no longer parse"
+    if counts.get("lists_truncated", 0):
+        return SITE_FAILING, (
+            f"{counts['lists_truncated']} list window(s) truncated: they hold more rows "
+            "than could be read"
+        )
     if counts.get("lists_failed", 0):
         return SITE_FAILING, f"{counts['lists_failed']} list page(s) could not be fetched"
     if cut:
@@ -229,6 +236,14 @@ def site_outcome(counts: dict[str, Any] | None, had_reports: int) -> tuple[str, 
         before = f" (it had {had_reports} before)" if had_reports else ""
         return SITE_FAILING, f"no reports found{before}"
     return SITE_OK, ""
+
+
+def unsupported_reason(counts: dict[str, Any]) -> str:
+    """ "platform X recognised, not supported: why" for each such platform a site showed."""
+    found = counts.get("platform_unsupported_by") or {}
+    return (
+        "; ".join(found) or f"{counts['platform_unsupported']} page(s) of an unsupported platform"
+    )
 
 
 def cap_reason(counts: dict[str, Any]) -> str:
@@ -424,6 +439,8 @@ def _mark_withdrawn(service: Service, run_id: int | None, per_site: dict[str, Si
                     for k in (
                         "lists_failed",
                         "lists_unparsed",
+                        "lists_truncated",
+                        "platform_unsupported",
                         "failed",
                         "blocked",
                         "spider_errors",

@@ -48,6 +48,10 @@ COUNTERS = (
     "requests_capped",
     "list_links_capped",
     "retry_after_capped",
+    # issue 11: a list window that holds more rows than could be read; a page of a platform
+    # recognised but not supported (both fail the site, with the why in its causes)
+    "lists_truncated",
+    "platform_unsupported",
 )
 
 

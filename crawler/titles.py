@@ -34,6 +34,13 @@ _LOOKALIKE = re.compile(
     r"图解|一图(?:读懂|看懂|了解|速览|带你)|图说|图读|长图|[Hh\uff28\uff48][5\uff15]"
     r"|问答|答记者问|解读|动漫|漫画|视频|新闻发布会|快讯"
 )
+# A navigation label that mentions 年报 but leads to an article or a news item about reports, not
+# to a column of them: a notice (关于…的通知), a press event (年报发布会, 召开…会议), a training, a
+# budget/final account, or the 政府工作报告 (the government's work report, another document).
+_NAV_REJECT = re.compile(
+    r"^关于|通知|通报|公告|要点|决算|预算|的更正|镜像|发布会|召开|举行|举办|会议|培训|座谈"
+    r"|部署|政府工作报告"
+)
 # Lists that lack a title show the body's first sentence, which in a report is the statute one.
 _OPENING = re.compile(
     r"^本(?:年度)?报告(?:是)?(?:根据|依据|按照)《中华人民共和国政府信息公开条例》"
@@ -76,6 +83,16 @@ def rejection(title: str) -> str | None:
     if not _PHRASE.search(core):
         return "does not end with the report phrase (…信息公开工作年度报告)"
     found = _REJECT.search(core) or _LOOKALIKE.search(normalise(title))
+    return f"look-alike: {found.group(0)}" if found else None
+
+
+def nav_rejection(label: str) -> str | None:
+    """Why a navigation link labelled with 年报/年度报告 is not a 年报 column (None if it may
+    be one): the title look-alikes (图解, 一图读懂, 解读, H5, 问答, 视频, 新闻发布会 …) and the
+    news/notice words above. Why: following such a link as a column costs a list page that
+    parses to nothing, or worse, an infographic read as a list."""
+    text = normalise(label)
+    found = _LOOKALIKE.search(text) or _NAV_REJECT.search(text)
     return f"look-alike: {found.group(0)}" if found else None
 
 

@@ -105,6 +105,14 @@ def list_command(file: str, as_json: bool) -> None:
         sys.exit(1)
 
 
+def _echo_unsupported(found: list[tuple[str, str, str]]) -> None:
+    """Pages of a platform recognised but not supported: the why, the page, the evidence."""
+    for reason, page, shown in found:
+        click.echo(f"NOT SUPPORTED: {reason}")
+        click.echo(f"  page: {page}")
+        click.echo(f"  evidence: {shown}")
+
+
 def _width(text: str) -> int:
     """Terminal columns of `text` (CJK characters take two), to align the table."""
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
@@ -171,6 +179,7 @@ def explain_command(
         click.echo(f"cannot explain: {found.refused}", err=True)
         sys.exit(1)
     click.echo(f"platform: {found.platform} (home page: {found.home_platform})")
+    _echo_unsupported(found.unsupported)
     click.echo(f"  evidence on the list pages: {found.evidence}")
     click.echo(f"  evidence on the home page: {found.home_evidence}")
     click.echo("pages visited:")
@@ -203,6 +212,8 @@ def explain_command(
     click.echo(yaml.safe_dump({"sites": [entry]}, allow_unicode=True, sort_keys=False).rstrip())
     if not region_code:
         click.echo("# set region_code to the site's 6-digit 行政区划代码 before use")
+    if found.unsupported and not found.accepted:
+        sys.exit(1)  # recognised, not supported: the crawl of this site would fail
 
 
 COMMANDS = [sites_group]

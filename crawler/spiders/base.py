@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import scrapy
 from scrapy.http import FormRequest, Request, Response, TextResponse
 
-from crawler import causes, titles
+from crawler import causes, titles, unsupported
 from crawler.items import ReportDocument
 from crawler.logs import demote_scrapy_dumps
 from crawler.registry import SiteEntry, load_registry, select_sites
@@ -28,8 +28,11 @@ DEFAULT_SITES = Path(__file__).resolve().parents[2] / "config" / "sites.yaml"
 FILE_EXT = re.compile(r"\.(pdf|docx?|wps|ofd|xlsx?|et|zip|rar)(?:$|[?#&])", re.IGNORECASE)
 FILE_LINK = re.compile(r"downfile\.jsp|/download\b|[?&]fileName=|/attach/", re.IGNORECASE)
 IMAGE = re.compile(r"\.(jpe?g|png|gif|bmp|webp)$", re.IGNORECASE)
+# Article pages (never navigation): Hanweb, TRS, gkmlpt, Shanghai CMSs, and the /public/column/
+# platform's `/public/<organId>/<id>.html`.
 ARTICLE_LINK = re.compile(
-    r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$", re.IGNORECASE
+    r"/art_|/art/\d{4}/|/t\d{8}_\d+|/post_\d+|/content/|/details$|/public/\d+/\d+\.html$",
+    re.IGNORECASE,
 )
 DATE = re.compile(r"(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 # Navigation words that lead from a home page to the 年报 column (and department trees).
@@ -144,13 +147,15 @@ class ReportSpider(scrapy.Spider):
     # ---- discovery -------------------------------------------------------------------
     def parse_nav(self, response: Response) -> Iterator[Any]:
         """Home/navigation page: read it as a list, then follow disclosure navigation."""
-        if not isinstance(response, TextResponse):
+        if not isinstance(response, TextResponse) or self.unsupported(response):
             return
         yield from self.parse_list(response)
         yield from self.nav_links(response)
 
     def nav_links(self, response: TextResponse) -> Iterator[Request]:
-        """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation."""
+        """Links toward 年报 columns: 年报/年度报告 → list; 信息公开/部门/目录 → more navigation.
+        A 年报-worded label that `titles.nav_rejection` calls a look-alike (图解, 解读,
+        年报发布会 …) is not followed at all, even inside a department directory."""
         site_id, hops = response.meta["gongkai_site_id"], response.meta.get("hops", 0)
         if hops >= MAX_HOPS or not self.is_markup(response):
             return
@@ -161,6 +166,9 @@ class ReportSpider(scrapy.Spider):
             url = self.absolute(response, href)
             if not self.is_nav_candidate(site_id, url):
                 continue
+            if NAV_LIST.search(text) and titles.nav_rejection(text):
+                self.crawler.stats.inc_value(site_key(site_id, "nav_lookalikes"))
+                continue  # an article or news item about reports, not a column of them
             if NAV_LIST.search(text) and not titles.is_report_title(text):
                 role = "list"
             elif NAV_PATH.search(text) or in_directory:
@@ -194,6 +202,8 @@ class ReportSpider(scrapy.Spider):
     # ---- lists -----------------------------------------------------------------------
     def parse_list_page(self, response: Response) -> Iterator[Any]:
         """A page that should be a report list: parse it, and say so loudly if it is not."""
+        if self.unsupported(response):
+            return
         found = list(self.parse_list(response))
         if not found and not response.meta.get("gongkai_list_parsed"):
             site_id = response.meta["gongkai_site_id"]
@@ -213,9 +223,48 @@ class ReportSpider(scrapy.Spider):
             found.extend(self.nav_links(response))  # a discovered 年报 column: its sub-columns
         yield from found
 
+    def unsupported(self, response: Response) -> bool:
+        """True (and the site fails, with the why and the page as evidence) when the page
+        belongs to a platform recognised but not supported (`crawler.unsupported`): its rows
+        are not guessed, and nothing on it is followed."""
+        found = unsupported.recognise(response)
+        if found is None:
+            return False
+        known, evidence = found
+        site_id = response.meta["gongkai_site_id"]
+        stats = self.crawler.stats
+        count(stats, site_id, "platform_unsupported", known.reason())
+        causes.note_failure(
+            stats,
+            site_id,
+            response.url,
+            f"platform {known.platform} recognised, not supported",
+            role=response.meta.get("gongkai_role"),
+            status=response.status,
+        )
+        self.logger.warning(
+            "platform not supported site=%s platform=%s url=%s evidence=%r why=%s",
+            site_id,
+            known.platform,
+            response.url,
+            evidence[:200],
+            known.why,
+        )
+        return True
+
     def parse_list(self, response: Response) -> Iterable[Any]:  # pragma: no cover - abstract
         """Requests for the report links (and further list pages) found on a list page."""
         raise NotImplementedError
+
+    def truncated(self, response: Response, why: str) -> None:
+        """A list window known to hold more rows than were read (a page cap reached, an empty
+        page before the last): the site fails, since absence from it proves nothing."""
+        site_id = response.meta["gongkai_site_id"]
+        count(self.crawler.stats, site_id, "lists_truncated")
+        causes.note_failure(
+            self.crawler.stats, site_id, response.url, f"list truncated: {why}", role="list"
+        )
+        self.logger.warning("list truncated site=%s why=%r url=%s", site_id, why, response.url)
 
     def mark_parsed(self, response: Response) -> None:
         """Tell parse_list_page the list shape was recognised (even if it holds no report)."""

@@ -6,11 +6,14 @@ Platform: Shanghai districts run their own systems (site-structures.md §5); thi
   `<channel>/List/list_0.htm`, `list_1.htm` … and whose details are `content/<uuid>.htm`, and
   杨浦's `buffersInformation/details?id=<uuid>` details, and 浦东's JSON list API: a list URL
   `…/zwgk-search-front/api/data/affair?channelList=<id>[&pageSize=n]` is asked as
-  `POST` with the JSON body `{"channelList":["<id>"],"pageSize":n}` and answers
-  `data.list[{title,url,display_date}]`.
+  `POST` with the JSON body `{"channelList":["<id>"],"pageNo":1,"pageSize":n}` and answers
+  `data{pageNo,totalPage,totalCount,list[{title,url,display_date}]}` (public clients of this
+  search-front service page it by `pageNo`, from 1, and read those totals).
 Listing: every report-titled link of a channel page; then the next `List/list_<n+1>.htm`
   as long as the page held detail links — the pager may be script, so pages are asked in
-  order, and a 404 past the last page ends the channel quietly.
+  order, and a 404 past the last page ends the channel quietly.  浦东's API is asked page by
+  page while `totalPage` (or `totalCount`) says more rows remain, at most MAX_PAGES; a window
+  that claims more rows than could be read is counted `lists_truncated` (the site fails).
 Caveats: a channel root and `List/list_0.htm` show the same first page (duplicates are
   filtered); dates are read from the row, `发布时间:2026年2月4日` included.
 """
@@ -20,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -48,17 +52,19 @@ class ShanghaiSpider(ReportSpider):
             yield self.affair_request(request) if AFFAIR_API in request.url else request
 
     @staticmethod
-    def affair_request(request: Request) -> Request:
-        """浦东's list API wants its query as a JSON POST body."""
+    def affair_request(request: Request, page: int = 1) -> Request:
+        """浦东's list API wants its query as a JSON POST body; `pageNo` counts from 1."""
         query = parse_qs(urlsplit(request.url).query)
         body = {
             "channelList": query.get("channelList", []),
+            "pageNo": page,
             "pageSize": int((query.get("pageSize") or [str(AFFAIR_PAGE_SIZE)])[0]),
         }
         return request.replace(
             method="POST",
             body=json.dumps(body),
             headers={"Content-Type": "application/json;charset=UTF-8"},
+            meta={**request.meta, "affair_page": page},
         )
 
     def parse_list(self, response: Response) -> Iterator[Any]:
@@ -131,9 +137,10 @@ class ShanghaiSpider(ReportSpider):
         yield from self.parse_list_page(response)
 
     def affair(self, response: TextResponse) -> Iterator[Request]:
-        """Entries of a 浦东 `api/data/affair` answer (`data.list[{title,url,display_date}]`)."""
+        """Entries of a 浦东 `api/data/affair` answer, then its next page while rows remain."""
         try:
-            rows = (response.json().get("data") or {}).get("list")
+            data = response.json().get("data") or {}
+            rows = data.get("list")
         except (ValueError, AttributeError):
             return
         if not isinstance(rows, list):
@@ -146,7 +153,61 @@ class ShanghaiSpider(ReportSpider):
                 response,
                 str(row.get("url") or ""),
                 str(row.get("title") or ""),
-                self.listed_date(str(row.get("display_date") or "")),
+                self.listed_date(affair_date(row.get("display_date"))),
             )
             if request is not None:
                 yield request
+        yield from self.affair_next(response, data, len(rows))
+
+    def affair_next(
+        self, response: TextResponse, data: dict[str, Any], got: int
+    ) -> Iterator[Request]:
+        """The next API page while the answer says rows remain; a window that claims more
+        rows than can be read (an empty page before the last, an answer for another page
+        than asked — the server ignoring pageNo — or MAX_PAGES reached) fails the site."""
+        page = int(response.meta.get("affair_page") or 1)
+        answered = as_int(data.get("pageNo"))
+        if got and answered is not None and answered != page:
+            self.truncated(response, f"asked for page {page}, the API answered page {answered}")
+            return
+        size = as_int(data.get("pageSize")) or int(
+            (parse_qs(urlsplit(response.url).query).get("pageSize") or [str(AFFAIR_PAGE_SIZE)])[0]
+        )
+        pages, total = as_int(data.get("totalPage")), as_int(data.get("totalCount"))
+        if total is None:
+            total = as_int(data.get("total"))
+        if pages is None and total is not None:
+            pages = -(-total // max(1, size))
+        if pages is None or page >= pages:
+            return  # the last page (or an answer that does not page)
+        if got == 0:
+            self.truncated(response, f"page {page} of {pages} came back empty")
+            return
+        if page >= MAX_PAGES:
+            self.truncated(response, f"{pages} pages, read the first {MAX_PAGES}")
+            return
+        site_id = response.meta["gongkai_site_id"]
+        base = self.request(site_id, response.url, self.parse_affair, role="list")
+        if base is not None:
+            yield self.affair_request(base, page + 1)
+
+
+def as_int(value: Any) -> int | None:
+    """A count from the API (a number or a numeric string), else None."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+CST = timedelta(hours=8)
+
+
+def affair_date(value: Any) -> str:
+    """`display_date` as text: `2024-02-19[ 10:00:00]` as given, epoch milliseconds (the
+    search API's form) as the China-time date."""
+    if isinstance(value, int | float) or (isinstance(value, str) and value.isdigit()):
+        millis = int(value)
+        if millis > 10**11:  # milliseconds since 1970, not a year or a page number
+            return f"{datetime.fromtimestamp(millis / 1000, UTC) + CST:%Y-%m-%d}"
+    return str(value or "")

@@ -582,10 +582,12 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
 
     (request,) = asyncio.run(first())
     assert request.method == "POST" and request.url == api
-    assert json.loads(request.body) == {"channelList": ["5144"], "pageSize": 100}
+    assert json.loads(request.body) == {"channelList": ["5144"], "pageNo": 1, "pageSize": 100}
     assert request.headers["Content-Type"].startswith(b"application/json")
-    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse)
-    assert _entries(spider.parse_list(response)) == [
+    response = _page("shanghai/pudong-affair-5144.json", api, TextResponse, affair_page=1)
+    out = list(spider.parse_list(response))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []  # totalPage 1: done
+    assert _entries(out) == [
         (
             "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2024/50/323401.html",
             "上海市浦东新区2023年政府信息公开工作年度报告",
@@ -602,6 +604,80 @@ def test_pudong_affair_api_is_a_json_post_and_its_list_read(tmp_path):
             "2022-10-28",
         ),
     ]
+
+
+def test_pudong_affair_api_pages_by_page_no_until_total_page(tmp_path):
+    import json
+
+    from crawler.spiders.shanghai import ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144&pageSize=2"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+    first = _page("shanghai/pudong-affair-5144-page1-of-3.json", api, TextResponse, affair_page=1)
+    out = list(spider.parse_list(first))
+    assert _entries(out) == [
+        (
+            "https://www.pudong.gov.cn/zwgk/zwgk_zfxxgknb_qzf_gknb/2025/31/351207.html",
+            "上海市浦东新区2024年政府信息公开工作年度报告",
+            "2025-01-31",  # display_date in epoch milliseconds, read as China time
+        )
+    ]  # the 一图读懂 dropped
+    (nxt,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    assert nxt.method == "POST" and nxt.url == api and nxt.meta["affair_page"] == 2
+    assert json.loads(nxt.body) == {"channelList": ["5144"], "pageNo": 2, "pageSize": 2}
+    assert nxt.callback == spider.parse_affair
+    data = json.loads(first.body)
+    data["data"]["pageNo"] = 3  # the last page asks for nothing more
+    last = first.replace(body=json.dumps(data).encode())
+    last.meta["affair_page"] = 3
+    assert [r for r in spider.parse_list(last) if r.meta["gongkai_role"] == "list"] == []
+    data = json.loads(first.body)  # only a row count: the pages follow from the page size
+    data["data"] = {"total": 5, "list": data["data"]["list"]}
+    counted = first.replace(body=json.dumps(data).encode())
+    counted.meta["affair_page"] = 2
+    (nxt,) = [r for r in spider.parse_list(counted) if r.meta["gongkai_role"] == "list"]
+    assert json.loads(nxt.body)["pageNo"] == 3
+    assert not _stat(spider, "lists_truncated")
+
+
+@pytest.mark.parametrize(
+    ("change", "last", "why"),
+    [  # an empty page before the last; pageNo ignored; MAX_PAGES read and more remain
+        ({"list": []}, False, "page 1 of 3 came back empty"),
+        ({"pageNo": 1}, True, "asked for page {max}, the API answered page 1"),
+        ({"totalPage": "{max1}", "pageNo": "{max}"}, True, "{max1} pages, read the first {max}"),
+    ],
+)
+def test_pudong_affair_window_with_unread_rows_fails_loudly(tmp_path, change, last, why):
+    import json
+
+    from crawler.runner import site_outcome
+    from crawler.spiders.shanghai import MAX_PAGES, ShanghaiSpider
+
+    api = "https://www.pudong.gov.cn/zwgk-search-front/api/data/affair?channelList=5144&pageSize=2"
+    spider = _spider(ShanghaiSpider, tmp_path, "https://www.pudong.gov.cn/", list_urls=[api])
+    page = _page(
+        "shanghai/pudong-affair-5144-page1-of-3.json",
+        api,
+        TextResponse,
+        affair_page=MAX_PAGES if last else 1,
+    )
+    data = json.loads(page.body)
+    for key, value in change.items():
+        if isinstance(value, str):
+            value = int(value.format(max=MAX_PAGES, max1=MAX_PAGES + 1))
+        data["data"][key] = value
+    data["data"] = {k: v for k, v in data["data"].items() if v is not None}
+    why = why.format(max=MAX_PAGES, max1=MAX_PAGES + 1)
+    page = page.replace(body=json.dumps(data).encode())
+    out = list(spider.parse_list(page))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []
+    assert _stat(spider, "lists_truncated") == 1
+    causes = _stat(spider, "causes")
+    assert causes == {f"list truncated: {why}": 1}
+    counts = {"lists_truncated": 1, "reports_found": 3}
+    outcome, reason = site_outcome(counts, 0)
+    assert outcome == "failing" and "truncated" in reason
 
 
 # ---- Jiangxi script data -----------------------------------------------------------------------
@@ -677,3 +753,247 @@ def test_static_other_families_lists_and_pagers(tmp_path, fixture, url, report, 
     out = list(spider.parse_list(_page(fixture, url)))
     assert [u for u, _t, _d in _entries(out)] == [report]  # the 通知 and 政策解读 not taken
     assert {r.url for r in out if r.meta["gongkai_role"] == "list"} == following
+
+
+def test_navigation_does_not_open_lookalike_report_links_as_columns(tmp_path):
+    """The home page's 年报-worded links: columns are followed, look-alikes are not."""
+    from test_titles import NAV_LABELS
+
+    from crawler.spiders.static import StaticSpider
+
+    spider = _spider(StaticSpider, tmp_path, "http://www.example.gov.cn/")
+    links = "".join(
+        f'<li><a href="/col/col{n}/index.html">{label}</a></li>'
+        for n, (label, _column) in enumerate(NAV_LABELS)
+    )
+    home = HtmlResponse(
+        "http://www.example.gov.cn/",
+        body=f"<html><body><ul>{links}</ul></body></html>".encode(),
+        encoding="utf-8",
+        request=Request("http://www.example.gov.cn/", meta={"gongkai_site_id": "fx", "hops": 0}),
+    )
+    followed = {r.url for r in spider.nav_links(home)}
+    expected = {
+        f"http://www.example.gov.cn/col/col{n}/index.html"
+        for n, (_label, column) in enumerate(NAV_LABELS)
+        if column
+    }
+    assert followed == expected
+    assert _stat(spider, "nav_lookalikes") == sum(1 for _l, column in NAV_LABELS if not column)
+
+
+# ---- platforms recognised, not supported -----------------------------------------------------
+
+HEFEI_NB = (
+    "http://zwgk.hefei.gov.cn/zwgk/public/spage.xp?doAction=sindex&unitid=0004000100010018&frame=nb"
+)
+TEMPLATED = "https://fzggw.ah.gov.cn/public/column/7011?type=4&catId=49943601&action=list&nav=3"
+
+
+def _unsupported_checks(spider, reason_start):
+    from crawler.runner import site_outcome
+
+    assert _stat(spider, "platform_unsupported") == 1
+    assert not _stat(spider, "lists_unparsed")  # said what it is, not "parse found nothing"
+    (reason,) = _stat(spider, "platform_unsupported_by")
+    assert reason.startswith(reason_start)
+    (example,) = _stat(spider, "failure_urls")
+    assert example["cause"] == reason_start.removesuffix(":")
+    counts = {
+        "platform_unsupported": 1,
+        "platform_unsupported_by": _stat(spider, "platform_unsupported_by"),
+    }
+    assert site_outcome(counts, 0) == ("failing", reason)
+    return example["url"]
+
+
+def test_hefei_nianbao_frame_is_recognised_and_not_supported(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    portal = "http://www.hfxx.gov.cn/"
+    spider = _spider(
+        AutoSpider, tmp_path, portal, allowed_domains=["www.hfxx.gov.cn", "zwgk.hefei.gov.cn"]
+    )
+    home = _page("unsupported/hefei-portal-xxgk-box.html", portal, hops=0)
+    followed = {r.url: r.meta["gongkai_role"] for r in spider.parse_nav(home)}
+    assert followed[HEFEI_NB] == "list"  # 政府信息公开年报 leads to the 年报 frame
+    frame = HtmlResponse(
+        HEFEI_NB,
+        body=b"<html><body></body></html>",  # whatever it holds: the URL names the system
+        request=Request(HEFEI_NB, meta={"gongkai_site_id": "fx", "gongkai_role": "list"}),
+    )
+    assert list(spider.parse_list_page(frame)) == []
+    assert _unsupported_checks(spider, "platform hefei-xp recognised, not supported:") == HEFEI_NB
+
+
+def test_templated_public_column_page_is_recognised_and_not_supported(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    spider = _spider(AutoSpider, tmp_path, "https://fzggw.ah.gov.cn/")
+    page = _page("unsupported/lonsun-column-template.html", TEMPLATED, gongkai_role="list")
+    assert list(spider.parse_list_page(page)) == []
+    reason = "platform lonsun-template recognised, not supported:"
+    assert _unsupported_checks(spider, reason) == TEMPLATED
+
+
+def test_server_rendered_public_column_page_is_still_read(tmp_path):
+    from crawler.spiders.auto import AutoSpider
+
+    url = "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+    spider = _spider(AutoSpider, tmp_path, url)
+    out = list(spider.parse_list_page(_page("static/public-column-list.html", url)))
+    assert [u for u, _t, _d in _entries(out)] == [
+        "https://www.ahfeixi.gov.cn/public/6595/49812345.html"
+    ]
+    assert not _stat(spider, "platform_unsupported")
+
+
+class _Pages:
+    """An explain fetcher over fixed pages (no network): robots allow everything."""
+
+    def __init__(self, pages):
+        self.pages = pages
+
+    def allowed(self, url):
+        return True
+
+    def raw(self, url, method="GET", body=None, headers=None):
+        if url not in self.pages:
+            return 404, {}, b"", url
+        return 200, {"Content-Type": "text/html; charset=utf-8"}, self.pages[url], url
+
+
+def test_explain_names_an_unsupported_platform_with_its_evidence():
+    from crawler.explain import explain
+
+    portal = "http://www.hfxx.gov.cn/"
+    pages = {
+        portal: (DATA / "unsupported/hefei-portal-xxgk-box.html").read_bytes(),
+        HEFEI_NB: b"<html><body></body></html>",
+    }
+    found = explain(portal, delay=0, allowed_domains=["zwgk.hefei.gov.cn"], fetcher=_Pages(pages))
+    ((reason, page, shown),) = found.unsupported
+    assert reason.startswith("platform hefei-xp recognised, not supported: 合肥")
+    assert page == HEFEI_NB and "frame=nb" in shown
+    assert found.platform == "hefei-xp" and found.accepted == []
+    (visit,) = [v for v in found.visits if v.url == HEFEI_NB]
+    assert visit.platform == "hefei-xp" and visit.note == "recognised, not supported"
+
+
+def test_sites_explain_command_says_not_supported_and_fails(monkeypatch):
+    from click.testing import CliRunner
+
+    from crawler import explain as explain_module
+    from crawler.cli import main
+
+    pages = {
+        "https://fzggw.ah.gov.cn/": (
+            f'<html><body><a href="{TEMPLATED}">政府信息公开年报</a></body></html>'
+        ).encode(),
+        TEMPLATED: (DATA / "unsupported/lonsun-column-template.html").read_bytes(),
+    }
+    monkeypatch.setattr(explain_module, "Fetcher", lambda **_kw: _Pages(pages))
+    result = CliRunner().invoke(main, ["sites", "explain", "https://fzggw.ah.gov.cn/"])
+    assert result.exit_code == 1, result.output
+    assert "NOT SUPPORTED: platform lonsun-template recognised, not supported:" in result.output
+    assert f"page: {TEMPLATED}" in result.output and "<?=el.link?>" in result.output
+
+
+# ---- Anhui/Jiangxi/Qinghai /public/column/ platform (lonsun) -----------------------------------
+
+LABEL = (
+    "https://www.ahfeixi.gov.cn/site/label/8888?IsAjax=1&dataType=html&labelName=publicInfoList"
+    "&siteId=6786551&pageSize=15&pageIndex={n}&action=list&isDate=true&dateFormat=yyyy-MM-dd"
+    "&length=50&organId=6595&type=4&catId=7049&cId=&result=%E6%9A%82%E6%97%A0%E7%9B%B8%E5%85%B3"
+    "%E4%BF%A1%E6%81%AF&file=%2Fc3%2Ffx%2FpublicInfoList_newest"
+)
+
+
+def test_lonsun_data_url_rows_and_next_page_index(tmp_path):
+    from urllib.parse import parse_qs, urlsplit
+
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = LABEL.format(n=1)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    page = _page("lonsun/label-publicInfoList-page1.html", url)
+    assert detect(page) == "lonsun"
+    out = list(spider.parse_list_page(page))
+    assert _entries(out) == [
+        (
+            "https://www.ahfeixi.gov.cn/public/6595/49812345.html",
+            "肥西县人民政府2023年政府信息公开工作年度报告",
+            "2024-01-18",
+        ),
+        (
+            "https://www.ahfeixi.gov.cn/public/6595/47755120.html",
+            "肥西县人民政府2022年政府信息公开工作年度报告",
+            "2023-01-16",
+        ),
+    ]  # the 政策解读 dropped
+    (nxt,) = [r for r in out if r.meta["gongkai_role"] == "list"]
+    asked, given = parse_qs(urlsplit(nxt.url).query), parse_qs(urlsplit(url).query)
+    assert asked == {**given, "pageIndex": ["2"]}  # site template, ids, empty text all kept
+    assert urlsplit(nxt.url).path == "/site/label/8888"
+
+
+def test_lonsun_data_url_ends_on_its_empty_text_and_reads_navli_rows(tmp_path):
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = LABEL.format(n=4)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    assert list(spider.parse_list_page(_page("lonsun/label-publicInfoList-empty.html", url))) == []
+    assert not _stat(spider, "lists_unparsed") and not _stat(spider, "lists_truncated")
+    navli = _page("lonsun/label-publicInfoList-navli.html", url.replace("6595", "1681"))
+    assert detect(navli) == "lonsun"
+    out = list(spider.parse_list_page(navli))
+    assert [t for _u, t, _d in _entries(out)] == [
+        "安徽省人民政府办公厅2023年政府信息公开工作年度报告"
+    ]
+    assert "pageIndex=5" in next(r.url for r in out if r.meta["gongkai_role"] == "list")
+
+
+def test_lonsun_data_url_with_rows_at_the_page_cap_is_truncated(tmp_path):
+    from crawler.spiders.lonsun import MAX_PAGES, LonsunSpider
+
+    url = LABEL.format(n=MAX_PAGES)
+    spider = _spider(LonsunSpider, tmp_path, "https://www.ahfeixi.gov.cn/", list_urls=[url])
+    out = list(spider.parse_list_page(_page("lonsun/label-publicInfoList-page1.html", url)))
+    assert [r for r in out if r.meta["gongkai_role"] == "list"] == []
+    assert _stat(spider, "lists_truncated") == 1
+    assert _stat(spider, "causes") == {
+        f"list truncated: rows still on page {MAX_PAGES}, the last one read": 1
+    }
+
+
+def test_public_column_details_are_never_followed_as_navigation(tmp_path):
+    """A report title says 政府信息公开: on this platform its `/public/<organ>/<id>.html` page is
+    an article, not a menu to walk (a decoy such as …统计年报 would be read as a column)."""
+    from crawler.spiders.lonsun import LonsunSpider
+
+    url = "https://www.ahfeixi.gov.cn/public/column/6595?type=4&catId=7049&action=list&nav=3"
+    spider = _spider(LonsunSpider, tmp_path, url)
+    page = _page("static/public-column-list.html", url, hops=1)
+    followed = [r.url for r in spider.nav_links(page)]
+    assert not [u for u in followed if "/public/6595/" in u], followed
+
+
+def test_explain_folds_an_api_paged_by_post_body_into_its_channel():
+    """浦东's API pages share one URL (pageNo is in the POST body): page 2's parent is that
+    same URL, which must neither loop nor hide the channel page."""
+    from crawler.explain import Candidate, Explanation, Visit
+
+    home, channel = "http://pd/index.html", "http://pd/zwgk/gknb/index.html"
+    api = "http://pd/zwgk-search-front/api/data/affair?channelList=5144"
+    out = Explanation(url=home)
+    out.visits = [
+        Visit(home, "home", 200),
+        Visit(channel, "list", 200, parent=home),
+        Visit(api, "list", 200, parent=channel, paged=True),
+        Visit(api, "list", 200, parent=api, paged=True),
+    ]
+    out.candidates = [
+        Candidate(api, "http://pd/a/1.html", "某区2024年政府信息公开工作年度报告", True, "")
+    ]
+    assert out.list_pages == [channel]
+    assert [v.url for v in out.path_to(api)] == [home, channel, api]

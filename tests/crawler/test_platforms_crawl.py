@@ -19,6 +19,7 @@ PLATFORMS = tuple(
         "hanweb-jslib",
         "shanghai",
         "jiangxi",
+        "lonsun",
     )
     if p in available_platforms()
 )
@@ -54,7 +55,16 @@ def test_auto_detection_and_discovery_from_home_pages(harness):
         for k in s
         if k.startswith("detected_")
     }
-    assert {"hanweb", "trs", "jpaas", "gkmlpt", "static", "shanghai", "jiangxi"} <= detected
+    assert {
+        "hanweb",
+        "trs",
+        "jpaas",
+        "gkmlpt",
+        "static",
+        "shanghai",
+        "jiangxi",
+        "lonsun",
+    } <= detected
 
 
 @pytest.mark.parametrize("variant", [1, 2])
@@ -98,3 +108,25 @@ def test_mutations_are_caught_on_the_next_crawl(make_harness, platform):
         current = set(db.execute("select url, sha256 from document where status = 'current'"))
     assert {(edited.url, edited.sha256), (added.url, added.sha256)} <= current
     assert (reports[1].url, reports[1].sha256) not in current
+
+
+def test_script_filled_public_column_site_read_from_its_data_url(make_harness):
+    """lonsun variant 2: every report through the data URL in list_urls (paged by pageIndex)."""
+    harness = make_harness(platforms=("lonsun",), switches={"variant": 2})
+    _check_all_reports(harness, harness.crawl())
+
+
+def test_script_filled_public_column_from_home_fails_as_not_supported(make_harness):
+    """From the home page only, the template page is named, not guessed: the site fails."""
+    harness = make_harness(platforms=("lonsun",), switches={"variant": 2})
+    harness.write_registry(
+        lambda entries: [
+            {**{k: v for k, v in e.items() if k != "list_urls"}, "platform": "auto"}
+            for e in entries
+        ]
+    )
+    site = harness.crawl()["sites"]["lonsun-feixi"]
+    assert site["outcome"] == "failing"
+    assert site["reason"].startswith("platform lonsun-template recognised, not supported:")
+    assert site["reports_found"] == 0
+    assert any("/public/column/6595?" in u["url"] for u in site["failing_urls"]), site

@@ -83,3 +83,35 @@ def test_variant_and_untitled_reports():
     assert variant("X区2019年政府信息公开工作年度报告（图片版）") == "图片版"
     assert is_report_title("本报告依据《中华人民共和国政府信息公开条例》编制")
     assert year_from_text("本报告中所列数据的统计期限自2023年1月1日起至2023年12月31日止。") == 2023
+
+
+# Navigation labels that mention 年报 as district home pages and disclosure portals write them:
+# (label, followed as a 年报 column?). The rejected ones are articles or news items *about*
+# reports: renderings of one (图解, 一图读懂, 解读, H5, 视频), press events, notices, trainings.
+NAV_LABELS = [
+    ("政府信息公开年报", True),
+    ("政府信息公开工作年度报告", True),
+    ("年度报告", True),
+    ("区政府年报", True),
+    ("部门年报", True),
+    ("2023年年报", True),
+    ("政务公开年报", True),
+    ("图解：2023年政府信息公开工作年度报告", False),
+    ("一图读懂浦东新区2023年政府信息公开工作年度报告", False),
+    ("《2023年政府信息公开工作年度报告》解读", False),
+    ("政府信息公开年报H5", False),
+    ("2023年政府信息公开年报视频解读", False),
+    ("2023年度政府信息公开工作年度报告新闻发布会", False),
+    ("市政府新闻办举行2023年政府信息公开年报发布会", False),
+    ("区政府召开政府信息公开年报编制工作部署会", False),
+    ("政务公开年报编制培训会顺利举办", False),
+    ("关于做好2023年度政府信息公开工作年度报告编制和发布工作的通知", False),
+    ("政府工作报告", False),
+]
+
+
+@pytest.mark.parametrize(("label", "column"), NAV_LABELS)
+def test_navigation_labels_column_or_lookalike(label, column):
+    from crawler.titles import nav_rejection
+
+    assert (nav_rejection(label) is None) is column, nav_rejection(label)

@@ -265,14 +265,18 @@ AFFAIR_API = "/zwgk-search-front/api/data/affair"
 class PudongSite(SiteApp):
     """浦东-like: the 年报 channel page fills its list from a JSON POST API (§5).
 
-    `POST /zwgk-search-front/api/data/affair` with `{"channelList":["5144"],"pageSize":20}` →
-    `{"data":{"total":N,"list":[{title,url,display_date}]}}`, newest first, at most pageSize
-    rows; a GET, or a body that is not JSON, is refused (405/400). Details
+    `POST /zwgk-search-front/api/data/affair` with
+    `{"channelList":["5144"],"pageNo":1,"pageSize":20}` → `{"code":0,"data":{"pageNo":1,
+    "pageSize":20,"totalPage":P,"totalCount":N,"list":[{title,url,display_date}]}}`, newest
+    first, pages counted from 1 (the shape public clients of this service read). The server
+    serves at most MAX_PAGE_SIZE rows a page whatever is asked, so a crawl has to page; a
+    GET, or a body that is not JSON, is refused (405/400). Details
     `/zwgk/zwgk_zfxxgknb_qzf_gknb/<upload year>/<n>/<id>.html` with `#ivs_content`.
     """
 
     platform = "shanghai"
     channel_id = "5144"
+    MAX_PAGE_SIZE = 10
 
     def __init__(self, seed: int = 0) -> None:
         super().__init__("shanghai-pudong", "上海市浦东新区人民政府", "310115", seed)
@@ -373,6 +377,7 @@ class PudongSite(SiteApp):
         try:
             ask = json.loads(req.body or b"")
             channels, size = [str(c) for c in ask["channelList"]], int(ask.get("pageSize", 20))
+            page = max(1, int(ask.get("pageNo", 1)))
         except (ValueError, KeyError, TypeError):
             return Response(
                 status=400,
@@ -380,15 +385,23 @@ class PudongSite(SiteApp):
                 content_type="application/json",
             )
         items = self.visible(self.columns[self.channel_id]) if self.channel_id in channels else []
+        size = min(max(1, size), self.MAX_PAGE_SIZE)
         rows = [
             {
                 "title": i.title,
                 "url": self.base() + self.item_path(i),
                 "display_date": f"{i.published:%Y-%m-%d}",
             }
-            for i in items[: max(1, size)]
+            for i in items[(page - 1) * size : page * size]
         ]
-        body = {"code": 200, "msg": "success", "data": {"total": len(items), "list": rows}}
+        data = {
+            "pageNo": page,
+            "pageSize": size,
+            "totalPage": math.ceil(len(items) / size),
+            "totalCount": len(items),
+            "list": rows,
+        }
+        body = {"code": 0, "message": "success", "data": data}
         return Response(
             body=json.dumps(body, ensure_ascii=False).encode(),
             content_type="application/json;charset=UTF-8",

@@ -20,7 +20,7 @@ SiteFactory = Callable[[int], SiteApp]
 
 def _factories() -> dict[str, list[SiteFactory]]:
     """Platform name -> site builders (one platform may bring several sites)."""
-    from . import gkmlpt, hanweb, hanweb_variants, jiangxi, jpaas, shanghai, static, trs
+    from . import gkmlpt, hanweb, hanweb_variants, jiangxi, jpaas, lonsun, shanghai, static, trs
 
     return {
         "hanweb": [lambda seed: hanweb.HanwebSite(seed=seed)],
@@ -31,6 +31,7 @@ def _factories() -> dict[str, list[SiteFactory]]:
         "gkmlpt": [lambda seed: gkmlpt.GkmlptSite(seed=seed)],
         "static": [lambda seed: static.StaticSite(seed=seed)],
         "jiangxi": [lambda seed: jiangxi.JiangxiSite(seed=seed)],
+        "lonsun": [lambda seed: lonsun.LonsunSite(seed=seed)],
         "shanghai": [
             lambda seed: shanghai.MinhangSite(seed=seed),
             lambda seed: shanghai.PudongSite(seed=seed),

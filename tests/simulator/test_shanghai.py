@@ -59,15 +59,23 @@ def test_pudong_list_api_is_json_post_only():
         site = next(s for s in sim.sites if s.id == "shanghai-pudong")
         api = site.base_url + "/zwgk-search-front/api/data/affair"
         assert _status(api) == 405  # a GET is refused
-        ask = urllib.request.Request(
-            api,
-            method="POST",
-            data=json.dumps({"channelList": ["5144"], "pageSize": 20}).encode(),
-            headers={"Content-Type": "application/json"},
-        )
-        with urllib.request.urlopen(ask, timeout=10) as answer:
-            data = json.loads(answer.read())["data"]
-        assert len(data["list"]) == 20 < data["total"]
-        assert {"title", "url", "display_date"} == set(data["list"][0])
+
+        def page(n):
+            ask = urllib.request.Request(
+                api,
+                method="POST",
+                data=json.dumps({"channelList": ["5144"], "pageNo": n, "pageSize": 100}).encode(),
+                headers={"Content-Type": "application/json"},
+            )
+            with urllib.request.urlopen(ask, timeout=10) as answer:
+                return json.loads(answer.read())["data"]
+
+        first = page(1)
+        assert len(first["list"]) == first["pageSize"] == 10 < first["totalCount"]  # capped
+        assert {"title", "url", "display_date"} == set(first["list"][0])
+        assert first["totalPage"] == -(-first["totalCount"] // 10) >= 3
+        rows = [r["url"] for n in range(1, first["totalPage"] + 1) for r in page(n)["list"]]
+        assert len(rows) == len(set(rows)) == first["totalCount"]
+        assert page(first["totalPage"] + 1)["list"] == []
         channel = fetch(site.list_urls[0]).text()
         assert "/zwgk-search-front/api/data/affair" in channel and '"5144"' in channel
