@@ -552,7 +552,7 @@ def _coverage(request: Request) -> dict[str, Any]:
     per_year = Counter(seen)
     late: dict[int, list[bool]] = defaultdict(list)
     for r in rows:
-        if r.year and r.timeliness != "unknown":
+        if r.year and r.late is not None:  # on time or late: a report with a legal deadline
             late[r.year].append(r.late)
     failed_platform: Counter[str] = Counter()
     for r in rows:

@@ -83,8 +83,9 @@ class ReportRow:
     previous_report_id: int | None
 
     @property
-    def late(self) -> bool:
-        return self.timeliness == "late"
+    def late(self) -> bool | None:
+        """True late, False on time, None without a legal deadline or a date (the export's)."""
+        return {"late": True, "on_time": False}.get(self.timeliness)
 
     @classmethod
     def from_export(cls, row: dict[str, Any], platform: str | None) -> ReportRow:

@@ -419,6 +419,7 @@ REPORT_COLUMNS: list[tuple[str, Kind]] = [
     ("withdrawn_at", "datetime"),
     ("withdrawn_reason", "str"),
     ("deadline", "date"),
+    ("deadline_basis", "str"),
     ("days_late", "int"),
     ("timeliness", "str"),
     ("late", "bool"),
@@ -599,6 +600,7 @@ def reports_table(
                 if status == "withdrawn"
                 else None,
                 "deadline": t.deadline,
+                "deadline_basis": t.basis,
                 "days_late": t.days_late,
                 "timeliness": t.status,
                 "late": t.late,
