@@ -553,7 +553,7 @@ def _coverage(request: Request) -> dict[str, Any]:
     late: dict[int, list[bool]] = defaultdict(list)
     for r in rows:
         if r.year and r.late is not None:  # on time or late: a report with a legal deadline
-            late[r.year].append(r.late)
+            late[r.year].append(bool(r.late))
     failed_platform: Counter[str] = Counter()
     for r in rows:
         failed_platform[r.platform or "?"] += r.checks_failed
