@@ -190,6 +190,17 @@ def test_the_workbench_counts_what_the_export_counts(
     mine = {r["report_id"]: r for r in api["reports"]}
     for row in exported["reports"].rows:
         ours = mine[row["report_id"]]
-        for name in ("sha256", "agency", "agency_key", "region_code", "year", "listings"):
+        for name in (
+            "sha256",
+            "agency",
+            "agency_key",
+            "agency_kind",
+            "region_code",
+            "year",
+            "listings",
+            "deadline_basis",
+            "timeliness",
+            "days_late",
+        ):
             assert ours[name] == row[name], name
         assert ours["deadline"] == (row["deadline"].isoformat() if row["deadline"] else None)
