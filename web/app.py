@@ -27,12 +27,11 @@ from sqlalchemy.engine import Engine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from storage.config import Paths
-from storage.export import measures
 from storage.warc.payload import UndecodableBody
 from web import cells as cells_html
 from web import charts, layout, originals, pages, queries, sources
@@ -136,7 +135,8 @@ def _listing(request: Request) -> dict[str, Any]:
     page = min(page, pages_n)
     shown = kept[(page - 1) * PER_PAGE : page * PER_PAGE]
     counts = {
-        "total": len(rows),
+        "total": len(rows),  # reports, as reports.csv counts them
+        "listings": sum(r.listings for r in rows),
         "matching": len(kept),
         "failed": sum(1 for r in kept if r.checks_failed),
         "late": sum(1 for r in kept if r.late),
@@ -147,7 +147,7 @@ def _listing(request: Request) -> dict[str, Any]:
         "year": sorted({r.year for r in rows if r.year}, reverse=True),
         "format": sorted({r.format for r in rows if r.format}),
         "status": sorted({r.status for r in rows}),
-        "kind": ["government", "department", "unknown"],
+        "kind": ["government", "street_town", "department", "unknown"],
     }
     return {
         "filters": f,
@@ -192,17 +192,36 @@ def _labels() -> dict[str, str]:
     return layout.labels()
 
 
+class _ElsewhereReport(Exception):
+    """The id is a later listing of a report: the report's page lives at its own id."""
+
+    def __init__(self, report_id: int) -> None:
+        self.report_id = report_id
+
+
 def _detail(request: Request) -> queries.ReportDetail:
-    detail = queries.report_detail(_wb(request).engine, request.path_params["document_id"])
+    wb = _wb(request)
+    wanted = request.path_params["report_id"]
+    detail = queries.report_detail(wb.engine, wb.index.data(), wanted)
     if detail is None:
+        report_id = queries.report_id_of(wb.engine, wanted)
+        if report_id is not None and report_id != wanted:
+            raise _ElsewhereReport(report_id)
         raise HTTPException(404, "no such report")
     return detail
+
+
+async def _elsewhere(request: Request, exc: Exception) -> Response:
+    """A listing's document id answers with the report it belongs to (a permanent move)."""
+    assert isinstance(exc, _ElsewhereReport)
+    path = request.url.path.rsplit("/", 1)[0] + f"/{exc.report_id}"
+    return RedirectResponse(path, status_code=301, headers=COMMON_HEADERS)
 
 
 def _permalink(d: queries.ReportDetail) -> dict[str, Any]:
     p = d.payload
     return {
-        "document": f"/reports/{d.document.id}",
+        "document": f"/reports/{d.row.report_id}",
         "original": f"/original/{d.document.sha256}",
         "sha256": d.document.sha256,
         "warc_record_id": p.warc_record_id if p else None,
@@ -268,9 +287,28 @@ def _detail_json(d: queries.ReportDetail) -> dict[str, Any]:
             }
             for c in d.checks
         ],
+        "listings": [
+            {
+                "listing_id": x.document.id,
+                "site_id": x.document.site_id,
+                "site_name": x.site.name if x.site else None,
+                "site_region_code": x.site.region_code if x.site else None,
+                "url": x.document.url,
+                "found_on": x.document.found_on,
+                "list_title": x.document.title,
+                "listed_date": x.document.listed_date,
+                "capture_time": x.capture.fetched_at.isoformat() if x.capture else None,
+                "http_status": x.capture.status if x.capture else None,
+                "capture_record_id": x.capture.warc_record_id if x.capture else None,
+                "status": x.document.status,
+            }
+            for x in d.listings
+        ],
         "versions": [
             {
-                "document_id": v.document.id,
+                "listing_id": v.document.id,
+                "report_id": v.report_id,
+                "url": v.document.url,
                 "sha256": v.document.sha256,
                 "status": v.document.status,
                 "first_seen": v.document.first_seen.isoformat(),
@@ -502,15 +540,12 @@ def sites_page(request: Request) -> Response:
 
 def _coverage(request: Request) -> dict[str, Any]:
     wb = _wb(request)
-    rows = [r for r in wb.index.rows() if r.status != "superseded"]
+    data = wb.index.data()
+    rows = [r for r in data.rows if r.status != "superseded"]
     sites = queries.site_names(wb.engine)
     seen = [r.year for r in rows if r.year]
     years = list(range(min(seen), max(seen) + 1)) if seen else []  # gaps are years too
-    found = [measures.Found(r.site_id, r.agency, r.year) for r in rows]
-    expected = {
-        k: [str(a) for a in (s.config or {}).get("agencies", []) or []] for k, s in sites.items()
-    }
-    matrix = measures.coverage({k: s.name for k, s in sites.items()}, found, years, expected)
+    matrix = data.coverage  # the export's coverage table: a report counts on every listing site
     grid: dict[tuple[str, str | None], dict[int, int]] = defaultdict(dict)
     for m in matrix:
         agency, year, reports = m["agency"], m["year"], m["reports"]
@@ -519,8 +554,8 @@ def _coverage(request: Request) -> dict[str, Any]:
     per_year = Counter(seen)
     late: dict[int, list[bool]] = defaultdict(list)
     for r in rows:
-        if r.year and r.timeliness != "unknown":
-            late[r.year].append(r.late)
+        if r.year and r.late is not None:  # on time or late: a report with a legal deadline
+            late[r.year].append(bool(r.late))
     failed_platform: Counter[str] = Counter()
     for r in rows:
         failed_platform[r.platform or "?"] += r.checks_failed
@@ -573,18 +608,19 @@ def create_app(paths: Paths) -> Starlette:
     app = Starlette(
         routes=[
             Route("/", index, methods=METHODS),
-            Route("/reports/{document_id:int}", report, methods=METHODS),
+            Route("/reports/{report_id:int}", report, methods=METHODS),
             Route("/original/{sha256}", original, methods=METHODS),
             Route("/view/{sha256}", view, methods=METHODS),
             Route("/page/{sha256}/{page:int}.png", page_image, methods=METHODS),
             Route("/sites", sites_page, methods=METHODS),
             Route("/coverage", coverage_page, methods=METHODS),
             Route("/api/reports", api_reports, methods=METHODS),
-            Route("/api/reports/{document_id:int}", api_report, methods=METHODS),
+            Route("/api/reports/{report_id:int}", api_report, methods=METHODS),
             Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
         ],
         exception_handlers={
             HTTPException: _http_error,
+            _ElsewhereReport: _elsewhere,
             originals.ArchiveMismatch: _archive_error,
             UndecodableBody: _archive_error,
         },

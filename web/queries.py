@@ -1,17 +1,16 @@
-"""What the workbench's pages show, read from the database through storage's models.
+"""What the workbench's pages show, read from the database through storage.
 
-Why its own queries and not storage.export.tables.build_tables: the export reads the whole database
-(every metric of every report) to write files; a page must answer in milliseconds, so the
-report page reads one document's rows and the list page reads one row per document.  The
-rules are storage's: the same extraction is chosen (the current extractor version, else the
-newest), timeliness comes from storage.export.measures, revisits resolve with storage.crud.
+The unit is the export's: a report is one distinct document, however many sites list it.  The
+list rows are the export's `reports` rows (storage.export.index, rebuilt only when the database
+changes), so the list counts what reports.csv counts and shows the agency's region, kind and
+deadline as the export derives them.  The report page reads one report's rows: its listings (by
+the export's identity), the chosen extraction (the current extractor version, else the newest),
+its values and checks; revisits resolve with storage.crud.
 """
 
 from __future__ import annotations
 
 import threading
-import unicodedata
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -22,7 +21,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from storage import crud
-from storage.export import measures
+from storage.export import index as report_index
 from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction, MetricValue, Site
 from storage.runreport import CrawlReport
 
@@ -44,29 +43,29 @@ def choose_extraction(rows: list[Extraction], version: str | None) -> Extraction
     return chosen
 
 
-def published_date(doc: Document, ex: Extraction | None) -> date | None:
-    """The list page's date, else the date the extractor read (the export's rule)."""
-    return measures.parse_date(doc.listed_date) or measures.parse_date(ex.published if ex else None)
-
-
 # ---------------------------------------------------------------------------- list
 
 
 @dataclass
 class ReportRow:
-    """One report version as the list page and /api/reports show it."""
+    """One report (distinct document) as the list page and /api/reports show it: the
+    export's `reports` row, so the workbench counts what the dataset counts."""
 
-    document_id: int
-    site_id: str
-    site_name: str | None
-    region_code: str | None
-    platform: str | None
+    report_id: int
+    sha256: str
     agency: str | None
+    agency_key: str | None
+    agency_name: str | None
     agency_kind: str
+    region_code: str | None  # the agency's region, never the listing site's
     year: int | None
     title: str
-    url: str
-    sha256: str
+    url: str  # the first listing's
+    listings: int
+    listing_sites: int
+    site_id: str  # the first listing's site
+    site_name: str | None
+    platform: str | None
     media_type: str | None
     format: str | None
     template: str | None
@@ -78,14 +77,24 @@ class ReportRow:
     withdrawn_reason: str | None
     publication_date: date | None
     deadline: date | None
+    deadline_basis: str | None
     days_late: int | None
     timeliness: str
     first_seen: datetime
     last_seen: datetime
+    previous_report_id: int | None
 
     @property
-    def late(self) -> bool:
-        return self.timeliness == "late"
+    def late(self) -> bool | None:
+        """True late, False on time, None without a legal deadline or a date (the export's)."""
+        return {"late": True, "on_time": False}.get(self.timeliness)
+
+    @classmethod
+    def from_export(cls, row: dict[str, Any], platform: str | None) -> ReportRow:
+        """The export's row, its columns picked by name (the export decides every value)."""
+        names = {f for f in cls.__dataclass_fields__ if f != "platform"}
+        columns: dict[str, Any] = {k: row.get(k) for k in names}
+        return cls(platform=platform, **columns)
 
     def to_json(self) -> dict[str, Any]:
         out = dict(self.__dict__)
@@ -101,10 +110,10 @@ class ListFilters:
     """The list page's filters; every field optional (None = no filter)."""
 
     q: str | None = None  # search in title and agency
-    region: str | None = None  # region code prefix
+    region: str | None = None  # region code prefix (the agency's region)
     year: int | None = None
     agency: str | None = None  # substring of the agency (or site name)
-    kind: str | None = None  # government | department | unknown
+    kind: str | None = None  # government | street_town | department | unknown
     status: str | None = None  # current | superseded | withdrawn
     format: str | None = None  # html | pdf | docx | text …
     failed: bool = False  # with at least one failed check
@@ -133,18 +142,27 @@ class ListFilters:
         return not (self.changed and not (r.status == "withdrawn" or r.modified_after_publication))
 
 
+@dataclass
+class Indexed:
+    """The reports, newest first, by id, and the export's coverage rows."""
+
+    rows: list[ReportRow] = field(default_factory=list)
+    by_id: dict[int, ReportRow] = field(default_factory=dict)
+    coverage: list[dict[str, Any]] = field(default_factory=list)
+
+
 class ReportIndex:
     """Every report's list row, rebuilt when the database changes (a cheap fingerprint).
 
-    Why a cache: the list page filters and counts over all reports; reading them per request
-    costs a full scan, while the fingerprint is a handful of MAX/COUNT over indexed columns.
+    Why a cache: the rows are the export's (storage.export.index), built from a full read of the
+    database; the fingerprint is a handful of MAX/COUNT over indexed columns.
     """
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._lock = threading.Lock()
         self._key: tuple[Any, ...] | None = None
-        self._rows: list[ReportRow] = []
+        self._data = Indexed()
 
     def _fingerprint(self, s: Session) -> tuple[Any, ...]:
         # five columns: more than sqlmodel's typed select takes, so SQLAlchemy's on the connection
@@ -159,71 +177,26 @@ class ReportIndex:
         ex = s.exec(select(func.count(col(Extraction.id)), func.max(col(Extraction.id)))).one()
         return (*doc, *ex)
 
-    def rows(self) -> list[ReportRow]:
+    def data(self) -> Indexed:
         with Session(self.engine) as s:
             key = self._fingerprint(s)
             with self._lock:
                 if key != self._key:
-                    self._rows, self._key = load_report_rows(s), key
-                return self._rows
+                    self._data, self._key = load_index(self.engine), key
+                return self._data
+
+    def rows(self) -> list[ReportRow]:
+        return self.data().rows
 
 
-def load_report_rows(s: Session) -> list[ReportRow]:
-    """One ReportRow per Document, newest first."""
-    version = current_extractor_version()
-    sites = {site.id: site for site in s.exec(select(Site))}
-    by_sha: dict[str, list[Extraction]] = defaultdict(list)
-    for ex in s.exec(select(Extraction)):
-        by_sha[ex.sha256].append(ex)
-    chosen = {sha: choose_extraction(rows, version) for sha, rows in by_sha.items()}
-    failed = dict(
-        s.exec(
-            select(CheckResult.extraction_id, func.count(col(CheckResult.id)))
-            .where(CheckResult.status == "fail")
-            .group_by(col(CheckResult.extraction_id))
-        ).all()
-    )
-    out = []
-    for d in s.exec(select(Document).order_by(col(Document.id).desc())):
-        out.append(report_row(d, sites.get(d.site_id), chosen.get(d.sha256), failed))
-    return out
-
-
-def report_row(
-    d: Document, site: Site | None, ex: Extraction | None, failed: dict[int, int]
-) -> ReportRow:
-    agency = ex.agency if ex and ex.agency else None
-    year = ex.year if ex and ex.year else d.year
-    pub = published_date(d, ex)
-    t = measures.timeliness(year=year, agency=agency, published=pub)
-    return ReportRow(
-        document_id=d.id or 0,
-        site_id=d.site_id,
-        site_name=site.name if site else None,
-        region_code=site.region_code if site else None,
-        platform=site.platform if site else None,
-        agency=agency,
-        agency_kind=t.kind,
-        year=year,
-        title=(ex.title if ex and ex.title else None) or d.title,
-        url=d.url,
-        sha256=d.sha256,
-        media_type=d.media_type,
-        format=ex.format if ex else None,
-        template=ex.template if ex else None,
-        extraction_status=ex.status if ex else "not_extracted",
-        checks_failed=failed.get(ex.id or 0, 0) if ex else 0,
-        status=d.status,
-        modified_after_publication=bool(d.modified_after_publication),
-        withdrawn_at=d.withdrawn_at,
-        withdrawn_reason=d.withdrawn_reason,
-        publication_date=pub,
-        deadline=t.deadline,
-        days_late=t.days_late,
-        timeliness=t.status,
-        first_seen=d.first_seen,
-        last_seen=d.last_seen,
-    )
+def load_index(engine: Engine) -> Indexed:
+    """One ReportRow per report (the export's rows), newest first."""
+    index = report_index.read_index(engine)
+    with Session(engine) as s:
+        platforms = {site.id: site.platform for site in s.exec(select(Site))}
+    rows = [ReportRow.from_export(r, platforms.get(r["site_id"])) for r in index.reports]
+    rows.sort(key=lambda r: r.report_id, reverse=True)
+    return Indexed(rows, {r.report_id: r for r in rows}, index.coverage)
 
 
 # ---------------------------------------------------------------------------- one report
@@ -231,27 +204,32 @@ def report_row(
 
 @dataclass
 class Version:
-    """One version of the report's URL and what changed from the version before it."""
+    """One version (distinct bytes) seen at one of the report's URLs, and what changed from
+    the version before it at that URL."""
 
     document: Document
     capture: Capture | None
     extraction: Extraction | None
     values: dict[str, float | None]
+    report_id: int
     changed: list[tuple[str, float | None, float | None]] = field(default_factory=list)
+    first_at_url: bool = False
 
 
 @dataclass
 class ReportDetail:
-    """Everything the report page shows about one document."""
+    """Everything the report page shows about one report (its first listing gives the
+    provenance; every listing is in `listings`)."""
 
     row: ReportRow
     document: Document
     site: Site | None
-    capture: Capture | None  # what the URL served when this version was first seen
+    capture: Capture | None  # what the first listing's URL served when first seen
     payload: Capture | None  # the capture whose WARC record holds the bytes
     extraction: Extraction | None
     metrics: list[MetricValue]
     checks: list[CheckResult]
+    listings: list[report_index.Listing]
     versions: list[Version]
     previous: ReportRow | None  # the same agency's report of the nearest earlier year
     previous_values: dict[str, float | None]
@@ -277,51 +255,53 @@ def _values(s: Session, ex: Extraction | None) -> dict[str, float | None]:
     )
 
 
-def _agency_key(agency: str | None) -> str | None:
-    return "".join(unicodedata.normalize("NFKC", agency).split()) if agency else None
-
-
-def _previous(
-    s: Session,
-    row: ReportRow,
-    version: str | None,
-) -> tuple[ReportRow | None, Extraction | None]:
-    """The same agency's report (same region) of the nearest earlier year, current first."""
-    if not row.agency or row.year is None:
-        return None, None
-    key = _agency_key(row.agency)
-    candidates = s.exec(
-        select(Extraction).where(Extraction.agency == row.agency, col(Extraction.year) < row.year)
-    ).all()
-    best: tuple[Any, ...] | None = None
-    found: tuple[ReportRow, Extraction] | None = None
-    rank = {"current": 0, "withdrawn": 1, "superseded": 2}
-    for ex in candidates:
-        if _agency_key(ex.agency) != key:
-            continue
-        chosen = _extraction_for(s, ex.sha256, version)
-        if chosen is None or chosen.id != ex.id:
-            continue
-        for d in s.exec(select(Document).where(Document.sha256 == ex.sha256)):
-            site = s.get(Site, d.site_id)
-            if (site.region_code if site else None) != row.region_code:
-                continue
-            score = (-(ex.year or 0), rank.get(d.status, 3), d.first_seen, d.id or 0)
-            if best is None or score < best:
-                best, found = score, (report_row(d, site, ex, {}), ex)
-    return found if found else (None, None)
-
-
-def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
-    """The report page's data, or None for an unknown document id."""
-    version = current_extractor_version()
+def report_id_of(engine: Engine, document_id: int) -> int | None:
+    """The report a listing's document id belongs to (None if unknown)."""
     with Session(engine) as s:
-        d = s.get(Document, document_id)
-        if d is None:
+        return report_index.report_id_of(s, document_id)
+
+
+def _versions(
+    s: Session, urls: list[str], ex: Extraction | None, version: str | None
+) -> list[Version]:
+    """Every version at the report's URLs, per URL in time order, with the numbers changed."""
+    out: list[Version] = []
+    for url in dict.fromkeys(urls):
+        mine: list[Version] = []
+        for v in s.exec(
+            select(Document)
+            .where(Document.url == url)
+            .order_by(col(Document.first_seen), col(Document.id))
+        ):
+            same = ex is not None and v.sha256 == ex.sha256
+            vex = ex if same else _extraction_for(s, v.sha256, version)
+            rid = report_index.report_id_of(s, v.id or 0) or 0
+            mine.append(Version(v, s.get(Capture, v.capture_id), vex, _values(s, vex), rid))
+        if mine:
+            mine[0].first_at_url = True
+        for before, after in zip(mine, mine[1:], strict=False):
+            keys = sorted(set(before.values) | set(after.values))
+            after.changed = [
+                (k, before.values.get(k), after.values.get(k))
+                for k in keys
+                if before.values.get(k) != after.values.get(k)
+            ]
+        out += mine
+    return out
+
+
+def report_detail(engine: Engine, index: Indexed, report_id: int) -> ReportDetail | None:
+    """The report page's data, or None when `report_id` is not a report's id."""
+    version = current_extractor_version()
+    row = index.by_id.get(report_id)
+    with Session(engine) as s:
+        listed = report_index.listings(s, report_id)
+        if row is None or not listed:
             return None
-        site = s.get(Site, d.site_id)
+        first = listed[0]
+        d = first.document
         ex = _extraction_for(s, d.sha256, version)
-        capture = s.get(Capture, d.capture_id)
+        capture = first.capture
         payload = crud.resolve_original(session=s, capture=capture) if capture else None
         if payload is not None and payload.record_type == "revisit":
             payload = None  # a revisit whose original is missing holds no bytes
@@ -347,33 +327,19 @@ def report_detail(engine: Engine, document_id: int) -> ReportDetail | None:
             if ex
             else []
         )
-        failed = {ex.id or 0: sum(c.status == "fail" for c in checks)} if ex else {}
-        row = report_row(d, site, ex, failed)
-        versions = []
-        for v in s.exec(
-            select(Document)
-            .where(Document.url == d.url)
-            .order_by(col(Document.first_seen), col(Document.id))
-        ):
-            vex = ex if v.sha256 == d.sha256 else _extraction_for(s, v.sha256, version)
-            versions.append(Version(v, s.get(Capture, v.capture_id), vex, _values(s, vex)))
-        for before, after in zip(versions, versions[1:], strict=False):
-            keys = sorted(set(before.values) | set(after.values))
-            after.changed = [
-                (k, before.values.get(k), after.values.get(k))
-                for k in keys
-                if before.values.get(k) != after.values.get(k)
-            ]
-        previous, prev_ex = _previous(s, row, version)
+        versions = _versions(s, [x.document.url for x in listed], ex, version)
+        previous = index.by_id.get(row.previous_report_id or 0)
+        prev_ex = _extraction_for(s, previous.sha256, version) if previous else None
         return ReportDetail(
             row,
             d,
-            site,
+            first.site,
             capture,
             payload,
             ex,
             metrics,
             checks,
+            listed,
             versions,
             previous,
             _values(s, prev_ex),
@@ -421,7 +387,7 @@ class SiteRun:
 @dataclass
 class SiteSummary:
     site: Site
-    reports: int
+    reports: int  # distinct documents the site lists
     runs: list[SiteRun]
 
 
@@ -439,9 +405,11 @@ def site_summaries(engine: Engine, runs_per_site: int = 3) -> list[SiteSummary]:
     captures the run archived with an error status."""
     with Session(engine) as s:
         sites = list(s.exec(select(Site).order_by(col(Site.id))))
+        # reports this site lists (distinct documents: two columns listing one PDF count once;
+        # a report listed by five sites counts on each, as in the coverage table)
         counts = dict(
             s.exec(
-                select(Document.site_id, func.count(col(Document.id))).group_by(
+                select(Document.site_id, func.count(func.distinct(Document.sha256))).group_by(
                     col(Document.site_id)
                 )
             ).all()

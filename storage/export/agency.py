@@ -281,16 +281,62 @@ def kind_of(name: str | None) -> str:
 _NO_REGISTRY = Gazetteer({})  # the kind depends on the name alone, never on the registry
 
 
-def deadline(year: int, kind: str) -> date:
-    """The last lawful day to publish the report on `year` (条例 2019 第四十九、五十条).
+# ------------------------------------------------------------------ deadline
+#
+# What the regulations say, and nothing more (the data dictionary quotes them):
+# - 政府信息公开条例 (2019) 第四十九条: 县级以上人民政府部门 submit and publish their report on the
+#   previous year 在每年1月31日前; the 政府信息公开工作主管部门 of a 县级以上地方人民政府 publishes
+#   本级政府's report 在每年3月31日前.  It names no date for a 乡镇人民政府 or 街道办事处, nor for
+#   a development zone's 管委会: neither is a 县级以上人民政府 or one of its 部门.
+# - The 2008 条例 (reports on years up to 2018) gave every 行政机关 until 31 March.
+# Where no article sets a date the deadline is None and the basis says why: the project does
+# not present an assumption (such as 31 January for streets) as law.
 
-    Governments (and an unknown kind: never call a report late by guess): 31 March of Y+1.
-    Departments and streets/towns: 31 January of Y+1 (they report to the government, which
-    publishes its own by 31 March).  Before 2019 (the 2008 regulations): 31 March for all.
-    """
-    if year >= 2019 and kind in (DEPARTMENT, STREET_TOWN):
-        return date(year + 1, 1, 31)
-    return date(year + 1, 3, 31)
+BASIS_DEPARTMENT = "2019_art49_department"  # 县级以上人民政府部门: 1月31日前
+BASIS_GOVERNMENT = "2019_art49_government"  # 县级以上地方人民政府 (本级政府): 3月31日前
+BASIS_2008 = "2008_all_agencies"  # 2008 条例: every 行政机关 by 31 March
+NONE_STREET_TOWN = "none_street_town"  # 乡镇/街道: no date in the 2019 条例
+NONE_ZONE = "none_zone_committee"  # a development zone's 管委会: no date in the 2019 条例
+NONE_UNKNOWN = "none_unknown_kind"  # no agency, so no article to apply
+FIRST_2019_YEAR = 2019  # the 2019 条例 took effect 2019-05-15: reports on 2019 onwards
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """The last lawful publication day of one report (None when no article sets one) and the
+    basis: which article, or why none applies."""
+
+    due: date | None
+    basis: str
+
+
+def is_zone_committee(name: str | None) -> bool:
+    """A development zone's 管委会 (苏州工业园区管理委员会), which the project keys as the zone's
+    government but which 第四十九条 does not name."""
+    text = clean_name(name)
+    return bool(text and _ZONE.search(_TRAILING_BRACKET.sub("", text)))
+
+
+def deadline_rule(year: int, kind: str, name: str | None = None) -> Deadline:
+    """The deadline of the report on `year` by an agency of `kind` (its printed `name` tells a
+    zone's 管委会 from a government), and its basis; see the rules above."""
+    if year < FIRST_2019_YEAR:
+        return Deadline(date(year + 1, 3, 31), BASIS_2008)
+    if kind == DEPARTMENT:
+        return Deadline(date(year + 1, 1, 31), BASIS_DEPARTMENT)
+    if kind == GOVERNMENT and is_zone_committee(name):
+        return Deadline(None, NONE_ZONE)
+    if kind == GOVERNMENT:
+        return Deadline(date(year + 1, 3, 31), BASIS_GOVERNMENT)
+    if kind == STREET_TOWN:
+        return Deadline(None, NONE_STREET_TOWN)
+    return Deadline(None, NONE_UNKNOWN)
+
+
+def deadline(year: int, kind: str) -> date | None:
+    """The last lawful day to publish the report on `year` by a body of `kind` (None where the
+    regulations set no date: see deadline_rule)."""
+    return deadline_rule(year, kind).due
 
 
 # ------------------------------------------------------------------ identity

@@ -31,6 +31,26 @@ _KIND = (
     "development zone's 管委会, or a name that is only a place such as 城口县), "
     "street_town (街道/镇/乡), department (any other named body), unknown (no agency)."
 )
+# What the regulations say about when the report is due, quoted (条例 2019 第四十九条), and
+# which kinds the project maps to which date: storage/export/agency.py deadline_rule.
+_DEADLINE = (
+    "The last lawful publication day, only where a regulation sets one. 《政府信息公开条例》"
+    "(2019) 第四十九条: 「县级以上人民政府部门应当在每年1月31日前向本级政府信息公开工作主管部门"
+    "提交本行政机关上一年度政府信息公开工作年度报告并向社会公布。县级以上地方人民政府的政府信息"
+    "公开工作主管部门应当在每年3月31日前向社会公布本级政府上一年度政府信息公开工作年度报告。」 "
+    "So, for reports on 2019 onwards: department → 31 January of Y+1; government → 31 March "
+    "of Y+1; street_town (乡镇人民政府, 街道办事处), a development zone's 管委会, and unknown → "
+    "null, because the article names no date for them (the project assumes none). For reports "
+    "on years before 2019 (the 2008 条例, under which every 行政机关 published by 31 March): "
+    "31 March of Y+1 for every kind."
+)
+_DEADLINE_BASIS = (
+    "Why the deadline is what it is: 2019_art49_department (县级以上人民政府部门, 1月31日前), "
+    "2019_art49_government (本级政府's report, 3月31日前), 2008_all_agencies (reports on "
+    "years before 2019: 31 March for every 行政机关), none_street_town (乡镇/街道: no date in "
+    "the 2019 条例), none_zone_committee (a development zone's 管委会: not named by 第四十九条), "
+    "none_unknown_kind (no agency identified); null when the year is unknown."
+)
 _YEAR = "Report year (the year the data covers), from the document, else from the list title."
 _SHA = "sha256 of the report's bytes as served: the report's identity."
 
@@ -91,12 +111,13 @@ COLUMNS: dict[str, dict[str, str]] = {
         "withdrawn": "status == withdrawn.",
         "withdrawn_at": "When the run that noticed the withdrawal ran (ISO 8601, UTC).",
         "withdrawn_reason": "http 404, http 410 or delisted.",
-        "deadline": "Legal deadline from the year and agency_kind: government or unknown → "
-        "31 March of Y+1; department and street_town → 31 January of Y+1; before "
-        "2019 → 31 March for all.",
-        "days_late": "publication_date − deadline in days (> 0 late).",
-        "timeliness": "on_time, late or unknown.",
-        "late": "True when late; null when unknown.",
+        "deadline": _DEADLINE,
+        "deadline_basis": _DEADLINE_BASIS,
+        "days_late": "publication_date − deadline in days (> 0 late); null without a deadline.",
+        "timeliness": "on_time or late against the deadline; no_legal_deadline when the "
+        "regulations set no date for this kind of body (see deadline_basis); unknown when the "
+        "year, the publication date or (from 2019) the agency is unknown.",
+        "late": "True when late, false when on time; null otherwise (no deadline, or unknown).",
         "previous_report_id": "The same agency's report of the nearest earlier year.",
         "previous_year": "Its year.",
         "text_overlap_previous": "Share (0..1) of this report's 8-character shingles already in "

@@ -3,12 +3,9 @@
 Each function is pure (data in, answer out) so that the known answers in tests/ops and
 tests/export pin the rules down; storage/export/tables.py feeds them from the database.
 
-Rules (政府信息公开条例 2019 第四十九、五十条; the kind of body from storage/export/agency.py):
-- a department (局/委/办/中心…) or a street/town (街道/镇/乡) publishes its report for year Y
-  by 31 January of Y+1;
-- a government (人民政府, 管委会 of a development zone, 政府办公室/办公厅 publishing the
-  government's report, a name that is only a place) by 31 March of Y+1;
-- reports for years before 2019 (the 2008 regulations) were due by 31 March for everyone.
+Timeliness compares the publication date with the deadline the regulations set for the
+agency's kind (storage/export/agency.py: deadline_rule, which says which article applies and
+returns no date where none does: streets/towns, a zone's 管委会, an unknown agency since 2019).
 """
 
 from __future__ import annotations
@@ -19,8 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from storage.export.agency import deadline as agency_deadline
-from storage.export.agency import kind_of
+from storage.export.agency import Deadline, deadline_rule, kind_of
 
 # ------------------------------------------------------------------ agency kind
 
@@ -34,9 +30,9 @@ def agency_kind(agency: str | None) -> str:
     return kind_of(agency)
 
 
-def deadline(year: int, kind: str) -> date:
-    """The last lawful publication day of the report for `year` by an agency of `kind`."""
-    return agency_deadline(year, kind)
+def deadline(year: int, kind: str, name: str | None = None) -> Deadline:
+    """The deadline of the report on `year` by an agency of `kind`, with its basis."""
+    return deadline_rule(year, kind, name)
 
 
 _DATE_RE = re.compile(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
@@ -61,17 +57,22 @@ def parse_date(text: str | date | datetime | None) -> date | None:
 
 @dataclass(frozen=True)
 class Timeliness:
-    """Publication date against the deadline; `days_late` > 0 means late."""
+    """Publication date against the deadline; `days_late` > 0 means late.
+
+    status: on_time | late; no_legal_deadline when the regulations set no date for this kind
+    of body; unknown when the year, the publication date or (since 2019) the agency is unknown.
+    """
 
     kind: str
     deadline: date | None
     published: date | None
     days_late: int | None
-    status: str  # on_time | late | unknown
+    status: str
+    basis: str | None = None  # the deadline's basis (agency.deadline_rule); None without a year
 
     @property
     def late(self) -> bool | None:
-        return None if self.status == "unknown" else self.status == "late"
+        return self.status == "late" if self.status in ("on_time", "late") else None
 
 
 def timeliness(
@@ -82,12 +83,14 @@ def timeliness(
     pub = parse_date(published)
     if year is None:
         return Timeliness(kind, None, pub, None, "unknown")
-    # An unknown kind gets the later (government) deadline: never call a report late by guess.
-    due = deadline(year, "government" if kind == "unknown" else kind)
+    rule = deadline(year, kind, agency)
+    if rule.due is None:
+        status = "unknown" if kind == "unknown" else "no_legal_deadline"
+        return Timeliness(kind, None, pub, None, status, rule.basis)
     if pub is None:
-        return Timeliness(kind, due, None, None, "unknown")
-    days = (pub - due).days
-    return Timeliness(kind, due, pub, days, "late" if days > 0 else "on_time")
+        return Timeliness(kind, rule.due, None, None, "unknown", rule.basis)
+    days = (pub - rule.due).days
+    return Timeliness(kind, rule.due, pub, days, "late" if days > 0 else "on_time", rule.basis)
 
 
 # ------------------------------------------------------------------ text overlap

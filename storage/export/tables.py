@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
@@ -89,12 +90,36 @@ class _Listing:
         return self.site.region_code if self.site else None
 
 
+@dataclass(frozen=True)
+class Counts:
+    """How many values and check results a report's extraction has (the reports table's
+    counts), from its rows or, when the rows are not loaded, from an aggregate query."""
+
+    metrics: int = 0
+    values: int = 0
+    checks: int = 0
+    checks_failed: int = 0
+    checks_not_assessable: int = 0
+
+    @classmethod
+    def of(cls, metrics: list[MetricValue], checks: list[CheckResult]) -> Counts:
+        return cls(
+            len(metrics),
+            sum(m.value is not None for m in metrics),
+            len(checks),
+            sum(c.status == "fail" for c in checks),
+            sum(c.status == "not_assessable" for c in checks),
+        )
+
+
 @dataclass
 class _Report:
     """One report: distinct bytes (sha256), however many sites or columns list them.
 
     `listings` are ordered by Document id; the first is where the report was first found and
-    gives its provenance (URL, capture); the others stay in the `listings` table.
+    gives its provenance (URL, capture); the others stay in the `listings` table.  Its
+    `report_id` is therefore the smallest Document id with its sha256 (storage/export/index.py
+    finds a report by the same rule).
     """
 
     listings: list[_Listing]
@@ -102,6 +127,7 @@ class _Report:
     metrics: list[MetricValue]
     checks: list[CheckResult]
     agency_id: Agency = field(default_factory=lambda: Agency(None, "unknown", None, (), None, None))
+    counts: Counts = field(default_factory=Counts)
 
     @property
     def first(self) -> _Listing:
@@ -164,11 +190,13 @@ class Loaded:
     gazetteer: Gazetteer
 
 
-def load(session: Session, paths: Paths | None = None) -> Loaded:
+def load(session: Session, paths: Paths | None = None, *, values: bool = True) -> Loaded:
     """Everything the tables need, by joins and full scans (no id lists: a national archive
     would exceed PostgreSQL's 65,535 bound parameters per statement).
 
-    With `paths`, each listing's archived HTML page is read for its ContentSource.
+    With `paths`, each listing's archived HTML page is read for its ContentSource.  With
+    `values=False` the metric values and check results are only counted (the reports table
+    needs no more; the rows are most of the database).
     """
     s = session
     original = aliased(Capture)
@@ -191,7 +219,9 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
     if paths is not None:
         pages = _linking_pages(s, original, originals)
     chosen = _chosen_extractions(s)
-    metrics, checks = _values_by_extraction(s, {ex.id for ex in chosen.values()})
+    ids = {ex.id for ex in chosen.values()}
+    metrics, checks = _values_by_extraction(s, ids) if values else ({}, {})
+    counted = {} if values else _counts_by_extraction(s, ids)
 
     def holder(cap: Capture | None) -> Capture | None:
         # a revisit whose original is missing has no payload to point at: nulls, not its record
@@ -216,6 +246,7 @@ def load(session: Session, paths: Paths | None = None) -> Loaded:
         r = _Report(
             listings, found, metrics.get(eid, []) if eid else [], checks.get(eid, []) if eid else []
         )
+        r.counts = Counts.of(r.metrics, r.checks) if values else counted.get(eid or 0, Counts())
         r.agency_id = identify(found.agency if found else None, gazetteer)
         reports.append(r)
     reports.sort(key=lambda r: r.report_id)
@@ -272,6 +303,35 @@ def _values_by_extraction(
         if check.extraction_id in ids:
             checks[check.extraction_id].append(check)
     return metrics, checks
+
+
+def _counts_by_extraction(s: Session, ids: set[int | None]) -> dict[int, Counts]:
+    """Counts.of for every chosen extraction, by GROUP BY instead of loading the rows."""
+    values: dict[int, tuple[int, int]] = {
+        eid: (n, v)
+        for eid, n, v in s.exec(
+            select(
+                MetricValue.extraction_id,
+                func.count(col(MetricValue.id)),
+                func.count(col(MetricValue.value)),
+            ).group_by(col(MetricValue.extraction_id))
+        )
+    }
+    checks: dict[int, dict[str, int]] = defaultdict(dict)
+    for cid, status, count in s.exec(
+        select(
+            CheckResult.extraction_id, CheckResult.status, func.count(col(CheckResult.id))
+        ).group_by(col(CheckResult.extraction_id), col(CheckResult.status))
+    ):
+        checks[cid][status] = count
+    out: dict[int, Counts] = {}
+    for eid in ids:
+        if eid is None:
+            continue
+        n, v = values.get(eid, (0, 0))
+        by = checks.get(eid, {})
+        out[eid] = Counts(n, v, sum(by.values()), by.get("fail", 0), by.get("not_assessable", 0))
+    return out
 
 
 def _page_of(listing: _Listing, pages: dict[str, list[Capture]], d: Document) -> Capture | None:
@@ -359,6 +419,7 @@ REPORT_COLUMNS: list[tuple[str, Kind]] = [
     ("withdrawn_at", "datetime"),
     ("withdrawn_reason", "str"),
     ("deadline", "date"),
+    ("deadline_basis", "str"),
     ("days_late", "int"),
     ("timeliness", "str"),
     ("late", "bool"),
@@ -515,11 +576,11 @@ def reports_table(
                 "extractor_version": ex.extractor_version if ex else None,
                 "extraction_status": ex.status if ex else "not_extracted",
                 "extraction_error": ex.error if ex else None,
-                "metrics": len(r.metrics),
-                "values": sum(m.value is not None for m in r.metrics),
-                "checks": len(r.checks),
-                "checks_failed": sum(c.status == "fail" for c in r.checks),
-                "checks_not_assessable": sum(c.status == "not_assessable" for c in r.checks),
+                "metrics": r.counts.metrics,
+                "values": r.counts.values,
+                "checks": r.counts.checks,
+                "checks_failed": r.counts.checks_failed,
+                "checks_not_assessable": r.counts.checks_not_assessable,
                 "warnings": len(ex.warnings or []) if ex else 0,
                 "status": status,
                 "versions_at_url": max(versions[x.doc.url] for x in r.listings),
@@ -539,6 +600,7 @@ def reports_table(
                 if status == "withdrawn"
                 else None,
                 "deadline": t.deadline,
+                "deadline_basis": t.basis,
                 "days_late": t.days_late,
                 "timeliness": t.status,
                 "late": t.late,
@@ -1017,22 +1079,23 @@ def build_tables(
     """
     f = filters or Filters()
     wanted = set(only or TABLES)
+    rows_needed = bool(wanted & {"metrics", "metrics_wide", "checks", "data_dictionary"})
     with session_scope(engine) as s:
-        loaded = load(s, paths if wanted & {"reports", "listings"} else None)
+        loaded = load(s, paths if wanted & {"reports", "listings"} else None, values=rows_needed)
     reports = [r for r in loaded.reports if _keep(r, f)]
     out: dict[str, Table] = {}
-    dictionary_table = data_dictionary_table(loaded.reports)
+    dictionary_table = data_dictionary_table(loaded.reports) if rows_needed else None
     if "reports" in wanted:
         out["reports"] = reports_table(reports, loaded.reports, text_for, loaded.gazetteer)
     if "listings" in wanted:
         out["listings"] = listings_table(reports, loaded.gazetteer)
     if "metrics" in wanted:
         out["metrics"] = metrics_table(reports)
-    if "metrics_wide" in wanted:
+    if "metrics_wide" in wanted and dictionary_table is not None:
         out["metrics_wide"] = metrics_wide_table(reports, dictionary_table)
     if "checks" in wanted:
         out["checks"] = checks_table(reports)
-    if "data_dictionary" in wanted:
+    if "data_dictionary" in wanted and dictionary_table is not None:
         out["data_dictionary"] = dictionary_table
     if "coverage" in wanted:
         cov = _site_coverage_reports(loaded, Filters(region=f.region))

@@ -27,7 +27,7 @@ def _plain(value: Any, kind: Kind) -> Any:
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     if kind in ("date", "datetime"):
         return value.isoformat()  # a datetime is aware UTC: 2024-05-01T02:00:00+00:00
-    if kind == "float" and isinstance(value, float) and value.is_integer():
+    if kind in ("float", "int") and isinstance(value, float) and value.is_integer():
         return int(value)  # counts are whole numbers: "2562", not "2562.0"
     return value
 
@@ -105,10 +105,12 @@ def write_parquet(table: Table, path: Path) -> Path:
 
 
 def write_jsonl(table: Table, path: Path) -> Path:
+    """One JSON object per row: integers as JSON integers, whole numbers in number columns
+    as in the CSV (`2562`, not `2562.0`), null as null, JSON columns nested."""
     with open(path, "w", encoding="utf-8") as fh:
         for row in table.rows:
             obj = {
-                n: (_plain(row.get(n), k) if k in ("date", "datetime") else row.get(n))
+                n: (_plain(row.get(n), k) if k in ("date", "datetime", "float") else row.get(n))
                 for n, k in table.columns
             }
             fh.write(json.dumps(obj, ensure_ascii=False) + "\n")

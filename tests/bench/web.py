@@ -274,6 +274,7 @@ def _row(label: str, values: list[float]) -> None:
 
 
 def report_pages(data: Path, label: str, samples: int) -> None:
+    from sqlalchemy import func
     from sqlmodel import Session, select
 
     from storage.config import resolve
@@ -281,8 +282,8 @@ def report_pages(data: Path, label: str, samples: int) -> None:
     from web.db import readonly_engine
 
     engine = readonly_engine(resolve(data).db_url)
-    with Session(engine) as s:
-        ids = list(s.exec(select(Document.id)))
+    with Session(engine) as s:  # a report's id is its first listing's (storage.export.index)
+        ids = list(s.exec(select(func.min(Document.id)).group_by(Document.sha256)))
     engine.dispose()
     chosen = random.Random(5).sample(ids, min(samples, len(ids)))
     with serving(data) as port:

@@ -9,7 +9,10 @@
   government, due 31 March, on time (not 18 days late).
 - The same government signs `拱墅区` for 2022 and `杭州市拱墅区人民政府` for 2023: one agency key,
   and the 2023 report's previous report is the 2022 one.
-- One report's agency is the fragment `本报告依据《中华人民共和国`: no agency, no key, no region.
+- One report's agency is the fragment `本报告依据《中华人民共和国`: no agency, no key, no region,
+  and so no deadline (the kind of body decides it).
+- 杭州市滨江区长河街道办事处 publishes its 2023 report on 2024-02-18: a street, for which the
+  条例 sets no date (deadline null, `no_legal_deadline`), not 18 days late.
 """
 
 from __future__ import annotations
@@ -62,6 +65,7 @@ OWN = [
     Own("gongshu", "拱墅区", 2022, "2023-03-01"),
     Own("gongshu", "杭州市拱墅区人民政府", 2023, "2024-03-05"),
     Own("binjiang", "本报告依据《中华人民共和国", 2023, "2024-01-20"),
+    Own("binjiang", "杭州市滨江区长河街道办事处", 2023, "2024-02-18"),
 ]
 METRIC_KEYS = ["app.new.natural_person", "app.new.total", "review.total"]
 

@@ -16,9 +16,11 @@ from storage.export.agency import (
     GOVERNMENT,
     STREET_TOWN,
     UNKNOWN,
+    Deadline,
     Gazetteer,
     clean_name,
     deadline,
+    deadline_rule,
     identify,
     kind_of,
 )
@@ -128,11 +130,37 @@ def test_kind_from_the_name(printed: str, kind: str) -> None:
 
 
 def test_deadline_by_kind() -> None:
+    """条例 2019 第四十九条: departments 1月31日, the government's report 3月31日; no date for
+    streets/towns (nor for an unknown body); the 2008 条例: 31 March for every body."""
     assert deadline(2023, GOVERNMENT) == date(2024, 3, 31)
     assert deadline(2023, DEPARTMENT) == date(2024, 1, 31)
-    assert deadline(2023, STREET_TOWN) == date(2024, 1, 31)
-    assert deadline(2023, UNKNOWN) == date(2024, 3, 31)
+    assert deadline(2023, STREET_TOWN) is None
+    assert deadline(2023, UNKNOWN) is None
     assert deadline(2018, DEPARTMENT) == date(2019, 3, 31)
+    assert deadline(2018, STREET_TOWN) == date(2019, 3, 31)
+
+
+@pytest.mark.parametrize(
+    ("year", "kind", "name", "due", "basis"),
+    [
+        (2023, DEPARTMENT, "拱墅区统计局", date(2024, 1, 31), "2019_art49_department"),
+        (2019, DEPARTMENT, "拱墅区政府办公室", date(2020, 1, 31), "2019_art49_department"),
+        (2023, GOVERNMENT, "拱墅区人民政府", date(2024, 3, 31), "2019_art49_government"),
+        (2023, GOVERNMENT, "城口县", date(2024, 3, 31), "2019_art49_government"),
+        (2023, STREET_TOWN, "滨江区长河街道", None, "none_street_town"),
+        (2023, STREET_TOWN, "城口县葛城镇人民政府", None, "none_street_town"),
+        (2023, GOVERNMENT, "苏州工业园区管理委员会", None, "none_zone_committee"),
+        (2023, UNKNOWN, None, None, "none_unknown_kind"),
+        (2018, STREET_TOWN, "滨江区长河街道", date(2019, 3, 31), "2008_all_agencies"),
+        (2018, GOVERNMENT, "苏州工业园区管理委员会", date(2019, 3, 31), "2008_all_agencies"),
+        (2018, UNKNOWN, None, date(2019, 3, 31), "2008_all_agencies"),
+    ],
+)
+def test_deadline_basis(
+    year: int, kind: str, name: str | None, due: date | None, basis: str
+) -> None:
+    assert kind_of(name) == kind
+    assert deadline_rule(year, kind, name) == Deadline(due, basis)
 
 
 def test_parents_from_the_registry() -> None:

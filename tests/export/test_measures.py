@@ -53,11 +53,13 @@ def test_agency_kind(agency: str | None, kind: str) -> None:
         ("上海市普陀区教育局", 2018, "2019.03.15 10:00", "on_time", -16),  # pre-2019: 31 March
         ("上海市普陀区教育局", 2018, "2019-04-01", "late", 1),
         ("某某市人民政府国有资产监督管理委员会", 2022, "2023-02-15", "late", 15),
-        ("苏州工业园区管理委员会", 2022, "2023-02-15", "on_time", -44),
+        # a zone's 管委会 and a street: 第四十九条 sets them no date
+        ("苏州工业园区管理委员会", 2022, "2023-02-15", "no_legal_deadline", None),
         ("名称不详", 2022, "2023-03-01", "late", 29),  # no government suffix → department
         ("上海市普陀区教育局", 2023, None, "unknown", None),
         ("城口县", 2023, "2024-02-18", "on_time", -42),  # not the department's 31 January
-        ("某某街道办事处", 2023, "2024-02-18", "late", 18),
+        ("某某街道办事处", 2023, "2024-02-18", "no_legal_deadline", None),
+        ("某某街道办事处", 2018, "2019-04-02", "late", 2),  # the 2008 条例: 31 March for all
         ("上海市普陀区教育局", None, "2024-01-01", "unknown", None),
     ],
 )
@@ -66,12 +68,20 @@ def test_timeliness(
 ) -> None:
     t = timeliness(year=year, agency=agency, published=published)
     assert (t.status, t.days_late) == (status, days)
-    assert t.late is (None if status == "unknown" else status == "late")
+    assert t.late is (status == "late" if status in ("on_time", "late") else None)
 
 
-def test_unknown_kind_gets_the_later_deadline() -> None:
+def test_an_unknown_agency_has_no_deadline() -> None:
+    """Since 2019 the date depends on the kind of body: without one there is none to apply."""
     t = timeliness(year=2023, agency=None, published="2024-03-01")
-    assert t.kind == "unknown" and t.deadline == date(2024, 3, 31) and t.status == "on_time"
+    assert (t.kind, t.deadline, t.status, t.late) == ("unknown", None, "unknown", None)
+    assert t.basis == "none_unknown_kind"
+    old = timeliness(year=2018, agency=None, published="2019-03-01")
+    assert (old.deadline, old.status, old.basis) == (
+        date(2019, 3, 31),
+        "on_time",
+        "2008_all_agencies",
+    )
 
 
 def test_overlap_known_answers() -> None:

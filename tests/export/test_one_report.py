@@ -119,7 +119,14 @@ def test_agency_identity_deadline_and_series(shared: Path, tmp_path: Path) -> No
     frag = by_agency["本报告依据《中华人民共和国"]
     assert frag["agency"] is None and frag["agency_key"] is None
     assert frag["region_code"] is None  # never the listing site's (滨江)
-    assert frag["agency_kind"] == "unknown" and frag["deadline"] == "2024-03-31"
+    assert frag["agency_kind"] == "unknown" and frag["deadline"] is None
+    assert frag["deadline_basis"] == "none_unknown_kind" and frag["timeliness"] == "unknown"
+    street = by_agency["杭州市滨江区长河街道办事处"]
+    assert street["agency_kind"] == "street_town" and street["agency_key"] == "330108:长河街道"
+    assert street["deadline"] is None and street["deadline_basis"] == "none_street_town"
+    assert street["timeliness"] == "no_legal_deadline" and street["late"] is None
+    assert street["days_late"] is None
+    assert ck["deadline_basis"] == "2019_art49_government"
 
 
 def test_export_counts_equal_the_files(shared: Path, tmp_path: Path) -> None:
@@ -129,9 +136,9 @@ def test_export_counts_equal_the_files(shared: Path, tmp_path: Path) -> None:
         counts = export_counts(s)
     for name in ("reports", "listings", "metrics", "checks", "metrics_wide"):
         assert counts[name] == summary["rows"][name] == len(_rows(out, name))
-    assert counts["reports"] == 5 and counts["listings"] == 9
+    assert counts["reports"] == 6 and counts["listings"] == 10
     assert counts["checks_failed"] == sum(c["status"] == "fail" for c in _rows(out, "checks"))
     assert counts["values"] == sum(m["value"] is not None for m in _rows(out, "metrics"))
-    assert counts["extraction_status"] == {"ok": 5} and counts["report_status"] == {"current": 5}
+    assert counts["extraction_status"] == {"ok": 6} and counts["report_status"] == {"current": 6}
     reports = pd.read_json(out / "reports.jsonl", lines=True)
     assert reports.sha256.is_unique
