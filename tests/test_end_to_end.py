@@ -19,7 +19,8 @@ from storage.warc.writer import read_record
 from support.demo import DemoRun
 
 # the demo: simulator, crawl, extraction children, export; one run shared with tests/ops/test_demo.py
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo")]
+# the first test to ask for the demo pays for it: 300 s is not enough on a loaded machine
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo"), pytest.mark.timeout(900)]
 
 SEED = Path(__file__).parent / "data" / "extract" / "seed-gongshu-zfj-2023.txt"
 SEED_VALUES = {

@@ -14,7 +14,8 @@ import pytest
 from support.demo import DemoRun
 
 # the session's demo run (tests/conftest.py), shared with tests/test_end_to_end.py
-pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo")]
+# the first test to ask for the demo pays for it: 300 s is not enough on a loaded machine
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("demo"), pytest.mark.timeout(900)]
 
 
 def test_demo_summary_equals_the_export_and_says_what_next(demo: DemoRun) -> None:
