@@ -187,20 +187,24 @@ def agreed(cands: list[tuple[Number | None, ...]]) -> list[Number | None]:
     return out
 
 
+def _sums(parts: tuple[Number | None, ...], total: Number | None) -> bool:
+    """``parts`` add up to ``total``; a placeholder (``/``, ``—``: nothing to count) is 0.
+
+    A placeholder total states no sum, so it constrains nothing.
+    """
+    if total is None:
+        return True
+    return abs(sum(v or 0 for v in parts) - total) < 1e-9
+
+
 def row_sum_ok(values: tuple[Number | None, ...]) -> bool:
     """表三 row identity: the six applicant columns add up to 总计."""
-    if any(v is None for v in values):
-        return True
-    return abs(sum(values[:6]) - values[6]) < 1e-9  # type: ignore[arg-type, operator]
+    return _sums(values[:6], values[6])
 
 
 def review_ok(values: tuple[Number | None, ...]) -> bool:
     """表四: in each group of five, total == upheld + corrected + other + pending."""
-    for g in range(0, len(values), 5):
-        grp = values[g : g + 5]
-        if len(grp) == 5 and all(v is not None for v in grp) and abs(sum(grp[:4]) - grp[4]) > 1e-9:  # type: ignore[arg-type, operator]
-            return False
-    return True
+    return all(_sums(values[g : g + 4], values[g + 4]) for g in range(0, len(values) - 4, 5))
 
 
 def filter_splits(

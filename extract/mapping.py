@@ -601,39 +601,56 @@ def _solve_app(
     m: Mapping, rows: dict[str, tuple[list[Cand], str, str]], narrative: dict[str, Number]
 ) -> None:
     """Filter split readings by the row identity, then the column identities, then store."""
-    cand_rows: dict[str, list[Cand]] = {}
-    for key, (cands, how, _label) in rows.items():
-        if how in ("split", "aligned"):
-            ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
-            cands = _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
-        cand_rows[key] = cands
-    ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
-    if ambiguous:
-        sizes = 1
-        for k in ambiguous:
-            sizes *= len(cand_rows[k])
-        if sizes <= MAX_COMBOS:
-            fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
-            keep: dict[str, list[Cand]] = {k: [] for k in ambiguous}
-            valid = []
-            for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
-                trial = dict(fixed)
-                trial.update(zip(ambiguous, combo, strict=True))
-                if _columns_ok(trial, m.other_split):
-                    valid.append((combo, _stated(trial, narrative)))
-            # 正文 figures spanning rows (予以公开及部分公开42件) narrow, never override
-            if any(ok for _, ok in valid):
-                valid = [v for v in valid if v[1]]
-            for combo, _ok in valid:
-                for k, c in zip(ambiguous, combo, strict=True):
-                    if c not in keep[k]:
-                        keep[k].append(c)
-            for k in ambiguous:
-                if keep[k]:
-                    cand_rows[k] = keep[k]
+    cand_rows = {
+        key: _row_readings(key, cands, how, narrative) for key, (cands, how, _) in rows.items()
+    }
+    _narrow_by_columns(cand_rows, m.other_split, narrative)
     for key, cands in cand_rows.items():
         how, label = rows[key][1], rows[key][2]
         _put(m, [f"{key}.{c}" for c in _COLS], cands, how, label)
+
+
+def _row_readings(
+    key: str, cands: list[Cand], how: str, narrative: dict[str, Number]
+) -> list[Cand]:
+    """A row's readings that keep its own identity (六 columns = 总计) and its 正文 figures."""
+    if how not in ("split", "aligned"):
+        return cands
+    ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
+    return _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
+
+
+def _narrow_by_columns(
+    cand_rows: dict[str, list[Cand]], other_split: bool, narrative: dict[str, Number]
+) -> None:
+    """Keep, for each ambiguous row, the readings that some table-wide combination allows.
+
+    Every combination of the ambiguous rows' readings is tried against the column identities.
+    An identity that no combination keeps is one the document itself breaks (a report may
+    leave the 总计 column of result rows blank): it says nothing, so it is not used.  The
+    combinations that keep every other identity, and the 正文 figures spanning rows when any
+    combination agrees with them, decide; an identity never overrides what the rows print.
+    """
+    ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
+    size = 1
+    for k in ambiguous:
+        size *= len(cand_rows[k])
+    if not ambiguous or size > MAX_COMBOS:
+        return
+    fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
+    tried = []
+    for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
+        trial = dict(fixed)
+        trial.update(zip(ambiguous, combo, strict=True))
+        tried.append((combo, _column_failures(trial, other_split), _stated(trial, narrative)))
+    broken = frozenset.intersection(*(fails for _, fails, _ in tried))
+    valid = [(combo, ok) for combo, fails, ok in tried if not (fails - broken)]
+    if any(ok for _, ok in valid):
+        valid = [v for v in valid if v[1]]
+    for pos, k in enumerate(ambiguous):
+        keep = [c for c in cand_rows[k] if any(combo[pos] is c for combo, _ in valid)]
+        if keep:
+            cand_rows[k] = keep
 
 
 _COLS = (
@@ -665,26 +682,36 @@ def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
     return True
 
 
-def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
+def _count(trial: dict[str, Cand], key: str, ci: int) -> Number | None:
+    """A cell's count in a trial: a placeholder or blank (nothing to count) is 0; a row
+    that is not in the trial, or a cell that is not a number, is unknown (None)."""
+    c = trial.get(key)
+    if c is None:
+        return None
+    value, raw = c[ci][0], c[ci][1].strip()
+    if value is None and (not raw or raw in digits.PLACEHOLDERS):
+        return 0
+    return value
+
+
+def _column_failures(trial: dict[str, Cand], other_split: bool) -> frozenset[str]:
+    """The column identities a trial breaks: ``balance.<col>`` (一 + 二 = 三(七) + 四) and
+    ``results.<col>`` (三(一)…(六) = (七)总计); an identity with an unknown cell is kept."""
     res = [rd.key for rd in result_rows(other_split)]
-    for ci in range(7):
-
-        def v(k: str, ci: int = ci) -> Number | None:
-            c = trial.get(k)
-            return None if c is None else c[ci][0]
-
+    fails = []
+    for ci, col in enumerate(_COLS):
+        # the balance has no parts side: only printed numbers take part (a report may print
+        # ``/`` for a 结转 total that is not 0)
         a, b, t, f = (
-            v(APP_NEW.key),
-            v(APP_CARRIED_OVER.key),
-            v(APP_TOTAL.key),
-            v(APP_CARRIED_FORWARD.key),
+            trial[k][ci][0] if k in trial else None
+            for k in (APP_NEW.key, APP_CARRIED_OVER.key, APP_TOTAL.key, APP_CARRIED_FORWARD.key)
         )
         if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
-            return False
-        parts = [v(k) for k in res]
+            fails.append(f"balance.{col}")
+        parts = [_count(trial, k, ci) for k in res]
         if t is not None and None not in parts and abs(sum(parts) - t) > 1e-9:  # type: ignore
-            return False
-    return True
+            fails.append(f"results.{col}")
+    return frozenset(fails)
 
 
 # ------------------------------------------------------------------ 表四
