@@ -33,6 +33,11 @@ _HEADER_KEYS = {
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
+# ``label 82135//21859``: value cells run together, a placeholder among them
+_GLUED_NUMS = re.compile(r"^(.*?[^\d\s.,/／—–\-－])\s+([\d.,/／—–\-－]*[/／—–－][\d.,/／—–\-－]*)$")
+_GLUED_ONLY = re.compile(r"^[\d.,/／—–\-－]*\d[\d.,/／—–\-－]*[/／—–－][\d.,/／—–\-－]*$")
+_GLUED_TOKEN = re.compile(r"(?:-?\d[\d.,]*)+|[/／—–－]|-(?!\d)")
+_DATE = re.compile(r"\d{4}[/\-]\d{1,2}[/\-]\d{1,2}")
 _RUN = re.compile(r"\d[\d.\s]*(?:-\d[\d.\s]*)*")
 _FLAT_MIN_LEN = 300
 
@@ -61,15 +66,12 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     lines = text.split("\n")
     meta, start = _archive_header(lines)
     body = lines[start:]
-    rows = _tab_block_rows(body, start) if _is_tab_blocks(body) else _line_rows(body, start)
+    glued: set[int] = set()
+    tabbed = _is_tab_blocks(body)
+    rows = _tab_block_rows(body, start) if tabbed else _line_rows(body, start, glued)
     meta.setdefault("text_source", "text")
-    flat = sorted(
-        {
-            r.cells[0].loc.line
-            for r in rows
-            if r.cells and r.cells[0].loc.line in _flat_lines(body, start)
-        }
-    )
+    run_lines = _flat_lines(body, start) | glued
+    flat = sorted({c.loc.line for r in rows for c in r.cells if c.loc.line in run_lines})
     if flat:  # where cells ran together: digit runs there may be split (extract.digits)
         meta["flattened_lines"] = flat
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
@@ -165,7 +167,12 @@ class _Stream:
         self.has_values = False
 
 
-def _line_rows(lines: list[str], offset: int) -> list[Row]:
+def _line_rows(lines: list[str], offset: int, glued: set[int] | None = None) -> list[Row]:
+    """Rows of a text body, one line at a time (see the module docstring for the shapes).
+
+    ``glued`` collects the numbers of lines whose value cells ran together around
+    placeholders (``82135//21859``): their digit runs may be split.
+    """
     rows: list[Row] = []
     stream = _Stream(rows)
     for i, line in enumerate(lines):
@@ -177,41 +184,70 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
             stream.flush()
             rows.extend(flat_rows(line, lineno) or _flattened_rows(line, lineno))
             continue
-        if _is_tab_row(line):
-            cells = [
-                Cell(p.strip(), Location(line=lineno, col=j))
-                for j, p in enumerate(line.rstrip("\n").split("\t"))
-            ]
-            if len(cells) >= 2 and any(c.text for c in cells):
-                stream.flush()
-                rows.append(Row(cells))
-                continue
-        if "|" in stripped:
-            if _PIPE_SEP.match(stripped):
-                continue
-            parts = stripped.split("|")
-            if stripped.startswith("|"):
-                parts = parts[1:]
-            if stripped.endswith("|"):
-                parts = parts[:-1]
-            cells = [Cell(_cell_text(p), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
-            if len(cells) >= 2 and any(c.text for c in cells):
-                stream.flush()
-                rows.append(Row(cells))
-            else:
-                for c in cells:
-                    if c.text or stream.cells:
-                        stream.add(c)
+        row = _tab_row(line, lineno) if _is_tab_row(line) else None
+        if row is None and "|" in stripped:
+            _pipe_line(stripped, lineno, stream)
             continue
-        m = _TRAILING_NUMS.match(stripped)
-        if m:
+        if row is None:
+            row = _trailing_row(stripped, lineno, glued)
+        if row is not None:
             stream.flush()
-            parts = [_cell_text(m.group(1))] + m.group(2).split()
-            rows.append(Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)]))
+            rows.append(row)
+            continue
+        if _GLUED_ONLY.match(stripped) and glued is not None:
+            # a value row without a label of its own (表四 under its header lines)
+            glued.add(lineno)
+            for j, tok in enumerate(_GLUED_TOKEN.findall(stripped)):
+                stream.add(Cell(tok, Location(line=lineno, col=j)))
             continue
         stream.add(Cell(_cell_text(stripped), Location(line=lineno)))
     stream.flush()
     return rows
+
+
+def _tab_row(line: str, lineno: int) -> Row | None:
+    """A tab-separated row (a table copied from a browser), if it has any text."""
+    cells = [
+        Cell(p.strip(), Location(line=lineno, col=j))
+        for j, p in enumerate(line.rstrip("\n").split("\t"))
+    ]
+    return Row(cells) if len(cells) >= 2 and any(c.text for c in cells) else None
+
+
+def _pipe_line(stripped: str, lineno: int, stream: _Stream) -> None:
+    """A ``|`` row: a row of its own when it has two cells, else cells for the stream."""
+    if _PIPE_SEP.match(stripped):
+        return
+    parts = stripped.split("|")
+    if stripped.startswith("|"):
+        parts = parts[1:]
+    if stripped.endswith("|"):
+        parts = parts[:-1]
+    cells = [Cell(_cell_text(p), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
+    if len(cells) >= 2 and any(c.text for c in cells):
+        stream.flush()
+        stream.rows.append(Row(cells))
+        return
+    for c in cells:
+        if c.text or stream.cells:
+            stream.add(c)
+
+
+def _trailing_row(stripped: str, lineno: int, glued: set[int] | None) -> Row | None:
+    """``label 1 2 3`` (values apart), or ``label 82135//21859`` (values run together around
+    placeholders: each placeholder is a cell of its own, the digit runs between them are
+    split later, so the line is noted in ``glued``)."""
+    m = _TRAILING_NUMS.match(stripped)
+    if m:
+        parts = [_cell_text(m.group(1)), *m.group(2).split()]
+    else:
+        m = _GLUED_NUMS.match(stripped)
+        if m is None or _DATE.search(m.group(2)):
+            return None
+        parts = [_cell_text(m.group(1)), *_GLUED_TOKEN.findall(m.group(2))]
+        if glued is not None:
+            glued.add(lineno)
+    return Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)])
 
 
 def _flattened_rows(line: str, lineno: int) -> list[Row]:
