@@ -726,31 +726,64 @@ def _review_group(label: str) -> str | None:
     return None
 
 
-def _review_by_rows(obs: list[_Obs]) -> list[Cell] | None:
-    """表四 as three labelled rows of five: the 15 cells in key order, or None."""
+_GROUP_KEYS = ("review", "litigation_direct", "litigation_after_review")
+
+
+def _review_by_rows(obs: list[_Obs]) -> dict[str, list[Cell]] | None:
+    """表四 as three labelled rows (复议, 直接起诉, 复议后起诉): each group's value cells, or None.
+
+    A row holds five cells, or fewer when its digits ran together (``行政复议 21104``).
+    """
     found: dict[str, list[Cell]] = {}
     for o in obs:
         g = _review_group(o.label)
         vals = list(o.values)
         while len(vals) > 5 and not vals[-1].text.strip():
             vals.pop()
-        if g is None or len(vals) != 5:
+        if g is None or len(vals) > 5 or not any(c.text.strip() for c in vals):
             continue
         if g in found:
             return None  # two rows claim one group: do not guess
         found[g] = vals
-    if len(found) != 3:
+    return found if len(found) == 3 else None
+
+
+def _review_rows_readings(
+    m: Mapping, groups: dict[str, list[Cell]]
+) -> tuple[list[Cand], str] | None:
+    """The 15-cell readings of 表四's three rows: each row read (or split under its own
+    total) alone, then combined; None when a row cannot be read or the readings are too many."""
+    per = [
+        _candidates(groups[g], 5, flat=m.flat_lines, group=5, group_ok=digits.review_ok)
+        for g in _GROUP_KEYS
+    ]
+    size = 1
+    for cands, how in per:
+        size *= len(cands)
+        if how == "bad" or not cands:
+            return None
+    if size > MAX_COMBOS:
         return None
-    return [c for g in ("review", "litigation_direct", "litigation_after_review") for c in found[g]]
+    hows = {how for _, how in per}
+    how = "split" if "split" in hows else "aligned" if "aligned" in hows else "cell"
+    combos = [
+        tuple(x for part in combo for x in part)
+        for combo in itertools.product(*(c for c, _ in per))
+    ]
+    return combos, how
 
 
 def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
     if not obs:
         return
     by_rows = _review_by_rows(obs)
-    if by_rows is not None:
+    read = _review_rows_readings(m, by_rows) if by_rows is not None else None
+    if read is not None:
         m.tables_seen.add("表四")
-        cands, how = _candidates(by_rows, 15, flat=m.flat_lines)
+        cands, how = read
+        if how == "split":
+            ok = [c for c in cands if digits.review_ok(tuple(v for v, _, _ in c))]
+            cands = _by_narrative(ok or cands, list(REVIEW_KEYS), narrative)
         _put(m, list(REVIEW_KEYS), cands, how, "表四")
         return
     cells: list[Cell] = []

@@ -34,9 +34,13 @@ _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
 # ``label 82135//21859``: value cells run together, a placeholder among them
-_GLUED_NUMS = re.compile(r"^(.*?[^\d\s.,/／—–\-－])\s+([\d.,/／—–\-－]*[/／—–－][\d.,/／—–\-－]*)$")
-_GLUED_ONLY = re.compile(r"^[\d.,/／—–\-－]*\d[\d.,/／—–\-－]*[/／—–－][\d.,/／—–\-－]*$")
-_GLUED_TOKEN = re.compile(r"(?:-?\d[\d.,]*)+|[/／—–－]|-(?!\d)")
+_UNIT = r"(?:万元|元|件|宗|个|项)"
+_GLUED_TOKEN = re.compile(rf"(?:-?\d[\d.,]*)+{_UNIT}?|[/／—–－]|-(?!\d)")
+_GLUED_RUN = rf"(?:(?:-?\d[\d.,]*)+{_UNIT}?|[/／—–－]|-(?!\d))+"
+_GLUED_NUMS = re.compile(rf"^(.*?[^\d\s.,/／—–\-－])\s+({_GLUED_RUN})$")
+_GLUED_ONLY = re.compile(rf"^{_GLUED_RUN}$")
+# what makes a run of values readable as cells: a placeholder or a unit ends a cell
+_CELL_END = re.compile(r"[/／—–－]|-(?!\d)|" + _UNIT)
 _DATE = re.compile(r"\d{4}[/\-]\d{1,2}[/\-]\d{1,2}")
 _RUN = re.compile(r"\d[\d.\s]*(?:-\d[\d.\s]*)*")
 _FLAT_MIN_LEN = 300
@@ -66,15 +70,26 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     lines = text.split("\n")
     meta, start = _archive_header(lines)
     body = lines[start:]
-    glued: set[int] = set()
-    tabbed = _is_tab_blocks(body)
-    rows = _tab_block_rows(body, start) if tabbed else _line_rows(body, start, glued)
+    rows, flat = text_rows(body, start)
     meta.setdefault("text_source", "text")
-    run_lines = _flat_lines(body, start) | glued
-    flat = sorted({c.loc.line for r in rows for c in r.cells if c.loc.line in run_lines})
     if flat:  # where cells ran together: digit runs there may be split (extract.digits)
         meta["flattened_lines"] = flat
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
+
+
+def text_rows(lines: list[str], offset: int = 0) -> tuple[list[Row], list[int]]:
+    """(rows, run-together lines) of a text body: the numbers of the lines whose cells ran
+    together (a flattened report, ``82135//21859``), where digit runs may be split."""
+    glued: set[int] = set()
+    tabbed = _is_tab_blocks(lines)
+    rows = _tab_block_rows(lines, offset) if tabbed else _line_rows(lines, offset, glued)
+    run_lines = _flat_lines(lines, offset) | glued
+    return rows, sorted({c.loc.line for r in rows for c in r.cells if c.loc.line in run_lines})
+
+
+def has_flat_line(text: str) -> bool:
+    """Whether a text holds a whole table (or report) flattened into one line."""
+    return any(_is_flat(ln.strip()) for ln in text.split("\n"))
 
 
 def _is_flat(stripped: str) -> bool:
@@ -194,7 +209,12 @@ def _line_rows(lines: list[str], offset: int, glued: set[int] | None = None) -> 
             stream.flush()
             rows.append(row)
             continue
-        if _GLUED_ONLY.match(stripped) and glued is not None:
+        if (
+            _GLUED_ONLY.match(stripped)
+            and _glued_run(stripped)
+            and any(c.isdigit() for c in stripped)
+            and glued is not None
+        ):
             # a value row without a label of its own (表四 under its header lines)
             glued.add(lineno)
             for j, tok in enumerate(_GLUED_TOKEN.findall(stripped)):
@@ -233,6 +253,12 @@ def _pipe_line(stripped: str, lineno: int, stream: _Stream) -> None:
             stream.add(c)
 
 
+def _glued_run(run: str) -> bool:
+    """Values run together that still show where cells end (``82135//21859``, ``1件0件``,
+    ``///////``); a date (``2024/01/20``) is not one."""
+    return _DATE.search(run) is None and _CELL_END.search(run) is not None
+
+
 def _trailing_row(stripped: str, lineno: int, glued: set[int] | None) -> Row | None:
     """``label 1 2 3`` (values apart), or ``label 82135//21859`` (values run together around
     placeholders: each placeholder is a cell of its own, the digit runs between them are
@@ -242,7 +268,7 @@ def _trailing_row(stripped: str, lineno: int, glued: set[int] | None) -> Row | N
         parts = [_cell_text(m.group(1)), *m.group(2).split()]
     else:
         m = _GLUED_NUMS.match(stripped)
-        if m is None or _DATE.search(m.group(2)):
+        if m is None or not _glued_run(m.group(2)):
             return None
         parts = [_cell_text(m.group(1)), *_GLUED_TOKEN.findall(m.group(2))]
         if glued is not None:
