@@ -626,8 +626,10 @@ def _narrow_by_columns(
     """Keep, for each ambiguous row, the readings that some table-wide combination allows.
 
     Every combination of the ambiguous rows' readings is tried against the column identities.
-    An identity that no combination keeps is one the document itself breaks (a report may
-    leave the 总计 column of result rows blank): it says nothing, so it is not used.  The
+    An identity that every combination breaks by the same amount is one the document itself
+    breaks, whatever the readings (a report may leave the 总计 column of result rows blank):
+    it says nothing, so it is not used.  One the readings move but none keeps (a run with a
+    digit too many) keeps every reading open.  The
     combinations that keep every other identity, and the 正文 figures spanning rows when any
     combination agrees with them, decide; an identity never overrides what the rows print.
     """
@@ -643,8 +645,10 @@ def _narrow_by_columns(
         trial = dict(fixed)
         trial.update(zip(ambiguous, combo, strict=True))
         tried.append((combo, _column_failures(trial, other_split), _stated(trial, narrative)))
-    broken = frozenset.intersection(*(fails for _, fails, _ in tried))
-    valid = [(combo, ok) for combo, fails, ok in tried if not (fails - broken)]
+    # broken by the document: fails by the same amount whatever the readings (the rows in
+    # doubt do not move it); an identity the readings move stays a constraint
+    broken = {name for name, _ in frozenset.intersection(*(fails for _, fails, _ in tried))}
+    valid = [(combo, ok) for combo, fails, ok in tried if {n for n, _ in fails} <= broken]
     if any(ok for _, ok in valid):
         valid = [v for v in valid if v[1]]
     for pos, k in enumerate(ambiguous):
@@ -694,9 +698,10 @@ def _count(trial: dict[str, Cand], key: str, ci: int) -> Number | None:
     return value
 
 
-def _column_failures(trial: dict[str, Cand], other_split: bool) -> frozenset[str]:
-    """The column identities a trial breaks: ``balance.<col>`` (一 + 二 = 三(七) + 四) and
-    ``results.<col>`` (三(一)…(六) = (七)总计); an identity with an unknown cell is kept."""
+def _column_failures(trial: dict[str, Cand], other_split: bool) -> frozenset[tuple[str, Number]]:
+    """The column identities a trial breaks, each with its difference: ``balance.<col>``
+    (一 + 二 = 三(七) + 四) and ``results.<col>`` (三(一)…(六) = (七)总计); an identity with an
+    unknown cell is kept."""
     res = [rd.key for rd in result_rows(other_split)]
     fails = []
     for ci, col in enumerate(_COLS):
@@ -707,10 +712,10 @@ def _column_failures(trial: dict[str, Cand], other_split: bool) -> frozenset[str
             for k in (APP_NEW.key, APP_CARRIED_OVER.key, APP_TOTAL.key, APP_CARRIED_FORWARD.key)
         )
         if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
-            fails.append(f"balance.{col}")
+            fails.append((f"balance.{col}", a + b - t - f))  # type: ignore[operator]
         parts = [_count(trial, k, ci) for k in res]
         if t is not None and None not in parts and abs(sum(parts) - t) > 1e-9:  # type: ignore
-            fails.append(f"results.{col}")
+            fails.append((f"results.{col}", sum(parts) - t))  # type: ignore
     return frozenset(fails)
 
 
