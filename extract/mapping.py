@@ -519,19 +519,34 @@ def _drop_subtotal(m: Mapping, obs: list[_Obs], pos: int) -> None:
     )
 
 
+_AppRows = dict[str, tuple[list[Cand], str, str]]  # row key -> (readings, how, label)
+
+
 def _map_app(
     m: Mapping, obs: list[_Obs], narrative: dict[str, Number], subtotal: int | None = None
 ) -> None:
+    """表三: labelled rows anchor the template order, unlabelled rows fill the gaps, then the
+    identities and the 正文 figures settle the split readings."""
     if not obs:
         return
     m.tables_seen.add("表三")
     if subtotal is not None:
         _drop_subtotal(m, obs, subtotal)
     seq = app_rows(m.other_split)
-    order = {rd.key: i for i, rd in enumerate(seq)}
-    rows: dict[str, tuple[list[Cand], str, str]] = {}
     trail = _trail_hint(obs, 7)
-    anchors: list[tuple[int, int]] = []  # (position in obs, template index)
+    rows, anchors = _anchor_rows(m, obs, seq, trail)
+    _fill_gaps(m, obs, seq, anchors, trail, rows)
+    _solve_app(m, rows, narrative)
+
+
+def _anchor_rows(
+    m: Mapping, obs: list[_Obs], seq: tuple[RowDef, ...], trail: int | None
+) -> tuple[_AppRows, list[tuple[int, int]]]:
+    """The labelled rows read in template order, and where they stand: (position in obs,
+    template index); a stray, misfit, unreadable, repeated or out-of-order row is named."""
+    order = {rd.key: i for i, rd in enumerate(seq)}
+    rows: _AppRows = {}
+    anchors: list[tuple[int, int]] = []
     last_t = -1
     for pos, o in enumerate(obs):
         if o.stray:
@@ -557,18 +572,35 @@ def _map_app(
             )
             continue
         if t <= last_t or o.rowdef.key in rows:
-            earlier = rows.get(o.rowdef.key)
-            same = earlier is not None and _readings(earlier[0]) == _readings(cands)
-            m.warn(
-                f"表三 row {o.label!r} repeated or out of order; later copy ignored"
-                + ("" if same else " (its numbers differ)"),
-                [] if same else o.rowdef.cell_keys(),
-            )
+            _warn_repeated(m, o, rows, cands)
             continue
         rows[o.rowdef.key] = (cands, how, o.label)
         anchors.append((pos, t))
         last_t = t
-    # unlabelled value rows fill the gaps between anchors when the counts match exactly
+    return rows, anchors
+
+
+def _warn_repeated(m: Mapping, o: _Obs, rows: _AppRows, cands: list[Cand]) -> None:
+    """A row printed again (or out of order): the later copy is ignored, named if it differs."""
+    assert o.rowdef is not None
+    earlier = rows.get(o.rowdef.key)
+    same = earlier is not None and _readings(earlier[0]) == _readings(cands)
+    m.warn(
+        f"表三 row {o.label!r} repeated or out of order; later copy ignored"
+        + ("" if same else " (its numbers differ)"),
+        [] if same else o.rowdef.cell_keys(),
+    )
+
+
+def _fill_gaps(
+    m: Mapping,
+    obs: list[_Obs],
+    seq: tuple[RowDef, ...],
+    anchors: list[tuple[int, int]],
+    trail: int | None,
+    rows: _AppRows,
+) -> None:
+    """Unlabelled value rows fill the gaps between anchors when the counts match exactly."""
     bounds = [(-1, -1), *anchors, (len(obs), len(seq))]
     for (p0, t0), (p1, t1) in itertools.pairwise(bounds):
         fillers = [o for o in obs[p0 + 1 : p1] if o.rowdef is None]
@@ -576,16 +608,10 @@ def _map_app(
         gap = seq[t0 + 1 : t1]
         if not fillers:
             continue
-        usable = [o for o in fillers if _candidates(o.values, 7, trail, m.flat_lines)[1] != "bad"]
-        if len(usable) == len(gap) and len(usable) == len(fillers):
-            for o, rd in zip(usable, gap, strict=True):
-                cands, how = _candidates(o.values, 7, trail, m.flat_lines)
-                if how == "bad":
-                    m.warn(
-                        f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
-                        rd.cell_keys(),
-                    )
-                    continue
+        read = [(o, _candidates(o.values, 7, trail, m.flat_lines)) for o in fillers]
+        usable = [(o, cands) for o, (cands, how) in read if how != "bad"]
+        if len(usable) == len(gap) == len(fillers):
+            for (_o, cands), rd in zip(usable, gap, strict=True):
                 rows[rd.key] = (cands, "aligned", rd.label)
         else:
             keys = [k for rd in gap for k in rd.cell_keys()]
@@ -594,7 +620,6 @@ def _map_app(
                 f"{len(gap)} template row(s); left out",
                 keys,
             )
-    _solve_app(m, rows, narrative)
 
 
 def _solve_app(
