@@ -4,6 +4,16 @@ Why: text archives of HTML pages concatenate table cells (``640020470`` = 64,0,0
 The split is only trusted when the template identities leave exactly one choice, so this module
 enumerates *every* well-formed split; callers filter with identities and keep a cell only when
 all surviving splits agree on it.  Whitespace inside a run is a real cell boundary.
+
+What narrows the readings, as a careful reader would (and nothing else, no "numbers are
+usually small"):
+
+* a printed count has no leading zero (``05``), a decimal has digits on both sides;
+* 表三's row sum (six columns = 总计) and 表四's group sums (维持+纠正+其他+尚未审结 = 总计),
+  here, where a placeholder part (``/``) counts 0 and a placeholder total states no sum;
+* 表三's column sums, across rows (extract.mapping: 三(一)…(六) = (七), 一 + 二 = 三(七) + 四);
+* the figures the 正文 states (totals, 表二's 制发/废止/现行有效 lists, 表四 outcomes; see
+  extract.checks and extract.figures), while the 正文 agrees with the table.
 """
 
 from __future__ import annotations

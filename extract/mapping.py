@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -665,15 +666,14 @@ def _narrow_by_columns(
     if not ambiguous or size > MAX_COMBOS:
         return
     fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
-    tried = []
+    broken = _broken_identities(cand_rows, ambiguous, fixed, other_split)
+    valid = []
     for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
         trial = dict(fixed)
         trial.update(zip(ambiguous, combo, strict=True))
-        tried.append((combo, _column_failures(trial, other_split), _stated(trial, narrative)))
-    # broken by the document: fails by the same amount whatever the readings (the rows in
-    # doubt do not move it); an identity the readings move stays a constraint
-    broken = {name for name, _ in frozenset.intersection(*(fails for _, fails, _ in tried))}
-    valid = [(combo, ok) for combo, fails, ok in tried if {n for n, _ in fails} <= broken]
+        if any(name not in broken for name, _ in _column_failures(trial, other_split)):
+            continue
+        valid.append((combo, _stated(trial, narrative)))
     if any(ok for _, ok in valid):
         valid = [v for v in valid if v[1]]
     for pos, k in enumerate(ambiguous):
@@ -711,10 +711,9 @@ def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
     return True
 
 
-def _count(trial: dict[str, Cand], key: str, ci: int) -> Number | None:
-    """A cell's count in a trial: a placeholder or blank (nothing to count) is 0; a row
-    that is not in the trial, or a cell that is not a number, is unknown (None)."""
-    c = trial.get(key)
+def _cell_count(c: Cand | None, ci: int) -> Number | None:
+    """A cell's count in a row reading: a placeholder or blank (nothing to count) is 0; a row
+    that is not read, or a cell that is not a number, is unknown (None)."""
     if c is None:
         return None
     value, raw = c[ci][0], c[ci][1].strip()
@@ -723,25 +722,49 @@ def _count(trial: dict[str, Cand], key: str, ci: int) -> Number | None:
     return value
 
 
-def _column_failures(trial: dict[str, Cand], other_split: bool) -> frozenset[tuple[str, Number]]:
-    """The column identities a trial breaks, each with its difference: ``balance.<col>``
-    (一 + 二 = 三(七) + 四) and ``results.<col>`` (三(一)…(六) = (七)总计); an identity with an
-    unknown cell is kept."""
+_BALANCE = (APP_NEW.key, APP_CARRIED_OVER.key, APP_TOTAL.key, APP_CARRIED_FORWARD.key)
+
+
+def _column_failures(trial: dict[str, Cand], other_split: bool) -> Iterator[tuple[str, Number]]:
+    """The column identities a trial breaks, each with its difference, lazily:
+    ``balance.<col>`` (一 + 二 = 三(七) + 四) and ``results.<col>`` (三(一)…(六) = (七)总计);
+    an identity with an unknown cell is kept."""
     res = [rd.key for rd in result_rows(other_split)]
-    fails = []
     for ci, col in enumerate(_COLS):
         # the balance has no parts side: only printed numbers take part (a report may print
         # ``/`` for a 结转 total that is not 0)
-        a, b, t, f = (
-            trial[k][ci][0] if k in trial else None
-            for k in (APP_NEW.key, APP_CARRIED_OVER.key, APP_TOTAL.key, APP_CARRIED_FORWARD.key)
-        )
+        a, b, t, f = (trial[k][ci][0] if k in trial else None for k in _BALANCE)
         if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
-            fails.append((f"balance.{col}", a + b - t - f))  # type: ignore[operator]
-        parts = [_count(trial, k, ci) for k in res]
+            yield f"balance.{col}", a + b - t - f  # type: ignore[operator]
+        parts = [_cell_count(trial.get(k), ci) for k in res]
         if t is not None and None not in parts and abs(sum(parts) - t) > 1e-9:  # type: ignore
-            fails.append((f"results.{col}", sum(parts) - t))  # type: ignore
-    return frozenset(fails)
+            yield f"results.{col}", sum(parts) - t  # type: ignore
+
+
+def _broken_identities(
+    cand_rows: dict[str, list[Cand]],
+    ambiguous: list[str],
+    fixed: dict[str, Cand],
+    other_split: bool,
+) -> set[str]:
+    """The column identities the document itself breaks: one reading breaks them, and no row
+    in doubt reads the cells they sum differently, so every reading breaks them alike."""
+    first = dict(fixed)
+    first.update({k: cand_rows[k][0] for k in ambiguous})
+    res = [rd.key for rd in result_rows(other_split)]
+    out = set()
+    for name, _ in _column_failures(first, other_split):
+        kind, col = name.split(".")
+        ci = _COLS.index(col)
+        keys = _BALANCE if kind == "balance" else (*res, APP_TOTAL.key)
+        moved = any(
+            len({c[ci][0] if kind == "balance" else _cell_count(c, ci) for c in cand_rows[k]}) > 1
+            for k in keys
+            if k in ambiguous
+        )
+        if not moved:
+            out.add(name)
+    return out
 
 
 # ------------------------------------------------------------------ 表四
