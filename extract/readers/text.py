@@ -8,6 +8,8 @@ cells.  Handled here:
 * one cell per line or paragraph without row breaks (rows are cut where a label follows values);
 * ``|``-separated pipe / markdown tables, tab-separated rows (a table copied from a browser),
   and ``label 1 2 3`` lines;
+* ``label 82135//21859`` / ``label 1件0件…`` lines (a row's values run together, a placeholder
+  or a unit still ending some cells): cut at those ends, the line noted as run-together;
 * whole tables (or whole reports) flattened into one long line with the cells run together
   (``…申请数量640020470二、上年结转…``): cut at the template's row labels (readers/flat.py),
   else at every digit run, into (label, digit run) rows; the digit runs are split later,
