@@ -110,7 +110,9 @@ def _map_with_figures(doc: ParsedDocument, year: int | None, figures: dict) -> M
         for k in c["keys"]
     }
     trusted = {f: v for f, v in figures.items() if table_of(f) not in doubted}
-    if len(trusted) == len(figures):
+    # figures only ever choose among the readings of split or aligned cells
+    settled = any(h in ("split", "aligned") and table_of(k) in doubted for k, h in how.items())
+    if len(trusted) == len(figures) or not settled:
         return m
     m = map_document(doc, year=year, narrative=trusted)
     m.warn(
