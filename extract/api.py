@@ -92,6 +92,36 @@ def _other_alternative(m: Mapping) -> list[str]:
     return [k for k in keys_for("2021", not m.other_split) if k.startswith("app.result.other")]
 
 
+def _map_with_figures(doc: ParsedDocument, year: int | None, figures: dict) -> Mapping:
+    """Map, letting the 正文 figures settle digit runs only where the 正文 agrees with the table.
+
+    A figure settles a run only by picking the reading it agrees with.  A 正文 that contradicts
+    a cell of one table (收到申请75件 where 表三 prints 74) is not trusted to settle any run of
+    that table: the document is mapped again without that table's figures, and the runs they
+    settled stay null (named in a warning).
+    """
+    m = map_document(doc, year=year, narrative=figures)
+    values = {k: mo.value for k, mo in m.metrics.items()}
+    how = {k: mo.how for k, mo in m.metrics.items()}
+    doubted = {
+        table_of(k)
+        for c in narrative_checks(figures, values, how)
+        if c["status"] == CHECK_FAIL
+        for k in c["keys"]
+    }
+    trusted = {f: v for f, v in figures.items() if table_of(f) not in doubted}
+    # figures only ever choose among the readings of split or aligned cells
+    settled = any(h in ("split", "aligned") and table_of(k) in doubted for k, h in how.items())
+    if len(trusted) == len(figures) or not settled:
+        return m
+    m = map_document(doc, year=year, narrative=trusted)
+    m.warn(
+        f"正文 figures disagree with {'/'.join(sorted(doubted))}: not used to settle "
+        "run-together digits there"
+    )
+    return m
+
+
 def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
     """Map an already parsed document to the contract dict."""
     meta = extract_metadata(doc)
@@ -107,7 +137,7 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
         out["warnings"] = warnings + [{"message": "not a 政府信息公开工作年度报告", "keys": []}]
         return out
     figures = narrative_figures(doc.text)
-    m = map_document(doc, year=meta["year"], narrative=figures)
+    m = _map_with_figures(doc, meta["year"], figures)
     out["template"] = m.template
     warnings += m.warnings
     metrics = []

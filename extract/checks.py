@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from extract.figures import listed_figures, listed_outcomes
 from extract.template import (
     APP_CARRIED_FORWARD,
     APP_CARRIED_OVER,
@@ -206,7 +207,10 @@ _FIGURES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # 正文 figure -> the table cell(s) it summarises
 _TARGETS: dict[str, list[str]] = {
-    "litigation.total": ["litigation_direct.total", "litigation_after_review.total"],
+    **{
+        f"litigation.{r}": [f"litigation_direct.{r}", f"litigation_after_review.{r}"]
+        for r, _ in REVIEW_RESULTS
+    },
     "app.result.disclosed_or_partial.total": [
         "app.result.disclosed.total",
         "app.result.partial.total",
@@ -226,12 +230,13 @@ def narrative_figures(text: str) -> dict[str, Number]:
     preceded by the words that name it, with no other number in between).
     """
     norm = label_norm(text)
-    out: dict[str, Number] = {}
+    stated = listed_figures(norm)
+    for key, found in listed_outcomes(norm).items():
+        stated.setdefault(key, set()).update(found)
     for key, patterns in _FIGURES:
         found = {int(m.group(1)) for pat in patterns for m in re.finditer(pat, norm)}
-        if len(found) == 1:
-            out[key] = found.pop()
-    return out
+        stated.setdefault(key, set()).update(found)
+    return {key: next(iter(found)) for key, found in stated.items() if len(found) == 1}
 
 
 def narrative_checks(

@@ -4,6 +4,16 @@ Why: text archives of HTML pages concatenate table cells (``640020470`` = 64,0,0
 The split is only trusted when the template identities leave exactly one choice, so this module
 enumerates *every* well-formed split; callers filter with identities and keep a cell only when
 all surviving splits agree on it.  Whitespace inside a run is a real cell boundary.
+
+What narrows the readings, as a careful reader would (and nothing else, no "numbers are
+usually small"):
+
+* a printed count has no leading zero (``05``), a decimal has digits on both sides;
+* 表三's row sum (six columns = 总计) and 表四's group sums (维持+纠正+其他+尚未审结 = 总计),
+  here, where a placeholder part (``/``) counts 0 and a placeholder total states no sum;
+* 表三's column sums, across rows (extract.mapping: 三(一)…(六) = (七), 一 + 二 = 三(七) + 四);
+* the figures the 正文 states (totals, 表二's 制发/废止/现行有效 lists, 表四 outcomes; see
+  extract.checks and extract.figures), while the 正文 agrees with the table.
 """
 
 from __future__ import annotations
@@ -187,20 +197,24 @@ def agreed(cands: list[tuple[Number | None, ...]]) -> list[Number | None]:
     return out
 
 
+def _sums(parts: tuple[Number | None, ...], total: Number | None) -> bool:
+    """``parts`` add up to ``total``; a placeholder (``/``, ``—``: nothing to count) is 0.
+
+    A placeholder total states no sum, so it constrains nothing.
+    """
+    if total is None:
+        return True
+    return abs(sum(v or 0 for v in parts) - total) < 1e-9
+
+
 def row_sum_ok(values: tuple[Number | None, ...]) -> bool:
     """表三 row identity: the six applicant columns add up to 总计."""
-    if any(v is None for v in values):
-        return True
-    return abs(sum(values[:6]) - values[6]) < 1e-9  # type: ignore[arg-type, operator]
+    return _sums(values[:6], values[6])
 
 
 def review_ok(values: tuple[Number | None, ...]) -> bool:
     """表四: in each group of five, total == upheld + corrected + other + pending."""
-    for g in range(0, len(values), 5):
-        grp = values[g : g + 5]
-        if len(grp) == 5 and all(v is not None for v in grp) and abs(sum(grp[:4]) - grp[4]) > 1e-9:  # type: ignore[arg-type, operator]
-            return False
-    return True
+    return all(_sums(values[g : g + 4], values[g + 4]) for g in range(0, len(values) - 4, 5))
 
 
 def filter_splits(

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -519,19 +520,34 @@ def _drop_subtotal(m: Mapping, obs: list[_Obs], pos: int) -> None:
     )
 
 
+_AppRows = dict[str, tuple[list[Cand], str, str]]  # row key -> (readings, how, label)
+
+
 def _map_app(
     m: Mapping, obs: list[_Obs], narrative: dict[str, Number], subtotal: int | None = None
 ) -> None:
+    """表三: labelled rows anchor the template order, unlabelled rows fill the gaps, then the
+    identities and the 正文 figures settle the split readings."""
     if not obs:
         return
     m.tables_seen.add("表三")
     if subtotal is not None:
         _drop_subtotal(m, obs, subtotal)
     seq = app_rows(m.other_split)
-    order = {rd.key: i for i, rd in enumerate(seq)}
-    rows: dict[str, tuple[list[Cand], str, str]] = {}
     trail = _trail_hint(obs, 7)
-    anchors: list[tuple[int, int]] = []  # (position in obs, template index)
+    rows, anchors = _anchor_rows(m, obs, seq, trail)
+    _fill_gaps(m, obs, seq, anchors, trail, rows)
+    _solve_app(m, rows, narrative)
+
+
+def _anchor_rows(
+    m: Mapping, obs: list[_Obs], seq: tuple[RowDef, ...], trail: int | None
+) -> tuple[_AppRows, list[tuple[int, int]]]:
+    """The labelled rows read in template order, and where they stand: (position in obs,
+    template index); a stray, misfit, unreadable, repeated or out-of-order row is named."""
+    order = {rd.key: i for i, rd in enumerate(seq)}
+    rows: _AppRows = {}
+    anchors: list[tuple[int, int]] = []
     last_t = -1
     for pos, o in enumerate(obs):
         if o.stray:
@@ -557,18 +573,35 @@ def _map_app(
             )
             continue
         if t <= last_t or o.rowdef.key in rows:
-            earlier = rows.get(o.rowdef.key)
-            same = earlier is not None and _readings(earlier[0]) == _readings(cands)
-            m.warn(
-                f"表三 row {o.label!r} repeated or out of order; later copy ignored"
-                + ("" if same else " (its numbers differ)"),
-                [] if same else o.rowdef.cell_keys(),
-            )
+            _warn_repeated(m, o, rows, cands)
             continue
         rows[o.rowdef.key] = (cands, how, o.label)
         anchors.append((pos, t))
         last_t = t
-    # unlabelled value rows fill the gaps between anchors when the counts match exactly
+    return rows, anchors
+
+
+def _warn_repeated(m: Mapping, o: _Obs, rows: _AppRows, cands: list[Cand]) -> None:
+    """A row printed again (or out of order): the later copy is ignored, named if it differs."""
+    assert o.rowdef is not None
+    earlier = rows.get(o.rowdef.key)
+    same = earlier is not None and _readings(earlier[0]) == _readings(cands)
+    m.warn(
+        f"表三 row {o.label!r} repeated or out of order; later copy ignored"
+        + ("" if same else " (its numbers differ)"),
+        [] if same else o.rowdef.cell_keys(),
+    )
+
+
+def _fill_gaps(
+    m: Mapping,
+    obs: list[_Obs],
+    seq: tuple[RowDef, ...],
+    anchors: list[tuple[int, int]],
+    trail: int | None,
+    rows: _AppRows,
+) -> None:
+    """Unlabelled value rows fill the gaps between anchors when the counts match exactly."""
     bounds = [(-1, -1), *anchors, (len(obs), len(seq))]
     for (p0, t0), (p1, t1) in itertools.pairwise(bounds):
         fillers = [o for o in obs[p0 + 1 : p1] if o.rowdef is None]
@@ -576,16 +609,10 @@ def _map_app(
         gap = seq[t0 + 1 : t1]
         if not fillers:
             continue
-        usable = [o for o in fillers if _candidates(o.values, 7, trail, m.flat_lines)[1] != "bad"]
-        if len(usable) == len(gap) and len(usable) == len(fillers):
-            for o, rd in zip(usable, gap, strict=True):
-                cands, how = _candidates(o.values, 7, trail, m.flat_lines)
-                if how == "bad":
-                    m.warn(
-                        f"unlabelled 表三 row at {o.values[0].loc.to_dict()} unreadable",
-                        rd.cell_keys(),
-                    )
-                    continue
+        read = [(o, _candidates(o.values, 7, trail, m.flat_lines)) for o in fillers]
+        usable = [(o, cands) for o, (cands, how) in read if how != "bad"]
+        if len(usable) == len(gap) == len(fillers):
+            for (_o, cands), rd in zip(usable, gap, strict=True):
                 rows[rd.key] = (cands, "aligned", rd.label)
         else:
             keys = [k for rd in gap for k in rd.cell_keys()]
@@ -594,46 +621,65 @@ def _map_app(
                 f"{len(gap)} template row(s); left out",
                 keys,
             )
-    _solve_app(m, rows, narrative)
 
 
 def _solve_app(
     m: Mapping, rows: dict[str, tuple[list[Cand], str, str]], narrative: dict[str, Number]
 ) -> None:
     """Filter split readings by the row identity, then the column identities, then store."""
-    cand_rows: dict[str, list[Cand]] = {}
-    for key, (cands, how, _label) in rows.items():
-        if how in ("split", "aligned"):
-            ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
-            cands = _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
-        cand_rows[key] = cands
-    ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
-    if ambiguous:
-        sizes = 1
-        for k in ambiguous:
-            sizes *= len(cand_rows[k])
-        if sizes <= MAX_COMBOS:
-            fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
-            keep: dict[str, list[Cand]] = {k: [] for k in ambiguous}
-            valid = []
-            for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
-                trial = dict(fixed)
-                trial.update(zip(ambiguous, combo, strict=True))
-                if _columns_ok(trial, m.other_split):
-                    valid.append((combo, _stated(trial, narrative)))
-            # 正文 figures spanning rows (予以公开及部分公开42件) narrow, never override
-            if any(ok for _, ok in valid):
-                valid = [v for v in valid if v[1]]
-            for combo, _ok in valid:
-                for k, c in zip(ambiguous, combo, strict=True):
-                    if c not in keep[k]:
-                        keep[k].append(c)
-            for k in ambiguous:
-                if keep[k]:
-                    cand_rows[k] = keep[k]
+    cand_rows = {
+        key: _row_readings(key, cands, how, narrative) for key, (cands, how, _) in rows.items()
+    }
+    _narrow_by_columns(cand_rows, m.other_split, narrative)
     for key, cands in cand_rows.items():
         how, label = rows[key][1], rows[key][2]
         _put(m, [f"{key}.{c}" for c in _COLS], cands, how, label)
+
+
+def _row_readings(
+    key: str, cands: list[Cand], how: str, narrative: dict[str, Number]
+) -> list[Cand]:
+    """A row's readings that keep its own identity (六 columns = 总计) and its 正文 figures."""
+    if how not in ("split", "aligned"):
+        return cands
+    ok = [c for c in cands if digits.row_sum_ok(tuple(v for v, _, _ in c))]
+    return _by_narrative(ok or cands, [f"{key}.{c}" for c in _COLS], narrative)
+
+
+def _narrow_by_columns(
+    cand_rows: dict[str, list[Cand]], other_split: bool, narrative: dict[str, Number]
+) -> None:
+    """Keep, for each ambiguous row, the readings that some table-wide combination allows.
+
+    Every combination of the ambiguous rows' readings is tried against the column identities.
+    An identity that every combination breaks by the same amount is one the document itself
+    breaks, whatever the readings (a report may leave the 总计 column of result rows blank):
+    it says nothing, so it is not used.  One the readings move but none keeps (a run with a
+    digit too many) keeps every reading open.  The
+    combinations that keep every other identity, and the 正文 figures spanning rows when any
+    combination agrees with them, decide; an identity never overrides what the rows print.
+    """
+    ambiguous = [k for k, c in cand_rows.items() if len(c) > 1]
+    size = 1
+    for k in ambiguous:
+        size *= len(cand_rows[k])
+    if not ambiguous or size > MAX_COMBOS:
+        return
+    fixed = {k: c[0] for k, c in cand_rows.items() if len(c) == 1}
+    broken = _broken_identities(cand_rows, ambiguous, fixed, other_split)
+    valid = []
+    for combo in itertools.product(*(cand_rows[k] for k in ambiguous)):
+        trial = dict(fixed)
+        trial.update(zip(ambiguous, combo, strict=True))
+        if any(name not in broken for name, _ in _column_failures(trial, other_split)):
+            continue
+        valid.append((combo, _stated(trial, narrative)))
+    if any(ok for _, ok in valid):
+        valid = [v for v in valid if v[1]]
+    for pos, k in enumerate(ambiguous):
+        keep = [c for c in cand_rows[k] if any(combo[pos] is c for combo, _ in valid)]
+        if keep:
+            cand_rows[k] = keep
 
 
 _COLS = (
@@ -665,26 +711,60 @@ def _stated(trial: dict[str, Cand], narrative: dict[str, Number]) -> bool:
     return True
 
 
-def _columns_ok(trial: dict[str, Cand], other_split: bool) -> bool:
+def _cell_count(c: Cand | None, ci: int) -> Number | None:
+    """A cell's count in a row reading: a placeholder or blank (nothing to count) is 0; a row
+    that is not read, or a cell that is not a number, is unknown (None)."""
+    if c is None:
+        return None
+    value, raw = c[ci][0], c[ci][1].strip()
+    if value is None and (not raw or raw in digits.PLACEHOLDERS):
+        return 0
+    return value
+
+
+_BALANCE = (APP_NEW.key, APP_CARRIED_OVER.key, APP_TOTAL.key, APP_CARRIED_FORWARD.key)
+
+
+def _column_failures(trial: dict[str, Cand], other_split: bool) -> Iterator[tuple[str, Number]]:
+    """The column identities a trial breaks, each with its difference, lazily:
+    ``balance.<col>`` (一 + 二 = 三(七) + 四) and ``results.<col>`` (三(一)…(六) = (七)总计);
+    an identity with an unknown cell is kept."""
     res = [rd.key for rd in result_rows(other_split)]
-    for ci in range(7):
-
-        def v(k: str, ci: int = ci) -> Number | None:
-            c = trial.get(k)
-            return None if c is None else c[ci][0]
-
-        a, b, t, f = (
-            v(APP_NEW.key),
-            v(APP_CARRIED_OVER.key),
-            v(APP_TOTAL.key),
-            v(APP_CARRIED_FORWARD.key),
-        )
+    for ci, col in enumerate(_COLS):
+        # the balance has no parts side: only printed numbers take part (a report may print
+        # ``/`` for a 结转 total that is not 0)
+        a, b, t, f = (trial[k][ci][0] if k in trial else None for k in _BALANCE)
         if None not in (a, b, t, f) and abs(a + b - t - f) > 1e-9:  # type: ignore[operator]
-            return False
-        parts = [v(k) for k in res]
+            yield f"balance.{col}", a + b - t - f  # type: ignore[operator]
+        parts = [_cell_count(trial.get(k), ci) for k in res]
         if t is not None and None not in parts and abs(sum(parts) - t) > 1e-9:  # type: ignore
-            return False
-    return True
+            yield f"results.{col}", sum(parts) - t  # type: ignore
+
+
+def _broken_identities(
+    cand_rows: dict[str, list[Cand]],
+    ambiguous: list[str],
+    fixed: dict[str, Cand],
+    other_split: bool,
+) -> set[str]:
+    """The column identities the document itself breaks: one reading breaks them, and no row
+    in doubt reads the cells they sum differently, so every reading breaks them alike."""
+    first = dict(fixed)
+    first.update({k: cand_rows[k][0] for k in ambiguous})
+    res = [rd.key for rd in result_rows(other_split)]
+    out = set()
+    for name, _ in _column_failures(first, other_split):
+        kind, col = name.split(".")
+        ci = _COLS.index(col)
+        keys = _BALANCE if kind == "balance" else (*res, APP_TOTAL.key)
+        moved = any(
+            len({c[ci][0] if kind == "balance" else _cell_count(c, ci) for c in cand_rows[k]}) > 1
+            for k in keys
+            if k in ambiguous
+        )
+        if not moved:
+            out.add(name)
+    return out
 
 
 # ------------------------------------------------------------------ 表四
@@ -699,31 +779,64 @@ def _review_group(label: str) -> str | None:
     return None
 
 
-def _review_by_rows(obs: list[_Obs]) -> list[Cell] | None:
-    """表四 as three labelled rows of five: the 15 cells in key order, or None."""
+_GROUP_KEYS = ("review", "litigation_direct", "litigation_after_review")
+
+
+def _review_by_rows(obs: list[_Obs]) -> dict[str, list[Cell]] | None:
+    """表四 as three labelled rows (复议, 直接起诉, 复议后起诉): each group's value cells, or None.
+
+    A row holds five cells, or fewer when its digits ran together (``行政复议 21104``).
+    """
     found: dict[str, list[Cell]] = {}
     for o in obs:
         g = _review_group(o.label)
         vals = list(o.values)
         while len(vals) > 5 and not vals[-1].text.strip():
             vals.pop()
-        if g is None or len(vals) != 5:
+        if g is None or len(vals) > 5 or not any(c.text.strip() for c in vals):
             continue
         if g in found:
             return None  # two rows claim one group: do not guess
         found[g] = vals
-    if len(found) != 3:
+    return found if len(found) == 3 else None
+
+
+def _review_rows_readings(
+    m: Mapping, groups: dict[str, list[Cell]]
+) -> tuple[list[Cand], str] | None:
+    """The 15-cell readings of 表四's three rows: each row read (or split under its own
+    total) alone, then combined; None when a row cannot be read or the readings are too many."""
+    per = [
+        _candidates(groups[g], 5, flat=m.flat_lines, group=5, group_ok=digits.review_ok)
+        for g in _GROUP_KEYS
+    ]
+    size = 1
+    for cands, how in per:
+        size *= len(cands)
+        if how == "bad" or not cands:
+            return None
+    if size > MAX_COMBOS:
         return None
-    return [c for g in ("review", "litigation_direct", "litigation_after_review") for c in found[g]]
+    hows = {how for _, how in per}
+    how = "split" if "split" in hows else "aligned" if "aligned" in hows else "cell"
+    combos = [
+        tuple(x for part in combo for x in part)
+        for combo in itertools.product(*(c for c, _ in per))
+    ]
+    return combos, how
 
 
 def _map_review(m: Mapping, obs: list[_Obs], narrative: dict[str, Number]) -> None:
     if not obs:
         return
     by_rows = _review_by_rows(obs)
-    if by_rows is not None:
+    read = _review_rows_readings(m, by_rows) if by_rows is not None else None
+    if read is not None:
         m.tables_seen.add("表四")
-        cands, how = _candidates(by_rows, 15, flat=m.flat_lines)
+        cands, how = read
+        if how == "split":
+            ok = [c for c in cands if digits.review_ok(tuple(v for v, _, _ in c))]
+            cands = _by_narrative(ok or cands, list(REVIEW_KEYS), narrative)
         _put(m, list(REVIEW_KEYS), cands, how, "表四")
         return
     cells: list[Cell] = []

@@ -16,6 +16,7 @@ from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 from extract.cells import ParsedDocument, Row
 from extract.detect import decode_text
 from extract.readers.grid import Span, clean_text, expand
+from extract.readers.text import has_flat_line, text_rows
 from extract.template import label_norm
 
 # Body containers of the CMS platforms on government sites (TRS, Hanweb, UCAP), most specific first.
@@ -93,6 +94,13 @@ def read_html(data: bytes, *, _depth: int = 0) -> ParsedDocument:
         for index, table in enumerate(_data_tables(body, strict=how == "page")):
             rows.extend(expand(_table_spans(table), index))
     body_text = _block_text(body) if body is not None else ""
+    if not rows and has_flat_line(body_text):
+        # the whole report in one paragraph (a CMS page without table markup): read it as
+        # the text reader reads a flattened report
+        rows, flat = text_rows(body_text.split("\n"))
+        if flat:
+            meta["flattened_lines"] = flat
+        meta["text_source"] = "flattened paragraph"
     if "published" not in meta:
         published = _visible_date(body_text) or _visible_date(_block_text(soup))
         if published:

@@ -8,6 +8,8 @@ cells.  Handled here:
 * one cell per line or paragraph without row breaks (rows are cut where a label follows values);
 * ``|``-separated pipe / markdown tables, tab-separated rows (a table copied from a browser),
   and ``label 1 2 3`` lines;
+* ``label 82135//21859`` / ``label 1件0件…`` lines (a row's values run together, a placeholder
+  or a unit still ending some cells): cut at those ends, the line noted as run-together;
 * whole tables (or whole reports) flattened into one long line with the cells run together
   (``…申请数量640020470二、上年结转…``): cut at the template's row labels (readers/flat.py),
   else at every digit run, into (label, digit run) rows; the digit runs are split later,
@@ -33,6 +35,15 @@ _HEADER_KEYS = {
 _BODY_MARK = re.compile(r"^=+\s*正文\s*=+\s*$")
 _PIPE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _TRAILING_NUMS = re.compile(r"^(.*?[^\d\s.,/])\s+((?:[\d.,]+|/|-|—)(?:\s+(?:[\d.,]+|/|-|—))*)$")
+# ``label 82135//21859``: value cells run together, a placeholder among them
+_UNIT = r"(?:万元|元|件|宗|个|项)"
+_GLUED_TOKEN = re.compile(rf"(?:-?\d[\d.,]*)+{_UNIT}?|[/／—–－]|-(?!\d)")
+_GLUED_RUN = rf"(?:(?:-?\d[\d.,]*)+{_UNIT}?|[/／—–－]|-(?!\d))+"
+_GLUED_NUMS = re.compile(rf"^(.*?[^\d\s.,/／—–\-－])\s+({_GLUED_RUN})$")
+_GLUED_ONLY = re.compile(rf"^{_GLUED_RUN}$")
+# what makes a run of values readable as cells: a placeholder or a unit ends a cell
+_CELL_END = re.compile(r"[/／—–－]|-(?!\d)|" + _UNIT)
+_DATE = re.compile(r"\d{4}[/\-]\d{1,2}[/\-]\d{1,2}")
 _RUN = re.compile(r"\d[\d.\s]*(?:-\d[\d.\s]*)*")
 _FLAT_MIN_LEN = 300
 
@@ -61,18 +72,26 @@ def read_text(data: bytes, fmt: str = "text") -> ParsedDocument:
     lines = text.split("\n")
     meta, start = _archive_header(lines)
     body = lines[start:]
-    rows = _tab_block_rows(body, start) if _is_tab_blocks(body) else _line_rows(body, start)
+    rows, flat = text_rows(body, start)
     meta.setdefault("text_source", "text")
-    flat = sorted(
-        {
-            r.cells[0].loc.line
-            for r in rows
-            if r.cells and r.cells[0].loc.line in _flat_lines(body, start)
-        }
-    )
     if flat:  # where cells ran together: digit runs there may be split (extract.digits)
         meta["flattened_lines"] = flat
     return ParsedDocument(format=fmt, text="\n".join(body), rows=rows, meta=meta)
+
+
+def text_rows(lines: list[str], offset: int = 0) -> tuple[list[Row], list[int]]:
+    """(rows, run-together lines) of a text body: the numbers of the lines whose cells ran
+    together (a flattened report, ``82135//21859``), where digit runs may be split."""
+    glued: set[int] = set()
+    tabbed = _is_tab_blocks(lines)
+    rows = _tab_block_rows(lines, offset) if tabbed else _line_rows(lines, offset, glued)
+    run_lines = _flat_lines(lines, offset) | glued
+    return rows, sorted({c.loc.line for r in rows for c in r.cells if c.loc.line in run_lines})
+
+
+def has_flat_line(text: str) -> bool:
+    """Whether a text holds a whole table (or report) flattened into one line."""
+    return any(_is_flat(ln.strip()) for ln in text.split("\n"))
 
 
 def _is_flat(stripped: str) -> bool:
@@ -165,7 +184,12 @@ class _Stream:
         self.has_values = False
 
 
-def _line_rows(lines: list[str], offset: int) -> list[Row]:
+def _line_rows(lines: list[str], offset: int, glued: set[int] | None = None) -> list[Row]:
+    """Rows of a text body, one line at a time (see the module docstring for the shapes).
+
+    ``glued`` collects the numbers of lines whose value cells ran together around
+    placeholders (``82135//21859``): their digit runs may be split.
+    """
     rows: list[Row] = []
     stream = _Stream(rows)
     for i, line in enumerate(lines):
@@ -177,41 +201,81 @@ def _line_rows(lines: list[str], offset: int) -> list[Row]:
             stream.flush()
             rows.extend(flat_rows(line, lineno) or _flattened_rows(line, lineno))
             continue
-        if _is_tab_row(line):
-            cells = [
-                Cell(p.strip(), Location(line=lineno, col=j))
-                for j, p in enumerate(line.rstrip("\n").split("\t"))
-            ]
-            if len(cells) >= 2 and any(c.text for c in cells):
-                stream.flush()
-                rows.append(Row(cells))
-                continue
-        if "|" in stripped:
-            if _PIPE_SEP.match(stripped):
-                continue
-            parts = stripped.split("|")
-            if stripped.startswith("|"):
-                parts = parts[1:]
-            if stripped.endswith("|"):
-                parts = parts[:-1]
-            cells = [Cell(_cell_text(p), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
-            if len(cells) >= 2 and any(c.text for c in cells):
-                stream.flush()
-                rows.append(Row(cells))
-            else:
-                for c in cells:
-                    if c.text or stream.cells:
-                        stream.add(c)
+        row = _tab_row(line, lineno) if _is_tab_row(line) else None
+        if row is None and "|" in stripped:
+            _pipe_line(stripped, lineno, stream)
             continue
-        m = _TRAILING_NUMS.match(stripped)
-        if m:
+        if row is None:
+            row = _trailing_row(stripped, lineno, glued)
+        if row is not None:
             stream.flush()
-            parts = [_cell_text(m.group(1))] + m.group(2).split()
-            rows.append(Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)]))
+            rows.append(row)
+            continue
+        if (
+            _GLUED_ONLY.match(stripped)
+            and _glued_run(stripped)
+            and any(c.isdigit() for c in stripped)
+            and glued is not None
+        ):
+            # a value row without a label of its own (表四 under its header lines)
+            glued.add(lineno)
+            for j, tok in enumerate(_GLUED_TOKEN.findall(stripped)):
+                stream.add(Cell(tok, Location(line=lineno, col=j)))
             continue
         stream.add(Cell(_cell_text(stripped), Location(line=lineno)))
     stream.flush()
     return rows
+
+
+def _tab_row(line: str, lineno: int) -> Row | None:
+    """A tab-separated row (a table copied from a browser), if it has any text."""
+    cells = [
+        Cell(p.strip(), Location(line=lineno, col=j))
+        for j, p in enumerate(line.rstrip("\n").split("\t"))
+    ]
+    return Row(cells) if len(cells) >= 2 and any(c.text for c in cells) else None
+
+
+def _pipe_line(stripped: str, lineno: int, stream: _Stream) -> None:
+    """A ``|`` row: a row of its own when it has two cells, else cells for the stream."""
+    if _PIPE_SEP.match(stripped):
+        return
+    parts = stripped.split("|")
+    if stripped.startswith("|"):
+        parts = parts[1:]
+    if stripped.endswith("|"):
+        parts = parts[:-1]
+    cells = [Cell(_cell_text(p), Location(line=lineno, col=j)) for j, p in enumerate(parts)]
+    if len(cells) >= 2 and any(c.text for c in cells):
+        stream.flush()
+        stream.rows.append(Row(cells))
+        return
+    for c in cells:
+        if c.text or stream.cells:
+            stream.add(c)
+
+
+def _glued_run(run: str) -> bool:
+    """Values run together that still show where cells end (``82135//21859``, ``1件0件``,
+    ``///////``); a date (``2024/01/20``) is not one."""
+    return _DATE.search(run) is None and _CELL_END.search(run) is not None
+
+
+def _trailing_row(stripped: str, lineno: int, glued: set[int] | None) -> Row | None:
+    """``label 1 2 3`` (values apart), or ``label 82135//21859`` (values run together around
+    placeholders: each placeholder is a cell of its own, the digit runs between them are
+    split later, so the line is noted in ``glued``)."""
+    m = _TRAILING_NUMS.match(stripped)
+    if m:
+        parts = [_cell_text(m.group(1)), *m.group(2).split()]
+    else:
+        m = _GLUED_NUMS.match(stripped)
+        if m is None or not _glued_run(m.group(2)):
+            return None
+        parts = [_cell_text(m.group(1)), *_GLUED_TOKEN.findall(m.group(2))]
+        if glued is not None:
+            glued.add(lineno)
+    return Row([Cell(p, Location(line=lineno, col=j)) for j, p in enumerate(parts)])
 
 
 def _flattened_rows(line: str, lineno: int) -> list[Row]:

@@ -48,20 +48,59 @@ def _agency_right_or_null(agency: str | None, truth: str, required: bool) -> Non
 
 ONELINE_LAYOUTS = [lay for lay in V.LAYOUTS if lay.fmt in ("text-oneline", "text-runs")]
 
+_NORMATIVE = ("issued", "repealed", "in_force")
+_T4_OPEN = (
+    "review.upheld",
+    "review.corrected",
+    "review.other",
+    "litigation_after_review.upheld",
+    "litigation_after_review.corrected",
+)
 
-def test_flattened_layouts_aggregate_right_and_never_silent() -> None:
-    """One-line and digit-run renderings of every truth: 0 silent cells; what stays
-    ambiguous under the identities and the 正文 figures is null and named.  The share of
-    cells right is pinned at the level measured (97.7%), so a regression shows."""
+
+def _known_open(stem: str, lay: V.Layout) -> set[str]:
+    """The cells of a flattened rendering that no constraint settles, with the reason.
+
+    * 行政规范性文件 ``693665`` / ``8855698`` / ``13055``: no identity ties 制发, 废止 and 现行有效;
+      only a 正文 that states them settles the run (the list and library wordings state all
+      three; ``制发…件`` alone leaves 废止/现行有效 open for the two Pingtan runs, while
+      ``13`` stated leaves ``055`` one reading: 0, 55).
+    * 洪泽 表四 ``1010000000050000``: the document's own 复议 and 复议后起诉 groups break their
+      总计 (维持10 纠正1, 总计0), so the group sums cannot choose among 10,1,0 / 1,0,10 (and
+      5 / 50); only a 正文 stating the outcomes (body_t4) settles them.
+
+    Cells separated by spaces (oneline_sep) are not runs at all.
+    """
+    if lay.oneline_sep:
+        return set()
+    if stem in ("fj-pingtan-2021", "fj-pingtan-2022", "sh-stcsm-2024") and lay.body_t2 in ("",):
+        return {f"active.normative_docs.{c}" for c in _NORMATIVE}
+    if stem in ("fj-pingtan-2021", "fj-pingtan-2022") and lay.body_t2 == "issued":
+        return {"active.normative_docs.repealed", "active.normative_docs.in_force"}
+    if stem == "js-huaian-hongze-2023" and not lay.body_t4:
+        return set(_T4_OPEN)
+    return set()
+
+
+def test_flattened_layouts_right_except_the_known_open_cells() -> None:
+    """One-line and digit-run renderings of every truth: 0 silent cells, and every cell right
+    except exactly the ones no identity or 正文 figure settles (null and named).  Measured:
+    13249 of 13338 cells right (99.33%); on the six layouts without 正文 表二/表四 statements
+    7916 of 7986 (99.12%, from 97.68% before placeholders and column sums were used)."""
     right = total = 0
     for lay in ONELINE_LAYOUTS:
         for stem in V.TRUTHS:
             truth = V.truth_for(stem, lay)
-            s = V.score(V.extract_variant(stem, lay), truth)
+            out = V.extract_variant(stem, lay)
+            s = V.score(out, truth)
             assert s["silent"] == [], f"{stem} {lay.name}"
+            got = {m["key"]: m["value"] for m in out["metrics"]}
+            assert {k: got.get(k) for k in s["wrong"]} == dict.fromkeys(_known_open(stem, lay)), (
+                f"{stem} {lay.name}"
+            )
             right += s["right"]
             total += s["n"]
-    assert right / total >= 0.975, f"{right}/{total}"
+    assert (right, total) == (13249, 13338)
 
 
 RANDOM = V.random_layouts(2026, 120)

@@ -202,6 +202,10 @@ class Layout:
     )
     signature: bool = False  # the report ends with the agency's name and a date (signature block)
     oneline_sep: str = ""  # text-oneline: what separates blocks and cells ("" = run together)
+    # 总体情况 (一)主动公开 states 表二's 规章/规范性文件 figures: "" (no) | list (制发…件，废止…件，
+    # 现行有效…件) | library (现行有效…件, 本年度制发的…件, 废止…件) | issued (制发…件 only)
+    body_t2: str = ""
+    body_t4: bool = False  # 总体情况 states 表四's outcomes (其中结果维持…件、结果纠正…件)
 
 
 LAYOUTS: list[Layout] = [
@@ -284,6 +288,34 @@ LAYOUTS: list[Layout] = [
         title_style="md-bold",
         exact=False,
     ),
+    # 总体情况 also states 表二's 规章/规范性文件 counts, in three wordings
+    Layout(
+        "text-oneline-body-list",
+        fmt="text-oneline",
+        narrative=True,
+        body_t2="list",
+        t3_labels="flat",
+        exact=False,
+    ),
+    Layout(
+        "text-oneline-body-library", fmt="text-oneline", body_t2="library", t4="rows5", exact=False
+    ),
+    Layout(
+        "text-digit-runs-body-issued",
+        fmt="text-runs",
+        narrative=True,
+        body_t2="issued",
+        t3_labels="flat",
+        exact=False,
+    ),
+    Layout(
+        "text-oneline-body-review",
+        fmt="text-oneline",
+        body_t2="list",
+        body_t4=True,
+        t3_labels="flat",
+        exact=False,
+    ),
     # one table row per line, its digits run together ("…申请数量 801000081")
     Layout("text-digit-runs", fmt="text-runs", t3_labels="flat", narrative=True, exact=False),
     Layout("markdown-bold-title", fmt="text-pipe", title_style="md-bold"),
@@ -354,6 +386,8 @@ ONELINE_OPTIONS: dict[str, list[Any]] = {
     "values": ["plain", "units"],
     "null": ["/", "—"],
     "labels": ["official", "short"],
+    "body_t2": ["", "list", "library", "issued"],
+    "body_t4": [False, True],
 }
 
 
@@ -598,8 +632,12 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
             NOTICE_SENTENCE + f"本报告中所列数据的统计期限自{year}年1月1日起至{year}年12月31日止。"
         )
     blocks: list[str | Table] = [title, intro, "一、总体情况"]
+    if lay.body_t2:
+        blocks.append(_active_narrative(m, lay.body_t2))
     if lay.narrative and lay.fmt in ("text-oneline", "text-runs"):
         blocks.append(_rich_narrative(m))
+    if lay.body_t4:
+        blocks.append(_review_narrative(m))
     elif lay.narrative:
         new = m.get("app.new.total")
         rev = m.get("review.total")
@@ -660,6 +698,40 @@ NOTICE_SENTENCE = (
     "《关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》"
     "（国办公开办函〔2021〕30号）要求编制。"
 )
+
+
+def _active_narrative(m: dict[str, Any], style: str) -> str:
+    """总体情况 (一)主动公开 stating 表二's document counts in the words reports use."""
+    reg = [m.get(f"active.regulations.{c}") for c in ("issued", "repealed", "in_force")]
+    doc = [m.get(f"active.normative_docs.{c}") for c in ("issued", "repealed", "in_force")]
+    if None in reg + doc:
+        return "（一）主动公开。"
+    if style == "list":
+        return (
+            f"（一）主动公开。本年度制发规章{reg[0]}件，废止{reg[1]}件，现行有效{reg[2]}件；"
+            f"制发行政规范性文件{doc[0]}件，废止{doc[1]}件，现行有效{doc[2]}件。"
+        )
+    if style == "library":
+        return (
+            f"（一）主动公开。设立规范性文件库，集中公开现行有效行政规范性文件{doc[2]}件，"
+            f"动态更新本年度制发的规范性文件{doc[0]}件，废止{doc[1]}件。"
+        )
+    return f"（一）主动公开。全年主动公开政府信息1200条，全年制发行政规范性文件{doc[0]}件。"
+
+
+def _review_narrative(m: dict[str, Any]) -> str:
+    """(五) stating 表四: each count, then its non-zero outcomes (诉讼: both groups together)."""
+    words = (("upheld", "结果维持"), ("corrected", "结果纠正"), ("other", "其他结果"))
+    words += (("pending", "尚未审结"),)
+    parts = []
+    for name, groups in (("行政复议", ("review",)), ("行政诉讼", GROUPS[1:])):
+        vals = {r: [m.get(f"{g}.{r}") for g in groups] for r in RESULTS}
+        if any(v is None for vs in vals.values() for v in vs):
+            continue
+        text = f"{name}案件{sum(vals['total'])}件"  # type: ignore[arg-type]
+        said = [f"{w}{sum(vals[r])}件" for r, w in words if sum(vals[r])]  # type: ignore[arg-type]
+        parts.append(text + ("，其中" + "、".join(said) if said else ""))
+    return "（五）监督保障。全年发生政府信息公开" + "；".join(parts) + "。" if parts else ""
 
 
 def _rich_narrative(m: dict[str, Any]) -> str:
