@@ -16,7 +16,7 @@ Each field's origin is recorded in ``metadata_sources`` (an additive key of the 
   property that reads as a report title; DOC/DOCX properties are never used);
 * agency: ``title``, ``unit_line`` (``XX（单位）``), ``signature`` (the name closing the
   report above its date), ``opening_sentence`` (由XX编制 / 现公布XX…年度报告);
-* year: ``title``, ``statistics_period``, ``year_phrase``;
+* year: ``title``, ``statistics_period``, ``year_phrase``, ``period_end``;
 * published: ``page_header``, ``labelled_date``, ``title_date``, ``signature_date``;
 * region: ``agency`` (the area the agency's name starts with).
 
@@ -36,6 +36,9 @@ _TITLE_HINT = re.compile(r"信息公开.{0,8}(年度报告|年报)|(年度报告
 _YEAR_IN_TITLE = re.compile(r"((?:19|20)\d{2})\s*年")
 _PERIOD = re.compile(r"((?:19|20)\d{2})年(?:度)?(?:1月1日|01月01日)(?:起)?(?:至|到|-|—)")
 _YEAR_REPORT = re.compile(r"((?:19|20)\d{2})年度?(?:政府信息公开|政务公开)")
+# "截至2023年12月31日，我局…": the end of the year the statistics cover (only the last day of a
+# year: "截至2024年6月" in a 2023 report is about something else)
+_PERIOD_END = re.compile(r"(?:截止|截至)(?:到|于)?((?:19|20)\d{2})年12月31日")
 _DATE = re.compile(
     r"(?:发布时间|发布日期|日期|时间|发文日期)(?:[:：]\s*|\s+)((?:19|20)\d{2})[-年/.]"
     r"(\d{1,2})[-月/.](\d{1,2})"
@@ -204,17 +207,9 @@ def _is_title(text: str) -> bool:
 
 
 def find_year(title: str | None, text: str) -> int | None:
-    """Report year: from the title, else from the statistics period, else from '20XX年度政府信息公开'."""
-    if title:
-        m = _YEAR_IN_TITLE.search(title)
-        if m:
-            return int(m.group(1))
-    norm = label_norm(text[:6000])
-    for pat in (_PERIOD, _YEAR_REPORT):
-        m = pat.search(norm)
-        if m:
-            return int(m.group(1))
-    return None
+    """Report year: from the title, else from the statistics period, else from '20XX年度政府信息公开',
+    else from the end of the period a figure is counted to ('截至20XX年12月31日')."""
+    return _year_source(title, text)[0]
 
 
 def find_agency(title: str | None) -> str | None:
@@ -352,6 +347,7 @@ _CONFIDENCE = {
     "signature": 0.6,
     "opening_sentence": 0.6,
     "statistics_period": 0.9,
+    "period_end": 0.6,
     "year_phrase": 0.7,
     "labelled_date": 0.8,
     "title_date": 0.7,
@@ -372,7 +368,11 @@ def _year_source(title: str | None, text: str) -> tuple[int | None, str | None]:
         if m:
             return int(m.group(1)), "title"
     norm = label_norm(text[:6000])
-    for pat, source in ((_PERIOD, "statistics_period"), (_YEAR_REPORT, "year_phrase")):
+    for pat, source in (
+        (_PERIOD, "statistics_period"),
+        (_YEAR_REPORT, "year_phrase"),
+        (_PERIOD_END, "period_end"),
+    ):
         m = pat.search(norm)
         if m:
             return int(m.group(1)), source

@@ -26,6 +26,12 @@ def test_year_first_title_and_missing_year():
     assert find_agency("2024 年上海市科委政府信息公开工作年度报告") == "上海市科委"
     assert find_year(None, "本报告没有年份") is None
     assert find_year(None, "统计期限为2022年1月1日至2022年12月31日") == 2022
+    # the end of the counted period, written by hand from a department report's first paragraph
+    said = "一、总体情况\n截止2023年12月31日我局通过官方网站发布政务类信息34条。"
+    assert find_year(None, said) == 2023
+    assert find_year(None, "截至2024年6月30日，已整改完毕。") is None  # not a year's end
+    # a stated report year wins over the period a figure is counted to
+    assert find_year(None, "2022年度政府信息公开工作报告。截至2023年12月31日共3件。") == 2022
 
 
 def test_spam_agency():
