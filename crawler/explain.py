@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import yaml
-from scrapy.http import Request, Response, TextResponse
+from scrapy.http import Headers, Request, Response, TextResponse
 from scrapy.responsetypes import responsetypes
 from scrapy.settings import Settings
 
@@ -464,10 +464,15 @@ def explain(
 def _response(
     url: str, status: int, headers: dict[str, str], body: bytes, request: Request
 ) -> Response:
-    # The class comes from the URL, then the body. The headers are not consulted: they were
-    # passed here with str keys, which Scrapy's lookup of b"Content-Type" never matched.
-    cls = responsetypes.from_args(url=url, body=body)
-    return cls(url=url, status=status, headers=headers, body=body, request=request)
+    """The response a crawl would get: its class from Content-Type (then Content-Disposition,
+    the URL, the body), as Scrapy's download handler chooses it.
+
+    Why through `Headers`: urllib gives str keys in the server's case, and Scrapy's lookup of
+    b"Content-Type" matches only its own normalised bytes keys.
+    """
+    scrapy_headers = Headers(headers)
+    cls = responsetypes.from_args(headers=scrapy_headers, url=url, body=body)
+    return cls(url=url, status=status, headers=scrapy_headers, body=body, request=request)
 
 
 def evidence(response: TextResponse) -> str:

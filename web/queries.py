@@ -22,26 +22,9 @@ from sqlmodel import Session, col, select
 
 from storage import crud
 from storage.export import index as report_index
+from storage.extractions import choose_extractions, current_extractor_version
 from storage.models import Capture, CheckResult, CrawlRun, Document, Extraction, MetricValue, Site
 from storage.runreport import CrawlReport
-
-
-def current_extractor_version() -> str | None:
-    try:
-        from extract.contract import EXTRACTOR_VERSION
-    except ImportError:
-        return None
-    return str(EXTRACTOR_VERSION)
-
-
-def choose_extraction(rows: list[Extraction], version: str | None) -> Extraction | None:
-    """The extraction a page shows for one sha256: the current version, else the newest."""
-    chosen: Extraction | None = None
-    for ex in sorted(rows, key=lambda e: e.id or 0):
-        if chosen is None or chosen.extractor_version != version:
-            chosen = ex
-    return chosen
-
 
 # ---------------------------------------------------------------------------- list
 
@@ -240,9 +223,8 @@ class ReportDetail:
 
 
 def _extraction_for(s: Session, sha256: str, version: str | None) -> Extraction | None:
-    return choose_extraction(
-        list(s.exec(select(Extraction).where(Extraction.sha256 == sha256))), version
-    )
+    rows = s.exec(select(Extraction).where(Extraction.sha256 == sha256))
+    return choose_extractions(rows, version).get(sha256)
 
 
 def _values(s: Session, ex: Extraction | None) -> dict[str, float | None]:

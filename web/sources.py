@@ -2,10 +2,11 @@
 
 Why the extractor's own readers: a metric's location (table, row, col) is a coordinate in the
 grid the reader built (merged cells expanded); only the same layout code finds the cell a
-person sees.  So HTML tables are found with extract.readers.html's body and table choice, and
-DOCX tables with extract.readers.docx's grid, and every cell that holds a number gets an anchor
-`gk-<key>`: the report page points the viewer at `#gk-<key>` and CSS (`:target`) draws the
-highlight, so no script ever runs beside archived content.
+person sees.  So HTML tables come from extract.readers.html.report_tables (the reader's body
+and table choice) and DOCX tables from extract.readers.docx.body_blocks (its grid), and every
+cell that holds a number gets an anchor `gk-<key>`: the report page points the viewer at
+`#gk-<key>` and CSS (`:target`) draws the highlight, so no script ever runs beside archived
+content.
 
 Rows and columns are also given as a person counts them: 1-based, and a column counts each
 printed cell once however many grid columns it spans.
@@ -14,15 +15,14 @@ printed cell once however many grid columns it spans.
 from __future__ import annotations
 
 import html
-import io
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bs4 import BeautifulSoup, Comment, Tag
+from bs4 import BeautifulSoup, Tag
 from bs4.element import AttributeValueList
 
-from extract.readers.grid import Placed, Span, clean_text, is_valueish, layout
+from extract.readers.grid import Placed, is_valueish
 from storage.models import MetricValue
 
 ANCHOR_PREFIX = "gk-"
@@ -118,48 +118,9 @@ def _locate(
 
 
 def _number_cells(soup: BeautifulSoup) -> None:
+    """Number every td/th in document order, as report_tables numbers them (extra["cell"])."""
     for n, td in enumerate(soup.find_all(["td", "th"])):
         td["data-gk-n"] = str(n)
-
-
-def _html_grids(text: str) -> tuple[list[list[list[Placed | None]]], bool]:
-    """The reader's tables as grids whose spans carry each cell's ordinal (`n`).
-
-    Returns (grids, from_script): from_script when the report is a string inside a script
-    (gkmlpt), in which case the grids are of that string's markup.
-    """
-    from extract.readers import html as reader
-
-    soup = BeautifulSoup(text, "lxml")
-    _number_cells(soup)
-    scripts = [s.get_text() for s in soup.find_all("script")]
-    for bad in soup.find_all(sorted(reader._SKIP_TAGS - {"head", "title"})):
-        bad.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
-    body, how = reader._find_body(soup)
-    if how in ("page", "none"):
-        embedded = reader._script_content(scripts)
-        if embedded is not None:
-            return _html_grids(embedded)[0], True
-    grids: list[list[list[Placed | None]]] = []
-    if body is not None:
-        for table in reader._data_tables(body, strict=how == "page"):
-            rows = []
-            for tr in reader._own_rows(table):
-                rows.append(
-                    [
-                        Span(
-                            text=clean_text(reader._block_text(td, cell_sep=" ")),
-                            rowspan=reader._span(td.get("rowspan")),
-                            colspan=reader._span(td.get("colspan")),
-                            extra={"n": td.get("data-gk-n")},
-                        )
-                        for td in tr.find_all(["td", "th"], recursive=False)
-                    ]
-                )
-            grids.append(layout(rows))
-    return grids, False
 
 
 _STYLE = """
@@ -232,19 +193,19 @@ def render_html(data: bytes, cells: dict[str, CellRef]) -> SourceView:
     """The archived page with its number cells anchored (the gkmlpt script body if that is
     where the report is)."""
     from extract.detect import decode_text
-    from extract.readers.html import _script_content
+    from extract.readers.html import report_tables
 
     text, _ = decode_text(data)
-    grids, from_script = _html_grids(text)
+    tables = report_tables(text)
+    grids = tables.grids
     note = ""
     shown = text
-    if from_script:
-        scripts = [s.get_text() for s in BeautifulSoup(text, "lxml").find_all("script")]
-        shown = _script_content(scripts) or ""
+    if tables.script_body is not None:
+        shown = tables.script_body
         note = "正文在页面脚本中（gkmlpt）：此处显示脚本中的正文。"
     located = _locate(grids, cells)
     placed_key = {
-        id(p): str(p.span.extra.get("n"))
+        id(p): str(p.span.extra.get("cell"))
         for g in grids
         for line in g
         for p in line
@@ -300,24 +261,13 @@ def _grid_table(grid: list[list[Placed | None]], located: dict[int, list[CellRef
 
 def render_docx(data: bytes, cells: dict[str, CellRef]) -> SourceView:
     """A DOCX (or a DOC converted to one) as its paragraphs and table grids."""
-    import docx
+    from extract.readers.docx import body_blocks
 
-    from extract.readers.docx import W, _paragraph_text, _table_grid
-
-    body = docx.Document(io.BytesIO(data)).element.body
-    parts: list[tuple[str, Any]] = []
-    grids = []
-    for child in body.iterchildren():
-        if child.tag == f"{W}p":
-            parts.append(("p", _paragraph_text(child)))
-        elif child.tag == f"{W}tbl":
-            grid = _table_grid(child)
-            grids.append(grid)
-            parts.append(("t", grid))
-    located = _locate(grids, cells)
+    blocks = body_blocks(data)
+    located = _locate([b for b in blocks if not isinstance(b, str)], cells)
     out = []
-    for kind, item in parts:
-        if kind == "p":
+    for item in blocks:
+        if isinstance(item, str):
             if item.strip():
                 out.append(f"<p>{html.escape(item)}</p>")
         else:
@@ -495,16 +445,13 @@ def locate(kind: str, data: bytes, cells: dict[str, CellRef]) -> dict[str, CellR
     """
     if kind == "html":
         from extract.detect import decode_text
+        from extract.readers.html import report_tables
 
-        grids, _ = _html_grids(decode_text(data)[0])
-        _locate(grids, cells)
+        _locate(report_tables(decode_text(data)[0]).grids, cells)
     elif kind == "docx":
-        import docx
+        from extract.readers.docx import body_blocks
 
-        from extract.readers.docx import W, _table_grid
-
-        body = docx.Document(io.BytesIO(data)).element.body
-        _locate([_table_grid(t) for t in body.iterchildren(f"{W}tbl")], cells)
+        _locate([b for b in body_blocks(data) if not isinstance(b, str)], cells)
     elif kind in ("text", "markdown"):
         from extract.readers.text import decode
 

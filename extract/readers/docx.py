@@ -12,7 +12,7 @@ import io
 from typing import Any
 
 from extract.cells import ParsedDocument, Row
-from extract.readers.grid import MAX_SPAN, Placed, Span, clean_text, grid_rows
+from extract.readers.grid import MAX_SPAN, Grid, Placed, Span, clean_text, grid_rows
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -48,6 +48,25 @@ def read_docx(data: bytes, *, fmt: str = "docx") -> ParsedDocument:
         # a file property ("Word Document"): recorded, never taken as the title
         meta["file_title"] = props.title.strip()
     return ParsedDocument(format=fmt, text="\n".join(lines), rows=rows, meta=meta)
+
+
+def body_blocks(data: bytes) -> list[str | Grid]:
+    """The body's paragraphs (their text) and tables (their grids) in document order.
+
+    Why public: the workbench draws a DOCX beside its numbers, and a value's provenance
+    ``(table, row, col)`` means the table-th grid here, laid out as `read_docx` lays it out
+    (merged cells expanded).  Paragraphs inside content controls are not included.
+    """
+    import docx  # python-docx
+
+    body = docx.Document(io.BytesIO(data)).element.body
+    blocks: list[str | Grid] = []
+    for child in body.iterchildren():
+        if child.tag == f"{W}p":
+            blocks.append(_paragraph_text(child))
+        elif child.tag == f"{W}tbl":
+            blocks.append(_table_grid(child))
+    return blocks
 
 
 def _paragraph_text(p: Any) -> str:

@@ -64,6 +64,9 @@ class Placed:
     col: int  # origin column in the grid
 
 
+Grid = list[list[Placed | None]]  # a table on its column grid: None = no cell there
+
+
 def layout(rows: list[list[Span]]) -> list[list[Placed | None]]:
     """Place spans in a grid the way browsers do (first free column, occupying r×c slots)."""
     grid: list[list[Placed | None]] = []

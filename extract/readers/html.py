@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Comment, NavigableString, Tag
 
 from extract.cells import ParsedDocument, Row
 from extract.detect import decode_text
-from extract.readers.grid import Span, clean_text, expand
+from extract.readers.grid import Grid, Span, clean_text, expand, layout
 from extract.readers.text import has_flat_line, text_rows
 from extract.template import label_norm
 
@@ -72,11 +73,7 @@ def read_html(data: bytes, *, _depth: int = 0) -> ParsedDocument:
     """
     text, encoding = decode_text(data)
     soup = BeautifulSoup(text, "lxml")
-    scripts = [s.get_text() for s in soup.find_all("script")]
-    for bad in soup.find_all(sorted(_SKIP_TAGS - {"head", "title"})):
-        bad.decompose()
-    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
-        comment.extract()
+    scripts = _strip(soup)
     meta: dict[str, object] = {"encoding": encoding}
     meta.update(_metadata(soup))
     body, how = _find_body(soup)
@@ -106,6 +103,53 @@ def read_html(data: bytes, *, _depth: int = 0) -> ParsedDocument:
         if published:
             meta["published"] = published
     return ParsedDocument(format="html", text=body_text, rows=rows, meta=meta)
+
+
+@dataclass
+class ReportTables:
+    """The tables `read_html` reads, laid out as it lays them out.
+
+    ``grids[t][row][col]`` is the cell a value's provenance ``(table, row, col)`` names (merged
+    cells expanded: every grid slot a cell covers holds the same `Placed`).  Each cell's
+    ``span.extra["cell"]`` is its ordinal among all ``<td>``/``<th>`` of the markup in document
+    order, so a caller that parses the same markup can find the element.  When the report is
+    a string inside a script (gkmlpt), ``script_body`` is that markup and the grids are of it.
+    """
+
+    grids: list[Grid]
+    script_body: str | None = None
+
+
+def report_tables(text: str, *, _depth: int = 0) -> ReportTables:
+    """The report's tables of a decoded HTML page, in the coordinates of the provenance.
+
+    Why public: the workbench shows the original with each number's source cell marked, and
+    only the reader's own body and table choice finds the cell a location points to.
+    """
+    soup = BeautifulSoup(text, "lxml")
+    cells = soup.find_all(["td", "th"])  # numbered before anything is removed
+    scripts = _strip(soup)
+    body, how = _find_body(soup)
+    if how in ("page", "none") and _depth == 0:
+        embedded = _script_content(scripts)
+        if embedded is not None:
+            return ReportTables(report_tables(embedded, _depth=1).grids, script_body=embedded)
+    ordinal = {id(td): n for n, td in enumerate(cells)}
+    grids: list[Grid] = []
+    if body is not None:
+        for table in _data_tables(body, strict=how == "page"):
+            grids.append(layout(_table_spans(table, ordinal)))
+    return ReportTables(grids)
+
+
+def _strip(soup: BeautifulSoup) -> list[str]:
+    """Remove what is never shown (scripts, styles, comments…); return the scripts' text."""
+    scripts = [s.get_text() for s in soup.find_all("script")]
+    for bad in soup.find_all(sorted(_SKIP_TAGS - {"head", "title"})):
+        bad.decompose()
+    for comment in soup.find_all(string=lambda s: isinstance(s, Comment)):
+        comment.extract()
+    return scripts
 
 
 # ---------------------------------------------------------------- metadata
@@ -316,7 +360,9 @@ def _own_rows(table: Tag) -> list[Tag]:
     return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
 
 
-def _table_spans(table: Tag) -> list[list[Span]]:
+def _table_spans(table: Tag, ordinal: dict[int, int] | None = None) -> list[list[Span]]:
+    """The table's cells as spans; with `ordinal` (id of a td → its number), each span's
+    extra["cell"] carries that number (for report_tables)."""
     rows: list[list[Span]] = []
     for tr in _own_rows(table):
         spans = []
@@ -326,6 +372,7 @@ def _table_spans(table: Tag) -> list[list[Span]]:
                     text=clean_text(_block_text(td, cell_sep=" ")),
                     rowspan=_span(td.get("rowspan")),
                     colspan=_span(td.get("colspan")),
+                    extra={} if ordinal is None else {"cell": ordinal[id(td)]},
                 )
             )
         rows.append(spans)

@@ -37,6 +37,7 @@ from storage.db import session_scope
 from storage.export import dictionary, measures
 from storage.export import listing_context as context
 from storage.export.agency import Agency, Gazetteer, contains, identify
+from storage.extractions import choose_extractions, current_extractor_version
 from storage.models import Capture, CheckResult, Document, Extraction, MetricValue, Site
 
 TABLES = ("reports", "listings", "metrics", "metrics_wide", "checks", "data_dictionary", "coverage")
@@ -173,14 +174,6 @@ class _Report:
         return self.doc.status
 
 
-def _current_version() -> str | None:
-    try:
-        from extract.contract import EXTRACTOR_VERSION
-    except ImportError:
-        return None
-    return str(EXTRACTOR_VERSION)
-
-
 @dataclass
 class Loaded:
     """One read of the database: the reports, their listings' sites, and the gazetteer."""
@@ -281,13 +274,7 @@ def _linking_pages(
 
 def _chosen_extractions(s: Session) -> dict[str, Extraction]:
     """One extraction per document sha256: the current extractor's, else the newest row."""
-    version = _current_version()
-    chosen: dict[str, Extraction] = {}
-    for ex in s.exec(select(Extraction).order_by(col(Extraction.id))):
-        old = chosen.get(ex.sha256)
-        if old is None or old.extractor_version != version:
-            chosen[ex.sha256] = ex
-    return chosen
+    return choose_extractions(s.exec(select(Extraction)), current_extractor_version())
 
 
 def _values_by_extraction(

@@ -19,7 +19,7 @@ import math
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -496,58 +496,84 @@ def _t3_header(lay: Layout) -> Table:
     return [[C("申请人情况", cs=width, th=True), C("自然人", th=True), *subs, C("总计", th=True)]]
 
 
+def _t3_numbers(m: dict[str, Any], key: str, lay: Layout) -> list[Any]:
+    """One 表三 row's numbers, with the 小计 column when the layout prints one."""
+    nums = [m.get(f"app.{key}.{c}") for c in APP_COLS]
+    if lay.subtotal:
+        org = nums[1:6]
+        nums = nums[:6] + [None if None in org else sum(org)] + nums[6:]
+    return nums
+
+
+@dataclass
+class _T3Labels:
+    """The label cells of 表三, row by row: what has been printed so far decides the next."""
+
+    lay: Layout
+    struct: list[tuple[str, str | None, str | None]]
+    group_seen: set[str] = field(default_factory=set)
+    first_result: bool = True
+
+    def grouprows(self, key: str, group: str | None, item: str | None, vals: list[C]) -> Table:
+        """Group headings as rows of their own (cells blank), then the item's row."""
+        rows: Table = []
+        if self.first_result and key.startswith("result."):
+            rows.append([C("三、本年度办理结果")] + [C("") for _ in vals])
+            self.first_result = False
+        if group and item and group not in self.group_seen:
+            rows.append([C(group)] + [C("") for _ in vals])
+        self.group_seen.add(group or "")
+        rows.append([C(item or group or "")] + vals)
+        return rows
+
+    def flat(self, key: str, group: str | None, item: str | None) -> C:
+        """One label cell: the group's and 三's wording run into the first item's label."""
+        label = item or ""
+        if group and group not in self.group_seen:
+            label = group + (item or "")
+        if self.first_result and key.startswith("result."):
+            label = "三、本年度办理结果" + label
+            self.first_result = False
+        if group:
+            self.group_seen.add(group)
+        return C(label)
+
+    def spanned(self, group: str | None, item: str | None) -> list[C]:
+        """Label cells with rowspans (三 over the results, each group over its items)."""
+        if group is None:
+            return [C(item or "", cs=3)]
+        cells: list[C] = []
+        if self.first_result:
+            n_result = sum(1 for k, _, _ in self.struct if k.startswith("result."))
+            span = n_result + (1 if self.lay.t3_labels == "overshoot" else 0)
+            cells.append(C("三、本年度办理结果", rs=span))
+            self.first_result = False
+        if item is None:
+            cells.append(C(group, cs=2))
+        elif group not in self.group_seen:
+            n = sum(1 for _, g, _ in self.struct if g == group)
+            cells += [C(group, rs=n), C(item)]
+        else:
+            cells.append(C(item))
+        if self.lay.t3_labels == "numcell" and item and item[1:2] == ".":
+            cells[-1:] = [C(item[:2]), C(item[2:])]  # the item number in a cell of its own
+        self.group_seen.add(group)
+        return cells
+
+
 def table3(m: dict[str, Any], lay: Layout, other_split: bool) -> Table:
     """表三 with its header and label columns in the requested shape."""
     rows = _t3_header(lay)
     struct = app_structure(other_split)
-    n_result = sum(1 for k, _, _ in struct if k.startswith("result."))
-    group_seen: set[str] = set()
-    first_result = True
+    labels = _T3Labels(lay, struct)
     for key, group, item in struct:
-        nums = [m.get(f"app.{key}.{c}") for c in APP_COLS]
-        if lay.subtotal:
-            org = nums[1:6]
-            nums = nums[:6] + [None if None in org else sum(org)] + nums[6:]
-        vals = [_val(x, lay) for x in nums]
-        if lay.t3_labels == "grouprows":  # group headings as rows of their own, cells blank
-            if first_result and key.startswith("result."):
-                rows.append([C("三、本年度办理结果")] + [C("") for _ in vals])
-                first_result = False
-            if group and item and group not in group_seen:
-                rows.append([C(group)] + [C("") for _ in vals])
-            group_seen.add(group or "")
-            rows.append([C(item or group or "")] + vals)
-            continue
-        if lay.t3_labels == "flat":
-            label = item or ""
-            if group and group not in group_seen:
-                label = group + (item or "")
-            if first_result and key.startswith("result."):
-                label = "三、本年度办理结果" + label
-                first_result = False
-            if group:
-                group_seen.add(group)
-            rows.append([C(label)] + vals)
-            continue
-        cells: list[C] = []
-        if group is None:
-            cells.append(C(item or "", cs=3))
+        vals = [_val(x, lay) for x in _t3_numbers(m, key, lay)]
+        if lay.t3_labels == "grouprows":
+            rows += labels.grouprows(key, group, item, vals)
+        elif lay.t3_labels == "flat":
+            rows.append([labels.flat(key, group, item)] + vals)
         else:
-            if first_result:
-                span = n_result + (1 if lay.t3_labels == "overshoot" else 0)
-                cells.append(C("三、本年度办理结果", rs=span))
-                first_result = False
-            if item is None:
-                cells.append(C(group, cs=2))
-            elif group not in group_seen:
-                n = sum(1 for _, g, _ in struct if g == group)
-                cells += [C(group, rs=n), C(item)]
-            else:
-                cells.append(C(item))
-            if lay.t3_labels == "numcell" and item and item[1:2] == ".":
-                cells[-1:] = [C(item[:2]), C(item[2:])]  # the item number in a cell of its own
-            group_seen.add(group)
-        rows.append(cells + vals)
+            rows.append(labels.spanned(group, item) + vals)
     if lay.t3_labels == "overshoot":  # the 四 row is covered by 三's span: one label cell less
         rows[-1] = [replace(rows[-1][0], cs=2)] + rows[-1][1:]
     return rows
@@ -618,11 +644,9 @@ class Report:
     blocks: list[str | Table]
 
 
-def build(truth: dict[str, Any], lay: Layout) -> Report:
-    m = truth["metrics"]
-    other_split = "app.result.other.no_correction.total" in m or ("app.result.other.total" not in m)
-    year, agency = truth["year"], truth["agency"]
-    title = f"{agency}{year}年政府信息公开工作年度报告"
+def _opening(truth: dict[str, Any], lay: Layout, title: str) -> list[str | Table]:
+    """The title, the opening paragraph and 一、总体情况 with the narratives the layout has."""
+    m, year = truth["metrics"], truth["year"]
     intro = (
         f"本报告根据《中华人民共和国政府信息公开条例》要求编制，统计期限为{year}年1月1日至"
         f"{year}年12月31日。"
@@ -639,32 +663,38 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
     if lay.body_t4:
         blocks.append(_review_narrative(m))
     elif lay.narrative:
-        new = m.get("app.new.total")
-        rev = m.get("review.total")
-        facts = []
-        if new is not None:
-            facts.append(f"全年共收到政府信息公开申请{new}件")
-        if rev is not None:
-            facts.append(f"发生政府信息公开行政复议{rev}件")
-        blocks.append("（三）依申请公开。" + "，".join(facts) + "。" if facts else "")
-    blocks.append("二、主动公开政府信息情况")
-    blocks += table2(m, lay)
-    blocks.append("三、收到和处理政府信息公开申请情况")
+        blocks.append(_totals_sentence(m))
+    return blocks
+
+
+def _totals_sentence(m: dict[str, Any]) -> str:
+    """（三）依申请公开 stating the year's applications and reviews ("" when neither is known)."""
+    new = m.get("app.new.total")
+    rev = m.get("review.total")
+    facts = []
+    if new is not None:
+        facts.append(f"全年共收到政府信息公开申请{new}件")
+    if rev is not None:
+        facts.append(f"发生政府信息公开行政复议{rev}件")
+    return "（三）依申请公开。" + "，".join(facts) + "。" if facts else ""
+
+
+def _t3_blocks(m: dict[str, Any], lay: Layout) -> list[str | Table]:
+    """表三 as one table, or as two when the layout splits it (header repeated)."""
+    other_split = "app.result.other.no_correction.total" in m or ("app.result.other.total" not in m)
     t3 = table3(m, lay, other_split)
-    if lay.split_at:
-        head = len(_t3_header(lay))
-        cut = head + lay.split_at
-        # a row-spanning label cut by the split continues in the second table as a new cell
-        first = [[replace(c, rs=min(c.rs, cut - r)) for c in row] for r, row in enumerate(t3[:cut])]
-        second = t3[:head] + _continue_spans(t3, cut)
-        blocks += [first, second]
-    else:
-        blocks.append(t3)
-    blocks.append("四、政府信息公开行政复议、行政诉讼情况")
-    blocks.append(table4(m, lay))
-    blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
-    if lay.signature:
-        blocks += [str(agency), f"{year + 1}年1月20日"]
+    if not lay.split_at:
+        return [t3]
+    head = len(_t3_header(lay))
+    cut = head + lay.split_at
+    # a row-spanning label cut by the split continues in the second table as a new cell
+    first = [[replace(c, rs=min(c.rs, cut - r)) for c in row] for r, row in enumerate(t3[:cut])]
+    second = t3[:head] + _continue_spans(t3, cut)
+    return [first, second]
+
+
+def _restyle(blocks: list[str | Table], lay: Layout) -> list[str | Table]:
+    """The label wording the layout prints: loose, short, lost, bold, traditional."""
     if lay.labels == "loose":
         blocks = [_loose_block(b) for b in blocks]
     if lay.labels == "short":
@@ -688,6 +718,25 @@ def build(truth: dict[str, Any], lay: Layout) -> Report:
         ]
     if lay.trad:
         blocks = [_trad_block(b) for b in blocks]
+    return blocks
+
+
+def build(truth: dict[str, Any], lay: Layout) -> Report:
+    m = truth["metrics"]
+    year, agency = truth["year"], truth["agency"]
+    title = f"{agency}{year}年政府信息公开工作年度报告"
+    blocks = _opening(truth, lay, title)
+    blocks.append("二、主动公开政府信息情况")
+    blocks += table2(m, lay)
+    blocks.append("三、收到和处理政府信息公开申请情况")
+    blocks += _t3_blocks(m, lay)
+    blocks.append("四、政府信息公开行政复议、行政诉讼情况")
+    blocks.append(table4(m, lay))
+    blocks += ["五、存在的主要问题及改进情况", "无。", "六、其他需要报告的事项", "无。"]
+    if lay.signature:
+        blocks += [str(agency), f"{year + 1}年1月20日"]
+    blocks = _restyle(blocks, lay)
+    if lay.trad:
         title = title.translate(_TRAD)
     return Report(title, blocks)
 
@@ -1005,6 +1054,135 @@ def _col_widths(ncols: int, labels: int) -> list[float]:
     return [label_w] * labels + [value_w] * (ncols - labels)
 
 
+class _PdfWriter:
+    """Pages being drawn and the next free line on the last one."""
+
+    def __init__(self) -> None:
+        import pdfgen
+
+        self.pages = [pdfgen.Page()]
+        self.y = _MARGIN
+
+    def newpage(self) -> None:
+        import pdfgen
+
+        self.pages.append(pdfgen.Page())
+        self.y = _MARGIN
+
+    def para(self, text: str, size: float = 9.0) -> None:
+        for line in _wrap(text, 595 - 2 * _MARGIN, size):
+            if self.y + size * 1.6 > 842 - _MARGIN:
+                self.newpage()
+            self.pages[-1].text(_MARGIN, self.y, line, size=size)
+            self.y += size * 1.6
+
+
+def _pdf_title(w: _PdfWriter, rep: Report, lay: Layout) -> None:
+    if lay.title_style == "none":
+        return
+    if lay.cite_notice and "政府信息公开" in rep.title:
+        # a large title wrapped over two lines, neither of which is a title on its own
+        cut = rep.title.index("政府信息公开") + len("政府信息公开")
+        w.para(rep.title[:cut], 18)
+        w.para(rep.title[cut:], 18)
+    else:
+        w.para(rep.title, 12)
+
+
+Slots = list[list[tuple[C, bool] | None]]
+
+
+def _column_xs(slots: Slots) -> list[float]:
+    """The x of every column rule: label columns share what the value columns leave."""
+    ncols = max(len(r) for r in slots)
+    nlabels = max(
+        (
+            i + 1
+            for r in slots
+            for i, sl in enumerate(r)
+            if sl and not sl[0].value and i < ncols - 1 and sl[0].cs < ncols
+        ),
+        default=1,
+    )
+    nlabels = min(nlabels, ncols - 1) if ncols > 1 else 1
+    xs = [_MARGIN]
+    for width in _col_widths(ncols, nlabels):
+        xs.append(xs[-1] + width)
+    return xs
+
+
+def _row_heights(slots: Slots, xs: list[float], ncols: int) -> list[float]:
+    """Each row tall enough for its wrapped one-row cells."""
+    heights = []
+    for row in slots:
+        h = _LINE + 4
+        for c, sl in enumerate(row):
+            if sl and sl[1] and sl[0].rs == 1:
+                w = xs[min(c + sl[0].cs, ncols)] - xs[c]
+                h = max(h, len(_wrap(sl[0].text, w, _FONT)) * _LINE + 4)
+        heights.append(h)
+    return heights
+
+
+def _place_rows(w: _PdfWriter, heights: list[float], n_head: int) -> list[tuple[int, int, float]]:
+    """Where every printed row lands (grid row, page index, top); header rows repeat on a
+    new page."""
+    placed: list[tuple[int, int, float]] = []
+    for r in range(len(heights)):
+        if w.y + heights[r] > 842 - _MARGIN:
+            w.newpage()
+            for hr in range(n_head if r >= n_head else 0):
+                placed.append((hr, len(w.pages) - 1, w.y))
+                w.y += heights[hr]
+        placed.append((r, len(w.pages) - 1, w.y))
+        w.y += heights[r]
+    return placed
+
+
+def _cell_pieces(
+    slots: Slots, placed: list[tuple[int, int, float]], heights: list[float], ncols: int
+) -> dict[tuple[int, int, int], list[tuple[int, float, float]]]:
+    """Each cell once per page it crosses (a merged cell has no inner rules): its column and
+    the (top, bottom) of every printed row it covers."""
+    seen: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
+    for i, (r, pg, top) in enumerate(placed):
+        repeat = any(q == r for q, _, _ in placed[:i])
+        for c, sl in enumerate(slots[r]):
+            if sl is None or c >= ncols:
+                continue
+            cell = sl[0]
+            if c > 0 and slots[r][c - 1] is not None and slots[r][c - 1][0] is cell:
+                continue  # the tail of a column span
+            key = (id(cell), pg, i if repeat else -1)
+            seen.setdefault(key, []).append((c, top, top + heights[r]))
+    return seen
+
+
+def _pdf_table(w: _PdfWriter, b: Table) -> None:
+    slots = grid(b)
+    ncols = max(len(r) for r in slots)
+    xs = _column_xs(slots)
+    heights = _row_heights(slots, xs, ncols)
+    n_head = 0
+    while n_head < len(b) and b[n_head] and all(c.th for c in b[n_head]):
+        n_head += 1
+    placed = _place_rows(w, heights, n_head)
+    texted: set[int] = set()
+    for (cid, pg, _rep), parts in _cell_pieces(slots, placed, heights, ncols).items():
+        c = parts[0][0]
+        cell = next(sl[0] for row in slots for sl in row if sl and id(sl[0]) == cid)
+        x1 = xs[min(c + cell.cs, ncols)]
+        top, bottom = parts[0][1], parts[-1][2]
+        w.pages[pg].rect(xs[c], top, x1, bottom)
+        if cell.text and (cid not in texted or _rep != -1):
+            texted.add(cid)
+            lines = _wrap(cell.text, x1 - xs[c], _FONT)
+            ty = top + max(2.0, (bottom - top - len(lines) * _LINE) / 2)
+            for k, line in enumerate(lines):
+                w.pages[pg].text(xs[c] + 2, ty + k * _LINE, line, size=_FONT)
+    w.y += 10
+
+
 def render_pdf(rep: Report, lay: Layout) -> bytes:
     """Draw the report as a text-layer PDF (Song CID font, ruled tables).
 
@@ -1013,103 +1191,18 @@ def render_pdf(rep: Report, lay: Layout) -> bytes:
     """
     import pdfgen
 
-    pages = [pdfgen.Page()]
-    y = _MARGIN
-
-    def newpage() -> None:
-        nonlocal y
-        pages.append(pdfgen.Page())
-        y = _MARGIN
-
-    def para(text: str, size: float = 9.0) -> None:
-        nonlocal y
-        for line in _wrap(text, 595 - 2 * _MARGIN, size):
-            if y + size * 1.6 > 842 - _MARGIN:
-                newpage()
-            pages[-1].text(_MARGIN, y, line, size=size)
-            y += size * 1.6
-
-    if lay.title_style == "none":
-        pass
-    elif lay.cite_notice and "政府信息公开" in rep.title:
-        # a large title wrapped over two lines, neither of which is a title on its own
-        cut = rep.title.index("政府信息公开") + len("政府信息公开")
-        para(rep.title[:cut], 18)
-        para(rep.title[cut:], 18)
-    else:
-        para(rep.title, 12)
+    w = _PdfWriter()
+    _pdf_title(w, rep, lay)
     for b in rep.blocks[1:]:
         if isinstance(b, str):
             if lay.page_break and b.startswith("三、"):
-                y = 842 - _MARGIN - 200  # push 表三 low on the page: it must break
+                w.y = 842 - _MARGIN - 200  # push 表三 low on the page: it must break
             if b:
-                para(b)
+                w.para(b)
             continue
-        slots = grid(b)
-        ncols = max(len(r) for r in slots)
-        nlabels = max(
-            (
-                i + 1
-                for r in slots
-                for i, sl in enumerate(r)
-                if sl and not sl[0].value and i < ncols - 1 and sl[0].cs < ncols
-            ),
-            default=1,
-        )
-        nlabels = min(nlabels, ncols - 1) if ncols > 1 else 1
-        widths = _col_widths(ncols, nlabels)
-        xs = [_MARGIN]
-        for w in widths:
-            xs.append(xs[-1] + w)
-        heights = []
-        for row in slots:
-            h = _LINE + 4
-            for c, sl in enumerate(row):
-                if sl and sl[1] and sl[0].rs == 1:
-                    w = xs[min(c + sl[0].cs, ncols)] - xs[c]
-                    h = max(h, len(_wrap(sl[0].text, w, _FONT)) * _LINE + 4)
-            heights.append(h)
-        n_head = 0
-        while n_head < len(b) and b[n_head] and all(c.th for c in b[n_head]):
-            n_head += 1
-        # pass 1: where every printed row lands (page, top); header rows repeat on a new page
-        placed: list[tuple[int, int, float]] = []  # (grid row, page index, top)
-        for r in range(len(slots)):
-            if y + heights[r] > 842 - _MARGIN:
-                newpage()
-                for hr in range(n_head if r >= n_head else 0):
-                    placed.append((hr, len(pages) - 1, y))
-                    y += heights[hr]
-            placed.append((r, len(pages) - 1, y))
-            y += heights[r]
-        # pass 2: each cell once per page it crosses (a merged cell has no inner rules)
-        seen: dict[tuple[int, int, int], list[tuple[int, float, float]]] = {}
-        for i, (r, pg, top) in enumerate(placed):
-            repeat = any(q == r for q, _, _ in placed[:i])
-            for c, sl in enumerate(slots[r]):
-                if sl is None or c >= ncols:
-                    continue
-                cell = sl[0]
-                if c > 0 and slots[r][c - 1] is not None and slots[r][c - 1][0] is cell:
-                    continue  # the tail of a column span
-                key = (id(cell), pg, i if repeat else -1)
-                seen.setdefault(key, []).append((c, top, top + heights[r]))
-        texted: set[int] = set()
-        for (cid, pg, _rep), parts in seen.items():
-            c = parts[0][0]
-            cell = next(sl[0] for row in slots for sl in row if sl and id(sl[0]) == cid)
-            x1 = xs[min(c + cell.cs, ncols)]
-            top, bottom = parts[0][1], parts[-1][2]
-            pages[pg].rect(xs[c], top, x1, bottom)
-            if cell.text and (cid not in texted or _rep != -1):
-                texted.add(cid)
-                lines = _wrap(cell.text, x1 - xs[c], _FONT)
-                ty = top + max(2.0, (bottom - top - len(lines) * _LINE) / 2)
-                for k, line in enumerate(lines):
-                    pages[pg].text(xs[c] + 2, ty + k * _LINE, line, size=_FONT)
-        y += 10
+        _pdf_table(w, b)
     info = rep.title if lay.file_title == "same" else (lay.file_title or None)
-    return pdfgen.build_pdf(pages, title=info)
+    return pdfgen.build_pdf(w.pages, title=info)
 
 
 def to_pdf(sources: dict[str, bytes], workdir: Path) -> dict[str, bytes]:
