@@ -32,14 +32,16 @@ def own_figure(norm: str, start: int, year: int | None) -> bool:
     Why: a 正文 figure settles which reading of a digit run is kept, and the reading it agrees
     with is then kept without doubt; a figure about last year or the whole city that happens
     to fit one reading would be kept silently wrong.  Its clause must carry none of the words
-    that point elsewhere, and its sentence no year other than the report's.
+    that point elsewhere, and its sentence no year other than the report's (none at all when
+    the report's year is unknown).
     """
     sentence = norm[:start][-200:]
     sentence = _SENTENCE_END.split(sentence)[-1]
     clause = _CLAUSE_END.split(sentence)[-1]
     if _NOT_OWN.search(clause):
         return False
-    return year is None or all(int(y) == year for y in _YEAR.findall(sentence))
+    # a year stated while the report's is unknown may be any year: not known to be its own
+    return all(year is not None and int(y) == year for y in _YEAR.findall(sentence))
 
 
 _KINDS = {"规章": "active.regulations", "规范性文件": "active.normative_docs"}

@@ -150,3 +150,12 @@ def test_own_figures_only() -> None:
         "app.new.total": 52,
         "app.carried_over.total": 3,
     }
+
+
+def test_a_dated_figure_of_a_report_without_a_year_is_not_its_own() -> None:
+    """The report's year unknown: ``2022年制发…21件`` may be any year's, so it settles nothing;
+    an undated statement still counts."""
+    assert narrative_figures("2022年，制发行政规范性文件21件。", None) == {}
+    assert narrative_figures("全年制发行政规范性文件2件。", None) == {
+        "active.normative_docs.issued": 2
+    }
