@@ -270,6 +270,10 @@ def kind_of(name: str | None) -> str:
     if _ZONE.search(text):
         return GOVERNMENT
     places, body = _NO_REGISTRY.split(text)
+    # a town behind a place prefix too long for _STREET_TOWN (黑龙江省哈尔滨市道里区新农镇,
+    # 杭州市拱墅区人民政府米市巷街道): the body after the places decides
+    if places and _STREET_TOWN.match(re.sub(r"^(?:人民政府|政府)(?=..)", "", body)):
+        return STREET_TOWN
     if places and normalise_body(body) == "人民政府":
         return GOVERNMENT
     # no place: 区政府 still says government

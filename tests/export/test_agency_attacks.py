@@ -66,3 +66,20 @@ def test_no_year_no_deadline_and_a_street_has_none() -> None:
     # before 2019 every body had 31 March, streets too
     t = timeliness(year=2017, agency="杭州市拱墅区米市巷街道办事处", published="2018-04-02")
     assert t.status == "late" and t.days_late == 2
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "杭州市拱墅区人民政府米市巷街道",
+        "新疆维吾尔自治区乌鲁木齐市天山区燕儿窝街道",
+        "内蒙古自治区呼和浩特市赛罕区巴彦镇",
+        "黑龙江省哈尔滨市道里区新农镇",
+        "湖北省恩施土家族苗族自治州来凤县翔凤镇",
+        "广西壮族自治区南宁市青秀区南湖街道",
+    ],
+)
+def test_a_town_behind_a_long_place_prefix_is_a_town(name: str) -> None:
+    """A long place prefix must not turn a 镇/街道 into a department (31 January by law)."""
+    assert kind_of(name) == STREET_TOWN
+    assert deadline_rule(2023, kind_of(name), name).due is None
