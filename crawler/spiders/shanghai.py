@@ -174,8 +174,8 @@ class ShanghaiSpider(ReportSpider):
             (parse_qs(urlsplit(response.url).query).get("pageSize") or [str(AFFAIR_PAGE_SIZE)])[0]
         )
         counts = {k: data[k] for k in ("totalPage", "totalCount", "total") if k in data}
-        bad = {k: v for k, v in counts.items() if as_int(v) is None or as_int(v) < 0}  # type: ignore[operator]
-        if got and bad:
+        bad = {k: v for k, v in counts.items() if (n := as_int(v)) is None or n < 0}
+        if bad:
             self.truncated(response, f"page {page}: the API's counts are not counts: {bad!r:.80}")
             return
         pages, total = as_int(data.get("totalPage")), as_int(data.get("totalCount"))

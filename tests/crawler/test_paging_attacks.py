@@ -175,3 +175,9 @@ def test_pudong_rows_off_site_give_no_allowed_request(tmp_path):
     requests = [r for r in out if isinstance(r, Request) and r.meta["gongkai_role"] != "list"]
     assert all(r.url.startswith(("http://", "https://")) for r in requests)
     assert [r.url for r in requests if url_allowed(r.url, hosts)] == []
+
+
+def test_pudong_an_empty_later_page_with_nonsense_counts_fails(tmp_path):
+    spider, out = _affair(tmp_path, {"list": [], "totalPage": "x", "totalCount": None}, page=2)
+    assert _lists(out) == []
+    assert _stat(spider, "lists_truncated") == 1
