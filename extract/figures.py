@@ -35,7 +35,7 @@ def own_figure(norm: str, start: int, year: int | None) -> bool:
     that point elsewhere, and its sentence no year other than the report's (none at all when
     the report's year is unknown).
     """
-    sentence = norm[:start][-200:]
+    sentence = norm[max(0, start - 200) : start]  # no copy of the whole text per figure
     sentence = _SENTENCE_END.split(sentence)[-1]
     clause = _CLAUSE_END.split(sentence)[-1]
     if _NOT_OWN.search(clause):
