@@ -10,10 +10,11 @@ Platform: the provincial 政务公开 platform many Anhui (and some Jiangxi, Qin
   the same rows as an HTML fragment (public scrapers of these sites ask it directly; the
   template path is the site's own, which is why it is given in `list_urls`, not derived).
 Listing: report links as the static spider reads them (titles, dates, pager links); on a data
-  URL, the next `pageIndex` while the page held rows and not its empty text (`result=`, by
-  default 暂无相关信息), at most MAX_PAGES — past that, with rows still coming, the window is
-  counted `lists_truncated`. A column page whose rows are a script template is recognised and
-  reported as not supported (`crawler.unsupported`).
+  URL, the next `pageIndex` while the page holds rows, until a page without rows shows the
+  empty text (`result=`, by default 暂无相关信息), at most MAX_PAGES — past that, with rows still
+  coming, the window is counted `lists_truncated`, as is a later page with neither rows nor the
+  empty text, or one repeating the page before. A column page whose rows are a script template
+  is recognised and reported as not supported (`crawler.unsupported`).
 """
 
 from __future__ import annotations
