@@ -136,7 +136,7 @@ def extract_parsed(doc: ParsedDocument, *, sha256: str) -> dict:
         out["status"] = NOT_A_REPORT
         out["warnings"] = warnings + [{"message": "not a 政府信息公开工作年度报告", "keys": []}]
         return out
-    figures = narrative_figures(doc.text)
+    figures = narrative_figures(doc.text, meta["year"])
     m = _map_with_figures(doc, meta["year"], figures)
     out["template"] = m.template
     warnings += m.warnings

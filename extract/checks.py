@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from extract.figures import listed_figures, listed_outcomes
+from extract.figures import listed_figures, listed_outcomes, own_figure
 from extract.template import (
     APP_CARRIED_FORWARD,
     APP_CARRIED_OVER,
@@ -223,18 +223,25 @@ def figure_targets(figure: str) -> list[str]:
     return _TARGETS.get(figure, [figure])
 
 
-def narrative_figures(text: str) -> dict[str, Number]:
+def narrative_figures(text: str, year: int | None = None) -> dict[str, Number]:
     """Figures the 正文 states: a key only when every statement of it gives the same number.
 
     Table text is excluded by the patterns themselves (a number must be followed by 件/宗 and
-    preceded by the words that name it, with no other number in between).
+    preceded by the words that name it, with no other number in between).  A figure of another
+    year (``year``, the report's, when known), body or span is not stated here at all
+    (extract.figures.own_figure).
     """
     norm = label_norm(text)
-    stated = listed_figures(norm)
-    for key, found in listed_outcomes(norm).items():
+    stated = listed_figures(norm, year)
+    for key, found in listed_outcomes(norm, year).items():
         stated.setdefault(key, set()).update(found)
     for key, patterns in _FIGURES:
-        found = {int(m.group(1)) for pat in patterns for m in re.finditer(pat, norm)}
+        found = {
+            int(m.group(1))
+            for pat in patterns
+            for m in re.finditer(pat, norm)
+            if own_figure(norm, m.start(), year)
+        }
         stated.setdefault(key, set()).update(found)
     return {key: next(iter(found)) for key, found in stated.items() if len(found) == 1}
 

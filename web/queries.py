@@ -157,7 +157,14 @@ class ReportIndex:
             func.max(col(Document.first_seen)),
         )
         doc = s.connection().execute(documents).one()
-        ex = s.exec(select(func.count(col(Extraction.id)), func.max(col(Extraction.id)))).one()
+        # a rerun at the same version replaces its row, and SQLite may give the new row the
+        # old id (count and max id unchanged): its creation time tells the rerun apart
+        extractions = sa.select(
+            func.count(col(Extraction.id)),
+            func.max(col(Extraction.id)),
+            func.max(col(Extraction.created_at)),
+        )
+        ex = s.connection().execute(extractions).one()
         return (*doc, *ex)
 
     def data(self) -> Indexed:

@@ -10,10 +10,11 @@ Platform: the provincial 政务公开 platform many Anhui (and some Jiangxi, Qin
   the same rows as an HTML fragment (public scrapers of these sites ask it directly; the
   template path is the site's own, which is why it is given in `list_urls`, not derived).
 Listing: report links as the static spider reads them (titles, dates, pager links); on a data
-  URL, the next `pageIndex` while the page held rows and not its empty text (`result=`, by
-  default 暂无相关信息), at most MAX_PAGES — past that, with rows still coming, the window is
-  counted `lists_truncated`. A column page whose rows are a script template is recognised and
-  reported as not supported (`crawler.unsupported`).
+  URL, the next `pageIndex` while the page holds rows, until a page without rows shows the
+  empty text (`result=`, by default 暂无相关信息), at most MAX_PAGES — past that, with rows still
+  coming, the window is counted `lists_truncated`, as is a later page with neither rows nor the
+  empty text, or one repeating the page before. A column page whose rows are a script template
+  is recognised and reported as not supported (`crawler.unsupported`).
 """
 
 from __future__ import annotations
@@ -47,16 +48,33 @@ class LonsunSpider(StaticSpider):
             yield from self.next_data_page(response)
 
     def next_data_page(self, response: TextResponse) -> Iterator[Any]:
-        """The next `pageIndex` of a data URL while its pages hold rows."""
+        """The next `pageIndex` of a data URL while its pages hold rows.
+
+        Only the empty text on a page without rows ends the list quietly.  A page without
+        rows nor the empty text (an error page answered 200, a changed template), a page
+        repeating the rows of the one before (the server ignoring `pageIndex`), a `pageIndex`
+        that is not a page number, or rows still coming at MAX_PAGES: the list was not read to
+        its end, and the site fails (`lists_truncated`), or on the first page `lists_unparsed`.
+        """
         query = dict(parse_qsl(urlsplit(response.url).query, keep_blank_values=True))
         rows = response.css(ROWS) if self.is_markup(response) else []
-        empty = query.get("result") or EMPTY_TEXT
-        if not rows or empty in response.text:
-            if not rows:
+        raw = query.get("pageIndex") or "1"
+        page = int(raw) if raw.isdigit() and len(raw) < 7 else 0
+        if not rows:
+            if (query.get("result") or EMPTY_TEXT) in response.text:
                 self.mark_parsed(response)  # the page past the last: the list's end
+            elif page > 1:
+                self.mark_parsed(response)
+                self.truncated(response, f"page {page} holds neither rows nor the empty text")
             return
         self.mark_parsed(response)
-        page = int(query.get("pageIndex") or 1)
+        seen = [a.attrib.get("href", "") for a in rows]
+        if page < 1:
+            self.truncated(response, f"pageIndex {raw[:20]!r} is not a page number")
+            return
+        if seen == response.meta.get("lonsun_rows"):
+            self.truncated(response, f"page {page} repeats page {page - 1} (pageIndex ignored)")
+            return
         if page >= MAX_PAGES:
             self.truncated(response, f"rows still on page {page}, the last one read")
             return
@@ -64,7 +82,11 @@ class LonsunSpider(StaticSpider):
         parts = urlsplit(response.url)
         url = urlunsplit(parts._replace(query=urlencode(query, safe="/,")))
         request = self.request(
-            response.meta["gongkai_site_id"], url, self.parse_list_page, role="list"
+            response.meta["gongkai_site_id"],
+            url,
+            self.parse_list_page,
+            role="list",
+            lonsun_rows=seen,
         )
         if request is not None:
             yield request

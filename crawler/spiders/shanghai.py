@@ -173,6 +173,11 @@ class ShanghaiSpider(ReportSpider):
         size = as_int(data.get("pageSize")) or int(
             (parse_qs(urlsplit(response.url).query).get("pageSize") or [str(AFFAIR_PAGE_SIZE)])[0]
         )
+        counts = {k: data[k] for k in ("totalPage", "totalCount", "total") if k in data}
+        bad = {k: v for k, v in counts.items() if (n := as_int(v)) is None or n < 0}
+        if bad:
+            self.truncated(response, f"page {page}: the API's counts are not counts: {bad!r:.80}")
+            return
         pages, total = as_int(data.get("totalPage")), as_int(data.get("totalCount"))
         if total is None:
             total = as_int(data.get("total"))
@@ -193,11 +198,17 @@ class ShanghaiSpider(ReportSpider):
 
 
 def as_int(value: Any) -> int | None:
-    """A count from the API (a number or a numeric string), else None."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+    """A count from the API (a whole number or a string of digits), else None: never a
+    fraction cut down (2.5 pages is not 2), a bool, or a sign the API has no use for."""
+    if isinstance(value, bool):
         return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    return None
 
 
 CST = timedelta(hours=8)

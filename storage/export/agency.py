@@ -270,6 +270,10 @@ def kind_of(name: str | None) -> str:
     if _ZONE.search(text):
         return GOVERNMENT
     places, body = _NO_REGISTRY.split(text)
+    # a town behind a place prefix too long for _STREET_TOWN (黑龙江省哈尔滨市道里区新农镇,
+    # 杭州市拱墅区人民政府米市巷街道): the body after the places decides
+    if places and _STREET_TOWN.match(re.sub(r"^(?:人民政府|政府)(?=..)", "", body)):
+        return STREET_TOWN
     if places and normalise_body(body) == "人民政府":
         return GOVERNMENT
     # no place: 区政府 still says government
@@ -310,11 +314,19 @@ class Deadline:
     basis: str
 
 
+_COMMITTEE = re.compile(r"(管理委员会|管委会)$")
+
+
 def is_zone_committee(name: str | None) -> bool:
-    """A development zone's 管委会 (苏州工业园区管理委员会), which the project keys as the zone's
-    government but which 第四十九条 does not name."""
+    """A zone's 管委会 (苏州工业园区管理委员会, 西湖风景名胜区管理委员会), which the project keys as
+    the zone's government but which 第四十九条 does not name.
+
+    Why any 管委会, not only the zone words of _ZONE: a 县级以上人民政府 never signs as a
+    committee, and a 工业区/度假区/名胜区 committee the zone words miss would otherwise be given
+    the government's 31 March as law (deadline_rule asks this only of the government kind).
+    """
     text = clean_name(name)
-    return bool(text and _ZONE.search(_TRAILING_BRACKET.sub("", text)))
+    return bool(text and _COMMITTEE.search(_TRAILING_BRACKET.sub("", text)))
 
 
 def deadline_rule(year: int, kind: str, name: str | None = None) -> Deadline:

@@ -43,7 +43,8 @@ def test_row_total_pass():
 
 def test_narrative_figures():
     figs = narrative_figures(
-        "2023年，我局新收依申请公开10件。我局因政府信息公开行政复议0件，行政诉讼0件。"
+        "2023年，我局新收依申请公开10件。我局因政府信息公开行政复议0件，行政诉讼0件。",
+        2023,  # the report's year, as extract.api passes it
     )
     assert figs == {"app.new.total": 10, "review.total": 0, "litigation.total": 0}
     out = narrative_checks(figs, {"app.new.total": 9}, {})
