@@ -345,12 +345,6 @@ def deadline_rule(year: int, kind: str, name: str | None = None) -> Deadline:
     return Deadline(None, NONE_UNKNOWN)
 
 
-def deadline(year: int, kind: str) -> date | None:
-    """The last lawful day to publish the report on `year` by a body of `kind` (None where the
-    regulations set no date: see deadline_rule)."""
-    return deadline_rule(year, kind).due
-
-
 # ------------------------------------------------------------------ identity
 
 

@@ -19,7 +19,6 @@ from storage.export.agency import (
     Deadline,
     Gazetteer,
     clean_name,
-    deadline,
     deadline_rule,
     identify,
     kind_of,
@@ -132,12 +131,12 @@ def test_kind_from_the_name(printed: str, kind: str) -> None:
 def test_deadline_by_kind() -> None:
     """条例 2019 第四十九条: departments 1月31日, the government's report 3月31日; no date for
     streets/towns (nor for an unknown body); the 2008 条例: 31 March for every body."""
-    assert deadline(2023, GOVERNMENT) == date(2024, 3, 31)
-    assert deadline(2023, DEPARTMENT) == date(2024, 1, 31)
-    assert deadline(2023, STREET_TOWN) is None
-    assert deadline(2023, UNKNOWN) is None
-    assert deadline(2018, DEPARTMENT) == date(2019, 3, 31)
-    assert deadline(2018, STREET_TOWN) == date(2019, 3, 31)
+    assert deadline_rule(2023, GOVERNMENT).due == date(2024, 3, 31)
+    assert deadline_rule(2023, DEPARTMENT).due == date(2024, 1, 31)
+    assert deadline_rule(2023, STREET_TOWN).due is None
+    assert deadline_rule(2023, UNKNOWN).due is None
+    assert deadline_rule(2018, DEPARTMENT).due == date(2019, 3, 31)
+    assert deadline_rule(2018, STREET_TOWN).due == date(2019, 3, 31)
 
 
 @pytest.mark.parametrize(
