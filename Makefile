@@ -20,14 +20,14 @@ INTEGRATION := -m integration
 TEST_PG_URL := postgresql+psycopg://postgres@127.0.0.1:5432/test
 ON_PG       := GONGKAI_TEST_DB_URL=$${GONGKAI_TEST_DB_URL:-$(TEST_PG_URL)}
 
-.PHONY: demo test test-fast test-integration test-pg test-pg-fast test-pg-integration \
+.PHONY: demo test test-split test-sqlite test-fast test-integration test-pg test-pg-fast test-pg-integration \
 	lint imports typecheck check format bench system-deps clean help
 
 help:
 	@echo "make demo    offline demo: simulator -> crawl -> archive -> extract -> export"
-	@echo "make test    the whole test suite: fast tier, then integration tier (SQLite unless"
-	@echo "             GONGKAI_TEST_DB_URL is set)"
-	@echo "make test-fast / test-integration   one tier"
+	@echo "make test    the test suite: the fast tier on SQLite and PostgreSQL, each integration"
+	@echo "             test once on the backend it concerns (all on SQLite without PostgreSQL)"
+	@echo "make test-sqlite  the whole suite on SQLite; test-fast / test-integration one tier"
 	@echo "make test-pg the whole test suite against the local PostgreSQL server"
 	@echo "make test-pg-fast / test-pg-integration   one tier on PostgreSQL"
 	@echo "make check   lint (ruff), imports (lint-imports), typecheck (mypy extract storage crawler web)"
@@ -52,7 +52,29 @@ system-deps:
 demo: $(STAMP) system-deps
 	$(BIN)/gongkai demo
 
-test: test-fast test-integration
+# make test: with PostgreSQL reachable, the fast tier on SQLite and on PostgreSQL, and each
+# integration test once, on the backend it concerns (tests/support/db.py: stored state on
+# PostgreSQL, crawler behaviour and extraction on SQLite, the kill test on both). Without
+# PostgreSQL it says so and runs the whole suite on SQLite; GONGKAI_REQUIRE_PG=1 (CI) makes
+# that an error instead.
+PG_UP = $(BIN)/python -c "import os, sqlalchemy as sa; \
+	sa.create_engine(os.environ.get('GONGKAI_TEST_DB_URL') or '$(TEST_PG_URL)', \
+	connect_args={'connect_timeout': 3}).connect().close()" 2>/dev/null
+
+test: $(STAMP) system-deps
+	@if $(PG_UP); then $(MAKE) --no-print-directory test-split; \
+	elif [ -n "$${GONGKAI_REQUIRE_PG:-}" ]; then \
+	  echo "PostgreSQL is not reachable at $(TEST_PG_URL) (GONGKAI_REQUIRE_PG is set)"; exit 1; \
+	else \
+	  echo "PostgreSQL is not reachable at $(TEST_PG_URL): the whole suite runs on SQLite"; \
+	  $(MAKE) --no-print-directory test-sqlite; \
+	fi
+
+test-split: test-fast test-pg-fast
+	$(PYTEST) -n $(INTEGRATION_JOBS) $(INTEGRATION) --split-backends
+	$(ON_PG) $(PYTEST) -n $(INTEGRATION_JOBS) $(INTEGRATION) --split-backends
+
+test-sqlite: test-fast test-integration
 
 test-fast: $(STAMP) system-deps
 	$(PYTEST) -n $(TEST_JOBS) $(FAST)

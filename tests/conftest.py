@@ -7,6 +7,8 @@ Tests that cannot reach a database run on one backend only: the extraction stage
 other stage (the import-linter contract), and tests/extract imports nothing but extract and its
 own helpers (checked by tests/test_backend_split.py), so running them again on PostgreSQL
 would repeat the same computation. The PostgreSQL run deselects them and says how many.
+With --split-backends (`make test` when PostgreSQL is up) each integration test runs once, on
+the backend it concerns (support.db.split_backend).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from support.db import backend, backend_independent, isolated_db_url
+from support.db import backend, backend_independent, isolated_db_url, split_backend
 from support.demo import DemoRun, demo_run
 
 # support.tiers: fast-tier tests may not start processes, listen on sockets or sleep.
@@ -26,14 +28,30 @@ pytest_plugins = ["support.tiers", "pytester"]
 _DESELECTED = pytest.StashKey[int]()
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--split-backends",
+        action="store_true",
+        help="run each integration test only on the backend it concerns (support.db)",
+    )
+
+
+def _elsewhere(item: pytest.Item, split: bool) -> bool:
+    """True for a test that this backend's run leaves to the other backend's run."""
+    if backend() == "postgresql" and backend_independent(item.path):
+        return True
+    if not split or item.get_closest_marker("integration") is None:
+        return False
+    return split_backend(item.path) not in ("both", backend())
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    if backend() != "postgresql":
-        return
-    once = [item for item in items if backend_independent(item.path)]
-    if once:
-        config.hook.pytest_deselected(items=once)
-        items[:] = [item for item in items if not backend_independent(item.path)]
-        config.stash[_DESELECTED] = len(once)
+    split = bool(config.getoption("--split-backends"))
+    elsewhere = [item for item in items if _elsewhere(item, split)]
+    if elsewhere:
+        config.hook.pytest_deselected(items=elsewhere)
+        items[:] = [item for item in items if not _elsewhere(item, split)]
+        config.stash[_DESELECTED] = len(elsewhere)
 
 
 def pytest_terminal_summary(
@@ -41,8 +59,10 @@ def pytest_terminal_summary(
 ) -> None:
     n = config.stash.get(_DESELECTED, 0)
     if n:
+        other = "SQLite" if backend() == "postgresql" else "PostgreSQL"
         terminalreporter.write_line(
-            f"PostgreSQL run: {n} backend-independent tests (tests/extract) ran on SQLite only"
+            f"{backend()} run: {n} tests left to the {other} run (backend-independent, "
+            "or --split-backends: support.db.split_backend)"
         )
 
 

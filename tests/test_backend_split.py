@@ -62,3 +62,13 @@ def test_the_guard_sees_a_database_import_and_a_cli_subprocess() -> None:
     )
     assert [f.split(":")[0] for f in _reaches_a_database(bad)] == ["line 1", "line 3"]
     assert FILES, "no backend-independent test files found: the split is misconfigured"
+
+
+def test_the_split_names_only_paths_that_exist() -> None:
+    """A renamed test file must not drop out of the PostgreSQL run unnoticed."""
+    from support.db import BOTH_BACKENDS, STORED_STATE, split_backend
+
+    assert [p for p in (*STORED_STATE, *BOTH_BACKENDS) if not p.exists()] == []
+    assert split_backend(TESTS / "test_kill.py") == "both"
+    assert split_backend(TESTS / "storage" / "test_end_to_end_archive.py") == "postgresql"
+    assert split_backend(TESTS / "crawler" / "test_hostility.py") == "sqlite"

@@ -141,6 +141,8 @@ def pdfs() -> dict[tuple[str, str], bytes]:
 
 
 @pytest.mark.integration  # PDFs printed by a LibreOffice subprocess
+# one worker prints every PDF once (the module fixture), instead of every worker printing all
+@pytest.mark.xdist_group("libreoffice-pdfs")
 @pytest.mark.parametrize("lay", PDF, ids=[lay.name for lay in PDF])
 @pytest.mark.parametrize("stem", V.TRUTHS)
 def test_pdf_variant_never_silent(stem: str, lay: V.Layout, pdfs) -> None:

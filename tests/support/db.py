@@ -27,6 +27,38 @@ def backend_independent(path: Path) -> bool:
     return any(path.is_relative_to(folder) for folder in BACKEND_INDEPENDENT)
 
 
+# `make test` with PostgreSQL (--split-backends): the fast tier runs on both backends, and each
+# integration test once, on the backend it concerns. Tests of stored state (the archive index,
+# versions, runs, exports, the workbench, the scheduler's job store, the demo) run on
+# PostgreSQL, the production database; crawler behaviour (discovery, hostile sites, explain,
+# DNS), extraction and the simulator run on SQLite. The kill test runs on both: a SIGKILL
+# mid-write is where the two databases differ most. `make test-sqlite` / `make test-pg` still
+# run every test on one backend.
+STORED_STATE = tuple(
+    TESTS / part
+    for part in (
+        "storage",
+        "export",
+        "web",
+        "ops",
+        "test_end_to_end.py",
+        "test_pipeline_extract.py",
+        "crawler/test_incremental.py",
+        "crawler/test_run_lifecycle.py",
+        "crawler/test_crawl_job.py",
+    )
+)
+BOTH_BACKENDS = (TESTS / "test_kill.py",)
+
+
+def split_backend(path: Path) -> str:
+    """The backend an integration test runs on under --split-backends: "both", "postgresql"
+    (stored state) or "sqlite" (everything else)."""
+    if any(path == p or path.is_relative_to(p) for p in BOTH_BACKENDS):
+        return "both"
+    return "postgresql" if any(path.is_relative_to(p) for p in STORED_STATE) else "sqlite"
+
+
 def backend() -> str:
     url = os.environ.get(ENV, "")
     return "postgresql" if url.startswith("postgresql") else "sqlite"

@@ -21,6 +21,7 @@ CHROMEDRIVER = shutil.which("chromedriver")
 
 pytestmark = [
     pytest.mark.integration,  # a real server and a real browser
+    pytest.mark.xdist_group("browser"),  # one server and one browser (module fixtures) for all
     pytest.mark.skipif(
         CHROMIUM is None or CHROMEDRIVER is None,
         reason="needs Debian's chromium and chromium-driver (make test installs them when root)",
