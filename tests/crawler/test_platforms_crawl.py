@@ -87,7 +87,7 @@ def test_second_variant_of_each_platform_from_the_home_page(make_harness, platfo
     _check_all_reports(harness, harness.crawl())
 
 
-@pytest.mark.parametrize("platform", ["gkmlpt", "shanghai", "jiangxi"])
+@pytest.mark.parametrize("platform", PLATFORMS)  # every platform the simulator serves
 def test_mutations_are_caught_on_the_next_crawl(make_harness, platform):
     """Added, changed and removed reports seen on the next crawl; nothing else re-downloaded."""
     harness = make_harness(platforms=(platform,))

@@ -102,6 +102,13 @@ class StaticSite(SiteApp):
         )  # type: ignore[arg-type]
         return self.add_item(item, col)
 
+    def new_id(self, low: int = 1_000_000, high: int = 9_999_999) -> str:
+        """Ids in this platform's shape (32 hex digits), for reports added by a test too."""
+        while True:
+            candidate = titles.hex32(self.rng)
+            if candidate not in self.items:
+                return candidate
+
     def item_path(self, item: Item) -> str:
         return f"{item.column}{item.published:%Y%m%d}/{item.item_id}.html"
 
