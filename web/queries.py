@@ -165,7 +165,14 @@ class ReportIndex:
             func.max(col(Extraction.created_at)),
         )
         ex = s.connection().execute(extractions).one()
-        return (*doc, *ex)
+        # a registry sync can change a site's name, region or platform and nothing else; the
+        # rows are few (one per registered site), so their values are the key
+        sites = s.connection().execute(
+            sa.select(
+                col(Site.id), col(Site.name), col(Site.region_code), col(Site.platform)
+            ).order_by(col(Site.id))
+        )
+        return (*doc, *ex, hash(tuple(tuple(row) for row in sites)))
 
     def data(self) -> Indexed:
         with Session(self.engine) as s:

@@ -54,3 +54,25 @@ def test_a_rerun_of_the_last_extraction_reaches_the_workbench(tmp_path: Path) ->
     assert export[own]["agency_kind"] == "department"
     assert after[own]["agency_kind"] == export[own]["agency_kind"]
     assert after[own]["agency"] == export[own]["agency"]
+
+
+def test_a_registry_change_reaches_the_workbench(tmp_path: Path) -> None:
+    """A site's platform (or name or region) changed by a registry sync, with no document or
+    extraction touched, must show on the next page: the export reads the sites afresh too."""
+    from storage.models import Site
+    from web.app import create_app
+
+    paths, _pdf_ids, own = _build(tmp_path / "data")
+    with TestClient(create_app(paths)) as client:
+        before = {r["report_id"]: r for r in client.get("/api/reports").json()["reports"]}
+        engine = make_engine(paths.db_url)
+        with session_scope(engine) as s:
+            d = s.get(Document, own)
+            assert d is not None
+            site = s.get(Site, d.site_id)
+            assert site is not None and site.platform != "renamed-platform"
+            site.platform = "renamed-platform"
+        engine.dispose()
+        after = {r["report_id"]: r for r in client.get("/api/reports").json()["reports"]}
+    assert before[own]["platform"] != "renamed-platform"
+    assert after[own]["platform"] == "renamed-platform"
