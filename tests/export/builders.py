@@ -18,6 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session
 
 from storage import crud
 from storage.config import Paths, resolve
@@ -139,41 +140,45 @@ def open_archive(data: Path, sites: list[dict]) -> tuple[Paths, Engine, WarcArch
     return paths, engine, archive
 
 
+def archive_capture(
+    archive: WarcArchive, s: Session, site: str, url: str, body: bytes, media: str, when: datetime
+) -> Capture:
+    """Archive one 200 response for `url` and add its Capture row in `s` (flushed: it has an
+    id), as the crawl's archiving middleware would."""
+    rec = archive.write_exchange(
+        Exchange(
+            url, "GET", [("User-Agent", "test")], 200, "OK", [("Content-Type", media)], body, when
+        )
+    )
+    cap = Capture(
+        run_id=1,
+        site_id=site,
+        url=url,
+        fetched_at=when,
+        status=200,
+        headers=[["Content-Type", media]],
+        sha256=rec.payload_sha256,
+        size=len(body),
+        media_type=media.split(";")[0],
+        warc_file=rec.warc_file,
+        warc_offset=rec.offset,
+        warc_length=rec.length,
+        warc_record_id=rec.record_id,
+    )
+    s.add(cap)
+    s.flush()
+    return cap
+
+
 def build(data: Path) -> Paths:
     """Create `data`/gongkai.sqlite and archive/warc with the five versions above."""
     paths, engine, archive = open_archive(data, SITES)
     for n, spec in enumerate(SPECS):
         body = html_for(spec)
         when = datetime(2024, 5, 1, 2, 0, n)
-        ex = Exchange(
-            spec.url,
-            "GET",
-            [("User-Agent", "test")],
-            200,
-            "OK",
-            [("Content-Type", "text/html; charset=utf-8")],
-            body,
-            when,
-        )
-        rec = archive.write_exchange(ex)
         with session_scope(engine) as s:
-            cap = Capture(
-                run_id=1,
-                site_id=spec.site,
-                url=spec.url,
-                fetched_at=when,
-                status=200,
-                headers=[["Content-Type", "text/html; charset=utf-8"]],
-                sha256=rec.payload_sha256,
-                size=len(body),
-                media_type="text/html",
-                warc_file=rec.warc_file,
-                warc_offset=rec.offset,
-                warc_length=rec.length,
-                warc_record_id=rec.record_id,
-            )
-            s.add(cap)
-            s.flush()
+            media = "text/html; charset=utf-8"
+            cap = archive_capture(archive, s, spec.site, spec.url, body, media, when)
             doc = crud.record_document(
                 session=s,
                 site_id=spec.site,
@@ -228,7 +233,7 @@ def build(data: Path) -> Paths:
             crud.save_extraction(
                 session=s,
                 result={
-                    "sha256": rec.payload_sha256,
+                    "sha256": cap.sha256,
                     "extractor_version": _version(),
                     "status": "ok",
                     "format": "html",

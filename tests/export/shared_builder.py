@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from export.builders import open_archive
+from export.builders import archive_capture, open_archive
 from storage import crud
 from storage.config import Paths
 from storage.db import session_scope
 from storage.models import Capture
-from storage.warc.writer import Exchange
 
 SITES = [
     {
@@ -88,36 +87,8 @@ def build(data: Path) -> Paths:
 
     def fetch(site: str, url: str, body: bytes, media: str) -> Capture:
         when = datetime(2024, 5, 1, 2, 0, next(tick))
-        rec = archive.write_exchange(
-            Exchange(
-                url,
-                "GET",
-                [("User-Agent", "test")],
-                200,
-                "OK",
-                [("Content-Type", media)],
-                body,
-                when,
-            )
-        )
         with session_scope(engine) as s:
-            cap = Capture(
-                run_id=1,
-                site_id=site,
-                url=url,
-                fetched_at=when,
-                status=200,
-                headers=[["Content-Type", media]],
-                sha256=rec.payload_sha256,
-                size=len(body),
-                media_type=media.split(";")[0],
-                warc_file=rec.warc_file,
-                warc_offset=rec.offset,
-                warc_length=rec.length,
-                warc_record_id=rec.record_id,
-            )
-            s.add(cap)
-            s.flush()
+            cap = archive_capture(archive, s, site, url, body, media, when)
             s.expunge(cap)
         return cap
 

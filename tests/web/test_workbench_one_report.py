@@ -15,14 +15,13 @@ import pytest
 from bs4 import BeautifulSoup
 from starlette.testclient import TestClient
 
-from export.builders import open_archive
+from export.builders import archive_capture, open_archive
 from extract.contract import EXTRACTOR_VERSION
 from storage import crud
 from storage.config import Paths
 from storage.db import make_engine, session_scope
 from storage.export.tables import build_tables, export_counts
-from storage.models import Capture, Document
-from storage.warc.writer import Exchange
+from storage.models import Document
 
 SITES = [
     {"id": "hongze", "name": "淮安市洪泽区人民政府", "region_code": "320813", "platform": "hanweb"},
@@ -47,27 +46,8 @@ def _build(data: Path) -> tuple[Paths, list[int], int]:
     paths, engine, archive = open_archive(data, SITES)
 
     def listed(site: str, url: str, body: bytes, media: str, when: datetime, title: str) -> int:
-        rec = archive.write_exchange(
-            Exchange(url, "GET", [], 200, "OK", [("Content-Type", media)], body, when)
-        )
         with session_scope(engine) as s:
-            cap = Capture(
-                run_id=1,
-                site_id=site,
-                url=url,
-                fetched_at=when,
-                status=200,
-                headers=[["Content-Type", media]],
-                sha256=rec.payload_sha256,
-                size=len(body),
-                media_type=media,
-                warc_file=rec.warc_file,
-                warc_offset=rec.offset,
-                warc_length=rec.length,
-                warc_record_id=rec.record_id,
-            )
-            s.add(cap)
-            s.flush()
+            cap = archive_capture(archive, s, site, url, body, media, when)
             doc = crud.record_document(
                 session=s,
                 site_id=site,
